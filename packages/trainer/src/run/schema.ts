@@ -1,0 +1,110 @@
+/**
+ * The run directory: the one contract every GANForge project speaks. The trainer writes it, the
+ * exporter reads the generator and adds generator.onnx, the gallery reads the rest.
+ *
+ *   <run>/
+ *     config.json          resolved config (defaults + file + flags), written before step 1
+ *     state.json           progress: status, epoch, step, seed, backend, wall time
+ *     generator/           TF.js LayersModel (model.json + weights.bin)
+ *     discriminator/       TF.js LayersModel
+ *     samples/epoch-NNNN.png  fixed-noise grid (images) or real-vs-generated scatter (2-D) per epoch
+ *     metrics.jsonl        one MetricsRecord per line, one per epoch
+ *     real-points.json     2-D runs only: the training points, for real-vs-generated plots
+ *     model-card.json      what the gallery shows; the exporter adds its `export` section
+ *     generator.onnx       written by the exporter
+ */
+import { z } from 'zod';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  state: 'state.json',
+  generatorDir: 'generator',
+  discriminatorDir: 'discriminator',
+  samplesDir: 'samples',
+  metrics: 'metrics.jsonl',
+  realPoints: 'real-points.json',
+  modelCard: 'model-card.json',
+  onnx: 'generator.onnx',
+} as const;
+
+/** File name of the per-epoch sample picture, e.g. samples/epoch-0003.png. */
+export function sampleFileName(epoch: number): string {
+  return `epoch-${String(epoch).padStart(4, '0')}.png`;
+}
+
+export const RunStateSchema = z.object({
+  status: z.enum(['running', 'completed', 'failed', 'interrupted']),
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  step: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  backend: z.string(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  wallTimeSec: z.number().nonnegative(),
+  error: z.string().optional(),
+});
+export type RunState = z.infer<typeof RunStateSchema>;
+
+export const MetricsRecordSchema = z.object({
+  epoch: z.number().int().positive(),
+  step: z.number().int().nonnegative(),
+  lossD: z.number(),
+  lossG: z.number(),
+  /** Discriminator accuracy on real and generated examples of the epoch (threshold 0.5). */
+  accReal: z.number().min(0).max(1),
+  accFake: z.number().min(0).max(1),
+  examplesPerSec: z.number().nonnegative(),
+  wallTimeSec: z.number().nonnegative(),
+});
+export type MetricsRecord = z.infer<typeof MetricsRecordSchema>;
+
+/** Output description shared with the ONNX metadata the exporter writes. */
+export const OutputSpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('image'),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    channels: z.number().int().positive(),
+    /** Value range of the generator's raw output, e.g. [-1, 1] for tanh. */
+    range: z.tuple([z.number(), z.number()]),
+  }),
+  z.object({
+    kind: z.literal('points'),
+    dims: z.number().int().positive(),
+  }),
+]);
+export type OutputSpec = z.infer<typeof OutputSpecSchema>;
+
+export const ExportInfoSchema = z.object({
+  file: z.string(),
+  bytes: z.number().int().nonnegative(),
+  opset: z.number().int(),
+  /** Largest |TF.js - onnxruntime| over the verification batches. */
+  maxAbsDiff: z.number().nonnegative().nullable(),
+  verifiedBatches: z.array(z.number().int().positive()),
+  exportedAt: z.string(),
+});
+export type ExportInfo = z.infer<typeof ExportInfoSchema>;
+
+export const ModelCardSchema = z.object({
+  name: z.string(),
+  preset: z.string(),
+  dataset: z.object({ name: z.string(), examples: z.number().int().nonnegative(), license: z.string().optional() }),
+  latentDim: z.number().int().positive(),
+  output: OutputSpecSchema,
+  classNames: z.array(z.string()).optional(),
+  epochs: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  generatorParams: z.number().int().nonnegative(),
+  discriminatorParams: z.number().int().nonnegative(),
+  wallTimeSec: z.number().nonnegative(),
+  /** Final figures of the run, e.g. the 2-D estimator's mean/covariance error. */
+  finalMetrics: z.record(z.string(), z.number()),
+  reproduce: z.string(),
+  export: ExportInfoSchema.optional(),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+export const RealPointsSchema = z.object({ points: z.array(z.tuple([z.number(), z.number()])) });
+export type RealPoints = z.infer<typeof RealPointsSchema>;
