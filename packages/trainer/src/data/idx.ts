@@ -1,0 +1,63 @@
+/** IDX files (MNIST, Fashion-MNIST): big-endian header, then unsigned bytes. Gzipped or raw. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+}
+
+const IMAGES_MAGIC = 0x00000803;
+const LABELS_MAGIC = 0x00000801;
+/** Refuse absurd files before allocating: 2 GiB of pixels is far beyond any IDX set in use. */
+const MAX_BYTES = 2 ** 31;
+
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count*rows*cols bytes, row-major. */
+  pixels: Uint8Array;
+}
+
+function readMaybeGzip(path: string): Buffer {
+  if (!existsSync(path)) throw new DatasetError(`dataset file not found: ${path}`);
+  if (statSync(path).isDirectory()) throw new DatasetError(`${path} is a directory, expected an IDX file`);
+  const raw = readFileSync(path);
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      return gunzipSync(raw, { maxOutputLength: MAX_BYTES });
+    } catch (e) {
+      throw new DatasetError(`${path} is not a readable gzip file (${(e as Error).message}); is it truncated?`);
+    }
+  }
+  return raw;
+}
+
+export function readIdxImages(path: string, limit?: number): IdxImages {
+  const buf = readMaybeGzip(path);
+  if (buf.length < 16 || buf.readUInt32BE(0) !== IMAGES_MAGIC) {
+    throw new DatasetError(
+      `${path} is not an IDX image file (expected magic 0x00000803${buf.length >= 4 ? `, found 0x${buf.readUInt32BE(0).toString(16).padStart(8, '0')}` : ''})`,
+    );
+  }
+  const total = buf.readUInt32BE(4);
+  const rows = buf.readUInt32BE(8);
+  const cols = buf.readUInt32BE(12);
+  const need = 16 + total * rows * cols;
+  if (buf.length < need) {
+    throw new DatasetError(`${path} is truncated: header says ${total} images of ${rows}x${cols} (${need} bytes), file has ${buf.length}`);
+  }
+  const count = limit ? Math.min(limit, total) : total;
+  return { count, rows, cols, pixels: new Uint8Array(buf.buffer, buf.byteOffset + 16, count * rows * cols) };
+}
+
+export function readIdxLabels(path: string, limit?: number): Uint8Array {
+  const buf = readMaybeGzip(path);
+  if (buf.length < 8 || buf.readUInt32BE(0) !== LABELS_MAGIC) {
+    throw new DatasetError(`${path} is not an IDX label file (expected magic 0x00000801)`);
+  }
+  const total = buf.readUInt32BE(4);
+  if (buf.length < 8 + total) throw new DatasetError(`${path} is truncated: header says ${total} labels`);
+  const count = limit ? Math.min(limit, total) : total;
+  return new Uint8Array(buf.buffer, buf.byteOffset + 8, count);
+}

@@ -1,0 +1,35 @@
+/** Named starting points for a run; each only lists what differs from DEFAULTS in config.ts. */
+import type { TrainConfig } from './config';
+
+export interface Preset {
+  description: string;
+  config: Partial<TrainConfig>;
+}
+
+export const PRESETS: Record<string, Preset> = {
+  gaussian2d: {
+    description:
+      'the d2l.ai GAN chapter: fit 1000 points X·A + b with a one-layer generator (lr_D 0.05, lr_G 0.005, batch 8, 20 epochs)',
+    config: {
+      model: 'gaussian2d',
+      dataset: 'gaussian2d',
+      epochs: 20,
+      batchSize: 8,
+      latentDim: 2,
+      lrD: 0.05,
+      lrG: 0.005,
+      beta1: 0.9,
+      beta2: 0.999,
+      initStd: 0.02,
+    },
+  },
+  mlp: {
+    description:
+      'MLP GAN on 28x28 grayscale images (LeakyReLU 0.2, tanh output, Adam 2e-4/0.5, non-saturating loss); default data: the bundled Fashion-MNIST test split',
+    config: { model: 'mlp' },
+  },
+  tiny: {
+    description: 'a seconds-long MLP run on 512 images, for trying the pipeline and for tests',
+    config: { model: 'mlp', limit: 512, epochs: 2, hiddenG: [64], hiddenD: [64], latentDim: 16 },
+  },
+};
