@@ -1,0 +1,205 @@
+/** The runtime-neutral Generator: everything except choosing onnxruntime-node or onnxruntime-web. */
+import { decodeModel } from './onnx';
+import type { ModelProto } from './onnx';
+import { describeModel } from './info';
+import type { ModelDescription } from './info';
+import { interpolateLatents } from './interpolate';
+import { seededLatents } from './random';
+import { toPixels } from './images';
+import { DisposedError, InvalidArgumentError, ModelInfoError, ModelLoadError } from './errors';
+import type { OrtLike, OrtSessionLike, OrtTensorLike } from './backend';
+import type {
+  Generator,
+  GeneratorInfo,
+  InterpolateOptions,
+  LoadOptions,
+  SampleOptions,
+  SampleResult,
+} from './types';
+
+/** Parses the model, works out its GeneratorInfo, then opens a session (so bad input fails fast). */
+export async function createGenerator(
+  bytes: Uint8Array,
+  options: LoadOptions,
+  ort: OrtLike,
+): Promise<Generator> {
+  let model: ModelProto;
+  try {
+    model = decodeModel(bytes);
+  } catch (err) {
+    throw new ModelLoadError(
+      `the model bytes are not an ONNX model (${(err as Error).message}); pass a .onnx file`,
+    );
+  }
+  const description = describeModel(model, options);
+  let session: OrtSessionLike;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (err) {
+    throw new ModelLoadError(`onnxruntime could not open the model: ${(err as Error).message}`);
+  }
+  return new OnnxGenerator(session, description, ort);
+}
+
+class OnnxGenerator implements Generator {
+  readonly info: GeneratorInfo;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly session: OrtSessionLike,
+    private readonly description: ModelDescription,
+    private readonly ort: OrtLike,
+  ) {
+    this.info = description.info;
+  }
+
+  latents(seed: number, count: number): Float32Array {
+    return seededLatents(seed, count, this.info.latentDim);
+  }
+
+  async sample(opts: SampleOptions): Promise<SampleResult> {
+    if (!opts || typeof opts !== 'object')
+      throw new InvalidArgumentError('sample() needs options: { count, seed? }');
+    const { count } = opts;
+    if (!Number.isInteger(count) || count < 1) {
+      throw new InvalidArgumentError(`count must be a positive integer, got ${String(count)}`);
+    }
+    let latents: Float32Array;
+    if (opts.latents !== undefined) {
+      if (opts.truncation !== undefined) {
+        throw new InvalidArgumentError(
+          'truncation applies to seeded latents: pass either latents or truncation',
+        );
+      }
+      if (!(opts.latents instanceof Float32Array) || opts.latents.length !== count * this.info.latentDim) {
+        throw new InvalidArgumentError(
+          `latents must be a Float32Array of count * latentDim = ${count * this.info.latentDim} values, got ${
+            opts.latents instanceof Float32Array ? opts.latents.length : typeof opts.latents
+          }`,
+        );
+      }
+      latents = opts.latents;
+    } else {
+      latents = seededLatents(opts.seed ?? 0, count, this.info.latentDim, opts.truncation);
+    }
+    const labels = this.checkLabels(opts.labels, count);
+    const raw = await this.run(latents, labels, count);
+    return this.result(raw, latents, count, opts.raw === true);
+  }
+
+  async interpolate(
+    from: number | Float32Array,
+    to: number | Float32Array,
+    steps: number,
+    opts: InterpolateOptions = {},
+  ): Promise<SampleResult> {
+    const a = this.endpoint(from, 'from');
+    const b = this.endpoint(to, 'to');
+    const latents = interpolateLatents(a, b, steps, opts.method ?? 'slerp');
+    const labels = opts.label === undefined ? undefined : new Array<number>(steps).fill(opts.label);
+    return this.sample({ count: steps, latents, ...(labels ? { labels } : {}) });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue.catch(() => undefined);
+    await this.session.release();
+  }
+
+  private endpoint(value: number | Float32Array, name: string): Float32Array {
+    if (typeof value === 'number') return this.latents(value, 1);
+    if (value instanceof Float32Array && value.length === this.info.latentDim) return value;
+    throw new InvalidArgumentError(
+      `${name} must be a seed or a Float32Array of latentDim = ${this.info.latentDim} values`,
+    );
+  }
+
+  private checkLabels(labels: number[] | undefined, count: number): number[] | undefined {
+    const { labelInputName, classNames } = this.info;
+    if (!labelInputName) {
+      if (labels !== undefined)
+        throw new InvalidArgumentError('labels given, but this generator has no label input');
+      return undefined;
+    }
+    const classes = classNames ? ` (0..${classNames.length - 1}: ${classNames.join(', ')})` : '';
+    if (labels === undefined) {
+      throw new InvalidArgumentError(
+        `this generator is conditional (input '${labelInputName}'): pass labels, one class index per sample${classes}`,
+      );
+    }
+    if (!Array.isArray(labels) || labels.length !== count) {
+      throw new InvalidArgumentError(`labels must be an array of count = ${count} class indices`);
+    }
+    for (const l of labels) {
+      if (!Number.isInteger(l) || l < 0 || (classNames && l >= classNames.length)) {
+        throw new InvalidArgumentError(`label ${l} is not a valid class index${classes}`);
+      }
+    }
+    return labels;
+  }
+
+  /** Runs the model in batches (a fixed-batch model gets padded batches), one run at a time per session. */
+  private run(latents: Float32Array, labels: number[] | undefined, count: number): Promise<Float32Array> {
+    const job = this.queue.then(async () => {
+      if (this.disposed) throw new DisposedError('this generator was disposed: load it again');
+      const { latentDim, latentShape, inputName, labelInputName, outputName } = this.info;
+      const batch = this.description.fixedBatch ?? count;
+      let out: Float32Array | undefined;
+      for (let start = 0; start < count; start += batch) {
+        const z = new Float32Array(batch * latentDim);
+        z.set(latents.subarray(start * latentDim, Math.min(count, start + batch) * latentDim));
+        const feeds: Record<string, OrtTensorLike> = {
+          [inputName]: new this.ort.Tensor('float32', z, [batch, ...latentShape]),
+        };
+        if (labelInputName && labels) {
+          const chunk = Array.from({ length: batch }, (_, i) => labels[start + i] ?? 0);
+          feeds[labelInputName] =
+            this.description.labelType === 'int32'
+              ? new this.ort.Tensor('int32', Int32Array.from(chunk), [batch])
+              : new this.ort.Tensor('int64', BigInt64Array.from(chunk, BigInt), [batch]);
+        }
+        const results = await this.session.run(feeds);
+        for (const t of Object.values(feeds)) t.dispose();
+        const tensor = results[outputName];
+        if (!tensor || !(tensor.data instanceof Float32Array)) {
+          throw new ModelLoadError(`output '${outputName}' is missing or not float32`);
+        }
+        const per = tensor.data.length / batch;
+        const { image, pointDims } = this.info;
+        const expected = image ? image.height * image.width * image.channels : (pointDims ?? per);
+        if (per !== expected) {
+          throw new ModelInfoError(
+            `output '${outputName}' has ${per} values per sample, but its info says ${expected}: fix outputShape`,
+          );
+        }
+        out ??= new Float32Array(count * per);
+        out.set(tensor.data.subarray(0, Math.min(batch, count - start) * per), start * per);
+        for (const t of Object.values(results)) t.dispose();
+      }
+      return out ?? new Float32Array(0);
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private result(raw: Float32Array, latents: Float32Array, count: number, keepRaw: boolean): SampleResult {
+    const { image, pointDims, outputRange } = this.info;
+    if (image) {
+      const pixels = toPixels(raw, count, image, outputRange);
+      const res: SampleResult = {
+        kind: 'image',
+        count,
+        width: image.width,
+        height: image.height,
+        channels: image.channels,
+        pixels,
+        latents,
+      };
+      if (keepRaw) res.raw = raw;
+      return res;
+    }
+    return { kind: 'points', count, dims: pointDims ?? raw.length / count, points: raw, latents };
+  }
+}

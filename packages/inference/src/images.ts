@@ -1,0 +1,110 @@
+import { InvalidArgumentError } from './errors';
+import type { ImageInfo, ImageSampleResult, SampleResult } from './types';
+
+/**
+ * Model output (count samples in the model's layout) to pixels: HWC per image, mapped from
+ * `range` to [0, 1] and clamped.
+ */
+export function toPixels(
+  raw: Float32Array,
+  count: number,
+  image: ImageInfo,
+  range: [number, number],
+): Float32Array {
+  const { height: h, width: w, channels: c } = image;
+  const [lo, hi] = range;
+  const scale = 1 / (hi - lo);
+  const out = new Float32Array(count * h * w * c);
+  const planar = image.layout === 'NCHW';
+  const per = h * w * c;
+  for (let n = 0; n < count; n++) {
+    const base = n * per;
+    for (let p = 0; p < h * w; p++) {
+      for (let ch = 0; ch < c; ch++) {
+        const v = raw[base + (planar ? ch * h * w + p : p * c + ch)] as number;
+        const x = (v - lo) * scale;
+        out[base + p * c + ch] = x < 0 ? 0 : x > 1 ? 1 : x;
+      }
+    }
+  }
+  return out;
+}
+
+function expectImage(result: SampleResult): ImageSampleResult {
+  if (result.kind !== 'image') {
+    throw new InvalidArgumentError(`expected an image result, got '${result.kind}' (points have no pixels)`);
+  }
+  return result;
+}
+
+function checkIndex(result: ImageSampleResult, index: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= result.count) {
+    throw new InvalidArgumentError(`index must be an integer in [0, ${result.count - 1}], got ${index}`);
+  }
+}
+
+/** One image of a result as 8-bit RGBA (grey is replicated, alpha is 255). */
+export function toRGBA(result: SampleResult, index = 0): Uint8ClampedArray {
+  const img = expectImage(result);
+  checkIndex(img, index);
+  const { width, height, channels } = img;
+  const out = new Uint8ClampedArray(width * height * 4);
+  const base = index * width * height * channels;
+  for (let p = 0; p < width * height; p++) {
+    const at = base + p * channels;
+    const r = img.pixels[at] as number;
+    out[p * 4] = Math.round(r * 255);
+    out[p * 4 + 1] = Math.round((channels >= 3 ? (img.pixels[at + 1] as number) : r) * 255);
+    out[p * 4 + 2] = Math.round((channels >= 3 ? (img.pixels[at + 2] as number) : r) * 255);
+    out[p * 4 + 3] = channels === 4 ? Math.round((img.pixels[at + 3] as number) * 255) : 255;
+  }
+  return out;
+}
+
+export interface GridOptions {
+  /** Images per row (default: the ceiling of the square root of count). */
+  columns?: number;
+  /** Pixels between images (default 2). */
+  padding?: number;
+  /** Padding value in [0, 1] (default 1, white). */
+  background?: number;
+}
+
+export interface GridImage {
+  width: number;
+  height: number;
+  channels: number;
+  /** 8-bit HWC. */
+  data: Uint8Array;
+}
+
+/** Tiles every image of a result into one 8-bit HWC image. */
+export function makeGrid(result: SampleResult, opts: GridOptions = {}): GridImage {
+  const img = expectImage(result);
+  if (img.count === 0) throw new InvalidArgumentError('cannot make a grid of 0 images: sample count >= 1');
+  const columns = opts.columns ?? Math.ceil(Math.sqrt(img.count));
+  const padding = opts.padding ?? 2;
+  if (!Number.isInteger(columns) || columns <= 0) {
+    throw new InvalidArgumentError(`columns must be a positive integer, got ${columns}`);
+  }
+  if (!Number.isInteger(padding) || padding < 0) {
+    throw new InvalidArgumentError(`padding must be a non-negative integer, got ${padding}`);
+  }
+  const rows = Math.ceil(img.count / columns);
+  const { width: w, height: h, channels: c } = img;
+  const width = columns * w + (columns + 1) * padding;
+  const height = rows * h + (rows + 1) * padding;
+  const data = new Uint8Array(width * height * c).fill(Math.round((opts.background ?? 1) * 255));
+  for (let n = 0; n < img.count; n++) {
+    const x0 = padding + (n % columns) * (w + padding);
+    const y0 = padding + Math.floor(n / columns) * (h + padding);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w * c; x++) {
+        data[((y0 + y) * width + x0) * c + x] = Math.round(
+          (img.pixels[(n * h + y) * w * c + x] as number) * 255,
+        );
+      }
+    }
+  }
+  return { width, height, channels: c, data };
+}

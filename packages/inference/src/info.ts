@@ -1,0 +1,398 @@
+/**
+ * Works out a GeneratorInfo from a decoded ONNX model: options first, then the GANForge metadata_props,
+ * then what the graph's shapes and ops imply, then defaults. What none of them settles is asked for by
+ * name in a ModelInfoError.
+ */
+import { DataType, META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from './onnx';
+import type { GeneratorKind, Layout, ModelProto, ValueInfo } from './onnx';
+import { InvalidArgumentError, ModelInfoError } from './errors';
+import type { GeneratorInfo, ImageInfo, InfoSource, LoadOptions } from './types';
+
+type Dim = number | string;
+
+export interface ModelDescription {
+  info: GeneratorInfo;
+  /** Set when the model's batch dimension is a fixed number rather than symbolic. */
+  fixedBatch?: number;
+  labelType?: 'int64' | 'int32';
+}
+
+const SHAPE_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Identity', 'Squeeze', 'Unsqueeze']);
+
+export function describeModel(model: ModelProto, options: LoadOptions = {}): ModelDescription {
+  const graph = model.graph;
+  if (!graph) throw new ModelInfoError('the ONNX model has no graph');
+  const meta = readMetadata(model);
+  const sources: Record<string, InfoSource> = {};
+
+  // Inputs (older IR versions also list initializers as inputs).
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  const inputs = graph.input.filter((i) => !initializers.has(i.name));
+  const floats = inputs.filter((i) => elemType(i) === DataType.FLOAT);
+  const ints = inputs.filter((i) => elemType(i) === DataType.INT64 || elemType(i) === DataType.INT32);
+  const listed = inputs.map((i) => `${i.name} ${describe(i)}`).join(', ');
+  if (
+    floats.length === 0 ||
+    floats.length > 1 ||
+    ints.length > 1 ||
+    floats.length + ints.length !== inputs.length
+  ) {
+    throw new ModelInfoError(
+      `unsupported generator inputs (${listed}): expected one float32 latent input and optionally one int64 label input`,
+    );
+  }
+  const latentInput = floats.find((i) => i.name === INPUT_LATENT) ?? (floats[0] as ValueInfo);
+  const labelInput = ints[0];
+  const inDims = dims(latentInput);
+  if (inDims.length < 2) {
+    throw new ModelInfoError(
+      `latent input '${latentInput.name}' has shape ${describe(latentInput)}: expected [N, latentDim] or [N, latentDim, 1, 1]`,
+    );
+  }
+
+  // Latent shape and size.
+  const graphLatent = inDims.slice(1);
+  let latentShape: number[];
+  if (options.latentShape) {
+    latentShape = positiveInts(options.latentShape, 'latentShape');
+    if (isKnown(graphLatent) && !sameShape(graphLatent, latentShape)) {
+      throw new ModelInfoError(
+        `latentShape [${latentShape}] does not match the model's latent input '${latentInput.name}' ${describe(latentInput)}`,
+      );
+    }
+    sources.latentShape = 'option';
+  } else if (isKnown(graphLatent)) {
+    latentShape = graphLatent;
+    sources.latentShape = 'graph';
+  } else {
+    const dim = options.latentDim ?? meta.latentDim;
+    const symbolic = graphLatent.filter((d) => typeof d !== 'number').length;
+    const fixed = product(graphLatent.filter((d): d is number => typeof d === 'number'));
+    if (dim === undefined || symbolic !== 1 || dim % fixed !== 0) {
+      throw new ModelInfoError(
+        `latent input '${latentInput.name}' has shape ${describe(latentInput)} with an unknown size: pass latentDim (e.g. latentDim: 100)` +
+          (graphLatent.length > 1 ? ' or latentShape (e.g. latentShape: [100, 1, 1])' : ''),
+      );
+    }
+    latentShape = graphLatent.map((d) => (typeof d === 'number' ? d : dim / fixed));
+    sources.latentShape = options.latentDim !== undefined ? 'option' : 'metadata';
+  }
+  const latentDim = product(latentShape);
+  if (options.latentDim !== undefined && positiveInt(options.latentDim, 'latentDim') !== latentDim) {
+    throw new ModelInfoError(
+      `latentDim ${options.latentDim} does not match the model's latent input '${latentInput.name}' ${describe(latentInput)}`,
+    );
+  }
+  if (meta.latentDim !== undefined && meta.latentDim !== latentDim) {
+    throw new ModelInfoError(
+      `metadata ${META.latentDim}=${meta.latentDim} contradicts latent input '${latentInput.name}' ${describe(latentInput)}`,
+    );
+  }
+  sources.latentDim =
+    options.latentDim !== undefined
+      ? 'option'
+      : meta.latentDim !== undefined
+        ? 'metadata'
+        : sources.latentShape;
+
+  // Output.
+  const output =
+    graph.output.find((o) => o.name === OUTPUT_IMAGE || o.name === OUTPUT_POINTS) ?? graph.output[0];
+  if (!output) throw new ModelInfoError('the ONNX graph has no outputs');
+  const outRest = dims(output).slice(1);
+  const shapeOpt = options.outputShape ? positiveInts(options.outputShape, 'outputShape') : undefined;
+  const [outShape, outShapeSource] = shapeOpt
+    ? [shapeOpt, 'option' as const]
+    : meta.outputShape
+      ? [meta.outputShape, 'metadata' as const]
+      : [undefined, undefined];
+
+  let kind: GeneratorKind;
+  if (options.kind !== undefined) {
+    if (options.kind !== 'image' && options.kind !== 'points') {
+      throw new InvalidArgumentError(`kind must be 'image' or 'points', got ${String(options.kind)}`);
+    }
+    [kind, sources.kind] = [options.kind, 'option'];
+  } else if (meta.kind) [kind, sources.kind] = [meta.kind, 'metadata'];
+  else if (output.name === OUTPUT_POINTS) [kind, sources.kind] = ['points', 'graph'];
+  else if (output.name === OUTPUT_IMAGE || outRest.length >= 2 || outShape)
+    [kind, sources.kind] = ['image', 'graph'];
+  // A 2-D output of width <= 3 is point data (e.g. the 2-D Gaussian toy); wider is a flat image.
+  else if (outRest.length === 1 && typeof outRest[0] === 'number' && outRest[0] <= 3) {
+    [kind, sources.kind] = ['points', 'graph'];
+  } else throw flatError(output, outRest);
+
+  const info: GeneratorInfo = {
+    kind,
+    latentDim,
+    latentShape,
+    inputName: latentInput.name,
+    outputName: output.name,
+    outputRange: [-1, 1],
+    sources,
+  };
+  if (labelInput) info.labelInputName = labelInput.name;
+
+  if (kind === 'points') {
+    const d = outShape ? product(outShape) : isKnown(outRest) ? product(outRest) : undefined;
+    if (d === undefined) {
+      throw new ModelInfoError(
+        `output '${output.name}' has shape ${describe(output)} with an unknown size: pass outputShape: [dims] (e.g. [2])`,
+      );
+    }
+    checkSize(output, outRest, d);
+    info.pointDims = d;
+    sources.pointDims = outShapeSource ?? 'graph';
+  } else {
+    info.image = imageInfo(output, outRest, outShape, options.layout ?? meta.layout);
+    sources.image = outShapeSource ?? 'graph';
+    sources.layout = options.layout ? 'option' : meta.layout ? 'metadata' : 'graph';
+  }
+
+  if (options.outputRange) [info.outputRange, sources.outputRange] = [range(options.outputRange), 'option'];
+  else if (meta.outputRange) [info.outputRange, sources.outputRange] = [meta.outputRange, 'metadata'];
+  else {
+    const fromGraph = rangeFromGraph(model, output.name);
+    if (fromGraph) [info.outputRange, sources.outputRange] = [fromGraph, 'graph'];
+    else sources.outputRange = 'default';
+  }
+
+  const classNames = options.classNames ?? meta.classNames;
+  if (classNames) {
+    if (!Array.isArray(classNames) || !classNames.every((c) => typeof c === 'string')) {
+      throw new InvalidArgumentError('classNames must be an array of strings');
+    }
+    info.classNames = classNames;
+    sources.classNames = options.classNames ? 'option' : 'metadata';
+  }
+  if (meta.preset) [info.preset, sources.preset] = [meta.preset, 'metadata'];
+  if (meta.sourceRun) [info.sourceRun, sources.sourceRun] = [meta.sourceRun, 'metadata'];
+
+  const description: ModelDescription = { info };
+  const batch = inDims[0];
+  if (typeof batch === 'number' && batch > 0) description.fixedBatch = batch;
+  if (labelInput) description.labelType = elemType(labelInput) === DataType.INT32 ? 'int32' : 'int64';
+  return description;
+}
+
+function imageInfo(
+  output: ValueInfo,
+  rest: Dim[],
+  given: number[] | undefined,
+  layoutGiven: Layout | undefined,
+): ImageInfo {
+  if (layoutGiven !== undefined && !['NCHW', 'NHWC', 'flat'].includes(layoutGiven)) {
+    throw new InvalidArgumentError(`layout must be 'NCHW', 'NHWC' or 'flat', got ${String(layoutGiven)}`);
+  }
+  const flat = rest.length === 1;
+  if (flat && !given) throw flatError(output, rest);
+  if (!flat && rest.length !== 2 && rest.length !== 3) {
+    throw new ModelInfoError(
+      `output '${output.name}' has shape ${describe(output)}: expected [N,C,H,W], [N,H,W,C], [N,H,W] or a flat [N,D]`,
+    );
+  }
+  if (layoutGiven === 'flat' && !flat) {
+    throw new ModelInfoError(`layout 'flat' needs a 2-D output, but '${output.name}' is ${describe(output)}`);
+  }
+  let shape: number[];
+  if (given) shape = given;
+  else if (isKnown(rest)) shape = rest;
+  else {
+    throw new ModelInfoError(
+      `output '${output.name}' has shape ${describe(output)} with unknown sizes: pass outputShape (e.g. [1, 28, 28] for NCHW)`,
+    );
+  }
+  checkSize(output, rest, product(shape));
+  if (!flat && isKnown(rest) && !sameShape(rest, shape) && shape.length === rest.length) {
+    throw new ModelInfoError(
+      `outputShape [${shape}] does not match output '${output.name}' ${describe(output)}`,
+    );
+  }
+  if (shape.length === 2) {
+    // [H, W]: one channel, so the channel order does not matter.
+    return {
+      height: shape[0] as number,
+      width: shape[1] as number,
+      channels: 1,
+      layout: flat ? 'flat' : 'NHWC',
+    };
+  }
+  if (shape.length !== 3) {
+    throw new ModelInfoError(
+      `outputShape must have 2 or 3 entries ([H, W] or [H, W, C] / [C, H, W]), got [${shape}]`,
+    );
+  }
+  let layout = layoutGiven;
+  if (!layout) {
+    const first = shape[0] === 1 || shape[0] === 3;
+    const last = shape[2] === 1 || shape[2] === 3;
+    if (flat) layout = 'flat';
+    else if (first && !last) layout = 'NCHW';
+    else if (last && !first) layout = 'NHWC';
+    else {
+      throw new ModelInfoError(
+        `cannot tell the channel axis of output '${output.name}' ${describe(output)}: pass layout: 'NCHW' or 'NHWC'`,
+      );
+    }
+  }
+  const [a, b, c] = shape as [number, number, number];
+  return layout === 'NCHW'
+    ? { channels: a, height: b, width: c, layout }
+    : { height: a, width: b, channels: c, layout };
+}
+
+function flatError(output: ValueInfo, rest: Dim[]): ModelInfoError {
+  const d = rest[0];
+  let example = '[28, 28, 1]';
+  if (typeof d === 'number') {
+    const side = Math.round(Math.sqrt(d));
+    const side3 = Math.round(Math.sqrt(d / 3));
+    if (side * side === d) example = `[${side}, ${side}, 1]`;
+    else if (3 * side3 * side3 === d) example = `[${side3}, ${side3}, 3]`;
+  }
+  return new ModelInfoError(
+    `output '${output.name}' ${describe(output)} is flat: pass outputShape: ${example} (H, W, C) for images, or kind: 'points' for point data`,
+  );
+}
+
+function checkSize(output: ValueInfo, rest: Dim[], size: number): void {
+  if (isKnown(rest) && product(rest) !== size) {
+    throw new ModelInfoError(
+      `output '${output.name}' ${describe(output)} holds ${product(rest)} values per sample, not ${size}: fix outputShape`,
+    );
+  }
+}
+
+/** Walks back from the output through shape-only ops; a final Tanh or Sigmoid fixes the range. */
+function rangeFromGraph(model: ModelProto, outputName: string): [number, number] | undefined {
+  const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  let node = producers.get(outputName);
+  for (let hops = 0; node && hops < 32; hops++) {
+    if (node.opType === 'Tanh') return [-1, 1];
+    if (node.opType === 'Sigmoid') return [0, 1];
+    if (!SHAPE_OPS.has(node.opType) || !node.input[0]) return undefined;
+    node = producers.get(node.input[0]);
+  }
+  return undefined;
+}
+
+interface Metadata {
+  kind?: GeneratorKind;
+  latentDim?: number;
+  outputShape?: number[];
+  layout?: Layout;
+  outputRange?: [number, number];
+  classNames?: string[];
+  preset?: string;
+  sourceRun?: string;
+}
+
+function readMetadata(model: ModelProto): Metadata {
+  const props = new Map((model.metadataProps ?? []).map((p) => [p.key, p.value]));
+  const bad = (key: string, value: string, want: string) =>
+    new ModelInfoError(
+      `metadata ${key}="${value}" is not ${want}; fix the model or pass the value as an option`,
+    );
+  const meta: Metadata = {};
+  const kind = props.get(META.kind);
+  if (kind !== undefined) {
+    if (kind !== 'image' && kind !== 'points') throw bad(META.kind, kind, "'image' or 'points'");
+    meta.kind = kind;
+  }
+  const latentDim = props.get(META.latentDim);
+  if (latentDim !== undefined) {
+    const n = Number(latentDim);
+    if (!Number.isInteger(n) || n <= 0) throw bad(META.latentDim, latentDim, 'a positive integer');
+    meta.latentDim = n;
+  }
+  const shape = props.get(META.outputShape);
+  if (shape !== undefined) {
+    const parts = shape.split(',').map((s) => Number(s.trim()));
+    if (!parts.every((n) => Number.isInteger(n) && n > 0)) {
+      throw bad(META.outputShape, shape, 'comma-separated positive integers');
+    }
+    meta.outputShape = parts;
+  }
+  const layout = props.get(META.layout);
+  if (layout !== undefined) {
+    if (layout !== 'NCHW' && layout !== 'NHWC' && layout !== 'flat')
+      throw bad(META.layout, layout, 'NCHW, NHWC or flat');
+    meta.layout = layout;
+  }
+  const outRange = props.get(META.outputRange);
+  if (outRange !== undefined) {
+    const parts = outRange.split(',').map((s) => Number(s.trim()));
+    if (parts.length !== 2 || !(parts[0]! < parts[1]!))
+      throw bad(META.outputRange, outRange, '"lo,hi" with lo < hi');
+    meta.outputRange = [parts[0]!, parts[1]!];
+  }
+  const classNames = props.get(META.classNames);
+  if (classNames !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(classNames);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string')) {
+      throw bad(META.classNames, classNames, 'a JSON array of strings');
+    }
+    meta.classNames = parsed;
+  }
+  const preset = props.get(META.preset);
+  if (preset) meta.preset = preset;
+  const sourceRun = props.get(META.sourceRun);
+  if (sourceRun) meta.sourceRun = sourceRun;
+  return meta;
+}
+
+function elemType(v: ValueInfo): number | undefined {
+  return v.type?.tensorType?.elemType;
+}
+
+function dims(v: ValueInfo): Dim[] {
+  return (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimValue ?? d.dimParam ?? '?');
+}
+
+function describe(v: ValueInfo): string {
+  const d = dims(v);
+  return `[${d.map((x, i) => (i === 0 && typeof x !== 'number' ? 'N' : String(x))).join(',')}]`;
+}
+
+function isKnown(shape: Dim[]): shape is number[] {
+  return shape.every((d) => typeof d === 'number' && d > 0);
+}
+
+function sameShape(a: Dim[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function product(shape: number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+function positiveInt(n: number, name: string): number {
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`${name} must be a positive integer, got ${n}`);
+  return n;
+}
+
+function positiveInts(shape: number[], name: string): number[] {
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new InvalidArgumentError(
+      `${name} must be a non-empty array of positive integers, got ${JSON.stringify(shape)}`,
+    );
+  }
+  return [...shape];
+}
+
+function range(r: [number, number]): [number, number] {
+  if (
+    !Array.isArray(r) ||
+    r.length !== 2 ||
+    !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])
+  ) {
+    throw new InvalidArgumentError(`outputRange must be [lo, hi] with lo < hi, got ${JSON.stringify(r)}`);
+  }
+  return [r[0], r[1]];
+}

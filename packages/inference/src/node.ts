@@ -1,0 +1,44 @@
+/** Node entry: onnxruntime-node, models from file paths, and image files via sharp. */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { createGenerator } from './generator';
+import { ModelLoadError } from './errors';
+import type { OrtLike } from './backend';
+import type { Generator, LoadOptions, ModelSource } from './types';
+
+export * from './api';
+export { writeGrid, writeImage, encodeImage, encodeGrid } from './node-images';
+export type { ImageFormat } from './node-images';
+
+const runtime: OrtLike = ort;
+
+/** Loads a generator from a file path, a file:/http(s): URL, or the model bytes. */
+export async function loadGenerator(source: ModelSource, options: LoadOptions = {}): Promise<Generator> {
+  return createGenerator(await readSource(source), options, runtime);
+}
+
+async function readSource(source: ModelSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const url = source instanceof URL ? source : /^https?:\/\//i.test(source) ? new URL(source) : undefined;
+  if (url && url.protocol !== 'file:') {
+    const response = await fetch(url).catch((err: Error) => {
+      throw new ModelLoadError(`could not fetch model ${url.href}: ${err.message}`);
+    });
+    if (!response.ok) throw new ModelLoadError(`could not fetch model ${url.href}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new ModelLoadError('source must be a file path, a URL, a Uint8Array or an ArrayBuffer');
+  }
+  const path = source instanceof URL ? fileURLToPath(source) : source;
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new ModelLoadError(`cannot read model '${path}': ${why}; pass the path of a .onnx file`);
+  }
+}
