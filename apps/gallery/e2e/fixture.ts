@@ -1,0 +1,172 @@
+/**
+ * Tiny hand-written run directories for the gallery's tests: a 2-D "points" generator
+ * (z -> zW + b) and a 4x4 grey "image" generator (sigmoid(zW + b) reshaped to NCHW).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILES, RunDir, type MetricsRecord, type ModelCard } from '@ganforge/trainer';
+import {
+  DataType,
+  encodeModel,
+  INPUT_LATENT,
+  META,
+  OUTPUT_IMAGE,
+  OUTPUT_POINTS,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfo,
+} from '@ganforge/inference/onnx';
+import sharp from 'sharp';
+
+function floatTensor(name: string, dims: number[], values: number[]): TensorProto {
+  return { name, dims, dataType: DataType.FLOAT, rawData: new Uint8Array(new Float32Array(values).buffer) };
+}
+
+function valueInfo(name: string, dims: (number | string)[]): ValueInfo {
+  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
+}
+
+function model(
+  nodes: NodeProto[],
+  initializer: TensorProto[],
+  output: ValueInfo,
+  latentDim: number,
+  meta: Record<string, string>,
+) {
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'ganforge-gallery-fixture',
+    graph: {
+      name: 'generator',
+      node: nodes,
+      initializer,
+      input: [valueInfo(INPUT_LATENT, ['N', latentDim])],
+      output: [output],
+    },
+    metadataProps: Object.entries({ [META.latentDim]: String(latentDim), ...meta }).map(([key, value]) => ({
+      key,
+      value,
+    })),
+  });
+}
+
+/** points = z @ W + b, z [N,2]. W and b move the standard normal to a tilted, shifted cloud. */
+export function pointsModel(): Uint8Array {
+  return model(
+    [
+      { opType: 'MatMul', input: [INPUT_LATENT, 'W'], output: ['zw'], name: 'matmul' },
+      { opType: 'Add', input: ['zw', 'b'], output: [OUTPUT_POINTS], name: 'add' },
+    ],
+    [floatTensor('W', [2, 2], [1, 0.5, -0.3, 0.8]), floatTensor('b', [2], [1, 2])],
+    valueInfo(OUTPUT_POINTS, ['N', 2]),
+    2,
+    {
+      [META.kind]: 'points',
+      [META.outputShape]: '2',
+      [META.layout]: 'flat',
+      [META.preset]: 'fixture-points',
+    },
+  );
+}
+
+/** image = sigmoid(z @ W + b) reshaped to [N,1,4,4], range [0,1]. */
+export function imageModel(): Uint8Array {
+  const weights = Array.from({ length: 2 * 16 }, (_, i) => Math.sin(i * 1.7) * 2);
+  const bias = Array.from({ length: 16 }, (_, i) => (i % 4) / 2 - 0.75);
+  return model(
+    [
+      { opType: 'MatMul', input: [INPUT_LATENT, 'W'], output: ['zw'], name: 'matmul' },
+      { opType: 'Add', input: ['zw', 'b'], output: ['logits'], name: 'add' },
+      { opType: 'Sigmoid', input: ['logits'], output: ['flat'], name: 'sigmoid' },
+      { opType: 'Reshape', input: ['flat', 'shape'], output: [OUTPUT_IMAGE], name: 'reshape' },
+    ],
+    [
+      floatTensor('W', [2, 16], weights),
+      floatTensor('b', [16], bias),
+      { name: 'shape', dims: [4], dataType: DataType.INT64, int64Data: [-1, 1, 4, 4] },
+    ],
+    valueInfo(OUTPUT_IMAGE, ['N', 1, 4, 4]),
+    2,
+    {
+      [META.kind]: 'image',
+      [META.outputShape]: '1,4,4',
+      [META.layout]: 'NCHW',
+      [META.outputRange]: '0,1',
+      [META.preset]: 'fixture-image',
+    },
+  );
+}
+
+function card(name: string, output: ModelCard['output'], preset: string, epochs: number): ModelCard {
+  return {
+    name,
+    preset,
+    dataset: { name: `${preset}-data`, examples: 1000 },
+    latentDim: 2,
+    output,
+    epochs,
+    steps: epochs * 10,
+    generatorParams: 6,
+    discriminatorParams: 20,
+    wallTimeSec: 1.5,
+    finalMetrics: { meanError: 0.05 },
+    reproduce: `npx nx run trainer:train --preset ${preset}`,
+  };
+}
+
+function metrics(epochs: number): MetricsRecord[] {
+  return Array.from({ length: epochs }, (_, i) => ({
+    epoch: i + 1,
+    step: (i + 1) * 10,
+    lossD: 0.7 + 0.3 / (i + 1),
+    lossG: 0.69 + 0.5 / (i + 1),
+    accReal: 0.5 + 0.2 / (i + 1),
+    accFake: 0.5 + 0.1 / (i + 1),
+    examplesPerSec: 1000,
+    wallTimeSec: 0.1 * (i + 1),
+  }));
+}
+
+async function writeRun(dir: string, c: ModelCard, onnx: Uint8Array, epochs: number): Promise<RunDir> {
+  const run = new RunDir(dir);
+  mkdirSync(run.root, { recursive: true });
+  writeFileSync(run.onnxPath, onnx);
+  run.writeModelCard(c);
+  for (const m of metrics(epochs)) await run.appendMetrics(m);
+  mkdirSync(run.path(RUN_FILES.samplesDir), { recursive: true });
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3060a0' } })
+    .png()
+    .toBuffer();
+  writeFileSync(run.path(RUN_FILES.samplesDir, 'epoch-0001.png'), png);
+  return run;
+}
+
+export const POINTS_RUN = 'toy-points';
+export const IMAGE_RUN = 'toy-image';
+
+/** Writes two exported runs under `runsDir`; returns their directories. */
+export async function writeFixtureRuns(runsDir: string): Promise<{ points: RunDir; image: RunDir }> {
+  const points = await writeRun(
+    join(runsDir, POINTS_RUN),
+    card(POINTS_RUN, { kind: 'points', dims: 2 }, 'gaussian2d', 3),
+    pointsModel(),
+    3,
+  );
+  // Deterministic "real" data: a rotated ellipse of 200 points.
+  points.writeRealPoints(
+    Array.from({ length: 200 }, (_, i): [number, number] => {
+      const t = (i / 200) * Math.PI * 2;
+      const r = 0.3 + ((i * 37) % 100) / 100;
+      return [1 + r * Math.cos(t), 2 + 0.5 * r * Math.sin(t) + 0.3 * r * Math.cos(t)];
+    }),
+  );
+  const image = await writeRun(
+    join(runsDir, IMAGE_RUN),
+    card(IMAGE_RUN, { kind: 'image', height: 4, width: 4, channels: 1, range: [0, 1] }, 'dcgan28', 2),
+    imageModel(),
+    2,
+  );
+  return { points, image };
+}

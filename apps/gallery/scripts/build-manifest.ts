@@ -1,0 +1,140 @@
+/**
+ * Copies every exported run (runs/<name>/generator.onnx) into public/models/<name>/ and writes
+ * public/models/manifest.json for the site. public/models/ is generated: it is rebuilt from scratch.
+ *
+ *   tsx scripts/build-manifest.ts [--runs <dir>] [--out <dir>]
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { RUN_FILES, RunDir, RunDirError, writeJsonAtomic } from '@ganforge/trainer';
+import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestRun } from '../src/manifest';
+
+const appDir = resolve(fileURLToPath(import.meta.url), '../..');
+const METRICS_JSON = 'metrics.json';
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+export interface BuildManifestOptions {
+  runsDir: string;
+  outDir: string;
+  /** Receives one line per run that was skipped and why. */
+  warn?: (message: string) => void;
+}
+
+// Folder names become URL path segments and file names; keep to a conservative set.
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function collectRun(name: string, runsDir: string, outDir: string): ManifestRun {
+  const run = new RunDir(join(runsDir, name));
+  const card = run.readModelCard();
+  const dest = join(outDir, name);
+  mkdirSync(dest, { recursive: true });
+
+  copyFileSync(run.onnxPath, join(dest, RUN_FILES.onnx));
+  writeJsonAtomic(join(dest, RUN_FILES.modelCard), card);
+
+  let metrics: string | null = null;
+  if (existsSync(run.path(RUN_FILES.metrics))) {
+    writeJsonAtomic(join(dest, METRICS_JSON), run.readMetrics());
+    metrics = `${name}/${METRICS_JSON}`;
+  }
+
+  let realPoints: string | null = null;
+  if (existsSync(run.path(RUN_FILES.realPoints))) {
+    writeJsonAtomic(join(dest, RUN_FILES.realPoints), { points: run.readRealPoints() });
+    realPoints = `${name}/${RUN_FILES.realPoints}`;
+  }
+
+  const samples: string[] = [];
+  const samplesDir = run.path(RUN_FILES.samplesDir);
+  if (existsSync(samplesDir)) {
+    const pngs = readdirSync(samplesDir)
+      .filter((f) => f.endsWith('.png') && SAFE_NAME.test(f))
+      .sort();
+    if (pngs.length > 0) mkdirSync(join(dest, RUN_FILES.samplesDir), { recursive: true });
+    for (const f of pngs) {
+      copyFileSync(join(samplesDir, f), join(dest, RUN_FILES.samplesDir, f));
+      samples.push(`${name}/${RUN_FILES.samplesDir}/${f}`);
+    }
+  }
+
+  return {
+    name,
+    card,
+    files: {
+      onnx: `${name}/${RUN_FILES.onnx}`,
+      modelCard: `${name}/${RUN_FILES.modelCard}`,
+      metrics,
+      realPoints,
+      samples,
+    },
+    thumbnail: samples.at(-1) ?? null,
+  };
+}
+
+/** Rebuilds `outDir` from the exported runs under `runsDir`; returns the manifest it wrote. */
+export function buildManifest({ runsDir, outDir, warn = () => {} }: BuildManifestOptions): Manifest {
+  if (!existsSync(runsDir) || !statSync(runsDir).isDirectory()) {
+    throw new ManifestError(
+      `runs directory not found: ${runsDir} (train and export a run first, or pass --runs <dir>)`,
+    );
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+
+  const runs: ManifestRun[] = [];
+  for (const name of readdirSync(runsDir).sort()) {
+    const dir = join(runsDir, name);
+    if (!statSync(dir).isDirectory() || !existsSync(join(dir, RUN_FILES.onnx))) continue;
+    if (!SAFE_NAME.test(name)) {
+      warn(`skipped run "${name}": rename it to letters, digits, ".", "_" or "-" to show it in the gallery`);
+      continue;
+    }
+    try {
+      runs.push(collectRun(name, runsDir, outDir));
+    } catch (e) {
+      // One broken run (e.g. exported before its model card was written) must not hide the others.
+      if (!(e instanceof RunDirError)) throw e;
+      rmSync(join(outDir, name), { recursive: true, force: true });
+      warn(`skipped run "${name}": ${e.message}`);
+    }
+  }
+
+  const manifest: Manifest = { version: MANIFEST_VERSION, generatedAt: new Date().toISOString(), runs };
+  writeJsonAtomic(join(outDir, MANIFEST_FILE), manifest);
+  return manifest;
+}
+
+function main(argv: string[]): void {
+  const workspaceRoot = process.env.NX_WORKSPACE_ROOT ?? resolve(appDir, '../..');
+  const program = new Command()
+    .name('build-manifest')
+    .description('Copy exported runs into the gallery (public/models/) and write manifest.json')
+    .option('--runs <dir>', 'folder holding the run directories', join(workspaceRoot, 'runs'))
+    .option('--out <dir>', 'output folder (rebuilt from scratch)', join(appDir, 'public', 'models'))
+    .parse(argv);
+  const opts = program.opts<{ runs: string; out: string }>();
+  try {
+    const manifest = buildManifest({
+      runsDir: resolve(opts.runs),
+      outDir: resolve(opts.out),
+      warn: (m) => console.warn(`warning: ${m}`),
+    });
+    if (manifest.runs.length === 0) {
+      console.warn(`warning: no exported runs in ${resolve(opts.runs)} (need <run>/${RUN_FILES.onnx})`);
+    }
+    console.log(`manifest: ${manifest.runs.length} run(s) -> ${join(resolve(opts.out), MANIFEST_FILE)}`);
+  } catch (e) {
+    if (e instanceof ManifestError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv);

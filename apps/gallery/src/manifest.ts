@@ -1,0 +1,33 @@
+/**
+ * The gallery's index of runs, written by scripts/build-manifest.ts to public/models/manifest.json
+ * and read by the site. Paths are relative to the models/ folder.
+ */
+import type { MetricsRecord, ModelCard } from '@ganforge/trainer';
+
+export const MANIFEST_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface ManifestRun {
+  /** Run directory name; also the folder under models/ and the name in the URL. */
+  name: string;
+  card: ModelCard;
+  files: {
+    onnx: string;
+    modelCard: string;
+    /** metrics.jsonl converted to a JSON array of MetricsRecord. */
+    metrics: string | null;
+    realPoints: string | null;
+    /** Per-epoch sample pictures, oldest first. */
+    samples: string[];
+  };
+  /** The latest sample picture, if any. */
+  thumbnail: string | null;
+}
+
+export interface Manifest {
+  version: typeof MANIFEST_VERSION;
+  generatedAt: string;
+  runs: ManifestRun[];
+}
+
+export type { MetricsRecord, ModelCard };
