@@ -1,3 +1,36 @@
-// placeholder: the ganforge CLI entry (export generator, train, sample) is built here.
-console.error('ganforge: not built yet');
-process.exit(1);
+/** The `ganforge` command: one program, one subcommand per project. */
+import { Command, CommanderError } from 'commander';
+import { exportCommand } from './export-command';
+
+/** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
+function configure(cmd: Command): void {
+  cmd.exitOverride().configureOutput({
+    outputError: (str, write) => write(`ganforge: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+  });
+  cmd.commands.forEach(configure);
+}
+
+export function program(): Command {
+  const root = new Command('ganforge')
+    .description('GANForge: train GANs with TF.js, export generators to ONNX, sample them anywhere')
+    .showHelpAfterError(false);
+  root.addCommand(exportCommand());
+  configure(root);
+  return root;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    // Help and version also arrive here, with exit code 0; commander has already printed its errors.
+    if (e instanceof CommanderError) return e.exitCode;
+    const err = e as Error;
+    console.error(`ganforge: error: ${String(err.message).split('\n')[0]}`);
+    if (process.env.GANFORGE_DEBUG) console.error(err.stack);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,82 @@
+/** Core Keras layers: InputLayer, Dense, Activation, Reshape, Flatten and the inference-time identities. */
+import { cfgString, type LayerConverter, type Value } from '../types';
+
+/** Graph inputs are bound before the walk; the layer itself emits nothing. */
+export const InputLayer: LayerConverter = {
+  className: 'InputLayer',
+  convert: (_ctx, [x]) => x as Value,
+};
+
+export const Dense: LayerConverter = {
+  className: 'Dense',
+  convert(ctx, [input]) {
+    // Dense multiplies the last TF.js axis, so 4-D inputs go back to NHWC first.
+    const x = ctx.toTf(input as Value);
+    const kernel = ctx.weight('kernel');
+    let y = ctx.g.op(
+      'MatMul',
+      [x.name, ctx.g.float(`${ctx.base}/kernel`, kernel.data, kernel.shape)],
+      `${ctx.base}/matmul`,
+    );
+    if (ctx.hasWeight('bias')) {
+      const bias = ctx.weight('bias');
+      y = ctx.g.op(
+        'Add',
+        [y, ctx.g.float(`${ctx.base}/bias`, bias.data, bias.shape)],
+        `${ctx.base}/bias_add`,
+      );
+    }
+    return ctx.activation(
+      { name: y, nchw: false, shape: ctx.outputShape },
+      cfgString(ctx.config, 'activation', 'linear'),
+    );
+  },
+};
+
+export const Activation: LayerConverter = {
+  className: 'Activation',
+  convert: (ctx, [x]) => ctx.activation(x as Value, cfgString(ctx.config, 'activation', 'linear')),
+};
+
+function identity(className: string): LayerConverter {
+  return {
+    className,
+    convert(ctx, [input]) {
+      const x = input as Value;
+      return { name: ctx.g.op('Identity', [x.name], ctx.base), nchw: x.nchw, dtype: x.dtype, range: x.range };
+    },
+  };
+}
+
+/** Regularisers that do nothing at inference. */
+export const Dropout = identity('Dropout');
+export const SpatialDropout1D = identity('SpatialDropout1D');
+export const GaussianNoise = identity('GaussianNoise');
+export const GaussianDropout = identity('GaussianDropout');
+export const AlphaDropout = identity('AlphaDropout');
+
+export const Reshape: LayerConverter = {
+  className: 'Reshape',
+  convert(ctx, [input]) {
+    // Reshape reorders elements in TF.js (row-major NHWC) order.
+    const x = ctx.toTf(input as Value);
+    const dims = ctx.outputShape.slice(1);
+    if (dims.some((d) => d === null))
+      ctx.unsupported(`output shape [${ctx.outputShape}] has unknown dimensions`);
+    const shape = ctx.g.int64(`${ctx.base}/shape`, [-1, ...(dims as number[])]);
+    return {
+      name: ctx.g.op('Reshape', [x.name, shape], ctx.base),
+      nchw: false,
+      dtype: x.dtype,
+      range: x.range,
+    };
+  },
+};
+
+export const Flatten: LayerConverter = {
+  className: 'Flatten',
+  convert(ctx, [input]) {
+    const x = ctx.toTf(input as Value);
+    return { name: ctx.g.op('Flatten', [x.name], ctx.base), nchw: false, dtype: x.dtype, range: x.range };
+  },
+};
