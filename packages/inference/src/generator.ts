@@ -97,6 +97,11 @@ class OnnxGenerator implements Generator {
     const a = this.endpoint(from, 'from');
     const b = this.endpoint(to, 'to');
     const latents = interpolateLatents(a, b, steps, opts.method ?? 'slerp');
+    if (this.info.labelInputName && opts.label === undefined) {
+      throw new InvalidArgumentError(
+        `this generator is conditional (input '${this.info.labelInputName}'): pass label, the class index for every step`,
+      );
+    }
     const labels = opts.label === undefined ? undefined : new Array<number>(steps).fill(opts.label);
     return this.sample({ count: steps, latents, ...(labels ? { labels } : {}) });
   }

@@ -1,0 +1,232 @@
+/**
+ * `ganforge sample` and `ganforge interpolate`: run an ONNX generator from the command line and write
+ * an image grid (or CSV/JSON points). Node only. sampleCommand() / interpolateCommand() are mounted into
+ * the ganforge bin; main() runs them standalone (`tsx src/cli.ts sample --help`).
+ */
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError as OptionError, Option } from 'commander';
+import type { OutputConfiguration } from 'commander';
+import { InferenceError, loadGenerator, writeGrid } from './node';
+import type { Generator, Layout, LoadOptions, SampleResult } from './node';
+
+const int = (what: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new OptionError(`${what} must be an integer >= ${min}`);
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new OptionError('must be a positive number');
+  return n;
+};
+const ints = (value: string) => {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (!list.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new OptionError('must be comma-separated integers, e.g. 28,28,1');
+  }
+  return list;
+};
+const numberPair = (value: string): [number, number] => {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length !== 2 || !list.every(Number.isFinite)) throw new OptionError('must be "lo,hi", e.g. -1,1');
+  return [list[0]!, list[1]!];
+};
+
+interface ModelFlags {
+  model: string;
+  out: string;
+  columns?: number;
+  padding: number;
+  latentDim?: number;
+  latentShape?: number[];
+  outputShape?: number[];
+  layout?: Layout;
+  range?: [number, number];
+  kind?: 'image' | 'points';
+  classes?: string;
+}
+
+function withModelOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('-m, --model <file>', 'ONNX generator to run')
+    .requiredOption('-o, --out <file>', 'output: .png/.jpg/.webp grid, or .csv/.json for point generators')
+    .option('--columns <n>', 'images per grid row (default: square grid)', int('columns', 1))
+    .option('--padding <px>', 'pixels between grid images', int('padding', 0), 2)
+    .option('--latent-dim <n>', 'latent size, when the model does not say', int('latent dim', 1))
+    .option('--latent-shape <dims>', 'per-sample latent shape, e.g. 100,1,1', ints)
+    .option('--output-shape <dims>', 'per-sample output shape, e.g. 28,28,1 for a flat [N,784] output', ints)
+    .addOption(new Option('--layout <layout>', 'output layout').choices(['NCHW', 'NHWC', 'flat']))
+    .option('--range <lo,hi>', 'generator output range, e.g. -1,1', numberPair)
+    .addOption(new Option('--kind <kind>', 'what the generator makes').choices(['image', 'points']))
+    .option('--classes <names>', 'comma-separated class names of a conditional generator');
+}
+
+function loadOptions(flags: ModelFlags): LoadOptions {
+  const options: LoadOptions = {};
+  if (flags.latentDim !== undefined) options.latentDim = flags.latentDim;
+  if (flags.latentShape) options.latentShape = flags.latentShape;
+  if (flags.outputShape) options.outputShape = flags.outputShape;
+  if (flags.layout) options.layout = flags.layout;
+  if (flags.range) options.outputRange = flags.range;
+  if (flags.kind) options.kind = flags.kind;
+  if (flags.classes) options.classNames = flags.classes.split(',').map((s) => s.trim());
+  return options;
+}
+
+/** Loads the model, runs `work`, writes the result; user errors become one-line commander errors. */
+async function runWith(cmd: Command, flags: ModelFlags, work: (g: Generator) => Promise<SampleResult>) {
+  let generator: Generator | undefined;
+  try {
+    const ext = extname(flags.out).toLowerCase();
+    generator = await loadGenerator(flags.model, loadOptions(flags));
+    const result = await work(generator);
+    if (result.kind === 'points') {
+      if (ext !== '.csv' && ext !== '.json') {
+        throw new InferenceError(
+          `this generator makes points: write them to a .csv or .json file, not '${flags.out}'`,
+        );
+      }
+      await writeFile(flags.out, ext === '.csv' ? pointsCsv(result.points, result.dims) : pointsJson(result));
+    } else {
+      const grid: { columns?: number; padding: number } = { padding: flags.padding };
+      if (flags.columns !== undefined) grid.columns = flags.columns;
+      await writeGrid(result, flags.out, grid);
+    }
+    cmd.configureOutput().writeOut?.(`wrote ${flags.out} (${describe(result)})\n`);
+  } catch (err) {
+    const userError =
+      err instanceof InferenceError || typeof (err as NodeJS.ErrnoException).code === 'string';
+    if (userError) cmd.error(`error: ${(err as Error).message}${flagHint((err as Error).message)}`);
+    throw err;
+  } finally {
+    await generator?.dispose();
+  }
+}
+
+const FLAGS: Record<string, string> = {
+  latentDim: '--latent-dim',
+  latentShape: '--latent-shape',
+  outputShape: '--output-shape',
+  outputRange: '--range',
+  layout: '--layout',
+  kind: '--kind',
+  labels: '--labels',
+  label: '--label',
+};
+
+/** SDK messages name LoadOptions fields; point at the matching flags too. */
+function flagHint(message: string): string {
+  const flags = Object.keys(FLAGS)
+    .filter((name) => new RegExp(`\\b(pass|or) ${name}\\b`).test(message))
+    .map((name) => FLAGS[name]);
+  return flags.length ? ` (command line: ${flags.join(', ')})` : '';
+}
+
+function describe(r: SampleResult): string {
+  return r.kind === 'image'
+    ? `${r.count} images ${r.width}x${r.height}x${r.channels}`
+    : `${r.count} points of ${r.dims} dims`;
+}
+
+function pointsCsv(points: Float32Array, dims: number): string {
+  const header = Array.from({ length: dims }, (_, i) => `x${i}`).join(',');
+  const rows: string[] = [header];
+  for (let i = 0; i < points.length; i += dims) rows.push(Array.from(points.subarray(i, i + dims)).join(','));
+  return rows.join('\n') + '\n';
+}
+
+function pointsJson(r: { count: number; dims: number; points: Float32Array }): string {
+  const rows = Array.from({ length: r.count }, (_, i) =>
+    Array.from(r.points.subarray(i * r.dims, (i + 1) * r.dims)),
+  );
+  return JSON.stringify(rows) + '\n';
+}
+
+/** Labels for `count` samples: the list repeats, so `--labels 3` is all class 3. */
+function cycle(labels: number[] | undefined, count: number): number[] | undefined {
+  return labels && labels.length > 0
+    ? Array.from({ length: count }, (_, i) => labels[i % labels.length]!)
+    : undefined;
+}
+
+export function sampleCommand(): Command {
+  const cmd = withModelOptions(new Command('sample'))
+    .description('sample images (or points) from an ONNX generator and write them as a grid')
+    .option('-n, --count <n>', 'number of samples', int('count', 1), 64)
+    .option('-s, --seed <n>', 'latent seed (same seed, same images)', int('seed', 0), 0)
+    .option('-t, --truncation <t>', 'redraw latent values with |z| > t', positive)
+    .option(
+      '--labels <list>',
+      'class indices for a conditional generator, repeated to --count, e.g. 0,1,2',
+      ints,
+    );
+  cmd.action(
+    async (flags: ModelFlags & { count: number; seed: number; truncation?: number; labels?: number[] }) => {
+      await runWith(cmd, flags, (g) => {
+        const labels = cycle(flags.labels, flags.count);
+        return g.sample({
+          count: flags.count,
+          seed: flags.seed,
+          ...(flags.truncation !== undefined ? { truncation: flags.truncation } : {}),
+          ...(labels ? { labels } : {}),
+        });
+      });
+    },
+  );
+  return cmd;
+}
+
+export function interpolateCommand(): Command {
+  const cmd = withModelOptions(new Command('interpolate'))
+    .description('walk the latent space from one seed to another and write the steps as a grid')
+    .requiredOption('--from <seed>', 'seed of the first latent', int('from', 0))
+    .requiredOption('--to <seed>', 'seed of the last latent', int('to', 0))
+    .option('--steps <n>', 'images, both ends included', int('steps', 2), 8)
+    .addOption(new Option('--method <method>', 'interpolation').choices(['slerp', 'lerp']).default('slerp'))
+    .option('--label <n>', 'class index for a conditional generator', int('label', 0));
+  cmd.action(
+    async (
+      flags: ModelFlags & {
+        from: number;
+        to: number;
+        steps: number;
+        method: 'slerp' | 'lerp';
+        label?: number;
+      },
+    ) => {
+      flags.columns ??= flags.steps;
+      await runWith(cmd, flags, (g) =>
+        g.interpolate(flags.from, flags.to, flags.steps, {
+          method: flags.method,
+          ...(flags.label !== undefined ? { label: flags.label } : {}),
+        }),
+      );
+    },
+  );
+  return cmd;
+}
+
+/** Runs the commands standalone; resolves to the exit code instead of exiting (so tests can call it). */
+export async function main(argv: string[] = process.argv, output?: OutputConfiguration): Promise<number> {
+  const program = new Command('ganforge').description('run GANForge ONNX generators');
+  for (const sub of [sampleCommand(), interpolateCommand()]) {
+    sub.exitOverride();
+    if (output) sub.configureOutput(output);
+    program.addCommand(sub);
+  }
+  program.exitOverride();
+  if (output) program.configureOutput(output);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}
