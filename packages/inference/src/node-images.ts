@@ -24,10 +24,11 @@ export function formatFromPath(path: string): ImageFormat {
 }
 
 function encode(img: GridImage, format: ImageFormat): Promise<Buffer> {
-  const s = sharp(img.data, {
+  let s = sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 },
   });
-  // A one-channel PNG stays greyscale; JPEG/WebP are written as RGB.
+  // Keep one-channel images greyscale (sharp would otherwise write sRGB); WebP has no grey mode.
+  if (img.channels === 1 && format !== 'webp') s = s.toColourspace('b-w');
   if (format === 'png') return s.png().toBuffer();
   return (format === 'jpeg' ? s.jpeg({ quality: 92 }) : s.webp({ quality: 92 })).toBuffer();
 }
