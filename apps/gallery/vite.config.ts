@@ -1,9 +1,10 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 // onnxruntime-web's plain wasm build (no WebGPU/JSEP); the site serves these itself under ort/.
-const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
+const ORT_FILES: [string, ...string[]] = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
 const require = createRequire(import.meta.url);
 const ortFile = (name: string) => require.resolve(`onnxruntime-web/${name}`);
 
@@ -43,10 +44,18 @@ export default defineConfig({
   base: './',
   plugins: [ortRuntime(), devCsp()],
   resolve: {
-    // The SDK imports 'onnxruntime-web'; its default entry is the WebGPU/JSEP build (a 28 MB wasm).
-    alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/wasm' }],
+    // The SDK imports 'onnxruntime-web', whose default entry is the WebGPU/JSEP build (a 28 MB wasm).
+    // Use the wasm-only build that loads its glue (.mjs) and .wasm from wasmPaths: the "bundle" builds
+    // reference the .wasm through new URL(..., import.meta.url), which would emit a second 14 MB copy.
+    alias: [
+      { find: /^onnxruntime-web$/, replacement: join(dirname(ortFile(ORT_FILES[0])), 'ort.wasm.min.mjs') },
+    ],
   },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  build: {
+    target: 'es2022',
+    // Never inline assets as data: URLs; the Content-Security-Policy allows images from 'self' only.
+    assetsInlineLimit: 0,
+  },
 });
