@@ -1,4 +1,7 @@
-/** Keras activation names -> ONNX subgraphs. Constants are scalar initializers. */
+/**
+ * Keras activation names -> ONNX subgraphs. Constants are scalar initializers. ('gelu_new' is left out:
+ * TF.js saves it under a name its own loader rejects, so no model.json can carry it.)
+ */
 import { attr, type GraphBuilder } from './graph';
 import type { Range } from './types';
 
@@ -44,24 +47,6 @@ const ACTIVATIONS: Record<string, ActivationDef> = {
         `${b}/cdf`,
       );
       return g.op('Mul', [x, cdf], b);
-    },
-  },
-  // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3))).
-  gelu_new: {
-    emit: (g, x, b) => {
-      const x3 = g.op('Mul', [x, g.op('Mul', [x, x], `${b}/x2`)], `${b}/x3`);
-      const inner = g.op('Add', [x, g.op('Mul', [x3, scalar(g, b, 0.044715)], `${b}/cx3`)], `${b}/inner`);
-      const t = g.op(
-        'Tanh',
-        [g.op('Mul', [inner, scalar(g, b, Math.sqrt(2 / Math.PI))], `${b}/arg`)],
-        `${b}/tanh`,
-      );
-      const half = g.op(
-        'Mul',
-        [g.op('Add', [t, scalar(g, b, 1)], `${b}/plus1`), scalar(g, b, 0.5)],
-        `${b}/half`,
-      );
-      return g.op('Mul', [x, half], b);
     },
   },
 };
