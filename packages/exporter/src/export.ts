@@ -6,11 +6,10 @@ import { initBackend, RunDir, RUN_FILES, writeFileAtomic, type ModelCard } from 
 import { convertLayersModel, type ConvertOptions, type ConvertResult } from './convert/convert';
 import { loadLayersModelFromFile } from './convert/io';
 import { ExportError, ExportOptionError } from './errors';
+import { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from './opset';
 import { DEFAULT_VERIFY_BATCHES, PARITY_TOLERANCE, verifyExport, type BatchDiff } from './verify';
 
-export const DEFAULT_OPSET = 17;
-export const MIN_OPSET = 13;
-export const IR_VERSION = 8;
+export { DEFAULT_OPSET, MIN_OPSET, IR_VERSION };
 
 export interface ExportOptions {
   /** A GANForge run directory: reads generator/model.json and model-card.json, writes generator.onnx. */

@@ -1,8 +1,8 @@
 /** `ganforge export generator`: the exporter's subcommand. */
 import { Command, InvalidArgumentError } from 'commander';
-import { exportGenerator, DEFAULT_OPSET, MIN_OPSET, type ExportResult, type TensorSummary } from '../export';
 import { ExportError } from '../errors';
-import { PARITY_TOLERANCE } from '../verify';
+import type { ExportResult, TensorSummary } from '../export';
+import { DEFAULT_OPSET, MIN_OPSET } from '../opset';
 
 function parseOpset(value: string): number {
   const n = Number(value);
@@ -53,6 +53,9 @@ export function exportCommand(): Command {
       if (Boolean(flags.run) === Boolean(flags.model)) {
         throw new ExportError('pass exactly one of --run <dir> or --model <model.json> (see --help)');
       }
+      // Loaded on demand so that --help and flag errors do not wait for TF.js and onnxruntime.
+      const { exportGenerator } = await import('../export');
+      const { PARITY_TOLERANCE } = await import('../verify');
       const result = await exportGenerator({ ...flags });
       report(result);
       if (result.passed === false) {

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@ganforge/trainer';
+import { checkOnnx, saveModel, tempDir } from '../test/helpers';
+
+const repoRoot = resolve(import.meta.dirname, '../../../..');
+const bin = join(repoRoot, 'packages/exporter/bin/ganforge.js');
+const tmp = tempDir();
+
+function ganforge(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A CLI failure: exit 1, exactly one line on stderr, prefixed, no stack trace. */
+function expectOneLineError(r: ReturnType<typeof ganforge>, pattern: RegExp): void {
+  expect(r.status).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^ganforge: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+let modelJson: string;
+beforeAll(async () => {
+  await initBackend();
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 2, inputShape: [3], activation: 'tanh' }));
+  modelJson = await saveModel(m, join(tmp.dir, 'model'));
+});
+afterAll(() => tmp.cleanup());
+
+describe('ganforge CLI', () => {
+  it('prints help for the program and for export generator', () => {
+    const top = ganforge('--help');
+    expect(top.status).toBe(0);
+    expect(top.stdout).toMatch(/Usage: ganforge/);
+    expect(top.stdout).toMatch(/export/);
+    const sub = ganforge('export', 'generator', '--help');
+    expect(sub.status).toBe(0);
+    for (const flag of [
+      '--run <dir>',
+      '--model <model.json>',
+      '--out <file>',
+      '--opset <n>',
+      '--no-verify',
+    ]) {
+      expect(sub.stdout).toContain(flag);
+    }
+  });
+
+  it('exports a model.json and prints shapes, size, parity per batch and the output path', () => {
+    const out = join(tmp.dir, 'cli.onnx');
+    const r = ganforge('export', 'generator', '--model', modelJson, '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/inputs: +z float32 \[N, 3\]/);
+    expect(r.stdout).toMatch(/outputs: +points float32 \[N, 2\]/);
+    expect(r.stdout).toMatch(/size: +\d+ bytes/);
+    expect(r.stdout).toMatch(/batch 1: max \|tfjs - onnxruntime\| = \d/);
+    expect(r.stdout).toMatch(/batch 7: max \|tfjs - onnxruntime\| = \d/);
+    expect(r.stdout).toContain(`wrote:   ${out}`);
+    checkOnnx(out);
+  });
+
+  it('fails with one line for bad input', () => {
+    expectOneLineError(
+      ganforge('export', 'generator', '--run', join(tmp.dir, 'missing')),
+      /run directory not found/,
+    );
+    const empty = join(tmp.dir, 'empty-run');
+    mkdirSync(empty);
+    expectOneLineError(ganforge('export', 'generator', '--run', empty), /no generator in/);
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', modelJson, '--opset', '99'),
+      /--opset.*'99' is invalid/,
+    );
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', modelJson, '--frobnicate'),
+      /unknown option '--frobnicate'/,
+    );
+    expectOneLineError(ganforge('export', 'generator'), /exactly one of --run <dir> or --model/);
+    expectOneLineError(ganforge('export', 'nothing'), /unknown command 'nothing'/);
+    const corrupt = join(tmp.dir, 'corrupt');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'model.json'), '{"modelTopology": ');
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', join(corrupt, 'model.json')),
+      /is not valid JSON/,
+    );
+  });
+});

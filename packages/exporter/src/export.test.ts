@@ -1,0 +1,133 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel, META } from '@ganforge/inference/onnx';
+import { initBackend, RunDir, tf, type ModelCard } from '@ganforge/trainer';
+import { exportGenerator } from './export';
+import { checkOnnx, saveModel, tempDir } from './test/helpers';
+
+const tmp = tempDir();
+beforeAll(async () => {
+  await initBackend();
+});
+afterAll(() => tmp.cleanup());
+
+function card(overrides: Partial<ModelCard>): ModelCard {
+  return {
+    name: 'test',
+    preset: 'mlp-mnist',
+    dataset: { name: 'synthetic', examples: 10 },
+    latentDim: 4,
+    output: { kind: 'image', height: 6, width: 5, channels: 1, range: [-1, 1] },
+    epochs: 1,
+    steps: 1,
+    generatorParams: 1,
+    discriminatorParams: 1,
+    wallTimeSec: 1,
+    finalMetrics: {},
+    reproduce: 'npx nx run trainer:train',
+    ...overrides,
+  };
+}
+
+async function makeRun(name: string, model: tf.LayersModel, modelCard?: ModelCard): Promise<RunDir> {
+  const run = new RunDir(join(tmp.dir, name));
+  await saveModel(model, run.generatorDir);
+  if (modelCard) run.writeModelCard(modelCard);
+  return run;
+}
+
+function mlp(latent: number, units: number, activation: 'tanh' | 'linear'): tf.LayersModel {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 16, inputShape: [latent], activation: 'relu' }));
+  m.add(tf.layers.dense({ units, activation }));
+  return m;
+}
+
+const metaOf = (file: string) =>
+  Object.fromEntries((decodeModel(readFileSync(file)).metadataProps ?? []).map((p) => [p.key, p.value]));
+
+describe('exportGenerator with a run directory', () => {
+  it('writes generator.onnx with the model card metadata and records the export in the card', async () => {
+    const run = await makeRun('run-image', mlp(4, 30, 'tanh'), card({ classNames: ['zero', 'one'] }));
+    const result = await exportGenerator({ run: run.root });
+    expect(result.file).toBe(run.onnxPath);
+    expect(result.bytes).toBe(statSync(run.onnxPath).size);
+    // The flat [N, 30] output is the card's 6x5x1 image, served as NCHW.
+    expect(result.outputs).toEqual([{ name: 'image', dtype: 'float32', shape: ['N', 1, 6, 5] }]);
+    expect(result.maxAbsDiff as number).toBeLessThan(1e-4);
+    checkOnnx(run.onnxPath);
+    expect(metaOf(run.onnxPath)).toEqual({
+      [META.kind]: 'image',
+      [META.latentDim]: '4',
+      [META.outputShape]: '1,6,5',
+      [META.layout]: 'NCHW',
+      [META.outputRange]: '-1,1',
+      [META.classNames]: '["zero","one"]',
+      [META.preset]: 'mlp-mnist',
+      [META.sourceRun]: basename(run.root),
+    });
+    const exported = run.readModelCard().export;
+    expect(exported).toMatchObject({
+      file: 'generator.onnx',
+      bytes: result.bytes,
+      opset: 17,
+      verifiedBatches: [1, 7],
+    });
+    expect(exported?.maxAbsDiff).toBe(result.maxAbsDiff);
+    expect(Date.parse(exported?.exportedAt ?? '')).not.toBeNaN();
+  });
+
+  it('exports a points generator without verification when asked, to a custom path', async () => {
+    const run = await makeRun(
+      'run-points',
+      mlp(3, 2, 'linear'),
+      card({ preset: 'gaussian2d', latentDim: 3, output: { kind: 'points', dims: 2 } }),
+    );
+    const out = join(tmp.dir, 'elsewhere', 'g.onnx');
+    const result = await exportGenerator({ run: run.root, out, verify: false, opset: 15 });
+    expect(result).toMatchObject({ file: out, maxAbsDiff: null, verified: [], passed: null, opset: 15 });
+    expect(result.outputs).toEqual([{ name: 'points', dtype: 'float32', shape: ['N', 2] }]);
+    checkOnnx(out);
+    expect(metaOf(out)[META.layout]).toBe('flat');
+    expect(run.readModelCard().export).toMatchObject({
+      file: out,
+      maxAbsDiff: null,
+      verifiedBatches: [],
+      opset: 15,
+    });
+  });
+
+  it('infers the metadata from the shapes when the run has no model card', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 2 * 2 * 3, inputShape: [5], activation: 'sigmoid' }));
+    m.add(tf.layers.reshape({ targetShape: [2, 2, 3] }));
+    const run = await makeRun('run-nocard', m);
+    const result = await exportGenerator({ run: run.root });
+    expect(result.modelCard).toBeUndefined();
+    expect(metaOf(result.file)).toMatchObject({ [META.outputShape]: '3,2,2', [META.outputRange]: '0,1' });
+  });
+
+  it('refuses a model card that disagrees with the generator', async () => {
+    const run = await makeRun('run-mismatch', mlp(4, 30, 'tanh'), card({ latentDim: 8 }));
+    await expect(exportGenerator({ run: run.root })).rejects.toThrow(/latentDim 8 but the generator takes 4/);
+    const run2 = await makeRun('run-mismatch2', mlp(4, 31, 'tanh'), card({}));
+    await expect(exportGenerator({ run: run2.root })).rejects.toThrow(
+      /does not hold a 6x5x1 \(HxWxC\) image/,
+    );
+  });
+
+  it('says what is missing for a bad run directory', async () => {
+    await expect(exportGenerator({ run: join(tmp.dir, 'no-such-run') })).rejects.toThrow(
+      /run directory not found/,
+    );
+    const empty = tempDir();
+    try {
+      await expect(exportGenerator({ run: empty.dir })).rejects.toThrow(
+        /no generator in .*generator\/model.json/,
+      );
+    } finally {
+      empty.cleanup();
+    }
+  });
+});
