@@ -3,6 +3,7 @@
  * @tensorflow/tfjs-node when it loads, otherwise the wasm backend (XNNPACK, SIMD).
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './kernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -30,6 +31,7 @@ async function init(preferred?: BackendName): Promise<BackendName> {
     throw new Error('backend "tensorflow" requested but @tensorflow/tfjs-node could not be loaded');
   }
   await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmKernels();
   if (!(await tf.setBackend('wasm'))) throw new Error('the TF.js wasm backend failed to initialise');
   await tf.ready();
   return 'wasm';

@@ -101,7 +101,8 @@ export function parseFlagValues(flags: Record<string, string>): ConfigOverrides 
     const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
     if (inner instanceof z.ZodNumber) {
       const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`--${key} expects a number, got "${text}"`);
+      if (text.trim() === '' || !Number.isFinite(n))
+        throw new ConfigError(`--${key} expects a number, got "${text}"`);
       out[key] = n;
     } else if (inner instanceof z.ZodArray) {
       const parts = text.split(',').map((s) => Number(s.trim()));
@@ -117,11 +118,17 @@ export function parseFlagValues(flags: Record<string, string>): ConfigOverrides 
 }
 
 /** defaults <- preset <- config file <- flags, validated as a whole. */
-export function resolveConfig(opts: { preset?: string; file?: ConfigOverrides; flags?: ConfigOverrides }): TrainConfig {
+export function resolveConfig(opts: {
+  preset?: string;
+  file?: ConfigOverrides;
+  flags?: ConfigOverrides;
+}): TrainConfig {
   const presetName = opts.flags?.preset ?? opts.file?.preset ?? opts.preset ?? DEFAULTS.preset;
   const preset = PRESETS[presetName];
   if (!preset) {
-    throw new ConfigError(`unknown preset "${presetName}"; available presets: ${Object.keys(PRESETS).join(', ')}`);
+    throw new ConfigError(
+      `unknown preset "${presetName}"; available presets: ${Object.keys(PRESETS).join(', ')}`,
+    );
   }
   const merged = { ...DEFAULTS, ...preset.config, ...opts.file, ...opts.flags, preset: presetName };
   const parsed = TrainConfigSchema.safeParse(merged);

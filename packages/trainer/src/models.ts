@@ -7,11 +7,7 @@ export interface GanModels {
   discriminator: tfTypes.LayersModel;
 }
 
-export function buildModels(
-  tf: typeof tfTypes,
-  config: TrainConfig,
-  dataShape: number[],
-): GanModels {
+export function buildModels(tf: typeof tfTypes, config: TrainConfig, dataShape: number[]): GanModels {
   // Every weight and bias starts N(0, initStd); a seed per layer keeps runs repeatable.
   let layerSeed = config.seed * 1000;
   const init = () => tf.initializers.randomNormal({ mean: 0, stddev: config.initStd, seed: layerSeed++ });
@@ -21,9 +17,24 @@ export function buildModels(
   if (config.model === 'gaussian2d') {
     const dims = dataShape[0] ?? 2;
     const generator = tf.sequential({ name: 'generator' });
-    generator.add(tf.layers.dense({ units: dims, inputShape: [config.latentDim], kernelInitializer: init(), biasInitializer: init() }));
+    generator.add(
+      tf.layers.dense({
+        units: dims,
+        inputShape: [config.latentDim],
+        kernelInitializer: init(),
+        biasInitializer: init(),
+      }),
+    );
     const discriminator = tf.sequential({ name: 'discriminator' });
-    discriminator.add(tf.layers.dense({ units: 5, activation: 'tanh', inputShape: [dims], kernelInitializer: init(), biasInitializer: init() }));
+    discriminator.add(
+      tf.layers.dense({
+        units: 5,
+        activation: 'tanh',
+        inputShape: [dims],
+        kernelInitializer: init(),
+        biasInitializer: init(),
+      }),
+    );
     discriminator.add(dense(3, 'tanh'));
     discriminator.add(dense(1));
     return { generator, discriminator };

@@ -75,7 +75,9 @@ export async function scatterPng(
       const x = pts[i]!;
       const y = pts[i + 1]!;
       if (Number.isFinite(x) && Number.isFinite(y)) {
-        out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2" fill="${color}" fill-opacity="0.6"/>`);
+        out.push(
+          `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2" fill="${color}" fill-opacity="0.6"/>`,
+        );
       }
     }
     return out.join('');

@@ -26,7 +26,7 @@ export const PRESETS: Record<string, Preset> = {
   mlp: {
     description:
       'MLP GAN on 28x28 grayscale images (LeakyReLU 0.2, tanh output, Adam 2e-4/0.5, non-saturating loss); default data: the bundled Fashion-MNIST test split',
-    config: { model: 'mlp' },
+    config: { model: 'mlp', epochs: 10 },
   },
   tiny: {
     description: 'a seconds-long MLP run on 512 images, for trying the pipeline and for tests',

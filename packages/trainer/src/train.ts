@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { initBackend, tf, type BackendName } from './backend';
 import type { TrainConfig } from './config';
-import { loadDataset, type Dataset } from './data/datasets';
+import { batchValues, loadDataset, type Dataset } from './data/datasets';
 import { gaussianEstimate, type GaussianEstimate } from './estimate';
 import { buildModels } from './models';
 import { imageGridPng, scatterPng } from './plots';
@@ -16,7 +16,15 @@ import { FileModelIO } from './run/model-io';
 import { RUN_FILES, sampleFileName, type MetricsRecord, type ModelCard, type RunState } from './run/schema';
 
 export type TrainEvent =
-  | { status: 'start'; runDir: string; backend: BackendName; dataset: string; examples: number; stepsPerEpoch: number; config: TrainConfig }
+  | {
+      status: 'start';
+      runDir: string;
+      backend: BackendName;
+      dataset: string;
+      examples: number;
+      stepsPerEpoch: number;
+      config: TrainConfig;
+    }
   | { status: 'step'; epoch: number; stepInEpoch: number; stepsPerEpoch: number }
   | { status: 'epoch'; record: MetricsRecord; epochs: number }
   | { status: 'done'; result: TrainResult };
@@ -56,10 +64,14 @@ export function defaultRunDir(config: TrainConfig, workspaceRoot: string): strin
 function prepareRunDir(path: string): RunDir {
   const run = new RunDir(path);
   if (existsSync(run.root) && readdirSync(run.root).length > 0) {
-    throw new RunDirError(`run directory ${run.root} already exists and is not empty: pass another --out (nothing was overwritten)`);
+    throw new RunDirError(
+      `run directory ${run.root} already exists and is not empty: pass another --out (nothing was overwritten)`,
+    );
   }
   return run;
 }
+
+const named = (grads: tf.NamedTensorMap) => Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
 
 function sigmoidCE(logits: tf.Tensor, label: 0 | 1): tf.Scalar {
   const labels = label === 1 ? tf.onesLike(logits) : tf.zerosLike(logits);
@@ -70,12 +82,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const root = options.workspaceRoot ?? process.cwd();
   const run = prepareRunDir(config.out ? resolve(root, config.out) : defaultRunDir(config, root));
   const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
-  const data: Dataset = loadDataset(tf, config.dataset, config.seed, config.limit);
+  const data: Dataset = loadDataset(config.dataset, config.seed, config.limit);
   if (data.count < config.batchSize) {
-    data.x.dispose();
-    throw new RunDirError(`the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`);
+    throw new RunDirError(
+      `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
+    );
   }
-  const dataShape = data.x.shape.slice(1);
+  const dataShape = data.shape;
   const { generator, discriminator } = buildModels(tf, config, dataShape);
   const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -84,8 +97,16 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const optG = tf.train.adam(config.lrG, config.beta1, config.beta2, 1e-8);
   const rng = seedrandom.alea(`train:${config.seed}`);
   const nextSeed = () => Math.floor(rng() * 2 ** 31);
-  const fixedZ = tf.randomNormal([data.kind === 'points' ? SCATTER_POINTS : GRID_SAMPLES, config.latentDim], 0, 1, 'float32', config.seed + 7);
-  const realPreview = data.kind === 'points' ? ((await data.x.slice(0, Math.min(SCATTER_POINTS, data.count)).data()) as Float32Array) : undefined;
+  const fixedZ = tf.randomNormal(
+    [data.kind === 'points' ? SCATTER_POINTS : GRID_SAMPLES, config.latentDim],
+    0,
+    1,
+    'float32',
+    config.seed + 7,
+  );
+  const realPreview =
+    data.kind === 'points' ? data.values.slice(0, Math.min(SCATTER_POINTS, data.count) * 2) : undefined;
+  const batchBuf = new Float32Array(config.batchSize * dataShape.reduce((a, b) => a * b, 1));
 
   const stepsPerEpoch = Math.floor(data.count / config.batchSize);
   const startedAt = new Date();
@@ -115,7 +136,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     dataset: { name: data.name, examples: data.count, ...(data.license ? { license: data.license } : {}) },
     latentDim: config.latentDim,
     output: imageShape
-      ? { kind: 'image', height: imageShape[0], width: imageShape[1], channels: imageShape[2], range: [-1, 1] }
+      ? {
+          kind: 'image',
+          height: imageShape[0],
+          width: imageShape[1],
+          channels: imageShape[2],
+          range: [-1, 1],
+        }
       : { kind: 'points', dims: dataShape[0] ?? 2 },
     epochs: epochsCompleted,
     steps: step,
@@ -145,8 +172,22 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
 
   run.writeConfig({ ...config, out: run.root });
   run.writeState(state('running'));
-  if (realPreview) run.writeRealPoints(Array.from({ length: realPreview.length / 2 }, (_, i) => [realPreview[2 * i]!, realPreview[2 * i + 1]!]));
-  options.onEvent?.({ status: 'start', runDir: run.root, backend, dataset: data.name, examples: data.count, stepsPerEpoch, config });
+  if (realPreview)
+    run.writeRealPoints(
+      Array.from({ length: realPreview.length / 2 }, (_, i) => [
+        realPreview[2 * i]!,
+        realPreview[2 * i + 1]!,
+      ]),
+    );
+  options.onEvent?.({
+    status: 'start',
+    runDir: run.root,
+    backend,
+    dataset: data.name,
+    examples: data.count,
+    stepsPerEpoch,
+    config,
+  });
 
   try {
     for (let epoch = 1; epoch <= config.epochs && !interrupted; epoch++) {
@@ -166,8 +207,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         }
         const stepSeed = nextSeed();
         const next = tf.tidy(() => {
-          const idx = tf.tensor1d(perm.subarray(s * config.batchSize, (s + 1) * config.batchSize), 'int32');
-          const x = tf.gather(data.x, idx);
+          const x = tf.tensor(
+            batchValues(data, perm.subarray(s * config.batchSize, (s + 1) * config.batchSize), batchBuf),
+            [config.batchSize, ...dataShape],
+          );
           const z = tf.randomNormal([config.batchSize, config.latentDim], 0, 1, 'float32', stepSeed);
           let realLogits: tf.Tensor | undefined;
           let fakeLogits: tf.Tensor | undefined;
@@ -178,17 +221,23 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
             fakeLogits = tf.keep(discriminator.apply(fake, { training: true }) as tf.Tensor);
             return sigmoidCE(realLogits, 1).add(sigmoidCE(fakeLogits, 0)).div(2) as tf.Scalar;
           }, dVars);
-          optD.applyGradients(d.grads);
+          optD.applyGradients(named(d.grads));
           // Non-saturating generator loss: -log D(G(z)).
           const g = tf.variableGrads(
-            () => sigmoidCE(discriminator.apply(generator.apply(z, { training: true }), { training: true }) as tf.Tensor, 1),
+            () =>
+              sigmoidCE(
+                discriminator.apply(generator.apply(z, { training: true }), { training: true }) as tf.Tensor,
+                1,
+              ),
             gVars,
           );
-          optG.applyGradients(g.grads);
+          optG.applyGradients(named(g.grads));
           const realOk = realLogits!.greater(0).cast('float32').sum();
           const fakeOk = fakeLogits!.lessEqual(0).cast('float32').sum();
           tf.dispose([realLogits!, fakeLogits!]);
-          return sums.add(tf.stack([d.value.mul(config.batchSize), g.value.mul(config.batchSize), realOk, fakeOk]));
+          return sums.add(
+            tf.stack([d.value.mul(config.batchSize), g.value.mul(config.batchSize), realOk, fakeOk]),
+          );
         });
         sums.dispose();
         sums = next;
@@ -221,7 +270,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
 
     let estimate: GaussianEstimate | undefined;
     if (data.kind === 'points' && epochsCompleted > 0) {
-      const zEval = tf.randomNormal([config.evalSamples, config.latentDim], 0, 1, 'float32', config.seed + 11);
+      const zEval = tf.randomNormal(
+        [config.evalSamples, config.latentDim],
+        0,
+        1,
+        'float32',
+        config.seed + 11,
+      );
       const pts = generator.predict(zEval) as tf.Tensor;
       estimate = gaussianEstimate((await pts.data()) as Float32Array);
       tf.dispose([zEval, pts]);
@@ -244,7 +299,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     run.writeState(state('failed', (e as Error).message));
     throw e;
   } finally {
-    tf.dispose([data.x, fixedZ]);
+    fixedZ.dispose();
     generator.dispose();
     discriminator.dispose();
     optD.dispose();

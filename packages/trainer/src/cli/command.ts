@@ -2,7 +2,14 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { CONFIG_KEYS, ConfigError, DEFAULTS, parseFlagValues, readConfigFile, resolveConfig } from '../config';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULTS,
+  parseFlagValues,
+  readConfigFile,
+  resolveConfig,
+} from '../config';
 import { PRESETS } from '../presets';
 import { train, type TrainEvent } from '../train';
 
@@ -10,7 +17,7 @@ const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixe
 
 /** Where relative paths and runs/ resolve: the workspace root under Nx, else the current directory. */
 export function baseDir(): string {
-  return process.env.NX_WORKSPACE_ROOT ?? process.cwd();
+  return process.env.NX_WORKSPACE_ROOT || process.cwd();
 }
 
 function reporter(): (e: TrainEvent) => void {
@@ -20,13 +27,19 @@ function reporter(): (e: TrainEvent) => void {
     switch (e.status) {
       case 'start':
         console.log(`run directory: ${e.runDir}`);
-        console.log(`preset ${e.config.preset} · backend ${e.backend} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`);
+        console.log(
+          `preset ${e.config.preset} · backend ${e.backend} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
+        );
         break;
       case 'step':
         if (!tty) break;
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { format: `epoch ${e.epoch} [{bar}] {value}/{total} steps · {eta}s left`, hideCursor: true, stream: process.stderr },
+            {
+              format: `epoch ${e.epoch} [{bar}] {value}/{total} steps · {eta}s left`,
+              hideCursor: true,
+              stream: process.stderr,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(e.stepsPerEpoch, 0);
@@ -48,7 +61,9 @@ function reporter(): (e: TrainEvent) => void {
         if (est) {
           const v = (a: number[]) => `[${a.map((x) => x.toFixed(3)).join(', ')}]`;
           console.log(`mean of 10,000 generated points  ${v(est.mean)}   target b   ${v(est.targetMean)}`);
-          console.log(`covariance                       ${v(est.cov.flat())}   target AᵀA ${v(est.targetCov.flat())}`);
+          console.log(
+            `covariance                       ${v(est.cov.flat())}   target AᵀA ${v(est.targetCov.flat())}`,
+          );
           console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
         }
         console.log(
@@ -68,18 +83,27 @@ export function trainCommand(): Command {
       'after',
       `\nPresets:\n${Object.entries(PRESETS)
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
-        .join('\n')}\n\nExamples:\n  npx nx run trainer:train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n`,
+        .join(
+          '\n',
+        )}\n\nExamples:\n  npx nx run trainer:train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n`,
     );
   // One flag per config key, named as the key (e.g. --batchSize=64), so flags, files and the
   // saved config.json all use the same names.
   for (const key of CONFIG_KEYS) {
     const d = (DEFAULTS as Record<string, unknown>)[key];
-    cmd.addOption(new Option(`--${key} <value>`, `config key ${key}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`));
+    cmd.addOption(
+      new Option(
+        `--${key} <value>`,
+        `config key ${key}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`,
+      ),
+    );
   }
   cmd.action(async (opts: Record<string, string | undefined>) => {
     const base = baseDir();
     const { config: configFile, ...rest } = opts;
-    const flags = parseFlagValues(Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined)));
+    const flags = parseFlagValues(
+      Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined)),
+    );
     const file = configFile ? readConfigFile(resolve(base, configFile)) : undefined;
     const config = resolveConfig({ file, flags });
     const controller = new AbortController();
@@ -100,7 +124,9 @@ export function trainCommand(): Command {
 
 /** Errors a user can fix print as one line; anything else keeps its stack for a bug report. */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof Error && ['ConfigError', 'RunDirError', 'DatasetError', 'ModelFileError'].includes(e.name);
+  return (
+    e instanceof Error && ['ConfigError', 'RunDirError', 'DatasetError', 'ModelFileError'].includes(e.name)
+  );
 }
 
 export async function runCli(cmd: Command, argv: string[]): Promise<number> {

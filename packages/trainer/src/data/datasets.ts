@@ -1,27 +1,42 @@
 /** Turns a config's `dataset` into training tensors. */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as tfTypes from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { readIdxImages } from './idx';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
 
 /** Datasets the repo carries, by name. */
-export const BUILTIN_IDX: Record<string, { images: string; name: string; license: string; classNames: string[] }> = {
+export const BUILTIN_IDX: Record<
+  string,
+  { images: string; name: string; license: string; classNames: string[] }
+> = {
   'fashion-mnist-test': {
     images: join(DATA_DIR, 'fashion-mnist', 't10k-images-idx3-ubyte.gz'),
     name: 'Fashion-MNIST (test split, 10k)',
     license: 'MIT, Copyright 2017 Zalando SE',
-    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    classNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ],
   },
 };
 
 export interface Dataset {
   name: string;
   license?: string;
-  /** Training examples: [N, 2] points or [N, H, W, C] images scaled to [-1, 1]. */
-  x: tfTypes.Tensor;
+  /** Training examples, row-major: N points of `shape` [2] or images of [H, W, C] scaled to [-1, 1]. */
+  values: Float32Array;
+  /** Shape of one example. */
+  shape: number[];
   count: number;
   kind: 'points' | 'image';
   /** Image shape (H, W, C) for image data. */
@@ -62,10 +77,27 @@ export function gaussianPoints(seed: number, count = 1000): Float32Array {
   return out;
 }
 
-export function loadDataset(tf: typeof tfTypes, dataset: string, seed: number, limit?: number): Dataset {
+/** Copies the examples at `indices` into one batch (kept in JS memory: gathering from a large tensor is slow). */
+export function batchValues(data: Dataset, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
+  const size = data.shape.reduce((a, b) => a * b, 1);
+  const buf = out ?? new Float32Array(indices.length * size);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i]!;
+    buf.set(data.values.subarray(j * size, (j + 1) * size), i * size);
+  }
+  return buf;
+}
+
+export function loadDataset(dataset: string, seed: number, limit?: number): Dataset {
   if (dataset === 'gaussian2d') {
     const count = limit ? Math.min(limit, 1000) : 1000;
-    return { name: 'gaussian2d (X·A + b, d2l.ai)', x: tf.tensor2d(gaussianPoints(seed, count), [count, 2]), count, kind: 'points' };
+    return {
+      name: 'gaussian2d (X·A + b, d2l.ai)',
+      values: gaussianPoints(seed, count),
+      shape: [2],
+      count,
+      kind: 'points',
+    };
   }
   const builtin = BUILTIN_IDX[dataset];
   const path = builtin ? builtin.images : resolve(dataset);
@@ -75,7 +107,8 @@ export function loadDataset(tf: typeof tfTypes, dataset: string, seed: number, l
   return {
     name: builtin?.name ?? path,
     license: builtin?.license,
-    x: tf.tensor4d(scaled, [idx.count, idx.rows, idx.cols, 1]),
+    values: scaled,
+    shape: [idx.rows, idx.cols, 1],
     count: idx.count,
     kind: 'image',
     imageShape: [idx.rows, idx.cols, 1],

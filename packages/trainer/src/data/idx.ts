@@ -27,7 +27,9 @@ function readMaybeGzip(path: string): Buffer {
     try {
       return gunzipSync(raw, { maxOutputLength: MAX_BYTES });
     } catch (e) {
-      throw new DatasetError(`${path} is not a readable gzip file (${(e as Error).message}); is it truncated?`);
+      throw new DatasetError(
+        `${path} is not a readable gzip file (${(e as Error).message}); is it truncated?`,
+      );
     }
   }
   return raw;
@@ -45,7 +47,9 @@ export function readIdxImages(path: string, limit?: number): IdxImages {
   const cols = buf.readUInt32BE(12);
   const need = 16 + total * rows * cols;
   if (buf.length < need) {
-    throw new DatasetError(`${path} is truncated: header says ${total} images of ${rows}x${cols} (${need} bytes), file has ${buf.length}`);
+    throw new DatasetError(
+      `${path} is truncated: header says ${total} images of ${rows}x${cols} (${need} bytes), file has ${buf.length}`,
+    );
   }
   const count = limit ? Math.min(limit, total) : total;
   return { count, rows, cols, pixels: new Uint8Array(buf.buffer, buf.byteOffset + 16, count * rows * cols) };

@@ -1,5 +1,14 @@
 /** Reading and writing run directories. Every write is atomic: temp file, fsync, rename. */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -49,7 +58,9 @@ function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new RunDirError(`${what} has an unexpected shape (${path}): ${first?.path.join('.')}: ${first?.message}`);
+    throw new RunDirError(
+      `${what} has an unexpected shape (${path}): ${first?.path.join('.')}: ${first?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -66,7 +66,9 @@ export class FileModelIO implements io.IOHandler {
       throw new ModelFileError(`${path} is not valid JSON (${(e as Error).message}); is the file truncated?`);
     }
     if (!json.modelTopology || typeof json.modelTopology !== 'object') {
-      throw new ModelFileError(`${path} has no modelTopology: not a TF.js LayersModel (graph models are not supported)`);
+      throw new ModelFileError(
+        `${path} has no modelTopology: not a TF.js LayersModel (graph models are not supported)`,
+      );
     }
     const manifest = json.weightsManifest ?? [];
     const specs: io.WeightsManifestEntry[] = [];
@@ -80,7 +82,10 @@ export class FileModelIO implements io.IOHandler {
       }
     }
     const weights = Buffer.concat(buffers);
-    const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
+    const expected = specs.reduce(
+      (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype),
+      0,
+    );
     if (weights.byteLength !== expected) {
       throw new ModelFileError(
         `weights of ${path} hold ${weights.byteLength} bytes but the manifest needs ${expected}: the files are truncated or do not belong together`,

@@ -90,7 +90,11 @@ export type ExportInfo = z.infer<typeof ExportInfoSchema>;
 export const ModelCardSchema = z.object({
   name: z.string(),
   preset: z.string(),
-  dataset: z.object({ name: z.string(), examples: z.number().int().nonnegative(), license: z.string().optional() }),
+  dataset: z.object({
+    name: z.string(),
+    examples: z.number().int().nonnegative(),
+    license: z.string().optional(),
+  }),
   latentDim: z.number().int().positive(),
   output: OutputSpecSchema,
   classNames: z.array(z.string()).optional(),

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_IDX, gaussianPoints, loadDataset } from './datasets';
+import { readIdxImages, readIdxLabels } from './idx';
+
+const dir = mkdtempSync(join(tmpdir(), 'idx-'));
+
+function idxImages(count: number, rows: number, cols: number, fill: (i: number) => number): Buffer {
+  const head = Buffer.alloc(16);
+  head.writeUInt32BE(0x803, 0);
+  head.writeUInt32BE(count, 4);
+  head.writeUInt32BE(rows, 8);
+  head.writeUInt32BE(cols, 12);
+  return Buffer.concat([head, Buffer.from(Array.from({ length: count * rows * cols }, (_, i) => fill(i)))]);
+}
+
+describe('IDX reader', () => {
+  it('reads the bundled Fashion-MNIST test split', () => {
+    const imgs = readIdxImages(BUILTIN_IDX['fashion-mnist-test']!.images);
+    expect([imgs.count, imgs.rows, imgs.cols]).toEqual([10000, 28, 28]);
+    const labels = readIdxLabels(
+      BUILTIN_IDX['fashion-mnist-test']!.images.replace('images-idx3', 'labels-idx1'),
+    );
+    expect(labels.length).toBe(10000);
+    expect(new Set(labels).size).toBe(10);
+    // Real pixels: both black background and bright garments occur.
+    expect(Math.min(...imgs.pixels.subarray(0, 784))).toBe(0);
+    expect(Math.max(...imgs.pixels.subarray(0, 784))).toBeGreaterThan(200);
+  });
+
+  it('reads raw and gzipped files alike and scales to [-1, 1]', () => {
+    const raw = idxImages(3, 2, 2, (i) => (i * 20) % 256);
+    writeFileSync(join(dir, 'a.idx'), raw);
+    writeFileSync(join(dir, 'a.idx.gz'), gzipSync(raw));
+    const a = readIdxImages(join(dir, 'a.idx'));
+    const b = readIdxImages(join(dir, 'a.idx.gz'));
+    expect(Array.from(a.pixels)).toEqual(Array.from(b.pixels));
+    const ds = loadDataset(join(dir, 'a.idx.gz'), 1, 2);
+    expect(ds.count).toBe(2);
+    expect(ds.shape).toEqual([2, 2, 1]);
+    expect(ds.values[0]).toBe(-1);
+    expect(ds.values[1]).toBeCloseTo(20 / 127.5 - 1, 6);
+  });
+
+  it('explains truncated, corrupt and wrong files', () => {
+    const raw = idxImages(4, 3, 3, () => 7);
+    writeFileSync(join(dir, 'trunc.idx'), raw.subarray(0, raw.length - 5));
+    expect(() => readIdxImages(join(dir, 'trunc.idx'))).toThrow(/truncated: header says 4 images/);
+    const gz = gzipSync(raw);
+    writeFileSync(join(dir, 'trunc.gz'), gz.subarray(0, gz.length - 10));
+    expect(() => readIdxImages(join(dir, 'trunc.gz'))).toThrow(/not a readable gzip file/);
+    writeFileSync(
+      join(dir, 'labels.idx'),
+      readFileSync(BUILTIN_IDX['fashion-mnist-test']!.images.replace('images-idx3', 'labels-idx1')),
+    );
+    expect(() => readIdxImages(join(dir, 'labels.idx'))).toThrow(/not an IDX image file/);
+    expect(() => readIdxImages(join(dir, 'nothing.idx'))).toThrow(/not found/);
+    expect(() => readIdxImages(dir)).toThrow(/is a directory/);
+  });
+});
+
+describe('gaussian2d data', () => {
+  it('is X·A + b: mean near b, repeatable per seed', () => {
+    const p = gaussianPoints(4, 1000);
+    expect(Array.from(p)).toEqual(Array.from(gaussianPoints(4, 1000)));
+    expect(Array.from(p)).not.toEqual(Array.from(gaussianPoints(5, 1000)));
+    let mx = 0;
+    let my = 0;
+    for (let i = 0; i < 1000; i++) {
+      mx += p[2 * i]! / 1000;
+      my += p[2 * i + 1]! / 1000;
+    }
+    expect(mx).toBeCloseTo(1, 0);
+    expect(my).toBeCloseTo(2, 0);
+  });
+});
