@@ -2,7 +2,7 @@
  * The training loop. It reports progress through typed events (the CLI turns them into progress
  * bars and lines) and writes everything to the run directory as it goes.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { initBackend, tf, type BackendName } from './backend';
@@ -35,6 +35,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Base for the default run directory (runs/ under it). */
   workspaceRoot?: string;
+  /** Replace an existing run directory instead of refusing to touch it. */
+  overwrite?: boolean;
 }
 
 export interface TrainResult {
@@ -61,8 +63,10 @@ export function defaultRunDir(config: TrainConfig, workspaceRoot: string): strin
   return join(workspaceRoot, 'runs', `${config.preset}-${timestamp()}`);
 }
 
-function prepareRunDir(path: string): RunDir {
+function prepareRunDir(path: string, overwrite: boolean): RunDir {
   const run = new RunDir(path);
+  if (overwrite && existsSync(join(run.root, RUN_FILES.state)))
+    rmSync(run.root, { recursive: true, force: true });
   if (existsSync(run.root) && readdirSync(run.root).length > 0) {
     throw new RunDirError(
       `run directory ${run.root} already exists and is not empty: pass another --out (nothing was overwritten)`,
@@ -80,7 +84,10 @@ function sigmoidCE(logits: tf.Tensor, label: 0 | 1): tf.Scalar {
 
 export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const root = options.workspaceRoot ?? process.cwd();
-  const run = prepareRunDir(config.out ? resolve(root, config.out) : defaultRunDir(config, root));
+  const run = prepareRunDir(
+    config.out ? resolve(root, config.out) : defaultRunDir(config, root),
+    options.overwrite ?? false,
+  );
   const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
   const data: Dataset = loadDataset(config.dataset, config.seed, config.limit);
   if (data.count < config.batchSize) {

@@ -79,6 +79,7 @@ export function trainCommand(): Command {
   const cmd = new Command('train')
     .description('Train a GAN and write a run directory (config, checkpoints, samples, metrics).')
     .option('--config <file>', 'JSON file with config keys (applied after the preset, before flags)')
+    .option('--overwrite', 'replace the run directory given by --out if it holds a previous run')
     .addHelpText(
       'after',
       `\nPresets:\n${Object.entries(PRESETS)
@@ -98,13 +99,13 @@ export function trainCommand(): Command {
       ),
     );
   }
-  cmd.action(async (opts: Record<string, string | undefined>) => {
+  cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
     const base = baseDir();
-    const { config: configFile, ...rest } = opts;
+    const { config: configFile, overwrite, ...rest } = opts;
     const flags = parseFlagValues(
-      Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined)),
+      Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string')),
     );
-    const file = configFile ? readConfigFile(resolve(base, configFile)) : undefined;
+    const file = typeof configFile === 'string' ? readConfigFile(resolve(base, configFile)) : undefined;
     const config = resolveConfig({ file, flags });
     const controller = new AbortController();
     const onSignal = () => {
@@ -114,7 +115,12 @@ export function trainCommand(): Command {
     };
     process.on('SIGINT', onSignal);
     try {
-      await train(config, { onEvent: reporter(), signal: controller.signal, workspaceRoot: base });
+      await train(config, {
+        onEvent: reporter(),
+        signal: controller.signal,
+        workspaceRoot: base,
+        overwrite: Boolean(overwrite),
+      });
     } finally {
       process.off('SIGINT', onSignal);
     }
