@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ganforge/trainer';
+import { decodeModel, META } from '@ganforge/inference/onnx';
+import { RunDir } from '@ganforge/trainer';
 import { checkOnnx, saveModel, tempDir } from '../test/helpers';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
@@ -92,4 +94,37 @@ describe('ganforge CLI', () => {
       /is not valid JSON/,
     );
   });
+
+  it.each([
+    { preset: 'tiny', flags: [], kind: 'image', output: /outputs: +image float32 \[N, 1, 28, 28\]/ },
+    {
+      preset: 'gaussian2d',
+      flags: ['--epochs', '1'],
+      kind: 'points',
+      output: /outputs: +points float32 \[N, 2\]/,
+    },
+  ])(
+    'trains a $preset run with ganforge train, then exports it with parity',
+    ({ preset, flags, kind, output }) => {
+      const dir = join(tmp.dir, `run-${preset}`);
+      const trained = ganforge('train', '--preset', preset, '--out', dir, ...flags);
+      expect(trained.status, trained.stderr).toBe(0);
+      const r = ganforge('export', 'generator', '--run', dir);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(output);
+      const run = new RunDir(dir);
+      checkOnnx(run.onnxPath);
+      const card = run.readModelCard();
+      expect(card.export?.verifiedBatches).toEqual([1, 7]);
+      expect(card.export?.maxAbsDiff as number).toBeLessThan(1e-4);
+      const meta = Object.fromEntries(
+        (decodeModel(readFileSync(run.onnxPath)).metadataProps ?? []).map((p) => [p.key, p.value]),
+      );
+      expect(meta).toMatchObject({
+        [META.kind]: kind,
+        [META.preset]: preset,
+        [META.latentDim]: String(card.latentDim),
+      });
+    },
+  );
 });

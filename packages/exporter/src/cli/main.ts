@@ -1,5 +1,7 @@
 /** The `ganforge` command: one program, one subcommand per project. */
 import { Command, CommanderError } from 'commander';
+import { interpolateCommand, sampleCommand } from '@ganforge/inference/cli';
+import { trainCommand } from '@ganforge/trainer/cli';
 import { exportCommand } from './export-command';
 
 /** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
@@ -14,7 +16,10 @@ export function program(): Command {
   const root = new Command('ganforge')
     .description('GANForge: train GANs with TF.js, export generators to ONNX, sample them anywhere')
     .showHelpAfterError(false);
+  root.addCommand(trainCommand());
   root.addCommand(exportCommand());
+  root.addCommand(sampleCommand());
+  root.addCommand(interpolateCommand());
   configure(root);
   return root;
 }
