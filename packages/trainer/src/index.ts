@@ -1,3 +1,7 @@
 export * from './run/schema';
 export { RunDir, RunDirError, writeFileAtomic, writeJsonAtomic } from './run/io';
 export { initBackend, tf, type BackendName } from './backend';
+export { train, type TrainEvent, type TrainOptions, type TrainResult } from './train';
+export { resolveConfig, TrainConfigSchema, ConfigError, type TrainConfig } from './config';
+export { PRESETS } from './presets';
+export { FileModelIO, ModelFileError } from './run/model-io';
