@@ -115,6 +115,14 @@ describe('exportGenerator with a run directory', () => {
     await expect(exportGenerator({ run: run2.root })).rejects.toThrow(
       /does not hold a 6x5x1 \(HxWxC\) image/,
     );
+    // Same number of values but a different image: refused rather than silently reshaped.
+    const other = tf.sequential();
+    other.add(tf.layers.dense({ units: 30, inputShape: [4] }));
+    other.add(tf.layers.reshape({ targetShape: [5, 6, 1] }));
+    const run3 = await makeRun('run-mismatch3', other, card({}));
+    await expect(exportGenerator({ run: run3.root })).rejects.toThrow(
+      /output \[,5,6,1\] does not hold a 6x5x1/,
+    );
   });
 
   it('says what is missing for a bad run directory', async () => {

@@ -216,12 +216,13 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
     const perSample = y.shape.slice(1);
     const count = perSample.reduce<number>((a, d) => a * (d ?? NaN), 1);
     if (rank !== 4 || perSample.some((d, i) => d !== want[i])) {
-      if (count !== image.height * image.width * image.channels) {
+      // A 4-D output must match exactly; a flat (or 3-D) one only needs the right number of values.
+      if (rank === 4 || count !== image.height * image.width * image.channels) {
         throw new ExportError(
           `output [${y.shape}] does not hold a ${want.join('x')} (HxWxC) image as the model card says`,
         );
       }
-      // A flat (or differently shaped) output holds the image in NHWC order.
+      // The flat output holds the image in NHWC order.
       const tfy = layouts.toTf(y);
       const shape = g.int64('image/shape', [-1, ...want]);
       y = {
