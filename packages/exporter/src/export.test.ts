@@ -121,7 +121,7 @@ describe('exportGenerator with a run directory', () => {
     other.add(tf.layers.reshape({ targetShape: [5, 6, 1] }));
     const run3 = await makeRun('run-mismatch3', other, card({}));
     await expect(exportGenerator({ run: run3.root })).rejects.toThrow(
-      /output \[,5,6,1\] does not hold a 6x5x1/,
+      /output \[N, 5, 6, 1\] does not hold a 6x5x1/,
     );
   });
 

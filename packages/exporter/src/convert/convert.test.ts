@@ -313,7 +313,19 @@ describe('refusals', () => {
     m.add(tf.layers.dense({ units: 6, inputShape: [4] }));
     m.add(tf.layers.reshape({ targetShape: [2, 3] }));
     const path = await saveModel(m, join(tmp.dir, 'rank3'));
-    await expect(exportGenerator({ model: path })).rejects.toThrow(/cannot tell what the output \[,2,3\] is/);
+    await expect(exportGenerator({ model: path })).rejects.toThrow(
+      /cannot tell what the output \[N, 2, 3\] is/,
+    );
+  });
+
+  it('a latent input that is not [N, latentDim] is refused', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.flatten({ inputShape: [2, 2, 1] }));
+    m.add(tf.layers.dense({ units: 3 }));
+    const path = await saveModel(m, join(tmp.dir, 'image-input'));
+    await expect(exportGenerator({ model: path })).rejects.toThrow(
+      /has shape \[N, 2, 2, 1\]: expected a latent input \[N, latentDim\]/,
+    );
   });
 
   it('bad options and corrupt files get clear errors', async () => {

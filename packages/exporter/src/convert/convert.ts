@@ -61,6 +61,11 @@ export interface ConvertResult {
   range?: Range;
 }
 
+/** A TF.js shape as text, the batch shown as N: [N, 28, 28, 1]. */
+function fmt(shape: (number | null)[]): string {
+  return `[${shape.map((d) => d ?? 'N').join(', ')}]`;
+}
+
 function tensorInfo(name: string, elemType: number, dims: number[]): ValueInfo {
   return {
     name,
@@ -85,8 +90,8 @@ function bindInputs(model: tf.LayersModel): InputBinding[] {
     const inputDim = (layer.getConfig() as { inputDim?: number }).inputDim ?? 0;
     for (const node of layer.inboundNodes) for (const t of node.inputTensors) labelFor.set(t.id, inputDim);
   }
-  const describe = inputs.map((t) => `[${t.shape.join(', ')}]`).join(', ');
-  const expect = `expected a latent input [null, latentDim] and optionally a class-label input feeding an Embedding (got ${describe})`;
+  const describe = inputs.map((t) => fmt(t.shape)).join(', ');
+  const expect = `expected a latent input [N, latentDim] and optionally a class-label input feeding an Embedding (got ${describe})`;
   if (inputs.length < 1 || inputs.length > 2)
     throw new ExportError(`model has ${inputs.length} inputs: ${expect}`);
   const bindings: InputBinding[] = [];
@@ -94,12 +99,12 @@ function bindInputs(model: tf.LayersModel): InputBinding[] {
     const classes = labelFor.get(t.id);
     if (classes !== undefined && inputs.length === 2) {
       const ok = t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1);
-      if (!ok) throw new ExportError(`label input ${t.name} has shape [${t.shape}]: ${expect}`);
+      if (!ok) throw new ExportError(`label input ${t.name} has shape ${fmt(t.shape)}: ${expect}`);
       bindings.push({ name: INPUT_LABEL, tfIndex, dtype: 'int64', dims: [], numClasses: classes });
     } else {
       const d = t.shape[1];
       if (t.shape.length !== 2 || typeof d !== 'number')
-        throw new ExportError(`input ${t.name} has shape [${t.shape}]: ${expect}`);
+        throw new ExportError(`input ${t.name} has shape ${fmt(t.shape)}: ${expect}`);
       bindings.push({ name: INPUT_LATENT, tfIndex, dtype: 'float32', dims: [d] });
     }
   });
@@ -202,7 +207,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
   const kind = options.kind ?? (rank === 4 ? 'image' : rank === 2 ? 'points' : undefined);
   if (!kind) {
     throw new ExportError(
-      `cannot tell what the output [${y.shape}] is: expected [N, H, W, C] (image) or [N, D] (points); pass a run directory with a model card`,
+      `cannot tell what the output ${fmt(y.shape)} is: expected [N, H, W, C] (image) or [N, D] (points); pass a run directory with a model card`,
     );
   }
   let dims: number[];
@@ -211,7 +216,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
     const image =
       options.image ??
       (rank === 4 ? { height: h as number, width: w as number, channels: c as number } : undefined);
-    if (!image) throw new ExportError(`output [${y.shape}] is not an image and no image shape was given`);
+    if (!image) throw new ExportError(`output ${fmt(y.shape)} is not an image and no image shape was given`);
     const want = [image.height, image.width, image.channels];
     const perSample = y.shape.slice(1);
     const count = perSample.reduce<number>((a, d) => a * (d ?? NaN), 1);
@@ -219,7 +224,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
       // A 4-D output must match exactly; a flat (or 3-D) one only needs the right number of values.
       if (rank === 4 || count !== image.height * image.width * image.channels) {
         throw new ExportError(
-          `output [${y.shape}] does not hold a ${want.join('x')} (HxWxC) image as the model card says`,
+          `output ${fmt(y.shape)} does not hold a ${want.join('x')} (HxWxC) image as the model card says`,
         );
       }
       // The flat output holds the image in NHWC order.
@@ -237,7 +242,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
   } else {
     const d = y.shape[1];
     if (rank !== 2 || typeof d !== 'number') {
-      throw new ExportError(`a points generator must output [N, D]; this model outputs [${y.shape}]`);
+      throw new ExportError(`a points generator must output [N, D]; this model outputs ${fmt(y.shape)}`);
     }
     dims = [d];
   }
