@@ -15,7 +15,7 @@ export const TrainConfigSchema = z
     /** Name of the preset the config started from. */
     preset: z.string(),
     /** Architecture family: the d2l 2-D generator or an MLP image GAN. */
-    model: z.enum(['gaussian2d', 'mlp']),
+    model: z.enum(['gaussian2d', 'mlp', 'dcgan28']),
     /** 'gaussian2d' (built-in toy data) or the path of an IDX image file (.gz or raw). */
     dataset: z.string().min(1),
     /** Use only the first N examples of the dataset. */

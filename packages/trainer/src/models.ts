@@ -1,6 +1,7 @@
 /** Generator and discriminator builders for each `model` family. */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from './config';
+import { buildDcgan28 } from './models/dcgan28';
 
 export interface GanModels {
   generator: tfTypes.LayersModel;
@@ -38,6 +39,14 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, dataShape: 
     discriminator.add(dense(3, 'tanh'));
     discriminator.add(dense(1));
     return { generator, discriminator };
+  }
+
+  if (config.model === 'dcgan28') {
+    return buildDcgan28(tf, {
+      latentDim: config.latentDim,
+      imageShape: dataShape as [number, number, number],
+      seed: config.seed,
+    });
   }
 
   // MLP GAN on images: LeakyReLU(0.2) hidden layers, tanh output reshaped to the image.

@@ -32,4 +32,19 @@ export const PRESETS: Record<string, Preset> = {
     description: 'a seconds-long MLP run on 512 images, for trying the pipeline and for tests',
     config: { model: 'mlp', limit: 512, epochs: 2, hiddenG: [64], hiddenD: [64], latentDim: 16 },
   },
+  dcgan28: {
+    description:
+      'DCGAN on 28x28 images (../shared/bench reference: ConvTranspose generator, strided-conv discriminator, BatchNorm, Adam 2e-4/0.5)',
+    config: {
+      model: 'dcgan28',
+      dataset: 'fashion-mnist-test',
+      epochs: 10,
+      batchSize: 64,
+      latentDim: 100,
+      lrD: 2e-4,
+      lrG: 2e-4,
+      beta1: 0.5,
+      beta2: 0.999,
+    },
+  },
 };
