@@ -3,6 +3,7 @@
  * written in TF.js layers with NHWC tensors. BatchNorm momentum 0.9 is PyTorch's 0.1; epsilon 1e-5.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { ConfigError } from '../config';
 
 export interface Dcgan28Options {
   latentDim: number;
@@ -17,15 +18,11 @@ export interface Dcgan28 {
   discriminator: tfTypes.LayersModel;
 }
 
-export class Dcgan28ShapeError extends Error {
-  override name = 'Dcgan28ShapeError';
-}
-
 export function buildDcgan28(tf: typeof tfTypes, options: Dcgan28Options): Dcgan28 {
   const [h, w, c] = options.imageShape;
   if (h !== 28 || w !== 28) {
-    throw new Dcgan28ShapeError(
-      `the dcgan28 model needs 28x28 images, the dataset has ${h}x${w}: use a 28x28 dataset or another --model`,
+    throw new ConfigError(
+      `the dcgan28 model needs 28x28 images, the dataset has ${h}x${w}: use a 28x28 dataset or another --preset`,
     );
   }
   let seed = options.seed * 1000;
