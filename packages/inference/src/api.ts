@@ -6,5 +6,5 @@ export { interpolateLatents } from './interpolate';
 export { makeGrid, toRGBA } from './images';
 export type { GridImage, GridOptions } from './images';
 export { describeModel } from './info';
-export { createGenerator } from './generator';
+export { createGenerator, DEFAULT_SESSION_OPTIONS, MAX_VALUES_PER_CALL } from './generator';
 export type { OrtLike } from './backend';

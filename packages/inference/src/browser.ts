@@ -24,10 +24,14 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
     throw new ModelLoadError('source must be a URL, a Uint8Array or an ArrayBuffer');
   }
   const response = await fetch(source).catch((err: Error) => {
-    throw new ModelLoadError(`could not fetch model ${String(source)}: ${err.message}`);
+    throw new ModelLoadError(
+      `could not fetch model ${String(source)}: ${err.message}; check the URL and that the server is up`,
+    );
   });
   if (!response.ok)
-    throw new ModelLoadError(`could not fetch model ${String(source)}: HTTP ${response.status}`);
+    throw new ModelLoadError(
+      `could not fetch model ${String(source)}: HTTP ${response.status} ${response.statusText}; check the URL`,
+    );
   return new Uint8Array(await response.arrayBuffer());
 }
 

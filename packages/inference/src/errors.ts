@@ -18,6 +18,11 @@ export class ModelLoadError extends InferenceError {
   override name = 'ModelLoadError';
 }
 
+/** onnxruntime failed while running the model (shapes or types the model does not accept). */
+export class ModelRunError extends InferenceError {
+  override name = 'ModelRunError';
+}
+
 /** The generator was used after dispose(). */
 export class DisposedError extends InferenceError {
   override name = 'DisposedError';

@@ -6,7 +6,7 @@ import type { ModelDescription } from './info';
 import { interpolateLatents } from './interpolate';
 import { seededLatents } from './random';
 import { toPixels } from './images';
-import { DisposedError, InvalidArgumentError, ModelInfoError, ModelLoadError } from './errors';
+import { DisposedError, InvalidArgumentError, ModelInfoError, ModelLoadError, ModelRunError } from './errors';
 import type { OrtLike, OrtSessionLike, OrtTensorLike } from './backend';
 import type {
   Generator,
@@ -17,28 +17,72 @@ import type {
   SampleResult,
 } from './types';
 
+/**
+ * Largest number of float values one sample() call may produce per array (latents, output, pixels):
+ * 2^26 floats = 256 MiB. Beyond that a typed array allocation can fail or take the process down.
+ */
+export const MAX_VALUES_PER_CALL = 2 ** 26;
+
+/**
+ * Session options the SDK uses unless told otherwise: full graph optimisation (fuses BatchNorm into
+ * convolutions, ReLU into Conv/Gemm), one generator call at a time per session.
+ */
+export const DEFAULT_SESSION_OPTIONS: Readonly<Record<string, unknown>> = {
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+};
+
 /** Parses the model, works out its GeneratorInfo, then opens a session (so bad input fails fast). */
 export async function createGenerator(
   bytes: Uint8Array,
   options: LoadOptions,
   ort: OrtLike,
 ): Promise<Generator> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ModelLoadError('the model must be given as bytes (a Uint8Array or an ArrayBuffer)');
+  }
+  if (bytes.length === 0) throw new ModelLoadError('the model is empty (0 bytes): pass a .onnx file');
+  const model = parse(bytes);
+  const description = describeModel(model, options);
+  let session: OrtSessionLike;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      ...DEFAULT_SESSION_OPTIONS,
+      ...(options.sessionOptions ?? {}),
+    });
+  } catch (err) {
+    throw new ModelLoadError(
+      `onnxruntime could not open the model (${oneLine(err)}); check that it is a valid ONNX file of opset 7 to 21`,
+    );
+  }
+  return new OnnxGenerator(session, description, ort);
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.trim();
+}
+
+function parse(bytes: Uint8Array): ModelProto {
   let model: ModelProto;
   try {
     model = decodeModel(bytes);
   } catch (err) {
+    const why = oneLine(err);
+    // protobuf reads a field length that runs past the end: the bytes stop in the middle of the model.
+    if (/index out of range/.test(why)) {
+      throw new ModelLoadError(
+        `the model ends early after ${bytes.length} bytes (${why}): the file is truncated; download or export it again`,
+      );
+    }
+    throw new ModelLoadError(`the model bytes are not an ONNX model (${why}); pass a .onnx file`);
+  }
+  if (!model.graph || (model.graph.node.length === 0 && model.graph.input.length === 0)) {
     throw new ModelLoadError(
-      `the model bytes are not an ONNX model (${(err as Error).message}); pass a .onnx file`,
+      'the model bytes decode to no ONNX graph: this is not an ONNX model (or it is truncated); pass a .onnx file',
     );
   }
-  const description = describeModel(model, options);
-  let session: OrtSessionLike;
-  try {
-    session = await ort.InferenceSession.create(bytes);
-  } catch (err) {
-    throw new ModelLoadError(`onnxruntime could not open the model: ${(err as Error).message}`);
-  }
-  return new OnnxGenerator(session, description, ort);
+  return model;
 }
 
 class OnnxGenerator implements Generator {
@@ -62,8 +106,16 @@ class OnnxGenerator implements Generator {
     if (!opts || typeof opts !== 'object')
       throw new InvalidArgumentError('sample() needs options: { count, seed? }');
     const { count } = opts;
-    if (!Number.isInteger(count) || count < 1) {
-      throw new InvalidArgumentError(`count must be a positive integer, got ${String(count)}`);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+      throw new InvalidArgumentError(
+        `count must be a positive integer (the number of samples), got ${show(count)}`,
+      );
+    }
+    const limit = this.maxCount();
+    if (count > limit) {
+      throw new InvalidArgumentError(
+        `count ${count} is too large for one call: at most ${limit} samples fit this model's limit of ${MAX_VALUES_PER_CALL} values; call sample() several times`,
+      );
     }
     let latents: Float32Array;
     if (opts.latents !== undefined) {
@@ -113,6 +165,13 @@ class OnnxGenerator implements Generator {
     await this.session.release();
   }
 
+  /** How many samples keep every per-call array under MAX_VALUES_PER_CALL. */
+  private maxCount(): number {
+    const { image, pointDims, latentDim } = this.info;
+    const per = image ? image.height * image.width * image.channels : (pointDims ?? 1);
+    return Math.floor(MAX_VALUES_PER_CALL / Math.max(per, latentDim));
+  }
+
   private endpoint(value: number | Float32Array, name: string): Float32Array {
     if (typeof value === 'number') return this.latents(value, 1);
     if (value instanceof Float32Array && value.length === this.info.latentDim) return value;
@@ -153,8 +212,13 @@ class OnnxGenerator implements Generator {
       const batch = this.description.fixedBatch ?? count;
       let out: Float32Array | undefined;
       for (let start = 0; start < count; start += batch) {
-        const z = new Float32Array(batch * latentDim);
-        z.set(latents.subarray(start * latentDim, Math.min(count, start + batch) * latentDim));
+        const n = Math.min(batch, count - start);
+        // The latents go to onnxruntime as they are (no copy) unless a fixed-batch model needs padding.
+        let z = latents.subarray(start * latentDim, (start + n) * latentDim);
+        if (n < batch) {
+          z = new Float32Array(batch * latentDim);
+          z.set(latents.subarray(start * latentDim, (start + n) * latentDim));
+        }
         const feeds: Record<string, OrtTensorLike> = {
           [inputName]: new this.ort.Tensor('float32', z, [batch, ...latentShape]),
         };
@@ -165,11 +229,19 @@ class OnnxGenerator implements Generator {
               ? new this.ort.Tensor('int32', Int32Array.from(chunk), [batch])
               : new this.ort.Tensor('int64', BigInt64Array.from(chunk, BigInt), [batch]);
         }
-        const results = await this.session.run(feeds);
-        for (const t of Object.values(feeds)) t.dispose();
+        let results: Record<string, OrtTensorLike>;
+        try {
+          results = await this.session.run(feeds);
+        } catch (err) {
+          throw new ModelRunError(
+            `onnxruntime failed to run the model (${oneLine(err)}); check the latent shape and label options against the model`,
+          );
+        } finally {
+          for (const t of Object.values(feeds)) t.dispose();
+        }
         const tensor = results[outputName];
         if (!tensor || !(tensor.data instanceof Float32Array)) {
-          throw new ModelLoadError(`output '${outputName}' is missing or not float32`);
+          throw new ModelRunError(`output '${outputName}' is missing or not float32: pick a float32 output`);
         }
         const per = tensor.data.length / batch;
         const { image, pointDims } = this.info;
@@ -179,9 +251,14 @@ class OnnxGenerator implements Generator {
             `output '${outputName}' has ${per} values per sample, but its info says ${expected}: fix outputShape`,
           );
         }
-        out ??= new Float32Array(count * per);
-        out.set(tensor.data.subarray(0, Math.min(batch, count - start) * per), start * per);
-        for (const t of Object.values(results)) t.dispose();
+        if (start === 0 && n === count && tensor.data.length === count * per) {
+          // One unpadded batch: keep onnxruntime's output array (CPU tensors own plain JS memory).
+          out = tensor.data;
+        } else {
+          out ??= new Float32Array(count * per);
+          out.set(tensor.data.subarray(0, n * per), start * per);
+          for (const t of Object.values(results)) t.dispose();
+        }
       }
       return out ?? new Float32Array(0);
     });
@@ -207,4 +284,8 @@ class OnnxGenerator implements Generator {
     }
     return { kind: 'points', count, dims: pointDims ?? raw.length / count, points: raw, latents };
   }
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}' (a string)` : String(value);
 }

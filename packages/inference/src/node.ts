@@ -24,9 +24,14 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   const url = source instanceof URL ? source : /^https?:\/\//i.test(source) ? new URL(source) : undefined;
   if (url && url.protocol !== 'file:') {
     const response = await fetch(url).catch((err: Error) => {
-      throw new ModelLoadError(`could not fetch model ${url.href}: ${err.message}`);
+      throw new ModelLoadError(
+        `could not fetch model ${url.href}: ${err.message}; check the URL and that the server is up`,
+      );
     });
-    if (!response.ok) throw new ModelLoadError(`could not fetch model ${url.href}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new ModelLoadError(
+        `could not fetch model ${url.href}: HTTP ${response.status} ${response.statusText}; check the URL`,
+      );
     return new Uint8Array(await response.arrayBuffer());
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {

@@ -31,7 +31,9 @@ describe('sfc32', () => {
   });
 
   it('rejects seeds that are not non-negative integers', () => {
-    expect(() => sfc32(-1)).toThrow(/seed must be a non-negative integer, got -1/);
+    expect(() => sfc32(-1)).toThrow(
+      /seed must be a non-negative integer below 2\^53 \(e.g. seed: 7\), got -1/,
+    );
     expect(() => sfc32(1.5)).toThrow(/seed must be a non-negative integer/);
   });
 });

@@ -37,7 +37,10 @@ export function sfc32(seed: number): () => number {
 
 function checkSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new InvalidArgumentError(`seed must be a non-negative integer, got ${String(seed)}`);
+    const shown = typeof seed === 'string' ? `'${seed}' (a string)` : String(seed);
+    throw new InvalidArgumentError(
+      `seed must be a non-negative integer below 2^53 (e.g. seed: 7), got ${shown}`,
+    );
   }
 }
 

@@ -21,6 +21,11 @@ export interface LoadOptions {
   classNames?: string[];
   /** Browser only: the URL prefix where onnxruntime-web's .wasm files are served. */
   wasmPaths?: string;
+  /**
+   * onnxruntime session options, merged over the SDK's defaults (graphOptimizationLevel 'all',
+   * executionMode 'sequential'), e.g. { intraOpNumThreads: 1 }.
+   */
+  sessionOptions?: Record<string, unknown>;
 }
 
 /** Where a GeneratorInfo field came from. */
