@@ -14,28 +14,65 @@ export const TrainConfigSchema = z
   .object({
     /** Name of the preset the config started from. */
     preset: z.string(),
-    /** Architecture family: the d2l 2-D generator or an MLP image GAN. */
-    model: z.enum(['gaussian2d', 'mlp', 'dcgan28']),
-    /** 'gaussian2d' (built-in toy data) or the path of an IDX image file (.gz or raw). */
+    /**
+     * Architecture family: the d2l 2-D generator, an MLP image GAN, the reference DCGAN-28, or the
+     * DCGAN for RGB images of any size 4·2^k or 5·2^k (64x64, 80x80, 32x32, 28x28...).
+     */
+    model: z.enum(['gaussian2d', 'mlp', 'dcgan28', 'dcgan64']),
+    /** 'gaussian2d' (built-in 2-D points), a bundled dataset name, an IDX image file (.gz or raw), or a folder of images. */
     dataset: z.string().min(1),
+    /** IDX label file for an IDX dataset (classes for conditional models); found next to the images when omitted. */
+    labels: z.string().optional(),
     /** Use only the first N examples of the dataset. */
     limit: z.number().int().positive().optional(),
+    /** Resize images to this square size (folders default to 64; IDX files keep their size). */
+    imageSize: z.number().int().positive().optional(),
+    /** Colour of image datasets: 'auto' keeps IDX grayscale and makes folders RGB. */
+    channels: z.enum(['auto', 'grayscale', 'rgb']),
     epochs: z.number().int().positive(),
     batchSize: z.number().int().positive(),
     latentDim: z.number().int().positive(),
     /** Hidden layer widths of the MLP generator / discriminator. */
     hiddenG: z.array(z.number().int().positive()),
     hiddenD: z.array(z.number().int().positive()),
+    /** dcgan64: channels of the last generator / first discriminator conv (doubling per scale). */
+    filtersG: z.number().int().positive(),
+    filtersD: z.number().int().positive(),
+    /** dcgan64 generator upsampling: ConvTranspose, or nearest upsample + conv (no checkerboard artifacts). */
+    upsample: z.enum(['transpose', 'resize-conv']),
+    /** Feed class labels to G and D (an Embedding in each): a conditional GAN. */
+    conditional: z.boolean(),
+    /** Size of the label embedding of conditional models. */
+    embedDim: z.number().int().positive(),
+    /** GAN objective: D and G losses. */
+    loss: z.enum(['minimax', 'non-saturating', 'least-squares', 'hinge', 'wasserstein']),
+    /** Discriminator output: one logit, or two-class softmax (fake, real). */
+    discriminatorHead: z.enum(['sigmoid', 'softmax2']),
+    /** Discriminator (critic) updates per generator update; each uses its own real batch. */
+    dSteps: z.number().int().positive(),
+    optimizer: z.enum(['adam', 'rmsprop']),
     lrD: z.number().positive(),
     lrG: z.number().positive(),
     beta1: z.number().min(0).max(1),
     beta2: z.number().min(0).max(1),
-    /** Standard deviation of the N(0, s) initialisation of every weight and bias. */
+    /** WGAN weight clipping of every discriminator weight to [-c, c] after each update (0: off). */
+    clipValue: z.number().nonnegative(),
+    /** WGAN-GP gradient penalty weight λ (0: off). */
+    gradientPenalty: z.number().nonnegative(),
+    /** One-sided label smoothing: real targets become 1 - s (0: off). */
+    labelSmoothing: z.number().min(0).lt(1),
+    /** Std of Gaussian noise added to D's inputs, annealed linearly to 0 over the run (0: off). */
+    instanceNoise: z.number().nonnegative(),
+    /** Decay of an exponential moving average of G's weights used for samples and export (0: off). */
+    emaDecay: z.number().min(0).lt(1),
+    /** Standard deviation of the N(0, s) initialisation of MLP weights and biases. */
     initStd: z.number().positive(),
     seed: z.number().int(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
     /** Run directory; default runs/<preset>-<timestamp> under the workspace. */
     out: z.string().optional(),
+    /** Also checkpoint every N steps (0: only at the end of each epoch). */
+    checkpointEvery: z.number().int().nonnegative(),
     /** Points generated for the final mean/covariance report (2-D models). */
     evalSamples: z.number().int().positive(),
   })
@@ -48,18 +85,34 @@ export const DEFAULTS: TrainConfig = {
   preset: 'mlp',
   model: 'mlp',
   dataset: 'fashion-mnist-test', // the 10k Fashion-MNIST test split bundled in packages/trainer/data
+  channels: 'auto',
   epochs: 20,
   batchSize: 64,
   latentDim: 100,
   hiddenG: [256, 512],
   hiddenD: [512, 256],
+  filtersG: 64,
+  filtersD: 64,
+  upsample: 'transpose',
+  conditional: false,
+  embedDim: 50,
+  loss: 'non-saturating',
+  discriminatorHead: 'sigmoid',
+  dSteps: 1,
+  optimizer: 'adam',
   lrD: 2e-4,
   lrG: 2e-4,
   beta1: 0.5,
   beta2: 0.999,
+  clipValue: 0,
+  gradientPenalty: 0,
+  labelSmoothing: 0,
+  instanceNoise: 0,
+  emaDecay: 0,
   initStd: 0.02,
   seed: 1,
   backend: 'auto',
+  checkpointEvery: 0,
   evalSamples: 10000,
 };
 
@@ -104,6 +157,15 @@ export function parseFlagValues(flags: Record<string, string>): ConfigOverrides 
       if (text.trim() === '' || !Number.isFinite(n))
         throw new ConfigError(`--${key} expects a number, got "${text}"`);
       out[key] = n;
+    } else if (inner instanceof z.ZodBoolean) {
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(text.toLowerCase()))
+        throw new ConfigError(`--${key} expects true or false, got "${text}"`);
+      out[key] = ['true', '1', 'yes'].includes(text.toLowerCase());
+    } else if (inner instanceof z.ZodEnum) {
+      const options = inner.options as readonly string[];
+      if (!options.includes(text))
+        throw new ConfigError(`--${key} must be one of ${options.join(', ')}; got "${text}"`);
+      out[key] = text;
     } else if (inner instanceof z.ZodArray) {
       const parts = text.split(',').map((s) => Number(s.trim()));
       if (parts.some((n) => !Number.isFinite(n))) {
@@ -133,5 +195,25 @@ export function resolveConfig(opts: {
   const merged = { ...DEFAULTS, ...preset.config, ...opts.file, ...opts.flags, preset: presetName };
   const parsed = TrainConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, 'the configuration'));
+  checkCombination(parsed.data);
   return parsed.data;
+}
+
+/** Refuses settings that are each valid but do not go together. */
+export function checkCombination(c: TrainConfig): void {
+  if (c.conditional && (c.model === 'gaussian2d' || c.model === 'dcgan28')) {
+    throw new ConfigError(
+      `--conditional=true needs model mlp or dcgan64 (model ${c.model} has no label input): pass --model=mlp or --model=dcgan64`,
+    );
+  }
+  if (c.discriminatorHead === 'softmax2' && c.loss !== 'minimax' && c.loss !== 'non-saturating') {
+    throw new ConfigError(
+      `--discriminatorHead=softmax2 is a classifier head for the cross-entropy losses; with --loss=${c.loss} use --discriminatorHead=sigmoid`,
+    );
+  }
+  if ((c.model === 'gaussian2d') !== (c.dataset === 'gaussian2d')) {
+    throw new ConfigError(
+      'the gaussian2d model and the gaussian2d dataset (2-D points) only go together: use --preset=gaussian2d',
+    );
+  }
 }

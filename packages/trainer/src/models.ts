@@ -1,6 +1,6 @@
 /** Generator and discriminator builders for each `model` family. */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainConfig } from './config';
+import { ConfigError, type TrainConfig } from './config';
 import { buildDcgan28 } from './models/dcgan28';
 
 export interface GanModels {
@@ -8,15 +8,56 @@ export interface GanModels {
   discriminator: tfTypes.LayersModel;
 }
 
-export function buildModels(tf: typeof tfTypes, config: TrainConfig, dataShape: number[]): GanModels {
-  // Every weight and bias starts N(0, initStd); a seed per layer keeps runs repeatable.
+type Sym = tfTypes.SymbolicTensor;
+
+/** What the models need to know about the data. */
+export interface ModelDataSpec {
+  /** Shape of one example: [2] for points, [H, W, C] for images. */
+  shape: number[];
+  /** Classes of a conditional model (its label input takes 0..numClasses-1). */
+  numClasses?: number;
+}
+
+/**
+ * Scales of a DCGAN at `size`: the generator starts at `base`x`base` and doubles `steps` times.
+ * 64 = 4·2^4, 80 = 5·2^4, 28 = 7·2^2; the start is kept between 4 and 7 pixels.
+ */
+export function dcganScales(size: number): { base: number; steps: number } {
+  let steps = 0;
+  while (steps < 4 && size % 2 ** (steps + 1) === 0 && size / 2 ** (steps + 1) >= 4) steps++;
+  if (steps === 0) {
+    throw new ConfigError(
+      `the dcgan64 model needs an image size divisible by 2 with at least 8 pixels (e.g. 32, 64, 80), got ${size}: pass --imageSize`,
+    );
+  }
+  return { base: size / 2 ** steps, steps };
+}
+
+export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: ModelDataSpec): GanModels {
+  const dataShape = data.shape;
+  const dOut = config.discriminatorHead === 'softmax2' ? 2 : 1;
+  // Every initialiser gets its own seed derived from the run seed, so runs are repeatable.
   let layerSeed = config.seed * 1000;
-  const init = () => tf.initializers.randomNormal({ mean: 0, stddev: config.initStd, seed: layerSeed++ });
-  const dense = (units: number, activation?: 'tanh' | 'linear', name?: string) =>
-    tf.layers.dense({ units, activation, kernelInitializer: init(), biasInitializer: init(), name });
+  const init = (mean = 0, std = config.initStd) =>
+    tf.initializers.randomNormal({ mean, stddev: std, seed: layerSeed++ });
+  const apply = (layer: tfTypes.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
+
+  if (config.model === 'dcgan28') {
+    if (dOut !== 1)
+      throw new ConfigError(
+        'the dcgan28 model has a one-logit discriminator: use --discriminatorHead=sigmoid',
+      );
+    return buildDcgan28(tf, {
+      latentDim: config.latentDim,
+      imageShape: dataShape as [number, number, number],
+      seed: config.seed,
+    });
+  }
 
   if (config.model === 'gaussian2d') {
     const dims = dataShape[0] ?? 2;
+    const dense = (units: number, activation?: 'tanh') =>
+      tf.layers.dense({ units, activation, kernelInitializer: init(), biasInitializer: init() });
     const generator = tf.sequential({ name: 'generator' });
     generator.add(
       tf.layers.dense({
@@ -37,42 +78,146 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, dataShape: 
       }),
     );
     discriminator.add(dense(3, 'tanh'));
-    discriminator.add(dense(1));
+    discriminator.add(dense(dOut));
     return { generator, discriminator };
   }
 
-  if (config.model === 'dcgan28') {
-    return buildDcgan28(tf, {
-      latentDim: config.latentDim,
-      imageShape: dataShape as [number, number, number],
-      seed: config.seed,
-    });
-  }
-
-  // MLP GAN on images: LeakyReLU(0.2) hidden layers, tanh output reshaped to the image.
   const [h, w, c] = dataShape as [number, number, number];
-  const pixels = h * w * c;
-  const generator = tf.sequential({ name: 'generator' });
-  config.hiddenG.forEach((units, i) => {
-    generator.add(
+  const classes = config.conditional ? data.numClasses : undefined;
+  if (config.conditional && !classes) {
+    throw new ConfigError(
+      'a conditional model needs class labels: pass --labels=<IDX label file> or a folder with class subfolders',
+    );
+  }
+  // Conditional models take the class as a second int input [N, 1], embedded (exported as `label`).
+  const zIn = tf.input({ shape: [config.latentDim], name: 'z' });
+  const gLabel = classes ? tf.input({ shape: [1], dtype: 'int32', name: 'label' }) : undefined;
+  const xIn = tf.input({ shape: [h, w, c], name: 'image' });
+  const dLabel = classes ? tf.input({ shape: [1], dtype: 'int32', name: 'label_d' }) : undefined;
+  const embed = (label: Sym, units: number) =>
+    apply(
+      tf.layers.flatten(),
+      apply(
+        tf.layers.embedding({
+          inputDim: classes!,
+          outputDim: units,
+          embeddingsInitializer: tf.initializers.randomUniform({
+            minval: -0.05,
+            maxval: 0.05,
+            seed: layerSeed++,
+          }),
+        }),
+        label,
+      ),
+    );
+  const gHead = gLabel ? apply(tf.layers.concatenate(), [zIn, embed(gLabel, config.embedDim)]) : zIn;
+
+  let gOut: Sym;
+  let dOutput: Sym;
+  if (config.model === 'mlp') {
+    // MLP GAN: LeakyReLU(0.2) hidden layers, tanh output reshaped to the image.
+    let g = gHead;
+    for (const units of config.hiddenG) {
+      g = apply(tf.layers.dense({ units, kernelInitializer: init(), biasInitializer: init() }), g);
+      g = apply(tf.layers.leakyReLU({ alpha: 0.2 }), g);
+    }
+    g = apply(
       tf.layers.dense({
-        units,
-        ...(i === 0 ? { inputShape: [config.latentDim] } : {}),
+        units: h * w * c,
+        activation: 'tanh',
         kernelInitializer: init(),
         biasInitializer: init(),
       }),
+      g,
     );
-    generator.add(tf.layers.leakyReLU({ alpha: 0.2 }));
-  });
-  generator.add(dense(pixels, 'tanh'));
-  generator.add(tf.layers.reshape({ targetShape: [h, w, c] }));
+    gOut = apply(tf.layers.reshape({ targetShape: [h, w, c] }), g);
 
-  const discriminator = tf.sequential({ name: 'discriminator' });
-  discriminator.add(tf.layers.flatten({ inputShape: [h, w, c] }));
-  for (const units of config.hiddenD) {
-    discriminator.add(dense(units));
-    discriminator.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+    let d = apply(tf.layers.flatten(), xIn);
+    if (dLabel) d = apply(tf.layers.concatenate(), [d, embed(dLabel, config.embedDim)]);
+    for (const units of config.hiddenD) {
+      d = apply(tf.layers.dense({ units, kernelInitializer: init(), biasInitializer: init() }), d);
+      d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
+    }
+    dOutput = apply(tf.layers.dense({ units: dOut, kernelInitializer: init(), biasInitializer: init() }), d);
+  } else {
+    // DCGAN (Radford et al.): conv weights N(0, 0.02), BatchNorm γ N(1, 0.02), β 0.
+    if (h !== w)
+      throw new ConfigError(`the dcgan64 model needs square images, got ${h}x${w}: pass --imageSize`);
+    const { base, steps } = dcganScales(h);
+    const convInit = () => init(0, 0.02);
+    const bn = () =>
+      tf.layers.batchNormalization({
+        momentum: 0.9,
+        epsilon: 1e-5,
+        gammaInitializer: init(1, 0.02),
+        betaInitializer: 'zeros',
+      });
+    const fg = config.filtersG;
+    let g = apply(
+      tf.layers.dense({
+        units: base * base * fg * 2 ** (steps - 1),
+        useBias: false,
+        kernelInitializer: convInit(),
+      }),
+      gHead,
+    );
+    g = apply(tf.layers.reshape({ targetShape: [base, base, fg * 2 ** (steps - 1)] }), g);
+    g = apply(tf.layers.reLU(), apply(bn(), g));
+    for (let i = steps - 1; i >= 0; i--) {
+      const last = i === 0;
+      const filters = last ? c : fg * 2 ** (i - 1);
+      const common = {
+        filters,
+        padding: 'same' as const,
+        useBias: last,
+        kernelInitializer: convInit(),
+        ...(last ? { activation: 'tanh' as const, biasInitializer: 'zeros' as const } : {}),
+      };
+      if (config.upsample === 'resize-conv') {
+        g = apply(tf.layers.upSampling2d({ size: [2, 2] }), g);
+        g = apply(tf.layers.conv2d({ ...common, kernelSize: 3 }), g);
+      } else {
+        g = apply(tf.layers.conv2dTranspose({ ...common, kernelSize: 4, strides: 2 }), g);
+      }
+      if (!last) g = apply(tf.layers.reLU(), apply(bn(), g));
+    }
+    gOut = g;
+
+    let d: Sym = xIn;
+    if (dLabel) {
+      // The label becomes one extra input plane.
+      const plane = apply(tf.layers.reshape({ targetShape: [h, w, 1] }), embed(dLabel, h * w));
+      d = apply(tf.layers.concatenate(), [d, plane]);
+    }
+    // No BatchNorm in a critic trained with a gradient penalty (the penalty is per example).
+    const useBn = config.gradientPenalty === 0;
+    for (let i = 0; i < steps; i++) {
+      d = apply(
+        tf.layers.conv2d({
+          filters: config.filtersD * 2 ** i,
+          kernelSize: 4,
+          strides: 2,
+          padding: 'same',
+          useBias: i === 0 || !useBn,
+          kernelInitializer: convInit(),
+          biasInitializer: 'zeros',
+        }),
+        d,
+      );
+      if (i > 0 && useBn) d = apply(bn(), d);
+      d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
+    }
+    d = apply(tf.layers.flatten(), d);
+    dOutput = apply(
+      tf.layers.dense({ units: dOut, kernelInitializer: convInit(), biasInitializer: 'zeros' }),
+      d,
+    );
   }
-  discriminator.add(dense(1));
+  const generator = tf.model({ inputs: gLabel ? [zIn, gLabel] : zIn, outputs: gOut, name: 'generator' });
+  const discriminator = tf.model({
+    inputs: dLabel ? [xIn, dLabel] : xIn,
+    outputs: dOutput,
+    name: 'discriminator',
+  });
   return { generator, discriminator };
 }

@@ -10,8 +10,8 @@ export async function imageGridPng(
   channels: number,
   range: [number, number] = [-1, 1],
   scale = 2,
+  cols = Math.ceil(Math.sqrt(count)),
 ): Promise<Buffer> {
-  const cols = Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / cols);
   const gap = 2;
   const gw = cols * (width + gap) + gap;
@@ -95,6 +95,67 @@ ${dots(real, '#1f77b4')}${dots(fake, '#ff7f0e')}
 <text x="${pad - 4}" y="${pad + 10}" text-anchor="end">${tick(ymax)}</text>
 <circle cx="${size - pad - 90}" cy="${pad + 14}" r="4" fill="#1f77b4"/><text x="${size - pad - 82}" y="${pad + 18}">real</text>
 <circle cx="${size - pad - 40}" cy="${pad + 14}" r="4" fill="#ff7f0e"/><text x="${size - pad - 32}" y="${pad + 18}">generated</text>
+</g></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Loss curves (D and G) against the step, as PNG: the fine-grained curve points plus the epoch means. */
+export async function lossCurvePng(
+  curve: { step: number; lossD: number; lossG: number | null }[],
+  epochs: { step: number; lossD: number; lossG: number }[],
+  title: string,
+  width = 640,
+  height = 360,
+): Promise<Buffer> {
+  const pad = { l: 56, r: 16, t: 32, b: 36 };
+  const ys = [
+    ...curve.flatMap((p) => [p.lossD, p.lossG ?? p.lossD]),
+    ...epochs.flatMap((e) => [e.lossD, e.lossG]),
+  ].filter(Number.isFinite);
+  const xs = [...curve.map((p) => p.step), ...epochs.map((e) => e.step)];
+  const xmax = Math.max(1, ...xs);
+  let ymin = ys.length ? Math.min(...ys) : 0;
+  let ymax = ys.length ? Math.max(...ys) : 1;
+  if (ymax - ymin < 1e-9) [ymin, ymax] = [ymin - 0.5, ymax + 0.5];
+  const sx = (x: number) => pad.l + (x / xmax) * (width - pad.l - pad.r);
+  const sy = (y: number) => height - pad.b - ((y - ymin) / (ymax - ymin)) * (height - pad.t - pad.b);
+  const line = (pts: [number, number][], color: string, w: number) =>
+    pts.length
+      ? `<polyline fill="none" stroke="${color}" stroke-width="${w}" points="${pts
+          .map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
+          .join(' ')}"/>`
+      : '';
+  const dPts = curve
+    .filter((p) => Number.isFinite(p.lossD))
+    .map((p) => [p.step, p.lossD] as [number, number]);
+  const gPts = curve
+    .filter((p) => p.lossG !== null && Number.isFinite(p.lossG))
+    .map((p) => [p.step, p.lossG!] as [number, number]);
+  const dots = (pts: [number, number][], color: string) =>
+    pts
+      .map(([x, y]) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3.5" fill="${color}"/>`)
+      .join('');
+  const ticks = Array.from({ length: 5 }, (_, i) => ymin + ((ymax - ymin) * i) / 4);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+<rect width="100%" height="100%" fill="white"/>
+${ticks.map((t) => `<line x1="${pad.l}" x2="${width - pad.r}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#eee"/>`).join('')}
+<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#999"/>
+${line(dPts, '#1f77b4', 1.5)}${line(gPts, '#ff7f0e', 1.5)}
+${dots(
+  epochs.map((e) => [e.step, e.lossD]),
+  '#1f77b4',
+)}${dots(
+    epochs.map((e) => [e.step, e.lossG]),
+    '#ff7f0e',
+  )}
+<g font-family="sans-serif" font-size="12" fill="#333">
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>
+${ticks.map((t) => `<text x="${pad.l - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${t.toFixed(2)}</text>`).join('')}
+<text x="${pad.l}" y="${height - 12}">step 0</text>
+<text x="${width - pad.r}" y="${height - 12}" text-anchor="end">step ${xmax}</text>
+<rect x="${width - pad.r - 150}" y="${pad.t + 8}" width="12" height="3" fill="#1f77b4"/><text x="${width - pad.r - 132}" y="${pad.t + 14}">loss_D</text>
+<rect x="${width - pad.r - 80}" y="${pad.t + 8}" width="12" height="3" fill="#ff7f0e"/><text x="${width - pad.r - 62}" y="${pad.t + 14}">loss_G</text>
+<text x="${width / 2}" y="${height - 12}" text-anchor="middle" fill="#777">dots: epoch means</text>
 </g></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }

@@ -47,4 +47,53 @@ export const PRESETS: Record<string, Preset> = {
       beta2: 0.999,
     },
   },
+  dcgan64: {
+    description:
+      'DCGAN for RGB images (default 64x64; any 4·2^k or 5·2^k size, e.g. --imageSize=80): strided convs, ConvTranspose (or --upsample=resize-conv), BatchNorm, ReLU/tanh G, LeakyReLU D, N(0,0.02) init; pass --dataset=<folder of images>',
+    config: {
+      model: 'dcgan64',
+      imageSize: 64,
+      channels: 'rgb',
+      epochs: 25,
+      batchSize: 64,
+      latentDim: 100,
+      filtersG: 64,
+      filtersD: 64,
+    },
+  },
+  cgan: {
+    description:
+      'conditional GAN: class labels embedded into G and D (MLP); samples are drawn one row per class; default data: the bundled Fashion-MNIST test split with its labels',
+    config: { model: 'mlp', conditional: true, epochs: 20, embedDim: 50 },
+  },
+  wgan: {
+    description:
+      'WGAN with weight clipping: critic without sigmoid, Wasserstein loss, RMSprop 5e-5, clip 0.01, 5 critic steps per generator step (MLP)',
+    config: {
+      model: 'mlp',
+      loss: 'wasserstein',
+      optimizer: 'rmsprop',
+      lrD: 5e-5,
+      lrG: 5e-5,
+      clipValue: 0.01,
+      dSteps: 5,
+      epochs: 20,
+    },
+  },
+  'wgan-gp': {
+    description:
+      'WGAN-GP: Wasserstein loss with gradient penalty 10, Adam(1e-4, 0.5, 0.9), 5 critic steps per generator step (MLP)',
+    config: {
+      model: 'mlp',
+      loss: 'wasserstein',
+      gradientPenalty: 10,
+      optimizer: 'adam',
+      lrD: 1e-4,
+      lrG: 1e-4,
+      beta1: 0.5,
+      beta2: 0.9,
+      dSteps: 5,
+      epochs: 20,
+    },
+  },
 };

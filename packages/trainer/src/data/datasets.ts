@@ -1,32 +1,37 @@
 /** Turns a config's `dataset` into training tensors. */
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { readIdxImages } from './idx';
+import { DatasetError, readIdxImages, readIdxLabels } from './idx';
+import { loadImageFolder, resizeImages } from './folder';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+
+const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 /** Datasets the repo carries, by name. */
 export const BUILTIN_IDX: Record<
   string,
-  { images: string; name: string; license: string; classNames: string[] }
+  { images: string; labels: string; name: string; license: string; classNames: string[] }
 > = {
   'fashion-mnist-test': {
     images: join(DATA_DIR, 'fashion-mnist', 't10k-images-idx3-ubyte.gz'),
+    labels: join(DATA_DIR, 'fashion-mnist', 't10k-labels-idx1-ubyte.gz'),
     name: 'Fashion-MNIST (test split, 10k)',
     license: 'MIT, Copyright 2017 Zalando SE',
-    classNames: [
-      'T-shirt/top',
-      'Trouser',
-      'Pullover',
-      'Dress',
-      'Coat',
-      'Sandal',
-      'Shirt',
-      'Sneaker',
-      'Bag',
-      'Ankle boot',
-    ],
+    classNames: FASHION_CLASSES,
   },
 };
 
@@ -41,6 +46,27 @@ export interface Dataset {
   kind: 'points' | 'image';
   /** Image shape (H, W, C) for image data. */
   imageShape?: [number, number, number];
+  /** Class of each example (0..classNames.length-1), when the dataset has labels. */
+  labels?: Int32Array;
+  classNames?: string[];
+}
+
+/** The dataset settings of a config. */
+export interface DataOptions {
+  dataset: string;
+  labels?: string;
+  limit?: number;
+  imageSize?: number;
+  channels: 'auto' | 'grayscale' | 'rgb';
+  seed: number;
+  /** Load the labels (conditional models); an error when there are none. */
+  needLabels?: boolean;
+}
+
+/** The label file MNIST-style naming puts next to an image file, if it exists. */
+export function siblingLabelFile(imagesPath: string): string | undefined {
+  const candidate = imagesPath.replace('images-idx3', 'labels-idx1').replace('images.idx3', 'labels.idx1');
+  return candidate !== imagesPath && existsSync(candidate) ? candidate : undefined;
 }
 
 /** The d2l chapter's A and b: real data is X·A + b with X ~ N(0, I). */
@@ -88,12 +114,14 @@ export function batchValues(data: Dataset, indices: ArrayLike<number>, out?: Flo
   return buf;
 }
 
-export function loadDataset(dataset: string, seed: number, limit?: number): Dataset {
+export async function loadDataset(opts: DataOptions): Promise<Dataset> {
+  const { dataset, limit } = opts;
   if (dataset === 'gaussian2d') {
+    if (opts.needLabels) throw new DatasetError('the gaussian2d dataset has no classes');
     const count = limit ? Math.min(limit, 1000) : 1000;
     return {
       name: 'gaussian2d (X·A + b, d2l.ai)',
-      values: gaussianPoints(seed, count),
+      values: gaussianPoints(opts.seed, count),
       shape: [2],
       count,
       kind: 'points',
@@ -101,16 +129,55 @@ export function loadDataset(dataset: string, seed: number, limit?: number): Data
   }
   const builtin = BUILTIN_IDX[dataset];
   const path = builtin ? builtin.images : resolve(dataset);
-  const idx = readIdxImages(path, limit);
-  const scaled = new Float32Array(idx.pixels.length);
-  for (let i = 0; i < scaled.length; i++) scaled[i] = idx.pixels[i]! / 127.5 - 1;
-  return {
-    name: builtin?.name ?? path,
-    license: builtin?.license,
-    values: scaled,
-    shape: [idx.rows, idx.cols, 1],
-    count: idx.count,
-    kind: 'image',
-    imageShape: [idx.rows, idx.cols, 1],
-  };
+  let ds: Dataset;
+  if (!builtin && existsSync(path) && statSync(path).isDirectory()) {
+    ds = await loadImageFolder(path, {
+      size: opts.imageSize ?? 64,
+      rgb: opts.channels !== 'grayscale',
+      limit,
+    });
+  } else {
+    const idx = readIdxImages(path, limit);
+    const scaled = new Float32Array(idx.pixels.length);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = idx.pixels[i]! / 127.5 - 1;
+    ds = {
+      name: builtin?.name ?? path,
+      license: builtin?.license,
+      values: scaled,
+      shape: [idx.rows, idx.cols, 1],
+      count: idx.count,
+      kind: 'image',
+      imageShape: [idx.rows, idx.cols, 1],
+    };
+    const labelPath = opts.labels ? resolve(opts.labels) : (builtin?.labels ?? siblingLabelFile(path));
+    if (opts.labels || (opts.needLabels && labelPath)) {
+      const labels = readIdxLabels(labelPath!, limit);
+      if (labels.length !== idx.count) {
+        throw new DatasetError(
+          `${labelPath} has ${labels.length} labels but ${path} has ${idx.count} images: pass the label file that belongs to these images`,
+        );
+      }
+      const classes = labels.reduce((m, l) => Math.max(m, l), 0) + 1;
+      ds.labels = Int32Array.from(labels);
+      ds.classNames =
+        builtin?.classNames ??
+        (/fashion/i.test(path) && classes === 10
+          ? FASHION_CLASSES
+          : Array.from({ length: classes }, (_, i) => String(i)));
+    }
+    // The generator's channels and size follow the data; convert when asked for another shape.
+    const rgb = opts.channels === 'rgb';
+    if (rgb || (opts.imageSize && (opts.imageSize !== idx.rows || opts.imageSize !== idx.cols))) {
+      const size = opts.imageSize ?? idx.rows;
+      ds.values = await resizeImages(ds.values, ds.count, ds.imageShape!, size, rgb ? 3 : 1);
+      ds.shape = [size, size, rgb ? 3 : 1];
+      ds.imageShape = [size, size, rgb ? 3 : 1];
+    }
+  }
+  if (opts.needLabels && !ds.labels) {
+    throw new DatasetError(
+      `a conditional model needs class labels and ${path} has none: pass --labels=<IDX label file>, or use a folder with one subfolder per class`,
+    );
+  }
+  return ds;
 }

@@ -31,14 +31,14 @@ describe('IDX reader', () => {
     expect(Math.max(...imgs.pixels.subarray(0, 784))).toBeGreaterThan(200);
   });
 
-  it('reads raw and gzipped files alike and scales to [-1, 1]', () => {
+  it('reads raw and gzipped files alike and scales to [-1, 1]', async () => {
     const raw = idxImages(3, 2, 2, (i) => (i * 20) % 256);
     writeFileSync(join(dir, 'a.idx'), raw);
     writeFileSync(join(dir, 'a.idx.gz'), gzipSync(raw));
     const a = readIdxImages(join(dir, 'a.idx'));
     const b = readIdxImages(join(dir, 'a.idx.gz'));
     expect(Array.from(a.pixels)).toEqual(Array.from(b.pixels));
-    const ds = loadDataset(join(dir, 'a.idx.gz'), 1, 2);
+    const ds = await loadDataset({ dataset: join(dir, 'a.idx.gz'), seed: 1, limit: 2, channels: 'auto' });
     expect(ds.count).toBe(2);
     expect(ds.shape).toEqual([2, 2, 1]);
     expect(ds.values[0]).toBe(-1);

@@ -11,6 +11,10 @@
  *     metrics.jsonl        one MetricsRecord per line, one per epoch
  *     real-points.json     2-D runs only: the training points, for real-vs-generated plots
  *     model-card.json      what the gallery shows; the exporter adds its `export` section
+ *     losses.png           loss curves so far, redrawn every epoch
+ *     curve.jsonl          the points of those curves: running means every few steps
+ *     checkpoint/          resume state: latest.json names the last complete step-NNNNNNNNN/ folder
+ *                          (generator, discriminator, EMA generator, optimizer weights)
  *     generator.onnx       written by the exporter
  */
 import { z } from 'zod';
@@ -25,6 +29,10 @@ export const RUN_FILES = {
   realPoints: 'real-points.json',
   modelCard: 'model-card.json',
   onnx: 'generator.onnx',
+  losses: 'losses.png',
+  curve: 'curve.jsonl',
+  checkpointDir: 'checkpoint',
+  checkpointLatest: 'latest.json',
 } as const;
 
 /** File name of the per-epoch sample picture, e.g. samples/epoch-0003.png. */
@@ -56,6 +64,11 @@ export const MetricsRecordSchema = z.object({
   accFake: z.number().min(0).max(1),
   examplesPerSec: z.number().nonnegative(),
   wallTimeSec: z.number().nonnegative(),
+  /** Mean D output on real / generated examples: a probability for the cross-entropy losses, else the raw score. */
+  dReal: z.number().optional(),
+  dFake: z.number().optional(),
+  /** Figures added by an epoch-end hook (e.g. evaluation metrics). */
+  extra: z.record(z.string(), z.number()).optional(),
 });
 export type MetricsRecord = z.infer<typeof MetricsRecordSchema>;
 
@@ -112,3 +125,28 @@ export type ModelCard = z.infer<typeof ModelCardSchema>;
 
 export const RealPointsSchema = z.object({ points: z.array(z.tuple([z.number(), z.number()])) });
 export type RealPoints = z.infer<typeof RealPointsSchema>;
+
+/** One point of the loss curves (curve.jsonl): means over the steps since the previous point. */
+export const CurvePointSchema = z.object({
+  step: z.number().int().nonnegative(),
+  lossD: z.number(),
+  lossG: z.number().nullable(),
+});
+export type CurvePoint = z.infer<typeof CurvePointSchema>;
+
+/** checkpoint/latest.json: where the last complete checkpoint is and how to continue from it. */
+export const CheckpointInfoSchema = z.object({
+  /** Folder under checkpoint/ holding this checkpoint's models and optimizer weights. */
+  dir: z.string(),
+  /** Epochs completed before this checkpoint, and steps done in the epoch after them. */
+  epoch: z.number().int().nonnegative(),
+  stepInEpoch: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  /** State of the seeded stream at the start of the current epoch (it draws the shuffle and step seeds). */
+  rngState: z.record(z.string(), z.number()),
+  /** Running sums of the current epoch, so its metrics come out the same after a resume. */
+  sums: z.array(z.number()),
+  ema: z.boolean(),
+  writtenAt: z.string(),
+});
+export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;

@@ -1,0 +1,144 @@
+/**
+ * Checkpoints for resuming: models and optimizer state go into a fresh checkpoint/step-N/ folder, and
+ * only once everything is on disk does checkpoint/latest.json (written atomically) point at it. A
+ * write cut short therefore leaves latest.json on the previous, complete checkpoint.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { RunDir, RunDirError, writeFileAtomic, writeJsonAtomic } from './io';
+import { FileModelIO } from './model-io';
+import { CheckpointInfoSchema, RUN_FILES, type CheckpointInfo } from './schema';
+
+const OPTIMIZER_JSON = 'optimizers.json';
+const OPTIMIZER_BIN = 'optimizers.bin';
+
+interface SavedTensor {
+  optimizer: string;
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+export interface CheckpointModels {
+  generator: tfTypes.LayersModel;
+  discriminator: tfTypes.LayersModel;
+  /** EMA copy of the generator, when the run keeps one. */
+  ema?: tfTypes.LayersModel;
+  optimizers: Record<string, tfTypes.Optimizer>;
+}
+
+export function checkpointRoot(run: RunDir): string {
+  return run.path(RUN_FILES.checkpointDir);
+}
+
+export async function writeCheckpoint(
+  run: RunDir,
+  models: CheckpointModels,
+  info: Omit<CheckpointInfo, 'dir' | 'writtenAt'>,
+): Promise<string> {
+  const root = checkpointRoot(run);
+  const dirName = `step-${String(info.step).padStart(9, '0')}`;
+  const dir = join(root, dirName);
+  // A folder of this name not named by latest.json is the leftover of an interrupted write.
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  await models.generator.save(new FileModelIO(join(dir, 'generator')));
+  await models.discriminator.save(new FileModelIO(join(dir, 'discriminator')));
+  if (models.ema) await models.ema.save(new FileModelIO(join(dir, 'generator-ema')));
+  const manifest: SavedTensor[] = [];
+  const chunks: Buffer[] = [];
+  for (const [key, opt] of Object.entries(models.optimizers)) {
+    for (const w of await opt.getWeights()) {
+      const data = await w.tensor.data();
+      manifest.push({ optimizer: key, name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype });
+      const f = Float32Array.from(data as ArrayLike<number>);
+      chunks.push(Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+    }
+  }
+  writeFileAtomic(join(dir, OPTIMIZER_BIN), Buffer.concat(chunks));
+  writeJsonAtomic(join(dir, OPTIMIZER_JSON), manifest);
+  const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
+  writeJsonAtomic(join(root, RUN_FILES.checkpointLatest), CheckpointInfoSchema.parse(full));
+  // Older checkpoints are superseded now that latest.json names this one.
+  for (const name of readdirSync(root)) {
+    if (name !== dirName && name.startsWith('step-'))
+      rmSync(join(root, name), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+export function readCheckpointInfo(run: RunDir): CheckpointInfo {
+  const path = join(checkpointRoot(run), RUN_FILES.checkpointLatest);
+  if (!existsSync(path)) {
+    throw new RunDirError(
+      `${run.root} has no checkpoint to resume (${RUN_FILES.checkpointDir}/${RUN_FILES.checkpointLatest} is missing): was it written by this trainer, and did it get through one epoch or --checkpointEvery steps?`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new RunDirError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = CheckpointInfoSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new RunDirError(`${path} has an unexpected shape: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** Loads the models' weights and the optimizers' state of the latest checkpoint into `models`. */
+export async function restoreCheckpoint(
+  tf: typeof tfTypes,
+  run: RunDir,
+  models: CheckpointModels,
+): Promise<CheckpointInfo> {
+  const info = readCheckpointInfo(run);
+  const dir = join(checkpointRoot(run), info.dir);
+  const copy = async (name: string, into: tfTypes.LayersModel) => {
+    const saved = await tf.loadLayersModel(new FileModelIO(join(dir, name)));
+    try {
+      const weights = saved.getWeights();
+      const expected = into.getWeights();
+      const same =
+        weights.length === expected.length &&
+        weights.every((w, i) => w.shape.join('x') === expected[i]!.shape.join('x'));
+      if (!same) {
+        throw new RunDirError(
+          `the ${name} in ${dir} does not match the model this config builds: resume with the run's own config.json`,
+        );
+      }
+      into.setWeights(weights);
+    } finally {
+      saved.dispose();
+    }
+  };
+  await copy('generator', models.generator);
+  await copy('discriminator', models.discriminator);
+  if (models.ema) await copy(info.ema ? 'generator-ema' : 'generator', models.ema);
+
+  const manifest = JSON.parse(readFileSync(join(dir, OPTIMIZER_JSON), 'utf8')) as SavedTensor[];
+  const bin = readFileSync(join(dir, OPTIMIZER_BIN));
+  const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  let offset = 0;
+  const byOptimizer = new Map<string, { name: string; tensor: tfTypes.Tensor }[]>();
+  for (const m of manifest) {
+    const size = m.shape.reduce((a, b) => a * b, 1);
+    const values = floats.subarray(offset, offset + size);
+    offset += size;
+    const tensor =
+      m.dtype === 'int32'
+        ? tf.tensor(Int32Array.from(values), m.shape, 'int32')
+        : tf.tensor(values.slice(), m.shape, 'float32');
+    const list = byOptimizer.get(m.optimizer) ?? [];
+    list.push({ name: m.name, tensor });
+    byOptimizer.set(m.optimizer, list);
+  }
+  for (const [key, opt] of Object.entries(models.optimizers)) {
+    const list = byOptimizer.get(key);
+    if (list) {
+      await opt.setWeights(list);
+      tf.dispose(list.map((l) => l.tensor));
+    }
+  }
+  return info;
+}
