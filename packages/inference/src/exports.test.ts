@@ -1,0 +1,86 @@
+/**
+ * Exports smoke test: a fresh Node process imports the package by its name (ESM `import` and CJS
+ * `require`) through package.json "exports", gets the Node entry, and generates the same images as
+ * this process. (The browser side is browser.test.ts: a Vite build with the "browser" condition.)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGenerator } from './node';
+import { rgbModel } from './testing/models';
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const workspaceRoot = resolve(packageRoot, '../..');
+let dir: string;
+let model: string;
+let expected: number[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ganforge-exports-'));
+  model = join(dir, 'g.onnx');
+  await writeFile(model, rgbModel().bytes);
+  const g = await loadGenerator(model);
+  const r = await g.sample({ count: 2, seed: 3 });
+  expected = Array.from(r.kind === 'image' ? r.pixels.subarray(0, 8) : []);
+  await g.dispose();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs `code` in a new Node process at the workspace root (where npm links the package). */
+function node(code: string, esm: boolean): Record<string, unknown> {
+  const args = ['--import', 'tsx', ...(esm ? ['--input-type=module'] : []), '-e', code, model];
+  const r = spawnSync(process.execPath, args, { cwd: workspaceRoot, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+const SAMPLE = `
+  const g = await sdk.loadGenerator(process.argv[1]);
+  const r = await g.sample({ count: 2, seed: 3 });
+  await g.dispose();
+  const png = await sdk.encodeGrid(r);
+  return { pixels: Array.from(r.pixels.subarray(0, 8)), png: png.subarray(1, 4).toString(),
+    api: ['loadGenerator', 'writeGrid', 'seededLatents', 'InferenceError'].map((k) => typeof sdk[k]) };
+`;
+
+describe('package exports in Node', () => {
+  it('ESM import resolves to the Node entry and generates', () => {
+    const out = node(
+      `import * as sdk from '@ganforge/inference';
+       import * as onnx from '@ganforge/inference/onnx';
+       import { ganforgeOrt } from '@ganforge/inference/vite';
+       const run = async () => { ${SAMPLE} };
+       console.log(JSON.stringify({ ...(await run()),
+         resolved: import.meta.resolve('@ganforge/inference'),
+         onnx: [typeof onnx.encodeModel, onnx.META.latentDim], vite: ganforgeOrt().name }));`,
+      true,
+    );
+    expect(out).toEqual({
+      pixels: expected,
+      png: 'PNG',
+      api: ['function', 'function', 'function', 'function'],
+      resolved: `file://${packageRoot}/src/node.ts`,
+      onnx: ['function', 'ganforge.latent_dim'],
+      vite: 'ganforge-ort-wasm',
+    });
+  }, 60_000);
+
+  it('CJS require resolves to the same Node entry and generates', () => {
+    const out = node(
+      `const sdk = require('@ganforge/inference');
+       const run = async () => { ${SAMPLE} };
+       run().then((r) => console.log(JSON.stringify({ ...r, resolved: require.resolve('@ganforge/inference') })));`,
+      false,
+    );
+    expect(out).toEqual({
+      pixels: expected,
+      png: 'PNG',
+      api: ['function', 'function', 'function', 'function'],
+      resolved: join(packageRoot, 'src', 'node.ts'),
+    });
+  }, 60_000);
+});

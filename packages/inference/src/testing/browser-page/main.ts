@@ -1,0 +1,46 @@
+/// <reference lib="dom" />
+/**
+ * A tiny app that imports the SDK by its package name, as any app would; Vite's "browser" condition
+ * picks src/browser.ts. The browser test calls window.ganforgeRun and compares the results with Node.
+ */
+import { loadGenerator, toImageData } from '@ganforge/inference';
+import type { SampleOptions } from '@ganforge/inference';
+
+export interface PageRun {
+  info: { latentDim: number; kind: string };
+  latents: number[];
+  pixels: number[];
+  /** toImageData of the first image, drawn on the page's canvas and read back. */
+  rgba: number[];
+}
+
+declare global {
+  interface Window {
+    ganforgeRun: (model: string, opts: SampleOptions) => Promise<PageRun>;
+    ganforgeReady: boolean;
+  }
+}
+
+window.ganforgeRun = async (model, opts) => {
+  const g = await loadGenerator(new URL(model, document.baseURI).href, {
+    wasmPaths: new URL('ort/', document.baseURI).href,
+  });
+  try {
+    const r = await g.sample(opts);
+    if (r.kind !== 'image') throw new Error('expected an image generator');
+    const image = toImageData(r, 0);
+    const canvas = document.getElementById('out') as HTMLCanvasElement;
+    [canvas.width, canvas.height] = [image.width, image.height];
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    ctx.putImageData(image, 0, 0);
+    return {
+      info: { latentDim: g.info.latentDim, kind: g.info.kind },
+      latents: Array.from(r.latents),
+      pixels: Array.from(r.pixels),
+      rgba: Array.from(ctx.getImageData(0, 0, image.width, image.height).data),
+    };
+  } finally {
+    await g.dispose();
+  }
+};
+window.ganforgeReady = true;

@@ -1,0 +1,58 @@
+/**
+ * A Vite plugin for apps that use @ganforge/inference in the browser: it serves onnxruntime-web's
+ * wasm runtime from the app itself (never a CDN), under `<base>ort/`, in dev and in the build.
+ *
+ * It points `onnxruntime-web` at the wasm-only build (ort.wasm.min.mjs, a 14 MB .wasm) instead of the
+ * default WebGPU/JSEP bundle (a 28 MB .wasm that a bundler would copy in as an extra asset); that build
+ * fetches its glue (.mjs) and .wasm from `wasmPaths`, so the page passes
+ * `loadGenerator(url, { wasmPaths: new URL('ort/', document.baseURI).href })`.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** The files the wasm-only onnxruntime-web build loads at run time. */
+export const ORT_WASM_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'] as const;
+
+export interface OrtWasmOptions {
+  /** Folder (relative to the app's base) the files are served from; default 'ort'. */
+  dir?: string;
+}
+
+const require = createRequire(import.meta.url);
+const ortFile = (name: string): string => require.resolve(`onnxruntime-web/${name}`);
+
+export function ganforgeOrt(options: OrtWasmOptions = {}): Plugin {
+  const dir = (options.dir ?? 'ort').replace(/^\/+|\/+$/g, '');
+  const files: readonly string[] = ORT_WASM_FILES;
+  return {
+    name: 'ganforge-ort-wasm',
+    config: () => ({
+      resolve: {
+        alias: [
+          {
+            find: /^onnxruntime-web$/,
+            replacement: join(dirname(ortFile(ORT_WASM_FILES[0])), 'ort.wasm.min.mjs'),
+          },
+        ],
+      },
+      // onnxruntime-web loads its own glue at run time; pre-bundling it would break that import.
+      optimizeDeps: { exclude: ['onnxruntime-web'] },
+    }),
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = req.url?.split('?')[0] ?? '';
+        const name = path.slice(path.lastIndexOf(`/${dir}/`) + dir.length + 2);
+        if (!path.includes(`/${dir}/`) || !files.includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        createReadStream(ortFile(name)).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const name of files) {
+        this.emitFile({ type: 'asset', fileName: `${dir}/${name}`, source: readFileSync(ortFile(name)) });
+      }
+    },
+  };
+}
