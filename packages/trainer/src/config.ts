@@ -217,3 +217,43 @@ export function checkCombination(c: TrainConfig): void {
     );
   }
 }
+
+/** One line per key for `--help` (the type makes sure every key has one). */
+export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
+  preset: 'starting point (see Presets below)',
+  model: 'architecture: gaussian2d | mlp | dcgan28 | dcgan64',
+  dataset: 'data: a bundled name, an IDX file or a folder of images (see Datasets below)',
+  labels: 'IDX label file (classes); found next to MNIST-named image files when omitted',
+  limit: 'use only the first N examples',
+  imageSize: 'resize images to N x N (folders default to 64)',
+  channels: 'auto | grayscale | rgb',
+  epochs: 'passes over the data',
+  batchSize: 'examples per step',
+  latentDim: 'size of the noise vector z',
+  hiddenG: 'MLP generator hidden widths, comma-separated',
+  hiddenD: 'MLP discriminator hidden widths, comma-separated',
+  filtersG: "dcgan64: filters of the generator's last hidden conv (doubling per scale)",
+  filtersD: "dcgan64: filters of the discriminator's first conv (doubling per scale)",
+  upsample: 'dcgan64 generator: transpose (ConvTranspose) | resize-conv (upsample + conv, no checkerboard)',
+  conditional: 'true: feed class labels to G and D (conditional GAN)',
+  embedDim: 'label embedding size of conditional models',
+  loss: 'minimax | non-saturating | least-squares | hinge | wasserstein',
+  discriminatorHead: 'sigmoid (one logit) | softmax2 (two-class softmax)',
+  dSteps: 'discriminator/critic steps per generator step',
+  optimizer: 'adam | rmsprop',
+  lrD: 'discriminator learning rate',
+  lrG: 'generator learning rate',
+  beta1: 'Adam beta1',
+  beta2: 'Adam beta2',
+  clipValue: 'WGAN weight clipping to [-c, c] (0: off)',
+  gradientPenalty: 'WGAN-GP penalty weight (0: off)',
+  labelSmoothing: 'one-sided label smoothing: real target 1 - s (0: off)',
+  instanceNoise: 'std of noise on D inputs, annealed to 0 (0: off)',
+  emaDecay: 'EMA of G weights for samples/export, e.g. 0.999 (0: off)',
+  initStd: 'std of the N(0, s) init of MLP weights',
+  seed: 'random seed (same seed + backend = same run)',
+  backend: 'auto | tensorflow | wasm | cpu',
+  out: 'run directory (default runs/<preset>-<time>)',
+  checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
+  evalSamples: 'points for the 2-D mean/covariance report',
+};

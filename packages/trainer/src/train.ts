@@ -15,6 +15,7 @@ import {
 } from './config';
 import { batchValues, loadDataset, type Dataset } from './data/datasets';
 import { gaussianEstimate, type GaussianEstimate } from './estimate';
+import { ensureTrainingSupport } from './grad-support';
 import { objective } from './losses';
 import { buildModels } from './models';
 import { imageGridPng, lossCurvePng, scatterPng } from './plots';
@@ -203,6 +204,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     );
   }
   const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
+  ensureTrainingSupport(tf, backend);
   const data: Dataset = await loadDataset({
     dataset: config.dataset,
     labels: config.labels,

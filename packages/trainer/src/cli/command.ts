@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import {
+  CONFIG_HELP,
   CONFIG_KEYS,
   ConfigError,
   DEFAULTS,
@@ -11,7 +12,15 @@ import {
   resolveConfig,
 } from '../config';
 import { PRESETS } from '../presets';
-import { train, type TrainEvent } from '../train';
+import { BUILTIN_IDX } from '../data/datasets';
+import { resumeConfig, train, type TrainEvent } from '../train';
+
+const DATASET_HELP = [
+  ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
+  `  ${'gaussian2d'.padEnd(20)} 1000 points X·A + b (the d2l chapter; model gaussian2d)`,
+  `  ${'<file>'.padEnd(20)} an IDX image file, gzipped or not (MNIST format); --labels=<IDX label file> for classes`,
+  `  ${'<folder>'.padEnd(20)} PNG/JPEG/WebP images, resized to --imageSize (default 64); one subfolder per class gives labels`,
+].join('\n');
 
 const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
 
@@ -20,9 +29,11 @@ export function baseDir(): string {
   return process.env.NX_WORKSPACE_ROOT || process.cwd();
 }
 
-function reporter(): (e: TrainEvent) => void {
-  const tty = Boolean(process.stderr.isTTY);
+function reporter(quiet: boolean): (e: TrainEvent) => void {
+  // A live bar on a terminal; a log (and --quiet) gets one line per epoch instead.
+  const tty = Boolean(process.stderr.isTTY) && !quiet;
   let bar: cliProgress.SingleBar | undefined;
+  let figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
   return (e) => {
     switch (e.status) {
       case 'start':
@@ -30,32 +41,54 @@ function reporter(): (e: TrainEvent) => void {
         console.log(
           `preset ${e.config.preset} · backend ${e.backend} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
         );
+        if (e.resumedAt) console.log(`resuming after epoch ${e.resumedAt.epoch}, step ${e.resumedAt.step}`);
         break;
       case 'step':
+        if (e.running) {
+          const r = e.running;
+          figures = {
+            lossD: fmt(r.lossD),
+            lossG: fmt(r.lossG),
+            dx: fmt(r.dReal, 2),
+            dgz: fmt(r.dFake, 2),
+            ips: fmt(r.examplesPerSec, 0),
+          };
+        }
         if (!tty) break;
         if (!bar) {
           bar = new cliProgress.SingleBar(
             {
-              format: `epoch ${e.epoch} [{bar}] {value}/{total} steps · {eta}s left`,
+              format: `epoch ${e.epoch} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz} · {ips} img/s · ETA {eta_formatted}`,
               hideCursor: true,
               stream: process.stderr,
+              etaBuffer: 50,
             },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(e.stepsPerEpoch, 0);
+          bar.start(e.stepsPerEpoch, e.stepInEpoch - 1, figures);
         }
-        bar.update(e.stepInEpoch);
+        bar.update(e.stepInEpoch, figures);
+        break;
+      case 'checkpoint':
         break;
       case 'epoch': {
         bar?.stop();
         bar = undefined;
         const r = e.record;
+        const extra = r.extra
+          ? '  ' +
+            Object.entries(r.extra)
+              .map(([k, v]) => `${k} ${fmt(v)}`)
+              .join('  ')
+          : '';
         console.log(
-          `epoch ${r.epoch}/${e.epochs}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}  ${fmt(r.examplesPerSec, 0)} examples/sec`,
+          `epoch ${r.epoch}/${e.epochs}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
         );
         break;
       }
       case 'done': {
+        bar?.stop();
+        bar = undefined;
         const { result } = e;
         const est = result.estimate;
         if (est) {
@@ -69,6 +102,13 @@ function reporter(): (e: TrainEvent) => void {
         console.log(
           `${result.interrupted ? 'interrupted after' : 'done:'} ${result.epochsCompleted} epochs, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
         );
+        if (result.interrupted) {
+          console.log(
+            result.checkpoint
+              ? `checkpoint at step ${result.steps}: ${result.checkpoint}\ncontinue with: --resume ${result.runDir}`
+              : 'no step was done since the start, nothing to save',
+          );
+        }
         break;
       }
     }
@@ -80,13 +120,18 @@ export function trainCommand(): Command {
     .description('Train a GAN and write a run directory (config, checkpoints, samples, metrics).')
     .option('--config <file>', 'JSON file with config keys (applied after the preset, before flags)')
     .option('--overwrite', 'replace the run directory given by --out if it holds a previous run')
+    .option(
+      '--resume <run>',
+      'continue a run from its latest checkpoint (same optimizer state and step); may change epochs, checkpointEvery, backend, lrD, lrG',
+    )
+    .option('--quiet', 'no progress bar: one line per epoch (for logs)')
     .addHelpText(
       'after',
       `\nPresets:\n${Object.entries(PRESETS)
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  npx nx run trainer:train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n`,
+        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --imageSize=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --labels=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
     );
   // One flag per config key, named as the key (e.g. --batchSize=64), so flags, files and the
   // saved config.json all use the same names.
@@ -95,18 +140,24 @@ export function trainCommand(): Command {
     cmd.addOption(
       new Option(
         `--${key} <value>`,
-        `config key ${key}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`,
+        `${CONFIG_HELP[key]}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`,
       ),
     );
   }
   cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
     const base = baseDir();
-    const { config: configFile, overwrite, ...rest } = opts;
+    const { config: configFile, overwrite, resume, quiet, ...rest } = opts;
     const flags = parseFlagValues(
       Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string')),
     );
     const file = typeof configFile === 'string' ? readConfigFile(resolve(base, configFile)) : undefined;
-    const config = resolveConfig({ file, flags });
+    if (typeof resume === 'string' && file) {
+      throw new ConfigError("--resume uses the run's own config.json: drop --config");
+    }
+    const config =
+      typeof resume === 'string'
+        ? resumeConfig(resolve(base, resume), flags)
+        : resolveConfig({ file, flags });
     const controller = new AbortController();
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(130);
@@ -116,10 +167,11 @@ export function trainCommand(): Command {
     process.on('SIGINT', onSignal);
     try {
       await train(config, {
-        onEvent: reporter(),
+        onEvent: reporter(Boolean(quiet)),
         signal: controller.signal,
         workspaceRoot: base,
         overwrite: Boolean(overwrite),
+        resume: typeof resume === 'string',
       });
     } finally {
       process.off('SIGINT', onSignal);
@@ -131,7 +183,8 @@ export function trainCommand(): Command {
 /** Errors a user can fix print as one line; anything else keeps its stack for a bug report. */
 export function isUserError(e: unknown): e is Error {
   return (
-    e instanceof Error && ['ConfigError', 'RunDirError', 'DatasetError', 'ModelFileError'].includes(e.name)
+    e instanceof Error &&
+    ['ConfigError', 'RunDirError', 'DatasetError', 'ModelFileError', 'TrainingError'].includes(e.name)
   );
 }
 
