@@ -1,13 +1,35 @@
 /** exportGenerator: model.json (or a run directory) -> generator.onnx with metadata, verified against TF.js. */
-import { existsSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { encodeModel, META, type ModelProto } from '@ganforge/inference/onnx';
-import { initBackend, RunDir, RUN_FILES, writeFileAtomic, type ModelCard } from '@ganforge/trainer';
-import { convertLayersModel, type ConvertOptions, type ConvertResult } from './convert/convert';
-import { loadLayersModelFromFile } from './convert/io';
+import { initBackend, RunDir, RUN_FILES, type ModelCard } from '@ganforge/trainer';
+import {
+  convertLayersModel,
+  type ConvertOptions,
+  type ConvertResult,
+  type ImageLayout,
+} from './convert/convert';
+import { loadLayersModelFromFile } from './load';
 import { ExportError, ExportOptionError } from './errors';
 import { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from './opset';
-import { DEFAULT_VERIFY_BATCHES, PARITY_TOLERANCE, verifyExport, type BatchDiff } from './verify';
+import {
+  DEFAULT_VERIFY_BATCHES,
+  FP16_PARITY_TOLERANCE,
+  PARITY_TOLERANCE,
+  verifyExport,
+  type BatchDiff,
+} from './verify';
 
 export { DEFAULT_OPSET, MIN_OPSET, IR_VERSION };
 
@@ -24,6 +46,12 @@ export interface ExportOptions {
   verify?: boolean;
   /** Batch sizes to verify at (default 1 and 7). */
   batches?: number[];
+  /** Weights as float16 (half the file), verified against FP16_PARITY_TOLERANCE (default false). */
+  fp16?: boolean;
+  /** Image output layout (default NCHW). */
+  layout?: ImageLayout;
+  /** Fold BatchNormalization into the weights and drop identities (default true). */
+  optimize?: boolean;
 }
 
 export interface TensorSummary {
@@ -43,8 +71,13 @@ export interface ExportResult {
   /** Null when verification was skipped. */
   maxAbsDiff: number | null;
   verified: BatchDiff[];
-  /** Whether maxAbsDiff is within PARITY_TOLERANCE; null when not verified. */
+  /** True when verified within `tolerance` (a failed check throws and writes nothing); null when not verified. */
   passed: boolean | null;
+  /** The parity bound applied: PARITY_TOLERANCE, or FP16_PARITY_TOLERANCE with fp16. */
+  tolerance: number;
+  fp16: boolean;
+  /** Wall time of the steps, in milliseconds (load includes reading the files). */
+  timings: { loadMs: number; convertMs: number; verifyMs: number; writeMs: number };
   /** The model card updated with the export section, when exporting a run. */
   modelCard?: string;
 }
@@ -59,7 +92,57 @@ function checkOptions(options: ExportOptions): number {
       `opset must be an integer from ${MIN_OPSET} to ${DEFAULT_OPSET} (got ${String(options.opset)})`,
     );
   }
+  if (options.layout !== undefined && options.layout !== 'NCHW' && options.layout !== 'NHWC') {
+    throw new ExportOptionError(`layout must be NCHW or NHWC (got ${String(options.layout)})`);
+  }
   return opset;
+}
+
+const hasWriteBits = (path: string) => (statSync(path).mode & 0o222) !== 0;
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    return false;
+  }
+  // Also honour the mode bits, which root's access() ignores: a file marked read-only stays so.
+  return hasWriteBits(path);
+}
+
+/** Fails before any work when the output cannot be written where asked. */
+function checkTarget(out: string): void {
+  const dir = dirname(out);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ExportOptionError(`output folder ${dir} does not exist; create it first or pass another --out`);
+  }
+  if (existsSync(out)) {
+    if (statSync(out).isDirectory())
+      throw new ExportOptionError(
+        `output path ${out} is a directory; pass a file path such as ${join(out, 'generator.onnx')}`,
+      );
+    if (!writable(out))
+      throw new ExportOptionError(`output file ${out} is read-only; make it writable or pass another --out`);
+  }
+  if (!writable(dir)) throw new ExportOptionError(`output folder ${dir} is not writable; pass another --out`);
+}
+
+/** Temporary file in the target's folder, fsync, rename; the temporary file is removed on any failure. */
+function writeAtomic(out: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    throw new ExportError(`could not write ${out}: ${err.code ?? err.message}`);
+  }
 }
 
 /** What the model card says about the output, checked later against the graph. */
@@ -117,10 +200,20 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
     );
   }
 
+  checkTarget(out);
+
   await initBackend();
+  const t0 = performance.now();
   const model = await loadLayersModelFromFile(modelPath);
   try {
-    const converted = convertLayersModel(model, convertOptionsFromCard(card));
+    const t1 = performance.now();
+    const fp16 = options.fp16 ?? false;
+    const converted = convertLayersModel(model, {
+      ...convertOptionsFromCard(card),
+      layout: options.layout,
+      optimize: options.optimize,
+      fp16,
+    });
     const latent = converted.inputs.find((b) => b.name === 'z')?.dims[0];
     if (card && card.latentDim !== latent) {
       throw new ExportError(
@@ -142,17 +235,29 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
       metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     };
     const bytes = encodeModel(proto);
-    writeFileAtomic(out, bytes);
+    const t2 = performance.now();
 
+    // Verified in memory first: a file that does not match TF.js is never written.
+    const tolerance = fp16 ? FP16_PARITY_TOLERANCE : PARITY_TOLERANCE;
     let verified: BatchDiff[] = [];
     let maxAbsDiff: number | null = null;
     if (options.verify ?? true) {
       const report = await verifyExport(model, bytes, converted.inputs, {
         batches: options.batches ?? DEFAULT_VERIFY_BATCHES,
+        layout: converted.output.layout,
       });
       verified = report.batches;
       maxAbsDiff = report.maxAbsDiff;
+      if (!(maxAbsDiff <= tolerance)) {
+        const worst = verified.map((b) => `batch ${b.batch}: ${b.maxAbsDiff.toExponential(2)}`).join(', ');
+        throw new ExportError(
+          `verification failed: max |tfjs - onnxruntime| (${worst}) exceeds ${tolerance}; nothing written (--no-verify writes it unchecked)`,
+        );
+      }
     }
+    const t3 = performance.now();
+    writeAtomic(out, bytes);
+    const t4 = performance.now();
 
     const result: ExportResult = {
       file: out,
@@ -162,7 +267,10 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
       metadata,
       maxAbsDiff,
       verified,
-      passed: maxAbsDiff === null ? null : maxAbsDiff <= PARITY_TOLERANCE,
+      passed: maxAbsDiff === null ? null : true,
+      tolerance,
+      fp16,
+      timings: { loadMs: t1 - t0, convertMs: t2 - t1, verifyMs: t3 - t2, writeMs: t4 - t3 },
     };
     if (run && card) {
       const rel = relative(run.root, out);

@@ -15,7 +15,7 @@ export {
   type ImageShape,
   type InputBinding,
 } from './convert/convert';
-export { FileSystemIO, fileSystem, loadLayersModelFromFile } from './convert/io';
+export { loadLayersModelFromFile } from './load';
 export { SUPPORTED_LAYERS } from './convert/registry';
 export { SUPPORTED_ACTIVATIONS } from './convert/activations';
 export {

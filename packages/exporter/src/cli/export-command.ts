@@ -12,6 +12,12 @@ function parseOpset(value: string): number {
   return n;
 }
 
+function parseLayout(value: string): 'NCHW' | 'NHWC' {
+  const v = value.toUpperCase();
+  if (v !== 'NCHW' && v !== 'NHWC') throw new InvalidArgumentError('must be nchw or nhwc.');
+  return v;
+}
+
 const shape = (t: TensorSummary) => `${t.name} ${t.dtype} [${t.shape.join(', ')}]`;
 
 function report(r: ExportResult): void {
@@ -19,9 +25,16 @@ function report(r: ExportResult): void {
   console.log(`outputs: ${r.outputs.map(shape).join(', ')}`);
   console.log(`opset:   ${r.opset}`);
   console.log(`size:    ${r.bytes} bytes (${(r.bytes / 1024 / 1024).toFixed(2)} MiB)`);
+  console.log(`weights: ${r.fp16 ? 'float16 (cast to float32 in the graph)' : 'float32'}`);
   if (r.maxAbsDiff === null) console.log('parity:  not verified (--no-verify)');
   for (const b of r.verified)
-    console.log(`parity:  batch ${b.batch}: max |tfjs - onnxruntime| = ${b.maxAbsDiff.toExponential(2)}`);
+    console.log(
+      `parity:  batch ${b.batch}: max |tfjs - onnxruntime| = ${b.maxAbsDiff.toExponential(2)} (tolerance ${r.tolerance})`,
+    );
+  const t = r.timings;
+  console.log(
+    `time:    load ${t.loadMs.toFixed(0)} ms, convert ${t.convertMs.toFixed(0)} ms, verify ${t.verifyMs.toFixed(0)} ms, write ${t.writeMs.toFixed(0)} ms`,
+  );
   if (r.modelCard) console.log(`card:    ${r.modelCard}`);
   console.log(`wrote:   ${r.file}`);
 }
@@ -32,6 +45,8 @@ interface GeneratorFlags {
   out?: string;
   opset: number;
   verify: boolean;
+  fp16?: boolean;
+  layout: 'NCHW' | 'NHWC';
 }
 
 export function exportCommand(): Command {
@@ -48,6 +63,8 @@ export function exportCommand(): Command {
     .option('--model <model.json>', 'any TF.js LayersModel model.json (instead of --run)')
     .option('--out <file>', 'output path (default: <run>/generator.onnx, or model.onnx next to model.json)')
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET}-${DEFAULT_OPSET}`, parseOpset, DEFAULT_OPSET)
+    .option('--fp16', 'store weights as float16: half the file, verified to a looser tolerance (1e-2)')
+    .option('--layout <nchw|nhwc>', 'image output layout', parseLayout, 'NCHW' as const)
     .option('--no-verify', 'skip the onnxruntime-vs-TF.js comparison')
     .action(async (flags: GeneratorFlags) => {
       if (Boolean(flags.run) === Boolean(flags.model)) {
@@ -55,14 +72,7 @@ export function exportCommand(): Command {
       }
       // Loaded on demand so that --help and flag errors do not wait for TF.js and onnxruntime.
       const { exportGenerator } = await import('../export');
-      const { PARITY_TOLERANCE } = await import('../verify');
-      const result = await exportGenerator({ ...flags });
-      report(result);
-      if (result.passed === false) {
-        throw new ExportError(
-          `verification failed: max abs difference ${result.maxAbsDiff} exceeds ${PARITY_TOLERANCE} (the ONNX file was written but does not match TF.js)`,
-        );
-      }
+      report(await exportGenerator({ ...flags }));
     });
   return cmd;
 }

@@ -18,6 +18,8 @@ import { findActivation, SUPPORTED_ACTIVATIONS } from './activations';
 import { GraphBuilder } from './graph';
 import { Layouts, onnxAxis } from './layout';
 import { findConverter, SUPPORTED_LAYERS } from './registry';
+import { optimizeGraph } from './optimize';
+import { weightsToFloat16 } from './fp16';
 import type { Layer, LayerContext, Out, Range, Value, Weight } from './types';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -33,7 +35,15 @@ export interface ConvertOptions {
   kind?: 'image' | 'points';
   /** For image generators whose TF.js output is flat (e.g. [N, 784]): the image it holds. */
   image?: ImageShape;
+  /** Image output layout: [N, C, H, W] (default) or TF.js's own [N, H, W, C]. */
+  layout?: ImageLayout;
+  /** Fold constant per-channel Mul/Add (BatchNormalization) into Conv/ConvTranspose/Gemm and drop Identity nodes (default true). */
+  optimize?: boolean;
+  /** Store weights as float16 (with a Cast back to float32): half the file (default false). */
+  fp16?: boolean;
 }
+
+export type ImageLayout = 'NCHW' | 'NHWC';
 
 /** How one ONNX graph input maps onto the TF.js model's inputs. */
 export interface InputBinding {
@@ -55,7 +65,7 @@ export interface ConvertResult {
     kind: 'image' | 'points';
     /** Per-sample dims in ONNX order ([C, H, W] or [D]). */
     dims: number[];
-    layout: 'NCHW' | 'flat';
+    layout: ImageLayout | 'flat';
   };
   /** Output bounds when the last activation fixes them (tanh, sigmoid). */
   range?: Range;
@@ -119,6 +129,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
       `model has ${model.outputs.length} outputs; a generator must have exactly one (export a model whose output is the generated sample)`,
     );
   }
+  const layout = options.layout ?? 'NCHW';
   const g = new GraphBuilder();
   const layouts = new Layouts(g);
   const values = new Map<number, Value>();
@@ -237,8 +248,13 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
         nchw: false,
       };
     }
-    y = layouts.toNchw(y);
-    dims = [image.channels, image.height, image.width];
+    if (layout === 'NHWC') {
+      y = layouts.toTf(y);
+      dims = [image.height, image.width, image.channels];
+    } else {
+      y = layouts.toNchw(y);
+      dims = [image.channels, image.height, image.width];
+    }
   } else {
     const d = y.shape[1];
     if (rank !== 2 || typeof d !== 'number') {
@@ -261,10 +277,12 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
     ),
     output: [tensorInfo(outName, DataType.FLOAT, dims)],
   };
+  if (options.optimize ?? true) optimizeGraph(graph);
+  if (options.fp16) weightsToFloat16(graph);
   return {
     graph,
     inputs: bindings,
-    output: { name: outName, kind, dims, layout: kind === 'image' ? 'NCHW' : 'flat' },
+    output: { name: outName, kind, dims, layout: kind === 'image' ? layout : 'flat' },
     range: y.range,
   };
 }

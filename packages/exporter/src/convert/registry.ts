@@ -11,10 +11,11 @@ import {
   Reshape,
   SpatialDropout1D,
 } from './layers/core';
-import { ELU, LeakyReLU, ReLU, Softmax } from './layers/activation_layers';
-import { BatchNormalization } from './layers/normalization';
-import { Conv2D, Conv2DTranspose, UpSampling2D } from './layers/conv';
-import { Add, Concatenate, Multiply } from './layers/merge';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './layers/activation_layers';
+import { BatchNormalization, LayerNormalization } from './layers/normalization';
+import { Conv2D, Conv2DTranspose, DepthwiseConv2D, UpSampling2D } from './layers/conv';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './layers/merge';
+import { Cropping2D, Permute, RepeatVector, ZeroPadding2D } from './layers/shape';
 import { Embedding } from './layers/embedding';
 import type { LayerConverter } from './types';
 
@@ -33,13 +34,25 @@ const CONVERTERS: LayerConverter[] = [
   ReLU,
   ELU,
   Softmax,
+  PReLU,
+  ThresholdedReLU,
   BatchNormalization,
+  LayerNormalization,
   Conv2D,
   Conv2DTranspose,
+  DepthwiseConv2D,
   UpSampling2D,
+  ZeroPadding2D,
+  Cropping2D,
+  Permute,
+  RepeatVector,
   Concatenate,
   Add,
+  Subtract,
   Multiply,
+  Average,
+  Maximum,
+  Minimum,
   Embedding,
 ];
 

@@ -3,17 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { tf } from '@ganforge/trainer';
-import { fileSystem } from '../convert/io';
+import { FileModelIO, type tf } from '@ganforge/trainer';
 
 export function tempDir(prefix = 'ganforge-exporter-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Saves a model with the exporter's own IO handler and returns its model.json path. */
+/** Saves a model with the trainer's IO handler and returns its model.json path. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
-  await model.save(fileSystem(dir));
+  await model.save(new FileModelIO(dir));
   return join(dir, 'model.json');
 }
 

@@ -45,3 +45,26 @@ export const Softmax: LayerConverter = {
     };
   },
 };
+
+export const PReLU: LayerConverter = {
+  className: 'PReLU',
+  convert(ctx, [input]) {
+    const x = input as Value;
+    // alpha has the input's per-sample shape (ones on shared axes); an NCHW input needs it as [C, H, W].
+    const alpha = x.nchw && x.shape.length === 4 ? ctx.weight('alpha', [2, 0, 1]) : ctx.weight('alpha');
+    const slope = ctx.g.float(`${ctx.base}/alpha`, alpha.data, alpha.shape);
+    return { name: ctx.g.op('PRelu', [x.name, slope], ctx.base), nchw: x.nchw };
+  },
+};
+
+export const ThresholdedReLU: LayerConverter = {
+  className: 'ThresholdedReLU',
+  convert(ctx, [input]) {
+    const x = input as Value;
+    const theta = cfgNumber(ctx.config, 'theta', 1);
+    return {
+      name: ctx.g.op('ThresholdedRelu', [x.name], ctx.base, { alpha: attr.f(theta) }),
+      nchw: x.nchw,
+    };
+  },
+};

@@ -21,6 +21,28 @@ function channelsLast(ctx: LayerContext): void {
   if (format !== 'channelsLast') ctx.unsupported(`dataFormat '${format}' (only channelsLast)`);
 }
 
+/** ONNX pads [top, left, bottom, right] for a forward convolution in TF's 'valid' or 'same' mode. */
+function samePads(
+  ctx: LayerContext,
+  x: Value,
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+  padding: string,
+): number[] {
+  const pads = [0, 0, 0, 0];
+  if (padding !== 'same') return pads;
+  // TF 'same': output ceil(in / stride); the odd pixel of padding goes at the end.
+  spatial(ctx, x).forEach((size, i) => {
+    const k = ((kernel[i] as number) - 1) * (dilations[i] as number) + 1;
+    const s = strides[i] as number;
+    const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
+    pads[i] = Math.floor(total / 2);
+    pads[i + 2] = total - Math.floor(total / 2);
+  });
+  return pads;
+}
+
 /** Adds the bias and activation shared by Conv2D and Conv2DTranspose. */
 function finish(
   ctx: LayerContext,
@@ -52,23 +74,12 @@ export const Conv2D: LayerConverter = {
     const dilations = cfgNumbers(ctx.config, 'dilationRate', [1, 1]) as [number, number];
     const padding = cfgString(ctx.config, 'padding', 'valid');
     if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
-    const pads = [0, 0, 0, 0];
-    if (padding === 'same') {
-      // TF 'same': output ceil(in / stride); the odd pixel of padding goes at the end.
-      spatial(ctx, x).forEach((size, i) => {
-        const k = (([kh, kw][i] as number) - 1) * (dilations[i] as number) + 1;
-        const s = strides[i] as number;
-        const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
-        pads[i] = Math.floor(total / 2);
-        pads[i + 2] = total - Math.floor(total / 2);
-      });
-    }
     // TF kernel [kh, kw, in, out] -> ONNX [out, in, kh, kw].
     return finish(ctx, x, [3, 2, 0, 1], 'Conv', {
       kernel_shape: attr.ints([kh, kw]),
       strides: attr.ints(strides),
       dilations: attr.ints(dilations),
-      pads: attr.ints(pads),
+      pads: attr.ints(samePads(ctx, x, [kh, kw], strides, dilations, padding)),
     });
   },
 };
@@ -128,5 +139,40 @@ export const UpSampling2D: LayerConverter = {
           : ctx.unsupported(`interpolation '${interpolation}'`);
     const scales = ctx.g.float(`${ctx.base}/scales`, [1, 1, sh, sw], [4]);
     return { name: ctx.g.op('Resize', [x.name, '', scales], ctx.base, attrs), nchw: true, range: x.range };
+  },
+};
+
+export const DepthwiseConv2D: LayerConverter = {
+  className: 'DepthwiseConv2D',
+  convert(ctx, [input]) {
+    channelsLast(ctx);
+    const x = ctx.toNchw(input as Value);
+    const [kh, kw] = cfgNumbers(ctx.config, 'kernelSize', [1, 1]) as [number, number];
+    const strides = cfgNumbers(ctx.config, 'strides', [1, 1]) as [number, number];
+    const dilations = cfgNumbers(ctx.config, 'dilationRate', [1, 1]) as [number, number];
+    const padding = cfgString(ctx.config, 'padding', 'valid');
+    if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
+    const channels = x.shape[3];
+    if (typeof channels !== 'number') return ctx.unsupported('input channels must be known');
+    // TF kernel [kh, kw, in, multiplier]; output channel c*multiplier+m is input c times kernel[.., c, m],
+    // which is ONNX's grouped Conv (group = in) with the kernel as [in*multiplier, 1, kh, kw].
+    const kernel = ctx.weight('depthwise_kernel', [2, 3, 0, 1]);
+    const [inC, mult] = kernel.shape as [number, number];
+    const inputs = [x.name, ctx.g.float(`${ctx.base}/kernel`, kernel.data, [inC * mult, 1, kh, kw])];
+    if (cfgBool(ctx.config, 'useBias', true) && ctx.hasWeight('bias')) {
+      const bias = ctx.weight('bias');
+      inputs.push(ctx.g.float(`${ctx.base}/bias`, bias.data, bias.shape));
+    }
+    const y = ctx.g.op('Conv', inputs, `${ctx.base}/conv`, {
+      kernel_shape: attr.ints([kh, kw]),
+      strides: attr.ints(strides),
+      dilations: attr.ints(dilations),
+      pads: attr.ints(samePads(ctx, x, [kh, kw], strides, dilations, padding)),
+      group: attr.i(channels),
+    });
+    return ctx.activation(
+      { name: y, nchw: true, shape: ctx.outputShape },
+      cfgString(ctx.config, 'activation', 'linear'),
+    );
   },
 };

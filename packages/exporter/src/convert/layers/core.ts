@@ -13,18 +13,17 @@ export const Dense: LayerConverter = {
     // Dense multiplies the last TF.js axis, so 4-D inputs go back to NHWC first.
     const x = ctx.toTf(input as Value);
     const kernel = ctx.weight('kernel');
-    let y = ctx.g.op(
-      'MatMul',
-      [x.name, ctx.g.float(`${ctx.base}/kernel`, kernel.data, kernel.shape)],
-      `${ctx.base}/matmul`,
-    );
-    if (ctx.hasWeight('bias')) {
-      const bias = ctx.weight('bias');
-      y = ctx.g.op(
-        'Add',
-        [y, ctx.g.float(`${ctx.base}/bias`, bias.data, bias.shape)],
-        `${ctx.base}/bias_add`,
-      );
+    const w = ctx.g.float(`${ctx.base}/kernel`, kernel.data, kernel.shape);
+    const bias = ctx.hasWeight('bias') ? ctx.weight('bias') : undefined;
+    const b = bias && ctx.g.float(`${ctx.base}/bias`, bias.data, bias.shape);
+    let y: string;
+    if (x.shape.length === 2) {
+      // One Gemm (matmul + bias), which a following BatchNormalization folds into.
+      y = ctx.g.op('Gemm', b ? [x.name, w, b] : [x.name, w], `${ctx.base}/gemm`);
+    } else {
+      // Gemm is 2-D only; Dense on [N, ..., D] multiplies the last axis.
+      y = ctx.g.op('MatMul', [x.name, w], `${ctx.base}/matmul`);
+      if (b) y = ctx.g.op('Add', [y, b], `${ctx.base}/bias_add`);
     }
     return ctx.activation(
       { name: y, nchw: false, shape: ctx.outputShape },

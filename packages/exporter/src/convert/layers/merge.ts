@@ -48,3 +48,19 @@ function elementwise(className: string, opType: string): LayerConverter {
 
 export const Add = elementwise('Add', 'Add');
 export const Multiply = elementwise('Multiply', 'Mul');
+export const Subtract = elementwise('Subtract', 'Sub');
+export const Maximum = elementwise('Maximum', 'Max');
+export const Minimum = elementwise('Minimum', 'Min');
+
+export const Average: LayerConverter = {
+  className: 'Average',
+  convert(ctx, inputs) {
+    const xs = unify(ctx, inputs);
+    const y = ctx.g.op(
+      'Mean',
+      xs.map((v) => v.name),
+      ctx.base,
+    );
+    return { name: y, nchw: (xs[0] as Value).nchw, range: unionRange(xs) };
+  },
+};
