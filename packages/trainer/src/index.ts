@@ -5,3 +5,4 @@ export { train, type TrainEvent, type TrainOptions, type TrainResult } from './t
 export { resolveConfig, TrainConfigSchema, ConfigError, type TrainConfig } from './config';
 export { PRESETS } from './presets';
 export { FileModelIO, ModelFileError } from './run/model-io';
+export { buildModels, type GanModels, type ModelDataSpec } from './models';
