@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { tf } from './backend';
+import { resolveConfig, type ConfigOverrides } from './config';
+import { RunDir } from './run/io';
+import { FileModelIO } from './run/model-io';
+import { train } from './train';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gf-gans-'));
+/** A few steps on 64 bundled images with small networks. */
+const small: ConfigOverrides = {
+  epochs: 1,
+  limit: 64,
+  batchSize: 16,
+  hiddenG: [32],
+  hiddenD: [32],
+  latentDim: 8,
+  filtersG: 4,
+  filtersD: 4,
+};
+
+/** A folder of 16x16 RGB images in two class subfolders (flat colours, one shade per image). */
+async function imageFolder(): Promise<string> {
+  const root = join(tmp(), 'images');
+  for (const [k, cls] of ['dark', 'light'].entries()) {
+    mkdirSync(join(root, cls), { recursive: true });
+    for (let i = 0; i < 16; i++) {
+      const v = k === 0 ? 10 + i * 4 : 240 - i * 4;
+      await sharp(Buffer.alloc(16 * 16 * 3, v), { raw: { width: 16, height: 16, channels: 3 } })
+        .png()
+        .toFile(join(root, cls, `${i}.png`));
+    }
+  }
+  return root;
+}
+
+async function trainedOk(flags: ConfigOverrides) {
+  const out = join(tmp(), 'run');
+  const result = await train(resolveConfig({ flags: { ...small, ...flags, out } }));
+  expect(result.steps).toBeGreaterThan(0);
+  for (const m of result.metrics) {
+    expect(Number.isFinite(m.lossD)).toBe(true);
+    expect(Number.isFinite(m.lossG)).toBe(true);
+  }
+  return { out, result, run: new RunDir(out) };
+}
+
+describe('every preset trains a few steps with finite losses', () => {
+  it.each(['mlp', 'tiny', 'cgan', 'wgan', 'wgan-gp', 'dcgan28'])('%s', async (preset) => {
+    const { run } = await trainedOk({ preset });
+    expect(run.readState().status).toBe('completed');
+  });
+
+  it('dcgan64 on a folder of RGB images, both generator variants, conditional on the subfolders', async () => {
+    const dataset = await imageFolder();
+    for (const upsample of ['transpose', 'resize-conv'] as const) {
+      const { out, run } = await trainedOk({
+        preset: 'dcgan64',
+        dataset,
+        imageSize: 16,
+        upsample,
+        conditional: true,
+        batchSize: 8,
+      });
+      const card = run.readModelCard();
+      expect(card.output).toEqual({ kind: 'image', height: 16, width: 16, channels: 3, range: [-1, 1] });
+      expect(card.classNames).toEqual(['dark', 'light']);
+      const g = await tf.loadLayersModel(new FileModelIO(join(out, 'generator')));
+      expect(g.inputs.map((t) => t.shape)).toEqual([
+        [null, 8],
+        [null, 1],
+      ]);
+      expect(g.outputs[0]!.shape).toEqual([null, 16, 16, 3]);
+      const classes = g.layers.map((l) => l.getClassName());
+      expect(classes).toContain(upsample === 'transpose' ? 'Conv2DTranspose' : 'UpSampling2D');
+      expect(classes).toContain('Embedding');
+      g.dispose();
+    }
+  });
+});
+
+describe('objectives and training options', () => {
+  it.each<[string, ConfigOverrides]>([
+    ['minimax', { loss: 'minimax' }],
+    ['least-squares', { loss: 'least-squares' }],
+    ['hinge', { loss: 'hinge' }],
+    ['wasserstein + clipping', { loss: 'wasserstein', clipValue: 0.01 }],
+    ['softmax two-class head', { discriminatorHead: 'softmax2' }],
+    [
+      'label smoothing + instance noise + EMA + 2 D steps',
+      { labelSmoothing: 0.1, instanceNoise: 0.5, emaDecay: 0.9, dSteps: 2 },
+    ],
+  ])('%s', async (_name, flags) => {
+    await trainedOk({ preset: 'tiny', ...flags });
+  });
+
+  it('weight clipping keeps every critic weight within [-c, c]', async () => {
+    const { out } = await trainedOk({ preset: 'wgan', clipValue: 0.005 });
+    const d = await tf.loadLayersModel(new FileModelIO(join(out, 'discriminator')));
+    for (const w of d.getWeights()) expect(w.abs().max().dataSync()[0]).toBeLessThanOrEqual(0.005 + 1e-7);
+    d.dispose();
+  });
+
+  it('the gradient penalty drives the critic towards unit gradient norm', async () => {
+    // At init the critic is nearly flat (norm ~0, penalty ~λ); training must reduce it.
+    const { out, result } = await trainedOk({ preset: 'wgan-gp', epochs: 3, limit: 128, lrD: 5e-3 });
+    const curve = readFileSync(join(out, 'curve.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { lossD: number });
+    expect(curve[0]!.lossD).toBeGreaterThan(5);
+    expect(result.metrics[2]!.lossD).toBeLessThan(3);
+  });
+
+  it('cgan draws one row per class and records the class names', async () => {
+    const { out, run } = await trainedOk({ preset: 'cgan' });
+    expect(run.readModelCard().classNames).toHaveLength(10);
+    const meta = await sharp(readFileSync(join(out, 'samples', 'epoch-0001.png'))).metadata();
+    // 10 rows and 10 columns of 28 px with 2 px gaps, scaled 2x.
+    expect([meta.width, meta.height]).toEqual([(10 * 30 + 2) * 2, (10 * 30 + 2) * 2]);
+    expect(readFileSync(join(out, 'losses.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('refuses combinations that do not go together', () => {
+    expect(() => resolveConfig({ flags: { preset: 'dcgan28', conditional: true } })).toThrow(
+      /conditional=true needs model mlp or dcgan64/,
+    );
+    expect(() => resolveConfig({ flags: { loss: 'hinge', discriminatorHead: 'softmax2' } })).toThrow(
+      /softmax2/,
+    );
+  });
+});
