@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_FILES, RunDir, type MetricsRecord, type ModelCard } from '@ganforge/trainer';
+import { RUN_FILES, RunDir, sampleFileName, type MetricsRecord, type ModelCard } from '@ganforge/trainer';
 import {
   DataType,
   encodeModel,
@@ -33,6 +33,7 @@ function model(
   output: ValueInfo,
   latentDim: number,
   meta: Record<string, string>,
+  extraInputs: ValueInfo[] = [],
 ) {
   return encodeModel({
     irVersion: 8,
@@ -42,13 +43,88 @@ function model(
       name: 'generator',
       node: nodes,
       initializer,
-      input: [valueInfo(INPUT_LATENT, ['N', latentDim])],
+      input: [valueInfo(INPUT_LATENT, ['N', latentDim]), ...extraInputs],
       output: [output],
     },
     metadataProps: Object.entries({ [META.latentDim]: String(latentDim), ...meta }).map(([key, value]) => ({
       key,
       value,
     })),
+  });
+}
+
+export const CLASS_NAMES = ['T-shirt', 'Trouser', 'Bag'];
+
+/**
+ * A conditional generator: image = sigmoid(z @ W + E[label] + b) as [N,1,4,4], with an int64 `label`
+ * input and class names in the metadata. Each class gets a very different embedding row.
+ */
+export function conditionalModel(): Uint8Array {
+  const weights = Array.from({ length: 2 * 16 }, (_, i) => Math.cos(i * 1.3));
+  const embedding = CLASS_NAMES.flatMap((_, c) =>
+    Array.from({ length: 16 }, (_, i) => ((c * 5 + i) % 7) - 3),
+  );
+  return model(
+    [
+      { opType: 'Gather', input: ['E', 'label'], output: ['emb'], name: 'embed' },
+      { opType: 'MatMul', input: [INPUT_LATENT, 'W'], output: ['zw'], name: 'matmul' },
+      { opType: 'Add', input: ['zw', 'emb'], output: ['sum'], name: 'add_label' },
+      { opType: 'Add', input: ['sum', 'b'], output: ['logits'], name: 'add' },
+      { opType: 'Sigmoid', input: ['logits'], output: ['flat'], name: 'sigmoid' },
+      { opType: 'Reshape', input: ['flat', 'shape'], output: [OUTPUT_IMAGE], name: 'reshape' },
+    ],
+    [
+      floatTensor('W', [2, 16], weights),
+      floatTensor('E', [CLASS_NAMES.length, 16], embedding),
+      floatTensor('b', [16], new Array<number>(16).fill(0)),
+      { name: 'shape', dims: [4], dataType: DataType.INT64, int64Data: [-1, 1, 4, 4] },
+    ],
+    valueInfo(OUTPUT_IMAGE, ['N', 1, 4, 4]),
+    2,
+    {
+      [META.kind]: 'image',
+      [META.outputShape]: '1,4,4',
+      [META.layout]: 'NCHW',
+      [META.outputRange]: '0,1',
+      [META.classNames]: JSON.stringify(CLASS_NAMES),
+      [META.preset]: 'fixture-cgan',
+    },
+    [
+      {
+        name: 'label',
+        type: { tensorType: { elemType: DataType.INT64, shape: { dim: [{ dimParam: 'N' }] } } },
+      },
+    ],
+  );
+}
+
+/**
+ * A generator made elsewhere (shaped like a PyTorch export): no ganforge metadata, latent `noise`
+ * [N,16,1,1], output `out` [N,1,4,4] (NCHW) from a Tanh.
+ */
+export function foreignModel(): Uint8Array {
+  const weights = Array.from({ length: 16 * 16 }, (_, i) => Math.sin(i * 0.7) * 0.8);
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'pytorch',
+    producerVersion: '2.1.0',
+    graph: {
+      name: 'main_graph',
+      node: [
+        { opType: 'Reshape', input: ['noise', 'flat_shape'], output: ['z2'], name: 'flatten' },
+        { opType: 'MatMul', input: ['z2', 'W'], output: ['h'], name: 'fc' },
+        { opType: 'Tanh', input: ['h'], output: ['t'], name: 'tanh' },
+        { opType: 'Reshape', input: ['t', 'img_shape'], output: ['out'], name: 'to_image' },
+      ],
+      initializer: [
+        floatTensor('W', [16, 16], weights),
+        { name: 'flat_shape', dims: [2], dataType: DataType.INT64, int64Data: [-1, 16] },
+        { name: 'img_shape', dims: [4], dataType: DataType.INT64, int64Data: [-1, 1, 4, 4] },
+      ],
+      input: [valueInfo('noise', ['batch', 16, 1, 1])],
+      output: [valueInfo('out', ['batch', 1, 4, 4])],
+    },
   });
 }
 
@@ -136,18 +212,26 @@ async function writeRun(dir: string, c: ModelCard, onnx: Uint8Array, epochs: num
   run.writeModelCard(c);
   for (const m of metrics(epochs)) await run.appendMetrics(m);
   mkdirSync(run.path(RUN_FILES.samplesDir), { recursive: true });
-  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3060a0' } })
-    .png()
-    .toBuffer();
-  writeFileSync(run.path(RUN_FILES.samplesDir, 'epoch-0001.png'), png);
+  // One flat-coloured picture per epoch, brighter each epoch, so the timeline's frames differ.
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const png = await sharp({
+      create: { width: 8, height: 8, channels: 3, background: { r: 40 * epoch, g: 96, b: 160 } },
+    })
+      .png()
+      .toBuffer();
+    writeFileSync(run.path(RUN_FILES.samplesDir, sampleFileName(epoch)), png);
+  }
   return run;
 }
 
 export const POINTS_RUN = 'toy-points';
 export const IMAGE_RUN = 'toy-image';
+export const CGAN_RUN = 'toy-cgan';
 
-/** Writes two exported runs under `runsDir`; returns their directories. */
-export async function writeFixtureRuns(runsDir: string): Promise<{ points: RunDir; image: RunDir }> {
+/** Writes three exported runs under `runsDir`; returns their directories. */
+export async function writeFixtureRuns(
+  runsDir: string,
+): Promise<{ points: RunDir; image: RunDir; cgan: RunDir }> {
   const points = await writeRun(
     join(runsDir, POINTS_RUN),
     card(POINTS_RUN, { kind: 'points', dims: 2 }, 'gaussian2d', 3),
@@ -168,5 +252,14 @@ export async function writeFixtureRuns(runsDir: string): Promise<{ points: RunDi
     imageModel(),
     2,
   );
-  return { points, image };
+  const cgan = await writeRun(
+    join(runsDir, CGAN_RUN),
+    {
+      ...card(CGAN_RUN, { kind: 'image', height: 4, width: 4, channels: 1, range: [0, 1] }, 'cgan', 2),
+      classNames: CLASS_NAMES,
+    },
+    conditionalModel(),
+    2,
+  );
+  return { points, image, cgan };
 }

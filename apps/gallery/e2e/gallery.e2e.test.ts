@@ -1,17 +1,20 @@
 /**
  * Builds the site against fixture runs, serves dist/ and drives it in headless Chromium: the index lists
- * the runs, the model pages generate in a worker, the seed lives in the URL and reproduces the pixels.
+ * the runs, model pages generate in a worker with every option in the URL, the latent walk, the class
+ * picker, the lightbox download, the training timeline, opening a foreign model and a non-model file,
+ * phone width, keyboard use and alt text, and no console errors anywhere.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
-import { IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
+import { CGAN_RUN, CLASS_NAMES, foreignModel, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
 import { serveStatic, type StaticServer } from './static-server';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,10 +29,10 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** What the output canvas shows: its size, a SHA-256 of its RGBA pixels and colour counts. */
+/** What a set of canvases shows: a SHA-256 over their RGBA pixels, sizes and colour counts. */
 interface CanvasSummary {
-  width: number;
-  height: number;
+  count: number;
+  sizes: string[];
   digest: string;
   /** Pixels that are not (near) white, and of those the orange-ish and the blue-ish ones. */
   inked: number;
@@ -38,25 +41,91 @@ interface CanvasSummary {
 }
 
 // Summarised inside the page: shipping a million numbers out through evaluate() takes seconds.
-async function waitForOutput(page: Page, seed: number): Promise<CanvasSummary> {
-  await page.waitForSelector(`canvas.output[data-state="ready"][data-seed="${seed}"]`, { timeout: 60_000 });
-  return page.evaluate(async () => {
-    const canvas = document.querySelector<HTMLCanvasElement>('canvas.output');
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) throw new Error('no output canvas');
-    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+function summarize(page: Page, selector: string): Promise<CanvasSummary> {
+  return page.evaluate(async (sel) => {
+    const canvases = [...document.querySelectorAll<HTMLCanvasElement>(sel)];
+    if (canvases.length === 0) throw new Error(`no canvas matches ${sel}`);
+    const parts: Uint8ClampedArray[] = [];
     let inked = 0;
     let orange = 0;
     let blue = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-      if (r < 240 || g < 240 || b < 240) inked++;
-      if (r > 200 && g > 100 && g < 200 && b < 120) orange++;
-      if (b > 150 && r < 120) blue++;
+    for (const canvas of canvases) {
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      parts.push(data);
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+        if (r < 240 || g < 240 || b < 240) inked++;
+        if (r > 200 && g > 100 && g < 200 && b < 120) orange++;
+        if (b > 150 && r < 120) blue++;
+      }
     }
-    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-    const digest = Array.from(hash, (x) => x.toString(16).padStart(2, '0')).join('');
-    return { width, height, digest, inked, orange, blue };
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      all.set(p, offset);
+      offset += p.length;
+    }
+    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
+    return {
+      count: canvases.length,
+      sizes: [...new Set(canvases.map((c) => `${c.width}x${c.height}`))],
+      digest: Array.from(hash, (x) => x.toString(16).padStart(2, '0')).join(''),
+      inked,
+      orange,
+      blue,
+    };
+  }, selector);
+}
+
+/** Largest per-channel difference between two canvases of the same size. */
+function canvasDiff(page: Page, a: string, b: string): Promise<number> {
+  return page.evaluate(
+    ([sa, sb]) => {
+      const read = (sel: string) => {
+        const c = document.querySelector<HTMLCanvasElement>(sel);
+        if (!c) throw new Error(`no canvas ${sel}`);
+        return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      };
+      const [x, y] = [read(sa), read(sb)];
+      if (x.length !== y.length) return Infinity;
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs((x[i] ?? 0) - (y[i] ?? 0)));
+      return worst;
+    },
+    [a, b] as const,
+  );
+}
+
+async function waitForOutput(page: Page, seed: number): Promise<void> {
+  await page.waitForSelector(`.output[data-state="ready"][data-seed="${seed}"]`, { timeout: 60_000 });
+}
+
+async function samples(page: Page, seed: number): Promise<CanvasSummary> {
+  await waitForOutput(page, seed);
+  return summarize(page, '.output canvas');
+}
+
+async function points(page: Page, seed: number): Promise<CanvasSummary> {
+  await waitForOutput(page, seed);
+  return summarize(page, 'canvas.output');
+}
+
+/** Page content wider than the viewport, and images or canvases a screen reader cannot name. */
+function layoutProblems(page: Page): Promise<{ overflow: number; unnamed: string[] }> {
+  return page.evaluate(() => {
+    const unnamed: string[] = [];
+    for (const img of document.querySelectorAll('img')) if (!img.alt.trim()) unnamed.push(img.outerHTML);
+    for (const c of document.querySelectorAll('canvas')) {
+      const hidden = c.closest('[aria-hidden="true"]');
+      // A canvas inside a named role="img" element (a chart) is part of that image.
+      const named = c.closest('[role="img"][aria-label]');
+      const inNamedButton = c.closest('button[aria-label]');
+      const inClosedDialog = c.closest('dialog:not([open])');
+      if (!named && !(hidden && inNamedButton) && !inClosedDialog) unnamed.push(c.outerHTML);
+    }
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, unnamed };
   });
 }
 
@@ -70,14 +139,19 @@ describe('gallery in Chromium', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'gallery-e2e-'));
     const runs = await writeFixtureRuns(join(tmp, 'runs'));
+    writeFileSync(join(tmp, 'foreign.onnx'), foreignModel());
+    writeFileSync(join(tmp, 'notes.txt'), 'not a model, just some text\n');
     // The fixture generators must be real ONNX: ask the reference checker.
-    for (const run of [runs.points, runs.image]) {
+    for (const file of [
+      runs.points.onnxPath,
+      runs.image.onnxPath,
+      runs.cgan.onnxPath,
+      join(tmp, 'foreign.onnx'),
+    ]) {
       const check = spawnSync(
         '/usr/bin/python3',
-        ['-c', 'import onnx,sys; onnx.checker.check_model(sys.argv[1])', run.onnxPath],
-        {
-          encoding: 'utf8',
-        },
+        ['-c', 'import onnx,sys; onnx.checker.check_model(sys.argv[1], full_check=True)', file],
+        { encoding: 'utf8' },
       );
       expect(check.status, check.stderr).toBe(0);
     }
@@ -93,7 +167,7 @@ describe('gallery in Chromium', () => {
     expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => f.endsWith('.wasm'))).toEqual([]);
     server = await serveStatic(join(tmp, 'dist'));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage();
+    page = await browser.newPage({ acceptDownloads: true });
     const record = (where: string) => (msg: { type(): string; text(): string }) => {
       if (msg.type() === 'error') consoleErrors.push(`${where}: ${msg.text()}`);
     };
@@ -117,7 +191,10 @@ describe('gallery in Chromium', () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('gaussian2d');
     expect(await page.locator(`li[data-run="${IMAGE_RUN}"]`).textContent()).toContain('dcgan28');
+    expect(await page.locator(`li[data-run="${CGAN_RUN}"]`).textContent()).toContain('cgan');
     expect(await page.locator(`li[data-run="${POINTS_RUN}"] img.thumb`).count()).toBe(1);
+    expect(await page.locator('#drop-zone').count()).toBe(1);
+    expect(await layoutProblems(page)).toEqual({ overflow: 0, unnamed: [] });
     const indexBytes = [...server.sent.values()].reduce((a, b) => a + b, 0);
     console.log(
       `first visit, index page: ${(indexBytes / 1024).toFixed(1)} KiB in ${server.sent.size} files`,
@@ -126,7 +203,7 @@ describe('gallery in Chromium', () => {
 
   it('draws real and generated points, keeps the seed in the URL and reproduces it', async () => {
     await page.locator(`li[data-run="${POINTS_RUN}"] a`).click();
-    const first = await waitForOutput(page, 0);
+    const first = await points(page, 0);
     expect(page.url()).toContain(`#/model/${POINTS_RUN}?seed=0`);
     expect(first.inked).toBeGreaterThan(1000);
     expect(first.orange).toBeGreaterThan(100);
@@ -146,31 +223,241 @@ describe('gallery in Chromium', () => {
 
     await page.fill('#seed', '7');
     await page.click('button[type="submit"]');
-    const seven = await waitForOutput(page, 7);
+    const seven = await points(page, 7);
     expect(page.url()).toContain(`#/model/${POINTS_RUN}?seed=7`);
     expect(seven.digest).not.toBe(first.digest);
 
     await page.reload();
-    const reloaded = await waitForOutput(page, 7);
-    expect(reloaded.digest).toBe(seven.digest);
+    expect((await points(page, 7)).digest).toBe(seven.digest);
 
-    // Loss curves from metrics.json.
+    // Loss and accuracy curves from metrics.json, beside the per-epoch pictures.
     await page.locator('.chart .uplot').first().waitFor();
     expect(await page.locator('.chart .uplot').count()).toBe(2);
+    expect(await layoutProblems(page)).toEqual({ overflow: 0, unnamed: [] });
   });
 
-  it('draws a grid of 64 images and "New samples" changes them', async () => {
+  it('draws 64 samples, "New samples" changes them, truncation goes in the URL and reproduces', async () => {
     await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=3`);
-    const first = await waitForOutput(page, 3);
-    // 8 x 8 tiles of 4 x 4 pixels with 1-pixel gaps.
-    expect([first.width, first.height]).toEqual([39, 39]);
+    const first = await samples(page, 3);
+    expect(first.count).toBe(64);
+    expect(first.sizes).toEqual(['4x4']);
     expect(first.inked).toBeGreaterThan(500);
 
+    await page.check('#trunc-on');
+    await page.waitForFunction(() => location.hash.includes('trunc=0.7'));
+    await page.waitForSelector('.output[data-state="ready"]');
+    const truncated = await samples(page, 3);
+    expect(page.url()).toContain(`#/model/${IMAGE_RUN}?seed=3&trunc=0.7`);
+    expect(truncated.digest).not.toBe(first.digest);
+    await page.reload();
+    expect((await samples(page, 3)).digest).toBe(truncated.digest);
+    expect(await page.isChecked('#trunc-on')).toBe(true);
+
     await page.click('#new-samples');
-    await page.waitForFunction(() => !location.hash.endsWith('seed=3'));
-    const seed = Number(new URL(page.url()).hash.split('seed=')[1]);
-    const next = await waitForOutput(page, seed);
-    expect(next.digest).not.toBe(first.digest);
+    await page.waitForFunction(() => !location.hash.includes('seed=3&'));
+    const seed = Number(/seed=(\d+)/.exec(new URL(page.url()).hash)?.[1]);
+    expect((await samples(page, seed)).digest).not.toBe(truncated.digest);
+    expect(page.url()).toContain('trunc=0.7');
+  });
+
+  it('opens a sample large from the keyboard and downloads it as PNG', async () => {
+    await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=5`);
+    await waitForOutput(page, 5);
+    await page.focus('.sample[data-index="9"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog.lightbox[open]');
+    expect(await page.locator('dialog.lightbox .caption').textContent()).toBe('sample 10, seed 5');
+    expect(await canvasDiff(page, 'dialog.lightbox canvas', '.sample[data-index="9"] canvas')).toBe(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toBe(`${IMAGE_RUN}-seed5-10.png`);
+    const png = readFileSync(await download.path());
+    const meta = await sharp(png).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 4, 4]);
+
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.lightbox:not([open])', { state: 'attached' });
+  });
+
+  it('walks between two samples: frames from one to the other, scrubbable, ends from the lightbox', async () => {
+    await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=5`);
+    await waitForOutput(page, 5);
+    await page.waitForSelector('.walk-frame[data-state="ready"][data-frames="24"]');
+    expect(await summarize(page, '.walk-strip')).toMatchObject({ sizes: ['119x4'] });
+
+    // Scrubbing stops the animation; the ends of the walk are the two samples (a=0, b=1).
+    await page.locator('#walk-frame').fill('0');
+    expect(await page.getAttribute('.walk-frame', 'data-frame')).toBe('0');
+    expect(await canvasDiff(page, '.walk-frame', '.sample[data-index="0"] canvas')).toBeLessThanOrEqual(1);
+    await page.locator('#walk-frame').fill('23');
+    expect(await canvasDiff(page, '.walk-frame', '.sample[data-index="1"] canvas')).toBeLessThanOrEqual(1);
+    await page.locator('#walk-frame').fill('12');
+    expect(await canvasDiff(page, '.walk-frame', '.sample[data-index="0"] canvas')).toBeGreaterThan(1);
+    expect(await canvasDiff(page, '.walk-frame', '.sample[data-index="1"] canvas')).toBeGreaterThan(1);
+
+    // Play animates it.
+    await page.click('#walk-play');
+    await page.waitForFunction(
+      () => document.querySelector('.walk-frame')?.getAttribute('data-frame') !== '12',
+    );
+    await page.click('#walk-play');
+
+    // Pick new ends from the lightbox: they go into the URL.
+    await page.click('.sample[data-index="6"]');
+    await page.click('#walk-from');
+    await page.waitForFunction(() => location.hash.includes('a=6&b=1'));
+    await page.click('.sample[data-index="20"]');
+    await page.click('#walk-to');
+    await page.waitForFunction(() => location.hash.includes('a=6&b=20'));
+    await page.waitForSelector('.walk-frame[data-state="ready"]');
+    await page.locator('#walk-frame').fill('23');
+    expect(await canvasDiff(page, '.walk-frame', '.sample[data-index="20"] canvas')).toBeLessThanOrEqual(1);
+    expect(await page.locator('.walk-caption').textContent()).toBe('24 frames from sample 7 to sample 21');
+  });
+
+  it('scrubs the training timeline and marks the epoch', async () => {
+    await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=1`);
+    await page.waitForSelector('.timeline-frame[data-epoch="2"]');
+    expect(await page.locator('.timeline figcaption').textContent()).toBe('epoch 2 of 2');
+    await page.locator('#epoch').fill('0');
+    await page.waitForSelector('.timeline-frame[data-epoch="1"]');
+    expect(await page.getAttribute('.timeline-frame', 'src')).toMatch(/samples\/epoch-0001\.png$/);
+    expect(await page.getAttribute('.timeline-frame', 'alt')).toBe(
+      `fixed-noise samples of ${IMAGE_RUN} after epoch 1 of 2`,
+    );
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.timeline-frame');
+      return !!img && img.complete && img.naturalWidth === 8;
+    });
+  });
+
+  it('shows one row per class by default and one class when picked', async () => {
+    await page.goto(`${server.url}#/model/${CGAN_RUN}`);
+    const rows = await samples(page, 0);
+    expect(rows.count).toBe(CLASS_NAMES.length * 8);
+    expect(await page.locator('.row-label').allTextContents()).toEqual(CLASS_NAMES);
+    expect(await page.locator('#class option').allTextContents()).toEqual([
+      'one row per class',
+      ...CLASS_NAMES,
+    ]);
+
+    // Row 2 (Bag) of the rows view: samples 16..23, class 2. Picking class 2 draws samples 0..63 of class 2
+    // from the same latents, so its samples 16..23 are the same pixels.
+    const bagRow = await summarize(page, '.sample-row:nth-child(3) canvas');
+    const tshirtRow = await summarize(page, '.sample-row:nth-child(1) canvas');
+    expect(bagRow.digest).not.toBe(tshirtRow.digest);
+    await page.selectOption('#class', '2');
+    await page.waitForFunction(() => location.hash.includes('class=2'));
+    await page.waitForSelector('.output[data-state="ready"][data-count="64"]');
+    const bag = await summarize(page, '.output canvas');
+    expect(bag.count).toBe(64);
+    const same = await summarize(
+      page,
+      Array.from({ length: 8 }, (_, k) => `.sample[data-index="${16 + k}"] canvas`).join(','),
+    );
+    expect(same.digest).toBe(bagRow.digest);
+    expect(await page.locator('.row-label').allTextContents()).toEqual(['Bag']);
+    expect(await page.locator('.sample[data-index="3"]').getAttribute('aria-label')).toBe(
+      'sample 4 (Bag): open large',
+    );
+    // The walk keeps the class.
+    await page.waitForSelector('.walk-frame[data-state="ready"]');
+    expect(await page.locator('.walk-caption').textContent()).toBe(
+      '24 frames from sample 1 (Bag) to sample 2 (Bag)',
+    );
+
+    // The same URL reproduces the same pixels.
+    await page.reload();
+    await page.waitForSelector('.output[data-state="ready"][data-count="64"]');
+    expect((await summarize(page, '.output canvas')).digest).toBe(bag.digest);
+    expect(await page.inputValue('#class')).toBe('2');
+  });
+
+  it('shows the model card with architecture, parity and how to reproduce', async () => {
+    await page.goto(`${server.url}#/model/${CGAN_RUN}?seed=4`);
+    await waitForOutput(page, 4);
+    const card = (await page.locator('.card').textContent()) ?? '';
+    expect(card).toContain('parameters (G / D)6 / 20');
+    expect(card).toContain('inputsz [N,2], label [N]');
+    expect(card).toContain('outputsimage [N,1,4,4]');
+    expect(card).toContain("class label input 'label'");
+    expect(await page.locator('.layers li').allTextContents()).toEqual([
+      'Gather',
+      'MatMul',
+      'Add ×2',
+      'Sigmoid',
+      'Reshape',
+    ]);
+    expect(card).toContain('npx nx run trainer:train --preset cgan');
+    expect(await page.locator('#sample-command').textContent()).toContain(
+      `--model runs/${CGAN_RUN}/generator.onnx --count 24 --seed 4 --labels 0,0,0,0,0,0,0,0,1`,
+    );
+  });
+
+  it('opens a dropped foreign model and browses it the same way', async () => {
+    await page.goto(`${server.url}#/open`);
+    await page.waitForSelector('#drop-zone');
+    const bytes = Array.from(readFileSync(join(tmp, 'foreign.onnx')));
+    // A file name that is also HTML: it must show up as text.
+    const name = '<img src=x onerror=alert(1)>gen.onnx';
+    await page.evaluate(
+      ([data, fileName]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], fileName));
+        const zone = document.getElementById('drop-zone')!;
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [bytes, name] as const,
+    );
+    await page.waitForFunction(() => location.hash.startsWith('#/local'));
+    const first = await samples(page, 0);
+    expect(first.count).toBe(64);
+    expect(first.sizes).toEqual(['4x4']);
+    expect(first.inked).toBeGreaterThan(500);
+    expect(await page.locator('h1').textContent()).toBe(name);
+    expect(await page.locator('main img').count()).toBe(0);
+    const card = (await page.locator('.card').textContent()) ?? '';
+    expect(card).toContain('inputsnoise [N,16,1,1]');
+    expect(card).toContain('outputsout [N,1,4,4]');
+    expect(card).toContain('read aslatent [16,1,1] (graph); image 4×4×1 NCHW (graph); range [-1, 1] (graph)');
+    expect(card).toContain('producerpytorch 2.1.0');
+
+    // Seed, walk and truncation work on it too.
+    await page.fill('#seed', '12');
+    await page.click('button[type="submit"]');
+    expect((await samples(page, 12)).digest).not.toBe(first.digest);
+    expect(page.url()).toContain('#/local?seed=12');
+    await page.waitForSelector('.walk-frame[data-state="ready"][data-frames="24"]');
+  });
+
+  it('says clearly when an opened file is not a generator it can run', async () => {
+    await page.goto(`${server.url}#/open`);
+    await page.setInputFiles('#file', join(tmp, 'notes.txt'));
+    await page.waitForSelector('.status.error');
+    const text = await page.locator('.status.error').textContent();
+    expect(text).toMatch(/^"notes\.txt" is not a generator this gallery can run: /);
+    expect(await page.locator('#open-another').count()).toBe(1);
+
+    // A reload cannot bring the file back: the page says so instead of failing.
+    await page.reload();
+    await page.waitForFunction(() => location.hash === '#/open');
+    expect(await page.locator('[role="alert"]').textContent()).toBe(
+      'Opened files are not kept: open the file again.',
+    );
+  });
+
+  it('fits a phone-width screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const hash of [`#/`, `#/model/${CGAN_RUN}?seed=2`, `#/model/${POINTS_RUN}?seed=2`, '#/open']) {
+      await page.goto(`${server.url}${hash}`);
+      if (hash.includes('seed')) {
+        await waitForOutput(page, 2);
+        await page.waitForSelector('.chart .uplot');
+      }
+      expect({ hash, ...(await layoutProblems(page)) }).toEqual({ hash, overflow: 0, unnamed: [] });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('shows a clear message for an unknown run', async () => {

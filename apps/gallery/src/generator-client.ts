@@ -1,5 +1,12 @@
 /** The page's handle on the generation worker: promise-based load/sample over postMessage. */
-import type { GeneratorInfo, SampleResult, WorkerRequest, WorkerResponse } from './protocol';
+import type {
+  GeneratorInfo,
+  ModelSourceMessage,
+  ModelSummary,
+  SampleResult,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
 
 export class GenerationError extends Error {
   override name = 'GenerationError';
@@ -34,22 +41,45 @@ export class GeneratorClient {
   private request(req: WithoutId<WorkerRequest>): Promise<WorkerResponse> {
     const id = this.nextId++;
     const message: WorkerRequest = { ...req, id };
+    // A dropped file's bytes are handed over, not copied.
+    const transfer = req.type === 'load' && 'bytes' in req.source ? [req.source.bytes] : [];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 
-  async load(modelUrl: string, wasmPaths: string): Promise<GeneratorInfo> {
-    const msg = await this.request({ type: 'load', modelUrl, wasmPaths });
+  async load(
+    source: ModelSourceMessage,
+    wasmPaths: string,
+  ): Promise<{ info: GeneratorInfo; summary: ModelSummary }> {
+    const msg = await this.request({ type: 'load', source, wasmPaths });
     if (msg.type !== 'loaded') throw new GenerationError(`unexpected worker reply ${msg.type}`);
-    return msg.info;
+    return { info: msg.info, summary: msg.summary };
   }
 
-  async sample(count: number, seed: number): Promise<SampleResult> {
-    const msg = await this.request({ type: 'sample', count, seed });
+  /** Seeded samples; `ms` is the time the worker spent generating them. */
+  async sample(opts: {
+    count: number;
+    seed: number;
+    truncation?: number;
+    labels?: number[];
+  }): Promise<{ result: SampleResult; ms: number }> {
+    const msg = await this.request({ type: 'sample', ...opts });
     if (msg.type !== 'sampled') throw new GenerationError(`unexpected worker reply ${msg.type}`);
-    return msg.result;
+    return { result: msg.result, ms: msg.ms };
+  }
+
+  /** A slerp walk of `steps` frames from latent `from` to latent `to`, both ends included. */
+  async interpolate(opts: {
+    from: Float32Array;
+    to: Float32Array;
+    steps: number;
+    label?: number;
+  }): Promise<{ result: SampleResult; ms: number }> {
+    const msg = await this.request({ type: 'interpolate', ...opts });
+    if (msg.type !== 'sampled') throw new GenerationError(`unexpected worker reply ${msg.type}`);
+    return { result: msg.result, ms: msg.ms };
   }
 
   dispose(): void {

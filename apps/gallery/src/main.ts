@@ -2,9 +2,10 @@
 import './style.css';
 import { el, modelsUrl } from './dom';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest';
-import { ModelPage } from './pages/model-page';
+import { ModelPage, type PageSource } from './pages/model-page';
 import { renderIndex } from './pages/index-page';
-import { modelHash, parseRoute } from './router';
+import { MAX_MODEL_BYTES, renderOpen } from './pages/open-page';
+import { localHash, modelHash, optionsQuery, parseRoute, type ViewOptions } from './router';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html must contain <main id="app">');
@@ -26,15 +27,62 @@ async function loadManifest(): Promise<Manifest> {
 }
 
 function start(container: HTMLElement, manifest: Manifest): void {
-  let modelPage: { name: string; page: ModelPage } | undefined;
+  let current: { key: string; page: ModelPage } | undefined;
+  // The file opened last; kept in memory only, so a reload asks for it again.
+  let local: { name: string; bytes: ArrayBuffer; opened: number } | undefined;
+  let openNotice: string | null = null;
+
+  const go = (hash: string) => {
+    if (location.hash === hash) render();
+    else location.hash = hash;
+  };
+
+  const openFile = (file: File) => {
+    if (file.size > MAX_MODEL_BYTES) {
+      openNotice = `"${file.name}" is ${(file.size / 2 ** 20).toFixed(0)} MiB: too large for a generator this gallery can run`;
+      return go('#/open');
+    }
+    file.arrayBuffer().then(
+      (bytes) => {
+        local = { name: file.name, bytes, opened: (local?.opened ?? 0) + 1 };
+        go(localHash());
+      },
+      (e: unknown) => {
+        openNotice = `could not read "${file.name}": ${e instanceof Error ? e.message : String(e)}`;
+        go('#/open');
+      },
+    );
+  };
+
+  const show = (
+    key: string,
+    source: () => PageSource,
+    options: ViewOptions,
+    errors: string[],
+    canonical: string,
+  ) => {
+    if (current?.key !== key) {
+      current?.page.dispose();
+      current = {
+        key,
+        page: new ModelPage(container, source(), (o) => go(`${canonical.split('?')[0]}?${optionsQuery(o)}`)),
+      };
+    }
+    current.page.update(options, errors);
+  };
 
   const render = () => {
     const route = parseRoute(location.hash);
-    if (route.page !== 'model' || route.name !== modelPage?.name) {
-      modelPage?.page.dispose();
-      modelPage = undefined;
+    if (route.page !== 'model' && route.page !== 'local') {
+      current?.page.dispose();
+      current = undefined;
     }
-    if (route.page === 'index') return renderIndex(container, manifest);
+    if (route.page === 'index') return renderIndex(container, manifest, openFile);
+    if (route.page === 'open') {
+      renderOpen(container, openFile, openNotice);
+      openNotice = null;
+      return;
+    }
     if (route.page === 'not-found') {
       return container.replaceChildren(
         el(
@@ -44,21 +92,45 @@ function start(container: HTMLElement, manifest: Manifest): void {
         ),
       );
     }
+    if (route.page === 'local') {
+      if (!local) {
+        openNotice = 'Opened files are not kept: open the file again.';
+        return go('#/open');
+      }
+      const file = local;
+      const canonical = localHash(route.options);
+      // Put every option in the URL so what is on screen can always be linked to.
+      if (route.errors.length === 0 && location.hash !== canonical) history.replaceState(null, '', canonical);
+      // The worker takes the bytes over: give each page its own copy so "back" can load them again.
+      return show(
+        `local:${file.opened}`,
+        () => ({ kind: 'file', name: file.name, bytes: file.bytes.slice(0) }),
+        route.options,
+        route.errors,
+        canonical,
+      );
+    }
     const run = manifest.runs.find((r) => r.name === route.name);
     if (!run) {
+      current?.page.dispose();
+      current = undefined;
       return container.replaceChildren(
         el('p', { class: 'error', text: `No run named "${route.name}" in this gallery. ` }),
         el('a', { attrs: { href: '#/' }, text: 'All runs' }),
       );
     }
-    if (route.seed === null && !route.seedError) {
-      // Put the default seed in the URL so what is on screen can always be linked to.
-      history.replaceState(null, '', modelHash(run.name, 0));
-    }
-    modelPage ??= { name: run.name, page: new ModelPage(container, run) };
-    void modelPage.page.show(route.seed ?? 0, route.seedError);
+    const canonical = modelHash(run.name, route.options);
+    if (route.errors.length === 0 && location.hash !== canonical) history.replaceState(null, '', canonical);
+    show(`run:${run.name}`, () => ({ kind: 'run', run }), route.options, route.errors, canonical);
   };
 
+  // A file dropped anywhere opens it (and the browser does not navigate away to it).
+  window.addEventListener('dragover', (ev) => ev.preventDefault());
+  window.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    const file = ev.dataTransfer?.files[0];
+    if (file) openFile(file);
+  });
   window.addEventListener('hashchange', render);
   render();
 }

@@ -1,53 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SEED, modelHash, parseRoute, parseSeed } from './router';
+import {
+  DEFAULT_OPTIONS,
+  MAX_SEED,
+  localHash,
+  modelHash,
+  parseOptions,
+  parseRoute,
+  parseSeed,
+} from './router';
 
 describe('parseRoute', () => {
-  it('maps an empty hash and #/ to the index', () => {
+  it('maps an empty hash and #/ to the index, #/open to the file picker', () => {
     expect(parseRoute('')).toEqual({ page: 'index' });
     expect(parseRoute('#/')).toEqual({ page: 'index' });
+    expect(parseRoute('#/open')).toEqual({ page: 'open' });
   });
 
-  it('reads the model name and seed', () => {
-    expect(parseRoute('#/model/gauss-1?seed=7')).toEqual({
+  it('reads the model name and options', () => {
+    expect(parseRoute('#/model/gauss-1?seed=7&trunc=0.5&class=3&n=10&a=2&b=5')).toEqual({
       page: 'model',
       name: 'gauss-1',
-      seed: 7,
-      seedError: null,
+      options: { seed: 7, truncation: 0.5, cls: 3, count: 10, a: 2, b: 5 },
+      errors: [],
     });
     expect(parseRoute('#/model/gauss-1')).toEqual({
       page: 'model',
       name: 'gauss-1',
-      seed: null,
-      seedError: null,
+      options: DEFAULT_OPTIONS,
+      errors: [],
+    });
+    expect(parseRoute('#/local?seed=4')).toEqual({
+      page: 'local',
+      options: { ...DEFAULT_OPTIONS, seed: 4 },
+      errors: [],
     });
   });
 
-  it('round-trips names that need escaping', () => {
-    const name = 'a b/c?d';
-    expect(parseRoute(modelHash(name, 3))).toEqual({ page: 'model', name, seed: 3, seedError: null });
+  it('decodes the run name', () => {
+    expect(parseRoute('#/model/a%20b?seed=1')).toMatchObject({ page: 'model', name: 'a b' });
   });
 
-  it('reports a bad seed instead of guessing one', () => {
-    for (const bad of ['-1', '1.5', 'abc', String(MAX_SEED + 1), '']) {
-      const r = parseRoute(`#/model/x?seed=${bad}`);
-      expect(r.page).toBe('model');
-      if (r.page === 'model') {
-        expect(r.seed).toBeNull();
-        expect(r.seedError).toContain('whole number');
-      }
-    }
+  it('keeps defaults for bad values and says why', () => {
+    const r = parseRoute('#/model/x?seed=abc&trunc=-1&n=0');
+    expect(r).toMatchObject({ page: 'model', name: 'x', options: DEFAULT_OPTIONS });
+    if (r.page !== 'model') throw new Error('expected a model route');
+    expect(r.errors).toEqual([
+      `seed "abc" is not valid: use a whole number from 0 to ${MAX_SEED}`,
+      'truncation "-1" is not valid: use a number above 0 and at most 4',
+      'n "0" is not valid: use 1 to 256',
+    ]);
   });
 
   it('sends unknown paths to not-found', () => {
-    expect(parseRoute('#/nope').page).toBe('not-found');
-    expect(parseRoute('#/model/').page).toBe('not-found');
-    expect(parseRoute('#/model/%E0%A4%A').page).toBe('not-found');
+    expect(parseRoute('#/nope')).toEqual({ page: 'not-found', hash: '#/nope' });
+    expect(parseRoute('#/model/%E0%A4%A')).toEqual({ page: 'not-found', hash: '#/model/%E0%A4%A' });
   });
 });
 
 describe('parseSeed', () => {
-  it('accepts the bounds', () => {
+  it('accepts whole numbers in range', () => {
     expect(parseSeed('0')).toEqual({ seed: 0 });
     expect(parseSeed(` ${MAX_SEED} `)).toEqual({ seed: MAX_SEED });
+  });
+  it('rejects the rest', () => {
+    for (const bad of ['', '-1', '1.5', '1e3', String(MAX_SEED + 1)])
+      expect(parseSeed(bad)).toHaveProperty('error');
+  });
+});
+
+describe('hashes', () => {
+  it('round-trips options through the URL', () => {
+    const options = { seed: 9, truncation: 0.7, cls: 2, count: 1, a: 3, b: 4 };
+    const r = parseRoute(modelHash('run 1', options));
+    expect(r).toEqual({ page: 'model', name: 'run 1', options, errors: [] });
+    expect(parseOptions(localHash(options).split('?')[1] ?? '').options).toEqual(options);
+  });
+
+  it('always carries the seed and only the options that differ from the defaults', () => {
+    expect(modelHash('g', 3)).toBe('#/model/g?seed=3');
+    expect(modelHash('g')).toBe('#/model/g');
+    expect(localHash({ truncation: 0.5 })).toBe('#/local?seed=0&trunc=0.5');
   });
 });

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** Runs the generator off the main thread: one model per worker, requests answered in order. */
 import { loadGenerator, type Generator } from '@ganforge/inference';
+import { summarizeModel } from './model-summary';
 import type { SampleResult, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -12,21 +13,42 @@ function transferables(result: SampleResult): ArrayBuffer[] {
   return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
+async function modelBytes(source: Extract<WorkerRequest, { type: 'load' }>['source']): Promise<Uint8Array> {
+  if ('bytes' in source) return new Uint8Array(source.bytes);
+  const res = await fetch(source.url);
+  if (!res.ok) throw new Error(`could not download the model (${source.url}: HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 async function handle(req: WorkerRequest): Promise<void> {
   const reply = (msg: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
   try {
     if (req.type === 'load') {
-      const res = await fetch(req.modelUrl);
-      if (!res.ok) throw new Error(`could not download the model (${req.modelUrl}: HTTP ${res.status})`);
+      const bytes = await modelBytes(req.source);
       await generator?.dispose();
-      generator = await loadGenerator(new Uint8Array(await res.arrayBuffer()), { wasmPaths: req.wasmPaths });
-      reply({ type: 'loaded', id: req.id, info: generator.info });
-    } else {
-      if (!generator) throw new Error('no model loaded yet');
-      const result = await generator.sample({ count: req.count, seed: req.seed });
-      // Drop buffers shared between results before transferring, so each is sent once.
-      reply({ type: 'sampled', id: req.id, result }, [...new Set(transferables(result))]);
+      generator = undefined;
+      // onnxruntime-web may take ownership of the buffer it is given: keep our own copy for the summary.
+      generator = await loadGenerator(bytes.slice(), { wasmPaths: req.wasmPaths });
+      reply({ type: 'loaded', id: req.id, info: generator.info, summary: summarizeModel(bytes) });
+      return;
     }
+    if (!generator) throw new Error('no model loaded yet');
+    const start = performance.now();
+    const result =
+      req.type === 'sample'
+        ? await generator.sample({
+            count: req.count,
+            seed: req.seed,
+            ...(req.truncation !== undefined ? { truncation: req.truncation } : {}),
+            ...(req.labels ? { labels: req.labels } : {}),
+          })
+        : await generator.interpolate(req.from, req.to, req.steps, {
+            method: 'slerp',
+            ...(req.label !== undefined ? { label: req.label } : {}),
+          });
+    const ms = performance.now() - start;
+    // Drop buffers shared between results before transferring, so each is sent once.
+    reply({ type: 'sampled', id: req.id, result, ms }, [...new Set(transferables(result))]);
   } catch (e) {
     reply({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e) });
   }

@@ -1,6 +1,7 @@
 import { el, modelsUrl } from '../dom';
 import type { Manifest, ManifestRun } from '../manifest';
 import { modelHash } from '../router';
+import { dropZone } from './open-page';
 
 function runCard(run: ManifestRun): HTMLElement {
   const { card } = run;
@@ -29,20 +30,24 @@ function runCard(run: ManifestRun): HTMLElement {
   );
 }
 
-export function renderIndex(root: HTMLElement, manifest: Manifest): void {
+export function renderIndex(root: HTMLElement, manifest: Manifest, onFile: (file: File) => void): void {
   document.title = 'GANForge gallery';
-  if (manifest.runs.length === 0) {
-    root.replaceChildren(
-      el('h1', { text: 'GANForge gallery' }),
-      el('p', {
-        class: 'notice',
-        text: 'No exported runs yet: train one (npx nx run trainer:train), export it (npx ganforge export generator), then rebuild the gallery.',
-      }),
-    );
-    return;
-  }
+  const intro = el(
+    'p',
+    { class: 'intro' },
+    'GANs trained with GANForge. Everything on a model page is generated live in your browser by the exported ONNX generator.',
+  );
+  const runs =
+    manifest.runs.length === 0
+      ? el('p', {
+          class: 'notice',
+          text: 'No exported runs yet: train one (npx nx run trainer:train), export it (npx ganforge export generator), then rebuild the gallery.',
+        })
+      : el('ul', { class: 'runs' }, ...manifest.runs.map(runCard));
   root.replaceChildren(
     el('h1', { text: 'GANForge gallery' }),
-    el('ul', { class: 'runs' }, ...manifest.runs.map(runCard)),
+    intro,
+    runs,
+    el('section', { class: 'open' }, el('h2', { text: 'Your own generator' }), dropZone(onFile)),
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tileImages } from './image-grid';
+import { imageRgba, tileImages } from './image-grid';
 
 const empty = new Float32Array(0);
 
@@ -49,5 +49,23 @@ describe('tileImages', () => {
       latents: empty,
     });
     expect([tiled.width, tiled.height]).toEqual([39, 39]);
+  });
+});
+
+describe('imageRgba', () => {
+  it('picks one image out of a batch', () => {
+    const rgba = imageRgba(
+      {
+        kind: 'image',
+        count: 2,
+        width: 1,
+        height: 2,
+        channels: 1,
+        pixels: Float32Array.of(0, 0, 1, 0.5),
+        latents: empty,
+      },
+      1,
+    );
+    expect(Array.from(rgba.data)).toEqual([255, 255, 255, 255, 128, 128, 128, 255]);
   });
 });

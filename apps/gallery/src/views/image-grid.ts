@@ -40,3 +40,28 @@ export function drawImageGrid(canvas: HTMLCanvasElement, result: ImageResult): v
   if (!ctx) throw new Error('this browser cannot draw on a canvas (2d context unavailable)');
   ctx.putImageData(new ImageData(tiled.data, tiled.width, tiled.height), 0, 0);
 }
+
+/** Image `index` of `result` as RGBA (grey becomes RGB, alpha opaque). */
+export function imageRgba(result: ImageResult, index: number): Rgba {
+  const { width, height, channels: c, pixels } = result;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const offset = index * width * height * c;
+  for (let p = 0; p < width * height; p++) {
+    for (let k = 0; k < 3; k++)
+      data[p * 4 + k] = Math.round((pixels[offset + p * c + (c >= 3 ? k : 0)] ?? 0) * 255);
+    data[p * 4 + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+/** Draws image `index` of `result` on `canvas` at its native size (CSS scales it up). */
+export function drawImage(canvas: HTMLCanvasElement, result: ImageResult, index: number): void {
+  const rgba = imageRgba(result, index);
+  canvas.width = rgba.width;
+  canvas.height = rgba.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('this browser cannot draw on a canvas (2d context unavailable)');
+  ctx.putImageData(new ImageData(rgba.data, rgba.width, rgba.height), 0, 0);
+}
+
+export type { ImageResult };
