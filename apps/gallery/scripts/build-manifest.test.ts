@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
+import { CGAN_RUN, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
 import { buildManifest, ManifestError } from './build-manifest';
 
 describe('buildManifest', () => {
@@ -29,7 +29,7 @@ describe('buildManifest', () => {
 
   it('copies exported runs and lists them', () => {
     const manifest = buildManifest({ runsDir, outDir, warn: (m) => warnings.push(m) });
-    expect(manifest.runs.map((r) => r.name)).toEqual([IMAGE_RUN, POINTS_RUN]);
+    expect(manifest.runs.map((r) => r.name)).toEqual([CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('broken');
     expect(warnings[0]).toContain('model-card.json');
@@ -42,7 +42,13 @@ describe('buildManifest', () => {
     const points = manifest.runs.find((r) => r.name === POINTS_RUN);
     expect(points?.card.output).toEqual({ kind: 'points', dims: 2 });
     expect(points?.files.realPoints).toBe(`${POINTS_RUN}/real-points.json`);
-    expect(points?.thumbnail).toBe(`${POINTS_RUN}/samples/epoch-0001.png`);
+    expect(points?.files.samples).toEqual([1, 2, 3].map((e) => `${POINTS_RUN}/samples/epoch-000${e}.png`));
+    expect(points?.thumbnail).toBe(`${POINTS_RUN}/samples/epoch-0003.png`);
+    expect(manifest.runs.find((r) => r.name === CGAN_RUN)?.card.classNames).toEqual([
+      'T-shirt',
+      'Trouser',
+      'Bag',
+    ]);
     const image = manifest.runs.find((r) => r.name === IMAGE_RUN);
     expect(image?.files.realPoints).toBeNull();
 
