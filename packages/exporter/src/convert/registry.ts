@@ -14,7 +14,7 @@ import {
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './layers/activation_layers';
 import { BatchNormalization, LayerNormalization } from './layers/normalization';
 import { Conv2D, Conv2DTranspose, DepthwiseConv2D, UpSampling2D } from './layers/conv';
-import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './layers/merge';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply } from './layers/merge';
 import { Cropping2D, Permute, RepeatVector, ZeroPadding2D } from './layers/shape';
 import { Embedding } from './layers/embedding';
 import type { LayerConverter } from './types';
@@ -48,7 +48,6 @@ const CONVERTERS: LayerConverter[] = [
   RepeatVector,
   Concatenate,
   Add,
-  Subtract,
   Multiply,
   Average,
   Maximum,

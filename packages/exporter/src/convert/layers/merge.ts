@@ -48,7 +48,6 @@ function elementwise(className: string, opType: string): LayerConverter {
 
 export const Add = elementwise('Add', 'Add');
 export const Multiply = elementwise('Multiply', 'Mul');
-export const Subtract = elementwise('Subtract', 'Sub');
 export const Maximum = elementwise('Maximum', 'Max');
 export const Minimum = elementwise('Minimum', 'Min');
 
