@@ -499,21 +499,19 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       }
       const realOk = tf.sum(tf.cast(tf.greater(obj.score(realOut!), 0), 'float32'));
       const fakeOk = tf.sum(tf.cast(tf.lessEqual(obj.score(fakeOut!), 0), 'float32'));
+      const beliefReal = tf.sum(obj.belief(realOut!));
+      const beliefFake = tf.sum(obj.belief(fakeOut!));
+      // tf.keep let them out of the gradient scope; this tidy does not own them.
+      tf.dispose([realOut!, fakeOut!]);
       return tf.add(
         sums,
-        tf.stack([
-          tf.mul(d.value, B),
-          tf.mul(lossG, B),
-          realOk,
-          fakeOk,
-          tf.sum(obj.belief(realOut!)),
-          tf.sum(obj.belief(fakeOut!)),
-        ]),
+        tf.stack([tf.mul(d.value, B), tf.mul(lossG, B), realOk, fakeOk, beliefReal, beliefFake]),
       );
     });
 
   try {
-    for (let epoch = epochsCompleted + 1; epoch <= config.epochs && !interrupted; epoch++) {
+    const firstEpoch = epochsCompleted + 1;
+    for (let epoch = firstEpoch; epoch <= config.epochs && !interrupted; epoch++) {
       const epochStart = performance.now();
       const epochRngState = rng.state() as Record<string, number>;
       // Fisher-Yates with the seeded stream, so a seed fixes the batch order too.
@@ -522,7 +520,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         const j = Math.floor(rng() * (i + 1));
         [perm[i], perm[j]] = [perm[j]!, perm[i]!];
       }
-      const skip = epoch === epochsCompleted + 1 ? resumeStepInEpoch : 0;
+      const skip = epoch === firstEpoch ? resumeStepInEpoch : 0;
       for (let s = 0; s < skip; s++) nextSeed(); // the steps done before the resume
       // lossD·n, lossG·n, real correct, fake correct, ΣD(x), ΣD(G(z)) and the counts behind them.
       const prior = skip > 0 && resumeSums ? resumeSums : [0, 0, 0, 0, 0, 0, 0, 0];

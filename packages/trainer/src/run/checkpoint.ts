@@ -48,8 +48,11 @@ export async function writeCheckpoint(
   const manifest: SavedTensor[] = [];
   const chunks: Buffer[] = [];
   for (const [key, opt] of Object.entries(models.optimizers)) {
-    for (const w of await opt.getWeights()) {
+    const weights = await opt.getWeights();
+    for (const [i, w] of weights.entries()) {
       const data = await w.tensor.data();
+      // The first entry is the iteration count, a fresh scalar; the rest are the optimizer's own variables.
+      if (i === 0) w.tensor.dispose();
       manifest.push({ optimizer: key, name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype });
       const f = Float32Array.from(data as ArrayLike<number>);
       chunks.push(Buffer.from(f.buffer, f.byteOffset, f.byteLength));

@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tf } from './backend';
+import { resolveConfig, type ConfigOverrides } from './config';
+import { buildModels } from './models';
+import { readCheckpointInfo, restoreCheckpoint, writeCheckpoint } from './run/checkpoint';
+import { RunDir } from './run/io';
+import { FileModelIO } from './run/model-io';
+import { resumeConfig, train, TrainingError } from './train';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gf-resume-'));
+const base: ConfigOverrides = {
+  preset: 'tiny',
+  limit: 96,
+  batchSize: 16,
+  hiddenG: [16],
+  hiddenD: [16],
+  latentDim: 4,
+  seed: 5,
+};
+
+async function weights(dir: string): Promise<number[]> {
+  const g = await tf.loadLayersModel(new FileModelIO(dir));
+  const out = g.getWeights().flatMap((w) => Array.from(w.dataSync()));
+  g.dispose();
+  return out;
+}
+
+describe('checkpoints and resume', () => {
+  it('continues at the same step with the same optimizer state: same weights as an uninterrupted run', async () => {
+    const straight = join(tmp(), 'straight');
+    const a = await train(resolveConfig({ flags: { ...base, epochs: 2, emaDecay: 0.5, out: straight } }));
+    expect(a.steps).toBe(12);
+
+    // Stop in the middle of epoch 1 (after step 4), then resume to the end.
+    const split = join(tmp(), 'split');
+    const controller = new AbortController();
+    const first = await train(resolveConfig({ flags: { ...base, epochs: 2, emaDecay: 0.5, out: split } }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.status === 'step' && e.step === 4) controller.abort();
+      },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(first.steps).toBe(4);
+    expect(readCheckpointInfo(new RunDir(split))).toMatchObject({ step: 4, epoch: 0, stepInEpoch: 4 });
+    const starts: number[] = [];
+    const b = await train(resumeConfig(split), {
+      resume: true,
+      onEvent: (e) => {
+        if (e.status === 'start') starts.push(e.resumedAt!.step);
+      },
+    });
+    expect(starts).toEqual([4]);
+    expect(b.steps).toBe(12);
+    expect(await weights(join(split, 'generator'))).toEqual(await weights(join(straight, 'generator')));
+    expect(await weights(join(split, 'discriminator'))).toEqual(
+      await weights(join(straight, 'discriminator')),
+    );
+    // The epoch figures come out the same too, and metrics.jsonl has one line per epoch.
+    const ma = new RunDir(straight).readMetrics();
+    const mb = new RunDir(split).readMetrics();
+    expect(mb.map((m) => [m.epoch, m.step, m.lossD, m.lossG])).toEqual(
+      ma.map((m) => [m.epoch, m.step, m.lossD, m.lossG]),
+    );
+  });
+
+  it('resumes after a completed epoch with a larger --epochs, and refuses to change the model', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, checkpointEvery: 2, out } }));
+    const more = await train(resumeConfig(out, { epochs: 2 }), { resume: true });
+    expect(more.epochsCompleted).toBe(2);
+    expect(more.steps).toBe(12);
+    expect(() => resumeConfig(out, { hiddenG: [8] })).toThrow(/--hiddenG cannot change/);
+    expect(() => resumeConfig(join(tmp(), 'none'))).toThrow(/no config.json/);
+  });
+
+  it('an interrupted checkpoint write leaves the previous checkpoint loadable', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
+    const run = new RunDir(out);
+    const before = readCheckpointInfo(run);
+    const config = resolveConfig({ flags: { ...base } });
+    const m = buildModels(tf, config, { shape: [28, 28, 1] });
+    const optD = tf.train.adam(1e-3);
+    // The discriminator is gone when its turn comes: the write fails half-way, after the generator.
+    m.discriminator.dispose();
+    await expect(
+      writeCheckpoint(
+        run,
+        { ...m, optimizers: { d: optD } },
+        {
+          epoch: 9,
+          stepInEpoch: 0,
+          step: 999,
+          rngState: {},
+          sums: [],
+          ema: false,
+        },
+      ),
+    ).rejects.toThrow();
+    expect(existsSync(join(out, 'checkpoint', 'step-000000999', 'generator', 'model.json'))).toBe(true);
+    expect(readCheckpointInfo(run)).toEqual(before);
+    const fresh = buildModels(tf, config, { shape: [28, 28, 1] });
+    const info = await restoreCheckpoint(tf, run, { ...fresh, optimizers: {} });
+    expect(info.step).toBe(6);
+    // And the run resumes from it (the half-written folder is cleaned up by the next checkpoint).
+    const r = await train(resumeConfig(out, { epochs: 2 }), { resume: true });
+    expect(r.steps).toBe(12);
+    expect(existsSync(join(out, 'checkpoint', 'step-000000999'))).toBe(false);
+    m.generator.dispose();
+    fresh.generator.dispose();
+    fresh.discriminator.dispose();
+    optD.dispose();
+  });
+
+  it('stops on a NaN/Inf loss with a clear message and keeps the last good checkpoint', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
+    const good = readCheckpointInfo(new RunDir(out));
+    const err = await train(resumeConfig(out, { epochs: 3, lrD: 1e30, lrG: 1e30 }), { resume: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TrainingError);
+    expect((err as Error).message).toMatch(
+      /became NaN\/Inf at step \d+ \(epoch 2\).*last good checkpoint is kept in .*step-000000006/,
+    );
+    expect(readCheckpointInfo(new RunDir(out))).toEqual(good);
+    expect(new RunDir(out).readState().status).toBe('failed');
+    const w = await weights(join(out, 'generator'));
+    expect(w.every(Number.isFinite)).toBe(true);
+  });
+
+  it('leaks no tensors: tf.memory().numTensors is flat from epoch to epoch', async () => {
+    const counts: number[] = [];
+    await train(
+      resolveConfig({
+        flags: {
+          ...base,
+          preset: 'cgan',
+          epochs: 4,
+          emaDecay: 0.9,
+          instanceNoise: 0.1,
+          out: join(tmp(), 'run'),
+        },
+      }),
+      {
+        onEvent: (e) => {
+          if (e.status === 'epoch') counts.push(tf.memory().numTensors);
+        },
+      },
+    );
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(counts[0]).toBe(counts[3]);
+  });
+
+  it('passes each epoch to the epoch-end hook and records what it returns', async () => {
+    const out = join(tmp(), 'run');
+    const seen: number[] = [];
+    await train(resolveConfig({ flags: { ...base, epochs: 2, out } }), {
+      onEpochEnd: async ({ epoch, generator }) => {
+        seen.push(epoch);
+        return { outputs: generator.outputs.length, epochTimesTen: epoch * 10 };
+      },
+    });
+    expect(seen).toEqual([1, 2]);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[1]!).extra).toEqual({ outputs: 1, epochTimesTen: 20 });
+  });
+});
