@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, withExplicitSamePadding } from './wasm-conv';
+import { ortConv2d, ortConv2dBackpropFilter, ortConv2dBackpropInput } from './ort-conv';
 import { withoutTransposeFlags } from './wasm-matmul';
 
 let wasmDone = false;
@@ -27,11 +28,14 @@ export function registerWasmKernels(): void {
     const original = tf.getKernel(name, 'wasm');
     if (original) replace(withoutTransposeFlags(original, transpose));
   }
-  // The backward kernels call the original Conv2D with explicit pads only.
+  // Native (onnxruntime-node) convolutions first; each falls back to the wasm XNNPACK versions,
+  // which call the original Conv2D with explicit pads only.
   const convKernels = { conv2d: wasmKernel('Conv2D'), transpose, slice: wasmKernel('Slice') };
-  replace(withExplicitSamePadding(convKernels.conv2d));
-  replace(withExplicitSamePadding(wasmKernel('FusedConv2D')));
-  replace(conv2dBackpropFilterWasm(convKernels));
-  replace(conv2dBackpropInputWasm(convKernels));
+  replace(ortConv2d(withExplicitSamePadding(convKernels.conv2d)));
+  replace(ortConv2d(withExplicitSamePadding(wasmKernel('FusedConv2D'))));
+  replace(ortConv2dBackpropFilter(conv2dBackpropFilterWasm(convKernels)));
+  replace(ortConv2dBackpropInput(conv2dBackpropInputWasm(convKernels)));
   wasmDone = true;
 }
+
+export { ortConvActive, setOrtConv } from './ort-conv';

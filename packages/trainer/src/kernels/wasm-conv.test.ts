@@ -1,11 +1,12 @@
 /**
- * Parity of GANForge's wasm backward convolutions (Conv2DBackpropFilter, Conv2DBackpropInput and so
+ * Parity of GANForge's wasm convolutions (forward, fused) and backward convolutions (Conv2DBackpropFilter, Conv2DBackpropInput and so
  * Conv2DTranspose) against TF.js's reference cpu kernels, on random shapes.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { initBackend } from '../backend';
+import { ortConvActive, setOrtConv } from './index';
 
 type Pad = 'same' | 'valid';
 
@@ -86,8 +87,18 @@ for (const stride of [1, 2] as const)
 const label = (c: Case) =>
   `n${c.batch} ${c.h}x${c.w}x${c.cin}->${c.cout} k${c.kh}x${c.kw} s${c.stride.join('x')} ${c.pad}`;
 
-describe('wasm backward convolutions', () => {
+// Both routes: native onnxruntime graphs (the default) and the XNNPACK rewrites (the fallback).
+describe.each([
+  ['onnxruntime', true],
+  ['xnnpack', false],
+] as const)('wasm convolutions via %s', (_route, native) => {
   const cases = [...FIXED, ...randomCases('conv-parity', 24)];
+  beforeAll(async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    setOrtConv(native);
+    expect(ortConvActive()).toBe(native);
+  });
+  afterAll(() => setOrtConv(true));
 
   it('conv2d forward (plain and fused) and its input and filter gradients match the cpu backend', async () => {
     expect(await initBackend('wasm')).toBe('wasm');
