@@ -1,9 +1,19 @@
-import { readFileSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, META } from '@ganforge/inference/onnx';
 import { initBackend, RunDir, tf, type ModelCard } from '@ganforge/trainer';
 import { exportGenerator } from './export';
+import { ModelLoadError } from './errors';
 import { checkOnnx, saveModel, tempDir } from './test/helpers';
 
 const tmp = tempDir();
@@ -84,6 +94,7 @@ describe('exportGenerator with a run directory', () => {
       mlp(3, 2, 'linear'),
       card({ preset: 'gaussian2d', latentDim: 3, output: { kind: 'points', dims: 2 } }),
     );
+    mkdirSync(join(tmp.dir, 'elsewhere'));
     const out = join(tmp.dir, 'elsewhere', 'g.onnx');
     const result = await exportGenerator({ run: run.root, out, verify: false, opset: 15 });
     expect(result).toMatchObject({ file: out, maxAbsDiff: null, verified: [], passed: null, opset: 15 });
@@ -137,5 +148,121 @@ describe('exportGenerator with a run directory', () => {
     } finally {
       empty.cleanup();
     }
+  });
+});
+
+describe('bad input: one clear error, nothing written', () => {
+  /** A saved two-layer model in its own folder; returns its paths. */
+  async function saved(name: string): Promise<{ dir: string; json: string; weights: string }> {
+    const dir = join(tmp.dir, name);
+    const json = await saveModel(mlp(3, 2, 'tanh'), dir);
+    return { dir, json, weights: join(dir, 'weights.bin') };
+  }
+  const onnxFiles = (dir: string) => readdirSync(dir).filter((f) => f.includes('.onnx'));
+
+  it.each([
+    [
+      'a missing model.json',
+      (d: string) => rmSync(join(d, 'model.json')),
+      /model file not found: .*model.json/,
+    ],
+    [
+      'a model.json that is not JSON',
+      (d: string) => writeFileSync(join(d, 'model.json'), '{"modelTopology": {'),
+      /model.json is not valid JSON .*is the file truncated\?/,
+    ],
+    [
+      'a model.json without a topology',
+      (d: string) => writeFileSync(join(d, 'model.json'), '{"weightsManifest": []}'),
+      /has no modelTopology: not a TF.js LayersModel/,
+    ],
+    [
+      'a missing weights file',
+      (d: string) => rmSync(join(d, 'weights.bin')),
+      /weights file missing: .*weights.bin \(listed in .*model.json\)/,
+    ],
+    [
+      'a truncated weights file',
+      (d: string) =>
+        writeFileSync(join(d, 'weights.bin'), readFileSync(join(d, 'weights.bin')).subarray(0, 20)),
+      /hold 20 bytes but the manifest needs 392: the files are truncated/,
+    ],
+    [
+      'a weights file that is too long',
+      (d: string) =>
+        writeFileSync(
+          join(d, 'weights.bin'),
+          Buffer.concat([readFileSync(join(d, 'weights.bin')), Buffer.alloc(8)]),
+        ),
+      /hold 400 bytes but the manifest needs 392/,
+    ],
+  ])('%s', async (name, damage, message) => {
+    const m = await saved(`bad-${name.replace(/\W+/g, '-')}`);
+    damage(m.dir);
+    const err = await exportGenerator({ model: m.json }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+    expect(onnxFiles(m.dir)).toEqual([]);
+  });
+
+  it('an output folder that does not exist is refused before any work', async () => {
+    const m = await saved('no-folder');
+    const out = join(tmp.dir, 'no-such-folder', 'g.onnx');
+    await expect(exportGenerator({ model: m.json, out })).rejects.toThrow(
+      /^output folder .*no-such-folder does not exist; create it first or pass another --out$/,
+    );
+    expect(existsSync(join(tmp.dir, 'no-such-folder'))).toBe(false);
+  });
+
+  it('a read-only target file is left untouched', async () => {
+    const m = await saved('read-only-file');
+    const out = join(m.dir, 'g.onnx');
+    writeFileSync(out, 'previous');
+    chmodSync(out, 0o444);
+    await expect(exportGenerator({ model: m.json, out })).rejects.toThrow(
+      /^output file .*g.onnx is read-only; make it writable or pass another --out$/,
+    );
+    expect(readFileSync(out, 'utf8')).toBe('previous');
+    expect(onnxFiles(m.dir)).toEqual(['g.onnx']);
+  });
+
+  it('a read-only output folder is refused', async () => {
+    const m = await saved('read-only-folder');
+    const folder = join(m.dir, 'locked');
+    mkdirSync(folder);
+    chmodSync(folder, 0o555);
+    try {
+      await expect(exportGenerator({ model: m.json, out: join(folder, 'g.onnx') })).rejects.toThrow(
+        /^output folder .*locked is not writable; pass another --out$/,
+      );
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      chmodSync(folder, 0o755);
+    }
+  });
+
+  it('an output path that is a directory is refused', async () => {
+    const m = await saved('dir-target');
+    await expect(exportGenerator({ model: m.json, out: m.dir })).rejects.toThrow(
+      /is a directory; pass a file path/,
+    );
+  });
+
+  it('an export that fails verification writes nothing', async () => {
+    // Weights beyond float16's range (65504) become infinite with --fp16, so onnxruntime disagrees with
+    // TF.js; in float32 the two layers (x 1e5, then x 1e-5) give ordinary outputs.
+    const m = tf.sequential();
+    const constant = (value: number) => tf.initializers.constant({ value });
+    m.add(tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: constant(1e5) }));
+    m.add(tf.layers.dense({ units: 2, kernelInitializer: constant(1e-5) }));
+    const dir = join(tmp.dir, 'overflow');
+    const json = await saveModel(m, dir);
+    await expect(exportGenerator({ model: json, fp16: true })).rejects.toThrow(
+      /^verification failed: max \|tfjs - onnxruntime\| \(batch 1: .*\) exceeds 0.005; nothing written/,
+    );
+    expect(onnxFiles(dir)).toEqual([]);
+    // The same model in float32 is fine.
+    expect((await exportGenerator({ model: json })).passed).toBe(true);
   });
 });

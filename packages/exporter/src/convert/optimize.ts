@@ -101,19 +101,59 @@ function perChannel(t: TensorProto, p: Producer): Float64Array | undefined {
   return Float64Array.from(values);
 }
 
+function int64sOf(t: TensorProto): number[] {
+  const raw = t.rawData ?? new Uint8Array(0);
+  const a = new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  return Array.from(a, Number);
+}
+
+/** The only consumer of `name`, unless it is a graph output or read twice. */
+function soleUser(index: GraphIndex, name: string): NodeProto | undefined {
+  if (index.outputs.has(name)) return undefined;
+  const users = index.users(name);
+  return users.length === 1 ? users[0] : undefined;
+}
+
+/**
+ * Gemm -> Reshape [-1, ..., C] -> per-channel constant: the BatchNormalization of a DCGAN's first
+ * block, applied to the reshaped Dense output. Column j of the Gemm is channel j % C after the
+ * Reshape, so the constant folds into the Gemm repeated over the columns.
+ */
+function throughReshape(index: GraphIndex, p: Producer, reshape: NodeProto): Producer | undefined {
+  if (p.node.opType !== 'Gemm' || reshape.opType !== 'Reshape') return undefined;
+  const shape = index.inits.get(reshape.input[1] as string);
+  if (!shape || shape.dataType !== DataType.INT64) return undefined;
+  const channels = int64sOf(shape).at(-1);
+  if (!channels || channels < 1 || p.channels % channels !== 0) return undefined;
+  return { ...p, channels, rank: 2 };
+}
+
 /** Folds one constant Mul or Add that follows `p` into its weights; false if the pattern does not fit. */
 function foldInto(index: GraphIndex, p: Producer): boolean {
   const out = p.node.output[0] as string;
-  if (index.outputs.has(out)) return false;
-  const users = index.users(out);
-  const next = users[0];
-  if (users.length !== 1 || !next || (next.opType !== 'Mul' && next.opType !== 'Add')) return false;
-  const constName = next.input.find((x) => x !== out);
+  let next = soleUser(index, out);
+  let input = out;
+  // The constant's view of the output: the Gemm's own columns, or the channels after a Reshape.
+  let view: Producer = p;
+  let reshape: NodeProto | undefined;
+  if (next?.opType === 'Reshape') {
+    const after = soleUser(index, next.output[0] as string);
+    const v = throughReshape(index, p, next);
+    if (!after || !v) return false;
+    reshape = next;
+    input = next.output[0] as string;
+    next = after;
+    view = v;
+  }
+  if (!next || (next.opType !== 'Mul' && next.opType !== 'Add')) return false;
+  const constName = next.input.find((x) => x !== input);
   if (!constName || next.input.length !== 2 || next.input[0] === next.input[1]) return false;
   const constant = index.inits.get(constName);
   if (!constant || constant.dataType !== DataType.FLOAT) return false;
-  const v = perChannel(constant, p);
-  if (!v) return false;
+  const viewed = perChannel(constant, view);
+  if (!viewed) return false;
+  const v = new Float64Array(p.channels);
+  for (let j = 0; j < p.channels; j++) v[j] = viewed[j % view.channels] as number;
   const biasName = p.node.input[2];
   const bias = biasName ? index.ownedFloat(biasName, p.node) : undefined;
   if (biasName && !bias) return false;
@@ -149,7 +189,8 @@ function foldInto(index: GraphIndex, p: Producer): boolean {
     index.inits.set(name, t);
     p.node.input = [...p.node.input.slice(0, 2), name];
   }
-  p.node.output = [...next.output];
+  if (reshape) reshape.output = [...next.output];
+  else p.node.output = [...next.output];
   index.removeNode(next);
   return true;
 }
