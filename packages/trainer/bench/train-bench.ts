@@ -6,6 +6,7 @@
  *
  *   npx nx run trainer:bench [-- --steps 20 --warmup 3 --reps 3 --profile]
  *
+ * --conv=xnnpack runs the wasm convolutions without onnxruntime; --ort-threads sets its intra-op threads.
  * --profile also times every wasm kernel call during the measured steps and prints the split.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, resolveConfig, train } from '../src/index';
+import { ortConvActive, setOrtConv } from '../src/kernels/index';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,6 +28,8 @@ const { values: opts } = parseArgs({
     threads: { type: 'string', default: '1,2' },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    conv: { type: 'string', default: 'onnxruntime' },
+    'ort-threads': { type: 'string', default: '1' },
   },
 });
 
@@ -91,6 +95,7 @@ async function ours(rep: number): Promise<number> {
       bench: 'dcgan28-train',
       impl: 'ganforge',
       backend: result.backend,
+      conv: convRoute,
       rep,
       batch: BATCH,
       steps,
@@ -157,6 +162,9 @@ function torchAvailable(): string | undefined {
 }
 
 const backend = await initBackend();
+setOrtConv(opts.conv !== 'xnnpack', Number(opts['ort-threads']));
+const convRoute =
+  backend === 'wasm' ? (ortConvActive() ? `onnxruntime x${opts['ort-threads']}` : 'xnnpack') : backend;
 if (opts.profile) installProfiler(backend);
 const skipTorch = torchAvailable();
 if (skipTorch) emit({ bench: 'dcgan28-train', impl: 'pytorch', skipped: skipTorch });
@@ -182,6 +190,7 @@ emit({
   bench: 'dcgan28-train',
   summary: true,
   backend,
+  conv: convRoute,
   ours_img_per_s: Math.round(oursMedian * 10) / 10,
   ours_ms_per_step: Math.round(((BATCH * 1000) / oursMedian) * 10) / 10,
   ...(best

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, withExplicitSamePadding } from './wasm-conv';
 import { ortConv2d, ortConv2dBackpropFilter, ortConv2dBackpropInput } from './ort-conv';
 import { withoutTransposeFlags } from './wasm-matmul';
+import { leadingAxesReduce } from './wasm-reduce';
+import { tileWasm } from './wasm-tile';
 
 let wasmDone = false;
 
@@ -35,6 +37,9 @@ export function registerWasmKernels(): void {
   replace(ortConv2d(withExplicitSamePadding(wasmKernel('FusedConv2D'))));
   replace(ortConv2dBackpropFilter(conv2dBackpropFilterWasm(convKernels)));
   replace(ortConv2dBackpropInput(conv2dBackpropInputWasm(convKernels)));
+  replace(tileWasm(wasmKernel('Tile')));
+  replace(leadingAxesReduce(wasmKernel('Sum'), false));
+  replace(leadingAxesReduce(wasmKernel('Mean'), true));
   wasmDone = true;
 }
 

@@ -192,3 +192,64 @@ describe.each([
     tf.dispose([x, f]);
   });
 });
+
+describe('wasm Tile', () => {
+  it('matches the cpu backend for repeats on every axis pattern', async () => {
+    await initBackend('wasm');
+    const cases: [number[], number[]][] = [
+      [
+        [1, 1, 1, 5],
+        [3, 4, 2, 1],
+      ],
+      [
+        [1, 7],
+        [6, 1],
+      ],
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      [[3], [4]],
+      [
+        [2, 1, 3],
+        [1, 5, 2],
+      ],
+      [
+        [2, 3, 4],
+        [1, 1, 1],
+      ],
+    ];
+    for (const [shape, reps] of cases) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 3);
+      const xi = tf
+        .range(
+          0,
+          shape.reduce((a, b) => a * b, 1),
+          1,
+          'int32',
+        )
+        .reshape(shape);
+      const { wasm, cpu } = await onBoth(() => [tf.tile(x, reps), tf.tile(xi, reps).cast('float32')]);
+      for (let j = 0; j < 2; j++)
+        expect(Array.from(wasm[j]!), `${shape} x ${reps}`).toEqual(Array.from(cpu[j]!));
+      tf.dispose([x, xi]);
+    }
+  });
+});
+
+describe('wasm Sum and Mean over leading axes', () => {
+  it('match the cpu backend, with and without keepDims', async () => {
+    await initBackend('wasm');
+    const x = tf.randomNormal([5, 6, 7, 3], 0, 1, 'float32', 9);
+    for (const axis of [0, [0, 1], [0, 1, 2], [1, 0], -4, [0, 1, 2, 3], 3, [1, 2]]) {
+      for (const keepDims of [false, true]) {
+        const { wasm, cpu } = await onBoth(() => [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)]);
+        const shapes = await onBoth(() => [tf.tensor(tf.sum(x, axis, keepDims).shape)]);
+        expect(Array.from(shapes.wasm[0]!)).toEqual(Array.from(shapes.cpu[0]!));
+        for (let j = 0; j < 2; j++)
+          expect(relErr(wasm[j]!, cpu[j]!), `${axis} ${keepDims}`).toBeLessThan(1e-5);
+      }
+    }
+    x.dispose();
+  });
+});
