@@ -269,7 +269,9 @@ class OnnxGenerator implements Generator {
   private result(raw: Float32Array, latents: Float32Array, count: number, keepRaw: boolean): SampleResult {
     const { image, pointDims, outputRange } = this.info;
     if (image) {
-      const pixels = toPixels(raw, count, image, outputRange);
+      // Without raw requested, a one-channel or HWC output is mapped in place: no second array.
+      const inPlace = !keepRaw && (image.layout !== 'NCHW' || image.channels === 1);
+      const pixels = toPixels(raw, count, image, outputRange, inPlace ? raw : undefined);
       const res: SampleResult = {
         kind: 'image',
         count,

@@ -3,26 +3,34 @@ import type { ImageInfo, ImageSampleResult, SampleResult } from './types';
 
 /**
  * Model output (count samples in the model's layout) to pixels: HWC per image, mapped from
- * `range` to [0, 1] and clamped.
+ * `range` to [0, 1] and clamped. `into` (count * H * W * C values) receives them instead of a new
+ * array; it may be `raw` itself unless the layout is NCHW with several channels.
  */
 export function toPixels(
   raw: Float32Array,
   count: number,
   image: ImageInfo,
   range: [number, number],
+  into?: Float32Array,
 ): Float32Array {
   const { height: h, width: w, channels: c } = image;
   const [lo, hi] = range;
   const scale = 1 / (hi - lo);
-  const out = new Float32Array(count * h * w * c);
-  const planar = image.layout === 'NCHW';
+  const out = into ?? new Float32Array(count * h * w * c);
+  if (image.layout !== 'NCHW' || c === 1) {
+    // Already HWC order (or one channel): one linear pass, which may also run in place (into = raw).
+    for (let i = 0; i < out.length; i++) {
+      const x = ((raw[i] as number) - lo) * scale;
+      out[i] = x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+    return out;
+  }
   const per = h * w * c;
   for (let n = 0; n < count; n++) {
     const base = n * per;
     for (let p = 0; p < h * w; p++) {
       for (let ch = 0; ch < c; ch++) {
-        const v = raw[base + (planar ? ch * h * w + p : p * c + ch)] as number;
-        const x = (v - lo) * scale;
+        const x = ((raw[base + ch * h * w + p] as number) - lo) * scale;
         out[base + p * c + ch] = x < 0 ? 0 : x > 1 ? 1 : x;
       }
     }

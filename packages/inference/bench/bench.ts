@@ -1,0 +1,266 @@
+/**
+ * `npx nx run inference:bench`: DCGAN-28 generator throughput, in one run, on one ONNX model:
+ *   - the SDK's `sample({ count, seed })` (latents drawn, pixels mapped to [0, 1]),
+ *   - a bare onnxruntime-node `session.run` on a prepared input tensor,
+ *   - PyTorch eager (../shared/bench/torch_generator_infer.py), when /usr/bin/python3 has torch,
+ * at batch 1 and 64; then memory over 1,000 SDK calls. Prints JSON lines, then the ratios.
+ *
+ * The model: the DCGAN-28 generator of ../shared/bench/README.md built with TF.js layers and exported
+ * by the `ganforge export generator` CLI. It runs in a separate process and the model is built with
+ * @tensorflow/tfjs directly, so this package imports neither the exporter nor the trainer (both
+ * depend on this package).
+ *
+ * Flags: --seconds <s> per measurement round (default 2), --rounds <n> (default 5; the median round counts),
+ * --threads <n> for onnxruntime and PyTorch (default: all cores), --model <file.onnx> to measure a
+ * given DCGAN-28 ONNX instead of exporting one, --keep-model <path> to keep the exported one.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs';
+import { loadGenerator, seededLatents } from '../src/node';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const workspace = resolve(here, '../../..');
+const TORCH_SCRIPT = resolve(workspace, '../shared/bench/torch_generator_infer.py');
+const BATCHES = [1, 64];
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
+    threads: { type: 'string', default: String(cpus().length) },
+    model: { type: 'string' },
+    'keep-model': { type: 'string' },
+  },
+});
+const seconds = Number(flags.seconds);
+const rounds = Number(flags.rounds);
+const threads = Number(flags.threads);
+
+function emit(record: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'dcgan28-generate', ...record }));
+}
+
+/** The DCGAN-28 generator (NHWC, TF.js layers), exactly as ../shared/bench/README.md defines it. */
+async function exportDcgan28(dir: string): Promise<string> {
+  const init = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
+  const bn = (seed: number) =>
+    tf.layers.batchNormalization({
+      momentum: 0.9,
+      epsilon: 1e-5,
+      gammaInitializer: tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed }),
+    });
+  const g = tf.sequential({ name: 'generator' });
+  g.add(
+    tf.layers.dense({ units: 7 * 7 * 128, useBias: false, inputShape: [100], kernelInitializer: init(1) }),
+  );
+  g.add(bn(2));
+  g.add(tf.layers.reLU());
+  g.add(tf.layers.reshape({ targetShape: [7, 7, 128] }));
+  const up = (filters: number, useBias: boolean, seed: number) =>
+    tf.layers.conv2dTranspose({
+      filters,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      useBias,
+      kernelInitializer: init(seed),
+    });
+  g.add(up(64, false, 3));
+  g.add(bn(4));
+  g.add(tf.layers.reLU());
+  g.add(up(1, true, 5));
+  g.add(tf.layers.activation({ activation: 'tanh' }));
+  await g.save(tf.io.withSaveHandler(async (a) => saveModel(join(dir, 'generator'), a)));
+  const onnx = join(dir, 'dcgan28.onnx');
+  const r = spawnSync(
+    'npx',
+    [
+      '--no-install',
+      'ganforge',
+      'export',
+      'generator',
+      '--model',
+      join(dir, 'generator', 'model.json'),
+      '--out',
+      onnx,
+    ],
+    { cwd: workspace, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`export failed: ${r.stderr.trim()}`);
+  const parity = /max \|diff\|[^\n]*|parity[^\n]*/.exec(r.stdout)?.[0];
+  console.error(`exported the DCGAN-28 generator with ganforge export generator (${parity ?? 'ok'})`);
+  return onnx;
+}
+
+/** A TF.js LayersModel as model.json + weights.bin, the layout `ganforge export generator --model` reads. */
+function saveModel(dir: string, a: tf.io.ModelArtifacts): tf.io.SaveResult {
+  mkdirSync(dir, { recursive: true });
+  const parts = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
+  writeFileSync(join(dir, 'weights.bin'), Buffer.concat(parts.map((b) => new Uint8Array(b))));
+  const manifest = [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }];
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: manifest }),
+  );
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+}
+
+/**
+ * Calls `a` and `b` alternately (which goes first alternates too) for `seconds`, after 5 warm-up calls
+ * each, and returns the calls per second of each: interleaving exposes both to the same machine load.
+ */
+async function rates(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  for (let i = 0; i < 5; i++) {
+    await a();
+    await b();
+  }
+  let [ta, tb, n] = [0, 0, 0];
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    if (n % 2 === 0) {
+      ta += await timed(a);
+      tb += await timed(b);
+    } else {
+      tb += await timed(b);
+      ta += await timed(a);
+    }
+    n++;
+  }
+  return [(n * 1000) / ta, (n * 1000) / tb];
+}
+
+function torch(): Map<number, number> {
+  const best = new Map<number, number>();
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (!existsSync(TORCH_SCRIPT) || probe.status !== 0) {
+    console.error(
+      `PyTorch reference skipped: ${existsSync(TORCH_SCRIPT) ? 'no torch in /usr/bin/python3' : `no ${TORCH_SCRIPT}`}`,
+    );
+    return best;
+  }
+  const args = [
+    TORCH_SCRIPT,
+    ...BATCHES.flatMap((b) => ['--batch', String(b)]),
+    '--seconds',
+    String(seconds),
+    '--threads',
+    String(threads),
+  ];
+  const r = spawnSync('/usr/bin/python3', args, { cwd: dirname(TORCH_SCRIPT), encoding: 'utf8' });
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const rec = JSON.parse(line) as { batch: number; img_per_s: number };
+    best.set(rec.batch, Math.max(best.get(rec.batch) ?? 0, rec.img_per_s));
+    console.log(line);
+  }
+  return best;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
+  try {
+    const onnx = flags.model ?? (await exportDcgan28(dir));
+    if (flags['keep-model']) copyFileSync(onnx, flags['keep-model']);
+    const sessionOptions = { intraOpNumThreads: threads };
+    const sdk = await loadGenerator(onnx, { sessionOptions });
+    const bare = await ort.InferenceSession.create(onnx, sessionOptions);
+    const [inputName] = bare.inputNames;
+    const torchBest = torch();
+    const perRound = new Map<number, { sdk: number; ort: number }[]>(BATCHES.map((b) => [b, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const batch of BATCHES) {
+        // Same latents the SDK draws, prepared once for onnxruntime.
+        const z = new ort.Tensor('float32', seededLatents(1, batch, 100), [batch, 100]);
+        let seed = 0;
+        const [sdkRate, ortRate] = await rates(
+          () => sdk.sample({ count: batch, seed: seed++ }),
+          () => bare.run({ [inputName!]: z }),
+        );
+        perRound.get(batch)!.push({ sdk: sdkRate * batch, ort: ortRate * batch });
+        for (const [impl, r] of [
+          ['ganforge-sdk', sdkRate],
+          ['onnxruntime-node', ortRate],
+        ] as const) {
+          emit({
+            impl,
+            batch,
+            round,
+            threads,
+            img_per_s: +(r * batch).toFixed(1),
+            ms_per_call: +(1000 / r).toFixed(3),
+          });
+        }
+      }
+    }
+    for (const [b, r] of torch()) torchBest.set(b, Math.max(torchBest.get(b) ?? 0, r));
+
+    // Each round measures the SDK and onnxruntime interleaved, so their ratio within a round is fair
+    // under load; the median over rounds is reported. PyTorch gets its best run (the cautious side).
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    for (const batch of BATCHES) {
+      const runs = perRound.get(batch)!;
+      const s = median(runs.map((r) => r.sdk));
+      const o = median(runs.map((r) => r.ort));
+      const p = torchBest.get(batch);
+      emit({
+        impl: 'ratios',
+        batch,
+        sdk_img_per_s: +s.toFixed(1),
+        ort_img_per_s: +o.toFixed(1),
+        pytorch_img_per_s: p ?? null,
+        sdk_vs_ort: +median(runs.map((r) => r.sdk / r.ort)).toFixed(3),
+        sdk_vs_ort_per_round: runs.map((r) => +(r.sdk / r.ort).toFixed(3)),
+        sdk_vs_pytorch: p ? +(s / p).toFixed(2) : null,
+        goal: 'sdk_vs_ort >= 0.9, sdk_vs_pytorch >= 3',
+      });
+    }
+
+    // Memory over 1,000 calls at batch 64, after a warm-up, with full GCs before each reading.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const usage = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return { rss: m.rss / 2 ** 20, external: (m.external + m.arrayBuffers) / 2 ** 20 };
+    };
+    const calls = async (n: number) => {
+      for (let i = 0; i < n; i++) await sdk.sample({ count: 64, seed: i });
+    };
+    await calls(50);
+    const before = await usage();
+    await calls(1000);
+    const after = await usage();
+    console.log(
+      JSON.stringify({
+        bench: 'dcgan28-memory',
+        impl: 'ganforge-sdk',
+        calls: 1000,
+        batch: 64,
+        rss_mb_before: +before.rss.toFixed(1),
+        rss_mb_after: +after.rss.toFixed(1),
+        external_mb_before: +before.external.toFixed(1),
+        external_mb_after: +after.external.toFixed(1),
+      }),
+    );
+    await sdk.dispose();
+    await bare.release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
