@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli, trainCommand } from './cli/command';
 import { tf } from './backend';
 import { resolveConfig } from './config';
 import { RunDir } from './run/io';
@@ -96,6 +97,26 @@ describe('image GAN on the bundled data', () => {
   });
 });
 
+/** Bad inputs on disk, made once for the CLI table below. */
+function badInputs() {
+  const dir = tmp();
+  const idx = (magic: number, dims: number[], body: number) => {
+    const head = Buffer.alloc(4 + 4 * dims.length);
+    head.writeUInt32BE(magic, 0);
+    dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+    return Buffer.concat([head, Buffer.alloc(body, 3)]);
+  };
+  writeFileSync(join(dir, 'corrupt-images-idx3-ubyte'), idx(0x803, [10, 28, 28], 100));
+  writeFileSync(join(dir, 'ok-images-idx3-ubyte'), idx(0x803, [4, 28, 28], 4 * 784));
+  writeFileSync(join(dir, 'ok-labels-idx1-ubyte'), idx(0x801, [3], 3));
+  mkdirSync(join(dir, 'empty'));
+  mkdirSync(join(dir, 'unreadable'));
+  writeFileSync(join(dir, 'unreadable', 'a.png'), 'not an image');
+  writeFileSync(join(dir, 'bad-config.json'), JSON.stringify({ epochs: 'two' }));
+  return dir;
+}
+const bad = badInputs();
+
 describe('trainer CLI', () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', join(pkgDir, 'src/cli/main.ts'), ...args], {
@@ -107,13 +128,48 @@ describe('trainer CLI', () => {
   it.each([
     [['--preset=nope'], /unknown preset "nope"; available presets: gaussian2d/],
     [['--colour=red'], /unknown option '--colour=red'[\s\S]*valid keys: preset, model/],
-    [['--epochs=zero'], /--epochs expects a number/],
-    [['--dataset=/no/such/file.gz'], /dataset file not found/],
-  ])('rejects %j with a one-line error and no stack', (args, message) => {
+    [[`--dataset=${join(bad, 'corrupt-images-idx3-ubyte')}`], /is truncated: header says 10 images/],
+  ])('rejects %j with a one-line error, exit 1 and no stack', (args, message) => {
     const r = cli(...args);
-    expect(r.status).not.toBe(0);
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // The same command in this process (a process start costs seconds on a busy machine).
+  it.each([
+    [['--epochs=zero'], /--epochs expects a number/],
+    [['--dataset=/no/such/file.gz'], /dataset file not found/],
+    [[`--dataset=${join(bad, 'empty')}`, '--model=dcgan64'], /image folder .*empty is empty/],
+    [[`--dataset=${join(bad, 'unreadable')}`, '--imageSize=8'], /cannot read image .*a\.png/],
+    [
+      [
+        '--preset=cgan',
+        `--dataset=${join(bad, 'ok-images-idx3-ubyte')}`,
+        `--labels=${join(bad, 'ok-labels-idx1-ubyte')}`,
+      ],
+      /has 3 labels but .* has 4 images/,
+    ],
+    [
+      [`--config=${join(bad, 'bad-config.json')}`],
+      /epochs in .*bad-config\.json: Invalid input: expected number/,
+    ],
+    [['--loss=sideways'], /--loss must be one of minimax, non-saturating/],
+    [['--resume', join(bad, 'empty')], /cannot resume .*no config\.json/],
+  ])('refuses %j with one line and exit code 1', async (args, message) => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      lines.push(String(s));
+      return true;
+    });
+    try {
+      const code = await runCli(trainCommand(), [...args, `--out=${join(tmp(), 'never')}`]);
+      expect(code).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join('')).toMatch(message);
+    expect(lines.join('').trim().split('\n')).toHaveLength(1);
   });
 
   it('prints help with the presets', () => {
@@ -121,5 +177,11 @@ describe('trainer CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--preset <value>/);
     expect(r.stdout).toMatch(/gaussian2d\s+the d2l.ai GAN chapter/);
+    for (const preset of ['mlp', 'dcgan28', 'dcgan64', 'cgan', 'wgan', 'wgan-gp'])
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${preset}\\s`));
+    expect(r.stdout).toMatch(/Datasets \(--dataset\):[\s\S]*fashion-mnist-test[\s\S]*<folder>/);
+    expect(r.stdout).toMatch(/--loss <value>\s+minimax \| non-saturating/);
+    expect(r.stdout).toMatch(/--resume <run>/);
+    expect(r.stdout).toMatch(/--quiet/);
   });
 });
