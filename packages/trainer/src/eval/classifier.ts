@@ -1,0 +1,97 @@
+/**
+ * The evaluator's domain classifier: a committed TF.js model under packages/trainer/models/<name>/
+ * (model.json, weights.bin, info.json). Its penultimate layer gives the features the distances are
+ * computed in, its softmax the class histogram and the Inception-Score analogue.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { tf } from '../backend';
+import { FileModelIO } from '../run/model-io';
+import { EvalError } from './errors';
+
+export const CLASSIFIER_INPUT = [28, 28, 1] as const;
+export const FEATURE_LAYER = 'features';
+export const DEFAULT_EVALUATOR = 'fmnist-classifier-v1';
+export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+
+export const ClassifierInfoSchema = z.object({
+  name: z.string(),
+  trainedOn: z.string(),
+  trainExamples: z.number().int().positive(),
+  testAccuracy: z.number().min(0).max(1),
+  trainAccuracy: z.number().min(0).max(1),
+  testExamples: z.number().int().positive(),
+  featureLayer: z.string(),
+  classNames: z.array(z.string()),
+  epochs: z.number().int().positive(),
+  reproduce: z.string(),
+});
+export type ClassifierInfo = z.infer<typeof ClassifierInfoSchema>;
+
+export interface ClassifierOutputs {
+  /** N x D penultimate features, row-major. */
+  features: Float64Array;
+  dim: number;
+  /** N x K class probabilities, row-major. */
+  probs: Float64Array;
+  classes: number;
+  count: number;
+}
+
+export class Classifier {
+  private constructor(
+    readonly info: ClassifierInfo,
+    private readonly net: tf.LayersModel,
+  ) {}
+
+  /** By name (a folder under packages/trainer/models/) or by a path to such a folder. */
+  static async load(name = DEFAULT_EVALUATOR, dir = MODELS_DIR): Promise<Classifier> {
+    const folder = /[\\/]/.test(name) ? resolve(name) : join(dir, name);
+    const infoPath = join(folder, 'info.json');
+    if (!existsSync(infoPath)) {
+      throw new EvalError(
+        `evaluator "${name}" not found (no ${infoPath}); train it with scripts/train-classifier.ts`,
+      );
+    }
+    const info = ClassifierInfoSchema.parse(JSON.parse(readFileSync(infoPath, 'utf8')));
+    const model = await tf.loadLayersModel(new FileModelIO(folder));
+    const features = model.getLayer(info.featureLayer).output as tf.SymbolicTensor;
+    const net = tf.model({ inputs: model.inputs, outputs: [features, model.outputs[0]!] });
+    return new Classifier(info, net);
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** Runs `count` 28x28x1 images in [-1, 1] (row-major, NHWC) through the network in batches. */
+  run(images: Float32Array, count: number, batch = 1000): ClassifierOutputs {
+    const size = CLASSIFIER_INPUT[0] * CLASSIFIER_INPUT[1] * CLASSIFIER_INPUT[2];
+    if (images.length !== count * size) {
+      throw new EvalError(
+        `expected ${count} images of 28x28x1 (${count * size} values), got ${images.length}`,
+      );
+    }
+    const dim = (this.net.outputs[0]!.shape.at(-1) as number) ?? 0;
+    const classes = (this.net.outputs[1]!.shape.at(-1) as number) ?? 0;
+    const features = new Float64Array(count * dim);
+    const probs = new Float64Array(count * classes);
+    for (let i = 0; i < count; i += batch) {
+      const m = Math.min(batch, count - i);
+      const [f, p] = tf.tidy(() => {
+        const x = tf.tensor4d(images.subarray(i * size, (i + m) * size), [m, ...CLASSIFIER_INPUT]);
+        const [ft, pt] = this.net.predict(x) as tf.Tensor[];
+        return [ft!.dataSync(), pt!.dataSync()];
+      });
+      features.set(f!, i * dim);
+      probs.set(p!, i * classes);
+    }
+    return { features, dim, probs, classes, count };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `npx nx run trainer:eval -- --run <dir> | --onnx <file> | --idx <samples.gz>`: scores a generator's
+ * samples against a reference split and prints the figures, each line naming the evaluator.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { writeJsonAtomic } from '../run/io';
+import { ModelFileError } from '../run/model-io';
+import { initBackend } from '../backend';
+import { Classifier, DEFAULT_EVALUATOR } from './classifier';
+import { EvalError } from './errors';
+import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from './evaluate';
+import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from './sources';
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+function base(): string {
+  return process.env.NX_WORKSPACE_ROOT || process.cwd();
+}
+
+const abs = (p: string) => (isAbsolute(p) ? p : resolve(base(), p));
+
+interface Opts {
+  run?: string;
+  onnx?: string;
+  idx?: string;
+  ref: string;
+  samples: number;
+  seed: number;
+  evaluator: string;
+  kidSubsets: number;
+  kidSubsetSize: number;
+  k: number;
+  json?: string;
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description(
+      'score generated samples (FD, KID, precision/recall, class coverage) against a reference split',
+    )
+    .option('--run <dir>', 'a run directory (samples its TF.js generator)')
+    .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
+    .option('--idx <file>', 'an IDX image file of samples (gzipped or raw), e.g. from another tool')
+    .option('--ref <file>', 'reference IDX images (default: the bundled Fashion-MNIST 10k test split)')
+    .option('-n, --samples <n>', 'generated samples to score', positiveInt('--samples'), 10_000)
+    .option('--seed <n>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
+    .option('--evaluator <name>', 'classifier under packages/trainer/models/', DEFAULT_EVALUATOR)
+    .option('--kid-subsets <n>', 'KID subsets', positiveInt('--kid-subsets'), 10)
+    .option('--kid-subset-size <n>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
+    .option('--k <n>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
+    .option('--json <file>', 'also write the report as JSON')
+    .action(async (o: Opts) => {
+      const sources = [o.run, o.onnx, o.idx].filter((s) => s !== undefined);
+      if (sources.length !== 1)
+        throw new EvalError('give exactly one of --run <dir>, --onnx <file>, --idx <file>');
+      await initBackend();
+      let generated: SampleSet;
+      let realPoints: SampleSet | undefined;
+      if (o.run) ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed));
+      else if (o.onnx) generated = await sampleOnnx(abs(o.onnx), o.samples, o.seed);
+      else {
+        generated = readIdxSamples(abs(o.idx!), o.samples);
+        if (generated.count < o.samples) {
+          console.log(`note: ${o.idx} holds ${generated.count} images; scoring all of them`);
+        }
+      }
+      let report: EvalReport;
+      if (generated.kind === 'points') {
+        if (!realPoints)
+          throw new EvalError('2-D samples need a run directory (its real-points.json is the reference)');
+        report = evaluatePoints(generated, realPoints);
+      } else {
+        const reference = readIdxSamples(o.ref ? abs(o.ref) : DEFAULT_REFERENCE);
+        const classifier = await Classifier.load(o.evaluator);
+        try {
+          report = evaluateImages(classifier, generated, reference, {
+            kidSubsets: o.kidSubsets,
+            kidSubsetSize: o.kidSubsetSize,
+            k: o.k,
+            seed: o.seed,
+          });
+        } finally {
+          classifier.dispose();
+        }
+      }
+      for (const line of formatReport(report)) console.log(line);
+      if (o.json) writeJsonAtomic(abs(o.json), report);
+    });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cmd = evalCommand().exitOverride();
+  try {
+    await cmd.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof EvalError || e instanceof ModelFileError) {
+      console.error(`eval: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Periodic evaluation during training: an `onEpochEnd` hook for train() that scores the generator
+ * every `every` epochs on a small sample (cheap) and returns the flat `eval.*` numbers, which the
+ * trainer stores in that epoch's metrics record.
+ */
+import { existsSync } from 'node:fs';
+import { RunDir } from '../run/io';
+import { RUN_FILES, type OutputSpec } from '../run/schema';
+import type { tf } from '../backend';
+import { Classifier, DEFAULT_EVALUATOR } from './classifier';
+import {
+  evaluateImages,
+  evaluatePoints,
+  flatMetrics,
+  referenceFeatures,
+  type ReferenceFeatures,
+} from './evaluate';
+import { DEFAULT_REFERENCE, readIdxSamples, sampleLayersGenerator, type SampleSet } from './sources';
+
+export interface EpochEvalOptions {
+  every: number;
+  /** Generated (and reference) samples per evaluation. */
+  samples?: number;
+  evaluator?: string;
+  /** Reference IDX images (default: the bundled Fashion-MNIST test split). */
+  reference?: string;
+  epochs: number;
+}
+
+export interface EpochEvalContext {
+  epoch: number;
+  runDir: string;
+  generator: tf.LayersModel;
+  config: { latentDim: number; seed: number };
+  classNames?: string[];
+}
+
+/** The hook; images other than 28x28x1 and conditional generators are skipped (no numbers). */
+export function epochEvaluator(
+  options: EpochEvalOptions,
+): (ctx: EpochEvalContext) => Promise<Record<string, number> | void> {
+  const n = options.samples ?? 2000;
+  let classifier: Classifier | undefined;
+  let reference: ReferenceFeatures | undefined;
+  return async (ctx) => {
+    const last = ctx.epoch === options.epochs;
+    if (!last && ctx.epoch % options.every !== 0) return;
+    if (ctx.generator.inputs.length !== 1) return;
+    const shape = ctx.generator.outputs[0]!.shape;
+    const output: OutputSpec =
+      shape.length === 4
+        ? { kind: 'image', height: shape[1]!, width: shape[2]!, channels: shape[3]!, range: [-1, 1] }
+        : { kind: 'points', dims: shape[1]! };
+    const generated = sampleLayersGenerator(
+      ctx.generator,
+      ctx.config.latentDim,
+      output,
+      n,
+      ctx.config.seed + 13,
+    );
+    if (generated.kind === 'points') {
+      const run = new RunDir(ctx.runDir);
+      if (!existsSync(run.path(RUN_FILES.realPoints))) return;
+      const points = run.readRealPoints();
+      const real: SampleSet = {
+        kind: 'points',
+        count: points.length,
+        dims: 2,
+        values: Float32Array.from(points.flat()),
+      };
+      return flatMetrics(evaluatePoints(generated, real));
+    }
+    if (generated.height !== 28 || generated.width !== 28 || generated.channels !== 1) return;
+    classifier ??= await Classifier.load(options.evaluator ?? DEFAULT_EVALUATOR);
+    reference ??= referenceFeatures(classifier, readIdxSamples(options.reference ?? DEFAULT_REFERENCE, n));
+    const report = evaluateImages(classifier, generated, reference, {
+      kidSubsets: 5,
+      kidSubsetSize: Math.min(500, n),
+      seed: ctx.epoch,
+    });
+    if (last) classifier.dispose();
+    return flatMetrics(report);
+  };
+}

@@ -1,0 +1,10 @@
+/** Entry point of the `eval` target. */
+import { main } from './cli';
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`eval: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

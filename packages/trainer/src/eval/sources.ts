@@ -1,0 +1,181 @@
+/**
+ * Where samples come from: a run directory (its TF.js generator), an ONNX generator (through
+ * @ganforge/inference, so any exporter's model scores the same way) or a gzipped IDX file of images
+ * made by any tool. Images come back as NHWC float32 in [-1, 1], points as raw values.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import seedrandom from 'seedrandom';
+import { tf } from '../backend';
+import { DatasetError, readIdxImages } from '../data/idx';
+import { FileModelIO } from '../run/model-io';
+import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '../run/schema';
+import { EvalError } from './errors';
+
+export const DEFAULT_REFERENCE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'data',
+  'fashion-mnist',
+  't10k-images-idx3-ubyte.gz',
+);
+
+export type SampleSet =
+  | { kind: 'image'; count: number; height: number; width: number; channels: number; values: Float32Array }
+  | { kind: 'points'; count: number; dims: number; values: Float32Array };
+
+/** Up to `limit` images of an IDX file, scaled from bytes to [-1, 1]. */
+export function readIdxSamples(path: string, limit?: number): SampleSet {
+  let idx;
+  try {
+    idx = readIdxImages(path, limit);
+  } catch (e) {
+    if (e instanceof DatasetError) throw new EvalError(e.message);
+    throw e;
+  }
+  const values = new Float32Array(idx.pixels.length);
+  for (let i = 0; i < values.length; i++) values[i] = idx.pixels[i]! / 127.5 - 1;
+  return { kind: 'image', count: idx.count, height: idx.rows, width: idx.cols, channels: 1, values };
+}
+
+/** Rows [start, start + count) of a sample set. */
+export function sliceSamples(s: SampleSet, start: number, count: number): SampleSet {
+  const size = s.kind === 'image' ? s.height * s.width * s.channels : s.dims;
+  const values = s.values.slice(start * size, (start + count) * size);
+  return { ...s, count, values };
+}
+
+/** Standard normal latents from a seeded PRNG (Box-Muller). */
+function latents(seed: number, n: number): Float32Array {
+  const rng = seedrandom.alea(`eval-latents:${seed}`);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rng()));
+    const t = 2 * Math.PI * rng();
+    out[i] = r * Math.cos(t);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(t);
+  }
+  return out;
+}
+
+/** Maps a generator's output range onto [-1, 1]. */
+function toUnitRange(values: Float32Array, range: [number, number]): Float32Array {
+  const [lo, hi] = range;
+  if (lo === -1 && hi === 1) return values;
+  for (let i = 0; i < values.length; i++) values[i] = ((values[i]! - lo) / (hi - lo)) * 2 - 1;
+  return values;
+}
+
+/** Samples `count` outputs of an in-memory TF.js generator (used by the trainer's periodic evaluation). */
+export function sampleLayersGenerator(
+  generator: tf.LayersModel,
+  latentDim: number,
+  output: OutputSpec,
+  count: number,
+  seed: number,
+  batch = 500,
+): SampleSet {
+  const size = output.kind === 'image' ? output.height * output.width * output.channels : output.dims;
+  const values = new Float32Array(count * size);
+  const z = latents(seed, count * latentDim);
+  for (let i = 0; i < count; i += batch) {
+    const m = Math.min(batch, count - i);
+    const out = tf.tidy(() =>
+      (
+        generator.predict(
+          tf.tensor2d(z.subarray(i * latentDim, (i + m) * latentDim), [m, latentDim]),
+        ) as tf.Tensor
+      ).dataSync(),
+    );
+    values.set(out, i * size);
+  }
+  if (output.kind === 'image') {
+    return {
+      kind: 'image',
+      count,
+      height: output.height,
+      width: output.width,
+      channels: output.channels,
+      values: toUnitRange(values, output.range),
+    };
+  }
+  return { kind: 'points', count, dims: output.dims, values };
+}
+
+/** Samples a run directory's TF.js generator; 2-D runs also give their training points as reference. */
+export async function sampleRun(
+  dir: string,
+  count: number,
+  seed: number,
+): Promise<{ samples: SampleSet; realPoints?: SampleSet; evaluatorHint?: string }> {
+  const cardPath = join(dir, RUN_FILES.modelCard);
+  if (!existsSync(cardPath)) {
+    throw new EvalError(
+      `${dir} is not a finished run (no ${RUN_FILES.modelCard}); pass a run directory written by trainer:train`,
+    );
+  }
+  const card = ModelCardSchema.safeParse(JSON.parse(readFileSync(cardPath, 'utf8')));
+  if (!card.success)
+    throw new EvalError(`${cardPath} does not match the model-card schema: ${card.error.issues[0]?.message}`);
+  const generator = await tf.loadLayersModel(new FileModelIO(join(dir, RUN_FILES.generatorDir)));
+  try {
+    const samples = sampleLayersGenerator(generator, card.data.latentDim, card.data.output, count, seed);
+    if (samples.kind === 'points') {
+      const pointsPath = join(dir, RUN_FILES.realPoints);
+      if (!existsSync(pointsPath))
+        throw new EvalError(`${dir} is a 2-D run without ${RUN_FILES.realPoints}; re-run training`);
+      const { points } = RealPointsSchema.parse(JSON.parse(readFileSync(pointsPath, 'utf8')));
+      const realPoints: SampleSet = {
+        kind: 'points',
+        count: points.length,
+        dims: 2,
+        values: Float32Array.from(points.flat()),
+      };
+      return { samples, realPoints };
+    }
+    return { samples };
+  } finally {
+    generator.dispose();
+  }
+}
+
+/** Samples an ONNX generator with the inference SDK (images come back in [0, 1]: mapped to [-1, 1]). */
+export async function sampleOnnx(path: string, count: number, seed: number): Promise<SampleSet> {
+  if (!existsSync(path)) throw new EvalError(`ONNX file not found: ${path}`);
+  const { loadGenerator } = await import('@ganforge/inference');
+  let g;
+  try {
+    g = await loadGenerator(path);
+  } catch (e) {
+    throw new EvalError(`cannot load ${path} as a generator: ${(e as Error).message}`);
+  }
+  try {
+    const batch = 1000;
+    const parts: Float32Array[] = [];
+    let shape: { height: number; width: number; channels: number } | undefined;
+    let dims = 0;
+    for (let i = 0; i < count; i += batch) {
+      const m = Math.min(batch, count - i);
+      // One seed per batch, derived from the run's seed, keeps batches distinct and reproducible.
+      const out = await g.sample({ count: m, seed: seed * 100_003 + i });
+      if (out.kind === 'image') {
+        shape = { height: out.height, width: out.width, channels: out.channels };
+        parts.push(out.pixels.map((p) => p * 2 - 1));
+      } else {
+        dims = out.dims;
+        parts.push(out.points);
+      }
+    }
+    const values = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let off = 0;
+    for (const p of parts) {
+      values.set(p, off);
+      off += p.length;
+    }
+    return shape ? { kind: 'image', count, ...shape, values } : { kind: 'points', count, dims, values };
+  } finally {
+    await g.dispose();
+  }
+}
