@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ganforge/trainer';
@@ -12,7 +12,11 @@ const bin = join(repoRoot, 'packages/exporter/bin/ganforge.js');
 const tmp = tempDir();
 
 function ganforge(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-describe('ganforge CLI', () => {
+// Each call starts Node, tsx, TF.js and onnxruntime; on a busy 2-core machine that alone takes seconds.
+describe('ganforge CLI', { timeout: 240_000 }, () => {
   it('prints help for the program and for export generator', () => {
     const top = ganforge('--help');
     expect(top.status).toBe(0);
@@ -48,6 +53,8 @@ describe('ganforge CLI', () => {
       '--model <model.json>',
       '--out <file>',
       '--opset <n>',
+      '--fp16',
+      '--layout <nchw|nhwc>',
       '--no-verify',
     ]) {
       expect(sub.stdout).toContain(flag);
@@ -64,7 +71,28 @@ describe('ganforge CLI', () => {
     expect(r.stdout).toMatch(/size: +\d+ bytes/);
     expect(r.stdout).toMatch(/batch 1: max \|tfjs - onnxruntime\| = \d/);
     expect(r.stdout).toMatch(/batch 7: max \|tfjs - onnxruntime\| = \d/);
+    expect(r.stdout).toMatch(/tolerance 0.0001/);
+    expect(r.stdout).toMatch(/time: +load \d+ ms, convert \d+ ms, verify \d+ ms, write \d+ ms/);
     expect(r.stdout).toContain(`wrote:   ${out}`);
+    checkOnnx(out);
+  });
+
+  it('--fp16 and --layout nhwc', () => {
+    const out = join(tmp.dir, 'cli-fp16.onnx');
+    const r = ganforge(
+      'export',
+      'generator',
+      '--model',
+      modelJson,
+      '--out',
+      out,
+      '--fp16',
+      '--layout',
+      'nhwc',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/weights: float16/);
+    expect(r.stdout).toMatch(/tolerance 0.005/);
     checkOnnx(out);
   });
 
@@ -93,6 +121,37 @@ describe('ganforge CLI', () => {
       ganforge('export', 'generator', '--model', join(corrupt, 'model.json')),
       /is not valid JSON/,
     );
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', modelJson, '--layout', 'nchwx'),
+      /--layout.*'nchwx' is invalid. must be nchw or nhwc/,
+    );
+  });
+
+  it('fails with one line, and writes nothing, for damaged weights and unwritable targets', () => {
+    const dir = join(tmp.dir, 'damaged');
+    mkdirSync(dir);
+    const src = join(modelJson, '..');
+    writeFileSync(join(dir, 'model.json'), readFileSync(join(src, 'model.json')));
+    writeFileSync(join(dir, 'weights.bin'), readFileSync(join(src, 'weights.bin')).subarray(0, 4));
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', join(dir, 'model.json')),
+      /weights of .* hold 4 bytes but the manifest needs 32/,
+    );
+    const missing = join(tmp.dir, 'nowhere', 'g.onnx');
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', modelJson, '--out', missing),
+      /output folder .*nowhere does not exist/,
+    );
+    expect(existsSync(join(tmp.dir, 'nowhere'))).toBe(false);
+    const locked = join(tmp.dir, 'locked.onnx');
+    writeFileSync(locked, 'keep');
+    chmodSync(locked, 0o444);
+    expectOneLineError(
+      ganforge('export', 'generator', '--model', modelJson, '--out', locked),
+      /output file .*locked.onnx is read-only/,
+    );
+    expect(readFileSync(locked, 'utf8')).toBe('keep');
+    expect(readdirSync(dir).filter((f) => f.includes('.onnx'))).toEqual([]);
   });
 
   it.each([
