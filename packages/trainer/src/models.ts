@@ -101,11 +101,8 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
         tf.layers.embedding({
           inputDim: classes!,
           outputDim: units,
-          embeddingsInitializer: tf.initializers.randomUniform({
-            minval: -0.05,
-            maxval: 0.05,
-            seed: layerSeed++,
-          }),
+          // N(0, 1) as in PyTorch: Keras' ±0.05 leaves the label too faint next to z and the pixels.
+          embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: layerSeed++ }),
         }),
         label,
       ),

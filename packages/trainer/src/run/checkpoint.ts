@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { RunDir, RunDirError, writeFileAtomic, writeJsonAtomic } from './io';
+import { RunDirError, writeFileAtomic, writeJsonAtomic, type RunDir } from './io';
 import { FileModelIO } from './model-io';
 import { CheckpointInfoSchema, RUN_FILES, type CheckpointInfo } from './schema';
 
