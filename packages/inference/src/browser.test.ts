@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGenerator } from './node';
+import { loadGenerator, makeGrid } from './node';
 import type { SampleOptions } from './node';
 import { labelModel, rgbModel, torchModel } from './testing/models';
 import { serveFolder } from './testing/static-server';
@@ -124,6 +124,18 @@ describe('same seed in Node and in Chromium', () => {
       let worst = 0;
       web.pixels.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - node.pixels[i]!))));
       expect(worst).toBeLessThan(1e-4);
+      // The grid matches Node's makeGrid (8-bit, grey replicated to RGB, alpha 255) within one level.
+      const grid = makeGrid(node, { columns: 2, padding: 1 });
+      expect([web.grid.width, web.grid.height]).toEqual([grid.width, grid.height]);
+      let worstGrid = 0;
+      for (let p = 0; p < grid.width * grid.height; p++) {
+        for (let k = 0; k < 3; k++) {
+          const v = grid.data[p * grid.channels + (grid.channels >= 3 ? k : 0)]!;
+          worstGrid = Math.max(worstGrid, Math.abs(web.grid.data[p * 4 + k]! - v));
+        }
+        expect(web.grid.data[p * 4 + 3]).toBe(255);
+      }
+      expect(worstGrid).toBeLessThanOrEqual(1);
       // What the page drew on its canvas is the first image, as 8-bit RGBA.
       const { width, height, channels } = node;
       expect(web.rgba).toHaveLength(width * height * 4);

@@ -3,7 +3,8 @@
 import * as ort from 'onnxruntime-web';
 import { createGenerator } from './generator';
 import { InvalidArgumentError, ModelLoadError } from './errors';
-import { toRGBA } from './images';
+import { makeGrid, toRGBA } from './images';
+import type { GridOptions } from './images';
 import type { OrtLike } from './backend';
 import type { Generator, LoadOptions, ModelSource, SampleResult } from './types';
 
@@ -39,4 +40,35 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
 export function toImageData(result: SampleResult, index = 0): ImageData {
   if (result.kind !== 'image') throw new InvalidArgumentError('toImageData needs an image result');
   return new ImageData(toRGBA(result, index) as Uint8ClampedArray<ArrayBuffer>, result.width, result.height);
+}
+
+/** All images of a result tiled into one grid (see makeGrid), as ImageData. */
+export function toGridImageData(result: SampleResult, opts: GridOptions = {}): ImageData {
+  const grid = makeGrid(result, opts);
+  const rgba = new Uint8ClampedArray(grid.width * grid.height * 4);
+  const c = grid.channels;
+  for (let p = 0; p < grid.width * grid.height; p++) {
+    const v = grid.data[p * c] as number;
+    rgba[p * 4] = v;
+    rgba[p * 4 + 1] = c >= 3 ? (grid.data[p * c + 1] as number) : v;
+    rgba[p * 4 + 2] = c >= 3 ? (grid.data[p * c + 2] as number) : v;
+    rgba[p * 4 + 3] = c === 4 ? (grid.data[p * c + 3] as number) : 255;
+  }
+  return new ImageData(rgba, grid.width, grid.height);
+}
+
+/**
+ * Draws image `index` of a result, or with `grid` all of them tiled, onto a canvas (an
+ * HTMLCanvasElement or an OffscreenCanvas in a worker), resizing the canvas to fit.
+ */
+export function drawToCanvas(
+  result: SampleResult,
+  canvas: HTMLCanvasElement | OffscreenCanvas,
+  opts: { index?: number; grid?: GridOptions } = {},
+): void {
+  const image = opts.grid ? toGridImageData(result, opts.grid) : toImageData(result, opts.index ?? 0);
+  [canvas.width, canvas.height] = [image.width, image.height];
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (!ctx) throw new InvalidArgumentError('drawToCanvas could not get a 2d context from the canvas');
+  ctx.putImageData(image, 0, 0);
 }

@@ -3,15 +3,17 @@
  * A tiny app that imports the SDK by its package name, as any app would; Vite's "browser" condition
  * picks src/browser.ts. The browser test calls window.ganforgeRun and compares the results with Node.
  */
-import { loadGenerator, toImageData } from '@ganforge/inference';
+import { drawToCanvas, loadGenerator, toGridImageData } from '@ganforge/inference';
 import type { SampleOptions } from '@ganforge/inference';
 
 export interface PageRun {
   info: { latentDim: number; kind: string };
   latents: number[];
   pixels: number[];
-  /** toImageData of the first image, drawn on the page's canvas and read back. */
+  /** The first image drawn on the page's canvas (drawToCanvas), read back. */
   rgba: number[];
+  /** toGridImageData of all images (columns 2, padding 1). */
+  grid: { width: number; height: number; data: number[] };
 }
 
 declare global {
@@ -28,16 +30,16 @@ window.ganforgeRun = async (model, opts) => {
   try {
     const r = await g.sample(opts);
     if (r.kind !== 'image') throw new Error('expected an image generator');
-    const image = toImageData(r, 0);
     const canvas = document.getElementById('out') as HTMLCanvasElement;
-    [canvas.width, canvas.height] = [image.width, image.height];
+    drawToCanvas(r, canvas);
     const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-    ctx.putImageData(image, 0, 0);
+    const grid = toGridImageData(r, { columns: 2, padding: 1 });
     return {
       info: { latentDim: g.info.latentDim, kind: g.info.kind },
       latents: Array.from(r.latents),
       pixels: Array.from(r.pixels),
-      rgba: Array.from(ctx.getImageData(0, 0, image.width, image.height).data),
+      rgba: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data),
+      grid: { width: grid.width, height: grid.height, data: Array.from(grid.data) },
     };
   } finally {
     await g.dispose();
