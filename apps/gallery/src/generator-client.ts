@@ -1,6 +1,7 @@
 /** The page's handle on the generation worker: promise-based load/sample over postMessage. */
 import type {
   GeneratorInfo,
+  LoadTimings,
   ModelSourceMessage,
   ModelSummary,
   SampleResult,
@@ -52,10 +53,10 @@ export class GeneratorClient {
   async load(
     source: ModelSourceMessage,
     wasmPaths: string,
-  ): Promise<{ info: GeneratorInfo; summary: ModelSummary }> {
+  ): Promise<{ info: GeneratorInfo; summary: ModelSummary; timings: LoadTimings }> {
     const msg = await this.request({ type: 'load', source, wasmPaths });
     if (msg.type !== 'loaded') throw new GenerationError(`unexpected worker reply ${msg.type}`);
-    return { info: msg.info, summary: msg.summary };
+    return { info: msg.info, summary: msg.summary, timings: msg.timings };
   }
 
   /** Seeded samples; `ms` is the time the worker spent generating them. */

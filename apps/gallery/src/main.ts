@@ -2,7 +2,7 @@
 import './style.css';
 import { el, modelsUrl } from './dom';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest';
-import { ModelPage, type PageSource } from './pages/model-page';
+import { ModelPage, startEarlyLoad, type EarlyLoad, type PageSource } from './pages/model-page';
 import { renderIndex } from './pages/index-page';
 import { MAX_MODEL_BYTES, renderOpen } from './pages/open-page';
 import { localHash, modelHash, optionsQuery, parseRoute, type ViewOptions } from './router';
@@ -25,6 +25,13 @@ async function loadManifest(): Promise<Manifest> {
   }
   return manifest;
 }
+
+// A direct visit to a run page: start its model while the manifest loads (names are checked by then).
+const firstRoute = parseRoute(location.hash);
+let early: EarlyLoad | undefined =
+  firstRoute.page === 'model' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(firstRoute.name)
+    ? startEarlyLoad(`${firstRoute.name}/generator.onnx`)
+    : undefined;
 
 function start(container: HTMLElement, manifest: Manifest): void {
   let current: { key: string; page: ModelPage } | undefined;
@@ -63,9 +70,15 @@ function start(container: HTMLElement, manifest: Manifest): void {
   ) => {
     if (current?.key !== key) {
       current?.page.dispose();
+      const src = source();
+      // The early load is for this run's page only; anything else gets its own worker.
+      const head =
+        src.kind === 'run' && early?.url.endsWith(`/models/${src.run.files.onnx}`) ? early : undefined;
+      if (!head) early?.client.dispose();
+      early = undefined;
       current = {
         key,
-        page: new ModelPage(container, source(), (o) => go(`${canonical.split('?')[0]}?${optionsQuery(o)}`)),
+        page: new ModelPage(container, src, (o) => go(`${canonical.split('?')[0]}?${optionsQuery(o)}`), head),
       };
     }
     current.page.update(options, errors);
@@ -74,6 +87,8 @@ function start(container: HTMLElement, manifest: Manifest): void {
   const render = () => {
     const route = parseRoute(location.hash);
     if (route.page !== 'model' && route.page !== 'local') {
+      early?.client.dispose();
+      early = undefined;
       current?.page.dispose();
       current = undefined;
     }
@@ -112,6 +127,8 @@ function start(container: HTMLElement, manifest: Manifest): void {
     }
     const run = manifest.runs.find((r) => r.name === route.name);
     if (!run) {
+      early?.client.dispose();
+      early = undefined;
       current?.page.dispose();
       current = undefined;
       return container.replaceChildren(

@@ -10,8 +10,14 @@ export type WorkerRequest =
   | { type: 'interpolate'; id: number; from: Float32Array; to: Float32Array; steps: number; label?: number };
 
 export type WorkerResponse =
-  | { type: 'loaded'; id: number; info: GeneratorInfo; summary: ModelSummary }
+  | { type: 'loaded'; id: number; info: GeneratorInfo; summary: ModelSummary; timings: LoadTimings }
   | { type: 'sampled'; id: number; result: SampleResult; ms: number }
   | { type: 'error'; id: number; message: string };
+
+/** Milliseconds the worker spent getting the model bytes, and opening them with onnxruntime-web. */
+export interface LoadTimings {
+  fetchMs: number;
+  openMs: number;
+}
 
 export type { GeneratorInfo, ModelSummary, SampleResult };

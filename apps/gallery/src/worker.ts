@@ -24,12 +24,15 @@ async function handle(req: WorkerRequest): Promise<void> {
   const reply = (msg: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
   try {
     if (req.type === 'load') {
+      const t0 = performance.now();
       const bytes = await modelBytes(req.source);
+      const t1 = performance.now();
       await generator?.dispose();
       generator = undefined;
       // onnxruntime-web may take ownership of the buffer it is given: keep our own copy for the summary.
       generator = await loadGenerator(bytes.slice(), { wasmPaths: req.wasmPaths });
-      reply({ type: 'loaded', id: req.id, info: generator.info, summary: summarizeModel(bytes) });
+      const timings = { fetchMs: t1 - t0, openMs: performance.now() - t1 };
+      reply({ type: 'loaded', id: req.id, info: generator.info, summary: summarizeModel(bytes), timings });
       return;
     }
     if (!generator) throw new Error('no model loaded yet');

@@ -1,0 +1,229 @@
+/**
+ * Gallery benchmark in headless Chromium against real runs: builds the site, serves it on localhost and
+ * measures
+ *   - first visit: time from navigation to the first generated image (a fresh browser context each time,
+ *     so nothing is cached), and the bytes that visit downloads;
+ *   - per-image generate time in the worker at batch 1 and at the grid's batch (median over repeats).
+ * With --screenshots <dir>, also saves a model page and its training timeline as PNG.
+ *
+ *   tsx scripts/bench.ts [--runs <dir>] [--run <name>] [--repeats <n>] [--screenshots <dir>]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { build } from 'vite';
+import { serveStatic, type StaticServer } from '../e2e/static-server';
+import { buildManifest } from './build-manifest';
+
+const appDir = resolve(fileURLToPath(import.meta.url), '../..');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const GRID = 64;
+
+class BenchError extends Error {
+  override name = 'BenchError';
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function ready(page: Page, seed: number, count: number): Promise<number> {
+  const sel = `.output[data-state="ready"][data-seed="${seed}"][data-count="${count}"]`;
+  await page.waitForSelector(sel, { timeout: 60_000 });
+  return Number(await page.getAttribute(sel, 'data-generate-ms'));
+}
+
+/** One cold visit straight to the model page: ms to the first image, and what it downloaded. */
+async function firstVisit(browser: Browser, server: StaticServer, run: string) {
+  server.sent.clear();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Download time of the two big files (the runtime and the model), worker requests included.
+  const transfers: string[] = [];
+  page.on('requestfinished', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (!/\.(wasm|onnx)$/.test(path)) return;
+    const t = req.timing();
+    transfers.push(`${path.split('/').pop()} ${(t.responseEnd - t.requestStart).toFixed(0)} ms`);
+  });
+  await page.goto(`${server.url}#/model/${encodeURIComponent(run)}?seed=0`);
+  await ready(page, 0, GRID);
+  const ms = await page.evaluate(
+    () => performance.getEntriesByName('ganforge:first-image')[0]?.startTime ?? NaN,
+  );
+  // Where the time went: page up to the load request, the model download and the runtime + session start.
+  // (No helper functions inside evaluate: tsx would wrap them in a __name() the page does not have.)
+  const parts = await page.evaluate(() => {
+    const open = performance.getEntriesByName('ganforge:model-open')[0];
+    return {
+      loadRequest: performance.getEntriesByName('ganforge:load-start')[0]?.startTime ?? NaN,
+      fetch: performance.getEntriesByName('ganforge:model-fetch')[0]?.duration ?? NaN,
+      open: open?.duration ?? NaN,
+      openEnd: (open?.startTime ?? NaN) + (open?.duration ?? NaN),
+    };
+  });
+  const bytes = [...server.sent.entries()];
+  await context.close();
+  if (errors.length > 0) throw new BenchError(`the page logged errors: ${errors.join(' | ')}`);
+  return { ms, bytes, parts, transfers };
+}
+
+async function generateTimes(page: Page, run: string, count: number, repeats: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const seed = 1000 + i;
+    await page.evaluate(
+      (hash) => (location.hash = hash),
+      `#/model/${encodeURIComponent(run)}?seed=${seed}${count === GRID ? '' : `&n=${count}`}`,
+    );
+    const ms = await ready(page, seed, count);
+    if (i > 0) times.push(ms); // the first call after a page load warms the session up
+  }
+  return times;
+}
+
+async function screenshots(browser: Browser, server: StaticServer, run: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1100 } });
+  const page = await context.newPage();
+  // Reduced motion: the walk does not autoplay, so the picture is the same every time.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(`${server.url}#/model/${encodeURIComponent(run)}?seed=7&a=3&b=12`);
+  await ready(page, 7, GRID);
+  await page.waitForSelector('.walk-frame[data-state="ready"]');
+  await page.locator('#walk-frame').fill('12');
+  await page.waitForSelector('.chart .uplot');
+  const save = async (name: string, png: Buffer) => {
+    // Palette PNGs: a few tens of KiB for these flat pictures.
+    const small = await sharp(png).png({ palette: true, colours: 64, effort: 10 }).toBuffer();
+    writeFileSync(join(dir, name), small);
+    console.log(`screenshot: ${join(dir, name)} (${(small.length / 1024).toFixed(1)} KiB)`);
+  };
+  await save('model-page.png', await page.screenshot());
+  await page.locator('#epoch').fill('2');
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('.timeline-frame');
+    return !!img && img.complete && img.naturalWidth > 0;
+  });
+  await save('timeline.png', await page.locator('.training').screenshot());
+  await context.close();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const workspaceRoot = process.env.NX_WORKSPACE_ROOT ?? resolve(appDir, '../..');
+  const opts = new Command()
+    .name('gallery-bench')
+    .description('Time the gallery in headless Chromium against real runs')
+    .option('--runs <dir>', 'folder holding the run directories', join(workspaceRoot, 'runs'))
+    .option('--run <name>', 'run to open (default: the first image run)')
+    .option('--repeats <n>', 'generations per batch size', (v) => Number.parseInt(v, 10), 20)
+    .option('--visits <n>', 'cold first visits', (v) => Number.parseInt(v, 10), 3)
+    .option('--screenshots <dir>', 'also save screenshots of the model page and the timeline here')
+    .parse(argv)
+    .opts<{ runs: string; run?: string; repeats: number; visits: number; screenshots?: string }>();
+  if (!Number.isInteger(opts.repeats) || opts.repeats < 1)
+    throw new BenchError('--repeats must be a whole number >= 1');
+  if (!Number.isInteger(opts.visits) || opts.visits < 1)
+    throw new BenchError('--visits must be a whole number >= 1');
+
+  const tmp = mkdtempSync(join(tmpdir(), 'gallery-bench-'));
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    const manifest = buildManifest({ runsDir: resolve(opts.runs), outDir: join(tmp, 'public', 'models') });
+    const run = opts.run
+      ? manifest.runs.find((r) => r.name === opts.run)
+      : manifest.runs.find((r) => r.card.output.kind === 'image');
+    if (!run) {
+      throw new BenchError(
+        `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
+      );
+    }
+    await build({
+      root: appDir,
+      configFile: join(appDir, 'vite.config.ts'),
+      publicDir: join(tmp, 'public'),
+      logLevel: 'warn',
+      build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
+    });
+    server = await serveStatic(join(tmp, 'dist'));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+    console.log(
+      `run ${run.name} (${run.card.preset}), load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    const visits = [];
+    for (let i = 0; i < opts.visits; i++) visits.push(await firstVisit(browser, server, run.name));
+    const firstMs = visits.map((v) => v.ms);
+    console.log(
+      `first visit, navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
+        `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${opts.visits} cold visits)`,
+    );
+    for (const [i, v] of visits.entries()) {
+      const p = v.parts;
+      console.log(
+        `  visit ${i + 1}: load requested at ${p.loadRequest.toFixed(0)} ms; in the worker: model fetch ${p.fetch.toFixed(0)} ms, ` +
+          `runtime + session ${p.open.toFixed(0)} ms (done at ${p.openEnd.toFixed(0)} ms); first image at ${v.ms.toFixed(0)} ms; downloads: ${v.transfers.join(', ')}`,
+      );
+    }
+    const fetched = visits[0]?.bytes ?? [];
+    const total = fetched.reduce((a, [, b]) => a + b, 0);
+    const model = fetched.filter(([p]) => p.startsWith('/models/')).reduce((a, [, b]) => a + b, 0);
+    console.log(
+      `first visit download: ${(total / 1024 / 1024).toFixed(2)} MiB in ${fetched.length} files ` +
+        `(site + runtime ${((total - model) / 1024 / 1024).toFixed(2)} MiB, this run's files ${(model / 1024 / 1024).toFixed(2)} MiB)`,
+    );
+    for (const [p, b] of [...fetched].sort((x, y) => y[1] - x[1])) {
+      console.log(`  ${(b / 1024).toFixed(1).padStart(9)} KiB  ${p}`);
+    }
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}#/model/${encodeURIComponent(run.name)}?seed=0`);
+    await ready(page, 0, GRID);
+    const one = await generateTimes(page, run.name, 1, opts.repeats);
+    const grid = await generateTimes(page, run.name, GRID, opts.repeats);
+    console.log(
+      `generate, batch 1: median ${median(one).toFixed(2)} ms per image ` +
+        `(min ${Math.min(...one).toFixed(2)}, max ${Math.max(...one).toFixed(2)}, ${one.length} runs)`,
+    );
+    console.log(
+      `generate, batch ${GRID}: median ${(median(grid) / GRID).toFixed(3)} ms per image, ${median(grid).toFixed(2)} ms per batch ` +
+        `(min ${Math.min(...grid).toFixed(2)}, max ${Math.max(...grid).toFixed(2)}, ${grid.length} runs)`,
+    );
+    await context.close();
+    if (opts.screenshots) await screenshots(browser, server, run.name, resolve(opts.screenshots));
+  } finally {
+    await browser?.close();
+    await server?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main(process.argv).catch((e: unknown) => {
+  if (e instanceof BenchError) {
+    console.error(`error: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+});
