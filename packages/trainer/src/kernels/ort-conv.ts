@@ -171,10 +171,6 @@ const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 const HWIO_TO_OIHW = [3, 2, 0, 1];
 
-function pair(v: [number, number] | number): [number, number] {
-  return typeof v === 'number' ? [v, v] : v;
-}
-
 interface ConvAttrs {
   strides: [number, number] | number;
   pad: Pad;

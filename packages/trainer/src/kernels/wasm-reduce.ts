@@ -3,13 +3,8 @@
  * per-channel reduction of an NHWC tensor (bias gradients, BatchNorm statistics) first transposes the
  * whole tensor. Reducing rows into per-column accumulators reads it once, in order, instead.
  */
-import {
-  backend_util,
-  type DataType,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import type { backend_util } from '@tensorflow/tfjs';
+import { type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
