@@ -111,6 +111,7 @@ async function screenshots(browser: Browser, server: StaticServer, run: string, 
   await page.waitForSelector('.walk-frame[data-state="ready"]');
   await page.locator('#walk-frame').fill('12');
   await page.waitForSelector('.chart .uplot');
+  await page.evaluate(() => window.scrollTo(0, 0));
   const save = async (name: string, png: Buffer) => {
     // Palette PNGs: a few tens of KiB for these flat pictures.
     const small = await sharp(png).png({ palette: true, colours: 64, effort: 10 }).toBuffer();
