@@ -75,6 +75,8 @@ export const TrainConfigSchema = z
     checkpointEvery: z.number().int().nonnegative(),
     /** Points generated for the final mean/covariance report (2-D models). */
     evalSamples: z.number().int().positive(),
+    /** Score the generator every N epochs and at the end (eval.* in metrics.jsonl and the model card; 0 or absent: off). */
+    evalEvery: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -114,6 +116,7 @@ export const DEFAULTS: TrainConfig = {
   backend: 'auto',
   checkpointEvery: 0,
   evalSamples: 10000,
+  evalEvery: 0,
 };
 
 export const CONFIG_KEYS = Object.keys(TrainConfigSchema.shape) as (keyof TrainConfig)[];
@@ -256,4 +259,6 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   out: 'run directory (default runs/<preset>-<time>)',
   checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
   evalSamples: 'points for the 2-D mean/covariance report',
+  evalEvery:
+    'every N epochs: FD/KID/precision/recall (fmnist-classifier-v1) or 2-D metrics, 2k samples (0: off)',
 };

@@ -31,6 +31,7 @@ import {
   type ModelCard,
   type RunState,
 } from './run/schema';
+import { epochEvaluator } from './eval/hook';
 
 /** Training cannot go on (e.g. the loss became NaN); the message says what to do. */
 export class TrainingError extends Error {
@@ -240,6 +241,11 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const obj = objective(tf, config);
 
   const stepsPerEpoch = Math.floor(data.count / B);
+  const onEpochEnd =
+    options.onEpochEnd ??
+    ((config.evalEvery ?? 0) > 0
+      ? epochEvaluator({ every: config.evalEvery!, epochs: config.epochs })
+      : undefined);
   const totalSteps = config.epochs * stepsPerEpoch;
   const readEvery = Math.max(1, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
   let rng = seedrandom.alea(`train:${config.seed}`, { state: true });
@@ -339,6 +345,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     finalMetrics: {
       ...(metrics.length ? { lossD: metrics.at(-1)!.lossD, lossG: metrics.at(-1)!.lossG } : {}),
       ...(estimate ? { worstRelErr: estimate.worstRelErr } : {}),
+      // The latest periodic evaluation (eval.* keys), when there is one.
+      ...(metrics.filter((m) => m.extra).at(-1)?.extra ?? {}),
     },
     reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
   });
@@ -637,8 +645,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         rngState: rng.state() as Record<string, number>,
         sums: [0, 0, 0, 0, 0, 0, 0, 0],
       });
-      if (options.onEpochEnd) {
-        const extra = await options.onEpochEnd({
+      if (onEpochEnd) {
+        const extra = await onEpochEnd({
           epoch,
           step,
           runDir: run.root,
