@@ -1,7 +1,8 @@
 /**
  * `npx nx run inference:bench`: DCGAN-28 generator throughput, in one run, on one ONNX model:
  *   - the SDK's `sample({ count, seed })` (latents drawn, pixels mapped to [0, 1]),
- *   - a bare onnxruntime-node `session.run` on a prepared input tensor,
+ *   - a bare onnxruntime-node `session.run` on a prepared input tensor, with default session options
+ *     and with the SDK's (DEFAULT_SESSION_OPTIONS: the latter isolates the SDK's own overhead),
  *   - PyTorch eager (../shared/bench/torch_generator_infer.py), when /usr/bin/python3 has torch,
  * at batch 1 and 64; then memory over 1,000 SDK calls. Prints JSON lines, then the ratios.
  *
@@ -27,7 +28,7 @@ import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
-import { loadGenerator, seededLatents } from '../src/node';
+import { DEFAULT_SESSION_OPTIONS, loadGenerator, seededLatents } from '../src/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
@@ -117,32 +118,24 @@ function saveModel(dir: string, a: tf.io.ModelArtifacts): tf.io.SaveResult {
 }
 
 /**
- * Calls `a` and `b` alternately (which goes first alternates too) for `seconds`, after 5 warm-up calls
- * each, and returns the calls per second of each: interleaving exposes both to the same machine load.
+ * Calls the functions in turn (rotating which goes first) for `seconds`, after 5 warm-up rounds, and
+ * returns the calls per second of each: interleaving exposes all of them to the same machine load.
  */
-async function rates(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  for (let i = 0; i < 5; i++) {
-    await a();
-    await b();
-  }
-  let [ta, tb, n] = [0, 0, 0];
-  const timed = async (fn: () => Promise<unknown>) => {
-    const t = performance.now();
-    await fn();
-    return performance.now() - t;
-  };
+async function rates(fns: (() => Promise<unknown>)[]): Promise<number[]> {
+  for (let i = 0; i < 5; i++) for (const fn of fns) await fn();
+  const total = fns.map(() => 0);
+  let n = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {
-    if (n % 2 === 0) {
-      ta += await timed(a);
-      tb += await timed(b);
-    } else {
-      tb += await timed(b);
-      ta += await timed(a);
+    for (let k = 0; k < fns.length; k++) {
+      const j = (n + k) % fns.length;
+      const t = performance.now();
+      await fns[j]!();
+      total[j]! += performance.now() - t;
     }
     n++;
   }
-  return [(n * 1000) / ta, (n * 1000) / tb];
+  return total.map((t) => (n * 1000) / t);
 }
 
 const hasTorch =
@@ -177,28 +170,36 @@ async function main(): Promise<void> {
     if (flags['keep-model']) copyFileSync(onnx, flags['keep-model']);
     const sessionOptions = { intraOpNumThreads: threads };
     const sdk = await loadGenerator(onnx, { sessionOptions });
+    // Bare onnxruntime as a user would open it (default options), and with the SDK's options.
     const bare = await ort.InferenceSession.create(onnx, sessionOptions);
+    const tuned = await ort.InferenceSession.create(onnx, { ...DEFAULT_SESSION_OPTIONS, ...sessionOptions });
     const [inputName] = bare.inputNames;
     if (!hasTorch)
       console.error(`PyTorch reference skipped: no torch in /usr/bin/python3 or no ${TORCH_SCRIPT}`);
-    const perRound = new Map<number, { sdk: number; ort: number; torch?: number }[]>(
-      BATCHES.map((b) => [b, []]),
-    );
+    type Round = { sdk: number; ort: number; tuned: number; torch?: number };
+    const perRound = new Map<number, Round[]>(BATCHES.map((b) => [b, []]));
     for (let round = 0; round < rounds; round++) {
       const torchRates = torch(round);
       for (const batch of BATCHES) {
         // Same latents the SDK draws, prepared once for onnxruntime.
         const z = new ort.Tensor('float32', seededLatents(1, batch, 100), [batch, 100]);
         let seed = 0;
-        const [sdkRate, ortRate] = await rates(
+        const [sdkRate, ortRate, tunedRate] = (await rates([
           () => sdk.sample({ count: batch, seed: seed++ }),
           () => bare.run({ [inputName!]: z }),
-        );
+          () => tuned.run({ [inputName!]: z }),
+        ])) as [number, number, number];
         const t = torchRates.get(batch);
-        perRound.get(batch)!.push({ sdk: sdkRate * batch, ort: ortRate * batch, ...(t ? { torch: t } : {}) });
+        perRound.get(batch)!.push({
+          sdk: sdkRate * batch,
+          ort: ortRate * batch,
+          tuned: tunedRate * batch,
+          ...(t ? { torch: t } : {}),
+        });
         for (const [impl, r] of [
           ['ganforge-sdk', sdkRate],
           ['onnxruntime-node', ortRate],
+          ['onnxruntime-node-sdk-options', tunedRate],
         ] as const) {
           emit({
             impl,
@@ -215,22 +216,23 @@ async function main(): Promise<void> {
     // Each round runs PyTorch, then the SDK and onnxruntime interleaved call by call, so the ratios
     // within a round are measured under the same machine load; the median over rounds is reported.
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const ratio = (runs: Round[], of: (r: Round) => number) => ({
+      median: +median(runs.map(of)).toFixed(3),
+      per_round: runs.map((r) => +of(r).toFixed(3)),
+    });
     for (const batch of BATCHES) {
       const runs = perRound.get(batch)!;
-      const s = median(runs.map((r) => r.sdk));
-      const o = median(runs.map((r) => r.ort));
       const torchRuns = runs.filter((r) => r.torch !== undefined);
-      const p = torchRuns.length ? median(torchRuns.map((r) => r.torch!)) : undefined;
       emit({
         impl: 'ratios',
         batch,
-        sdk_img_per_s: +s.toFixed(1),
-        ort_img_per_s: +o.toFixed(1),
-        pytorch_img_per_s: p ?? null,
-        sdk_vs_ort: +median(runs.map((r) => r.sdk / r.ort)).toFixed(3),
-        sdk_vs_ort_per_round: runs.map((r) => +(r.sdk / r.ort).toFixed(3)),
-        sdk_vs_pytorch: p ? +median(torchRuns.map((r) => r.sdk / r.torch!)).toFixed(2) : null,
-        sdk_vs_pytorch_per_round: torchRuns.map((r) => +(r.sdk / r.torch!).toFixed(2)),
+        sdk_img_per_s: +median(runs.map((r) => r.sdk)).toFixed(1),
+        ort_img_per_s: +median(runs.map((r) => r.ort)).toFixed(1),
+        ort_sdk_options_img_per_s: +median(runs.map((r) => r.tuned)).toFixed(1),
+        pytorch_img_per_s: torchRuns.length ? median(torchRuns.map((r) => r.torch!)) : null,
+        sdk_vs_ort: ratio(runs, (r) => r.sdk / r.ort),
+        sdk_vs_ort_same_options: ratio(runs, (r) => r.sdk / r.tuned),
+        sdk_vs_pytorch: torchRuns.length ? ratio(torchRuns, (r) => r.sdk / r.torch!) : null,
         goal: 'sdk_vs_ort >= 0.9, sdk_vs_pytorch >= 3',
       });
     }
@@ -266,6 +268,7 @@ async function main(): Promise<void> {
     );
     await sdk.dispose();
     await bare.release();
+    await tuned.release();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,8 +22,9 @@ export interface LoadOptions {
   /** Browser only: the URL prefix where onnxruntime-web's .wasm files are served. */
   wasmPaths?: string;
   /**
-   * onnxruntime session options, merged over the SDK's defaults (graphOptimizationLevel 'all',
-   * executionMode 'sequential'), e.g. { intraOpNumThreads: 1 }.
+   * onnxruntime session options, merged (shallowly) over the SDK's DEFAULT_SESSION_OPTIONS
+   * (graphOptimizationLevel 'all', executionMode 'sequential', intra-op spinning off), e.g.
+   * { intraOpNumThreads: 1 }.
    */
   sessionOptions?: Record<string, unknown>;
 }
