@@ -33,7 +33,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      // Like a typical static host: the runtime and the hashed bundles may be cached, pages and data not.
+      const immutable = path.startsWith('/ort/') || path.startsWith('/assets/');
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': immutable ? 'public, max-age=3600' : 'no-cache',
+      });
       res.end(body);
       sent.set(path, (sent.get(path) ?? 0) + body.length);
     } catch {
