@@ -207,6 +207,7 @@ describe('gallery in Chromium', () => {
     const card = page.locator(`li[data-run="${POINTS_RUN}"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain('gaussian2d');
+    expect(await card.textContent()).toContain('meanError0.05');
     expect(await page.locator(`li[data-run="${IMAGE_RUN}"]`).textContent()).toContain('dcgan28');
     expect(await page.locator(`li[data-run="${CGAN_RUN}"]`).textContent()).toContain('cgan');
     expect(await page.locator(`li[data-run="${POINTS_RUN}"] img.thumb`).count()).toBe(1);

@@ -26,6 +26,11 @@ function runCard(run: ManifestRun): HTMLElement {
       el('dd', { text: String(card.epochs) }),
       el('dt', { text: 'output' }),
       el('dd', { text: card.output.kind }),
+      // The run's final figures (losses, the 2-D estimator's errors, evaluation metrics).
+      ...Object.entries(card.finalMetrics).flatMap(([k, v]) => [
+        el('dt', { text: k }),
+        el('dd', { text: String(Number(v.toPrecision(3))) }),
+      ]),
     ),
   );
 }
