@@ -11,7 +11,7 @@
  * @tensorflow/tfjs directly, so this package imports neither the exporter nor the trainer (both
  * depend on this package).
  *
- * Each round runs PyTorch, then the SDK and onnxruntime interleaved call by call; ratios are taken
+ * Each round runs PyTorch, then the SDK and onnxruntime in alternating 250 ms blocks; ratios are taken
  * within a round (same machine load) and the median over rounds is reported.
  *
  * Flags: --seconds <s> per measurement (default 2), --rounds <n> (default 5; the median round counts),
@@ -118,24 +118,26 @@ function saveModel(dir: string, a: tf.io.ModelArtifacts): tf.io.SaveResult {
 }
 
 /**
- * Calls the functions in turn (rotating which goes first) for `seconds`, after 5 warm-up rounds, and
- * returns the calls per second of each: interleaving exposes all of them to the same machine load.
+ * Runs the functions in short blocks (BLOCK_MS each, rotating) until each has had `seconds`, after 5
+ * warm-up calls each, and returns the calls per second of each. Short blocks expose all of them to the
+ * same machine load; blocks rather than single calls keep one session's idle intra-op threads (which
+ * may spin for a while after a call) from taxing another session's call.
  */
+const BLOCK_MS = 250;
 async function rates(fns: (() => Promise<unknown>)[]): Promise<number[]> {
-  for (let i = 0; i < 5; i++) for (const fn of fns) await fn();
-  const total = fns.map(() => 0);
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    for (let k = 0; k < fns.length; k++) {
-      const j = (n + k) % fns.length;
-      const t = performance.now();
+  for (const fn of fns) for (let i = 0; i < 5; i++) await fn();
+  const time = fns.map(() => 0);
+  const calls = fns.map(() => 0);
+  for (let block = 0; time.some((t) => t < seconds * 1000); block++) {
+    const j = block % fns.length;
+    const start = performance.now();
+    while (performance.now() - start < BLOCK_MS) {
       await fns[j]!();
-      total[j]! += performance.now() - t;
+      calls[j]!++;
     }
-    n++;
+    time[j]! += performance.now() - start;
   }
-  return total.map((t) => (n * 1000) / t);
+  return time.map((t, j) => (calls[j]! * 1000) / t);
 }
 
 const hasTorch =
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
       }
     }
 
-    // Each round runs PyTorch, then the SDK and onnxruntime interleaved call by call, so the ratios
+    // Each round runs PyTorch, then the SDK and onnxruntime in alternating short blocks, so the ratios
     // within a round are measured under the same machine load; the median over rounds is reported.
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const ratio = (runs: Round[], of: (r: Round) => number) => ({
