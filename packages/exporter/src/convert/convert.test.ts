@@ -46,6 +46,10 @@ async function roundTrip(
   expect(result.passed).toBe(true);
   exported.push(result.file);
   for (const l of model.layers) covered.add(l.getClassName());
+  // The parity figure of each hand-built model, for the record.
+  console.log(
+    `${expect.getState().currentTestName}: max |tfjs - onnxruntime| ${result.maxAbsDiff?.toExponential(2)}`,
+  );
   return { result, proto: decodeModel(readFileSync(result.file)) };
 }
 
