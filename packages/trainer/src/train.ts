@@ -247,7 +247,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       ? epochEvaluator({ every: config.evalEvery!, epochs: config.epochs })
       : undefined);
   const totalSteps = config.epochs * stepsPerEpoch;
-  const readEvery = Math.max(1, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
+  // At most READS_PER_EPOCH reads, none more often than every 10 steps (a read waits for the backend).
+  const readEvery = Math.max(10, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
   let rng = seedrandom.alea(`train:${config.seed}`, { state: true });
   const nextSeed = () => Math.floor(rng() * 2 ** 31);
 
