@@ -180,6 +180,11 @@ for (let rep = 0; rep < reps; rep++) {
     }
 }
 const oursMedian = median(ourRuns);
+// Per repetition: ours against the best PyTorch setting measured right after it (same load).
+const paired = ourRuns.map((v, rep) => {
+  const t = Math.max(...[...torchRuns.values()].map((r) => r[rep] ?? 0));
+  return t > 0 ? Math.round((v / t) * 1000) / 1000 : null;
+});
 let best: { threads: number; img_per_s: number } | undefined;
 for (const [threads, runs] of torchRuns) {
   if (!runs.length) continue;
@@ -199,6 +204,7 @@ emit({
         pytorch_best_threads: best.threads,
         pytorch_img_per_s: Object.fromEntries([...torchRuns].map(([t, r]) => [`threads_${t}`, median(r)])),
         ratio: Math.round((oursMedian / best.img_per_s) * 1000) / 1000,
+        paired_ratios: paired,
       }
     : {}),
   peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
