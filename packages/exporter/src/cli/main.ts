@@ -1,7 +1,5 @@
 /** The `ganforge` command: one program, one subcommand per project. */
 import { Command, CommanderError } from 'commander';
-import { interpolateCommand, sampleCommand } from '@ganforge/inference/cli';
-import { trainCommand } from '@ganforge/trainer/cli';
 import { exportCommand } from './export-command';
 
 /** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
@@ -12,21 +10,35 @@ function configure(cmd: Command): void {
   cmd.commands.forEach(configure);
 }
 
-export function program(): Command {
+/**
+ * The program for `argv`. `ganforge export ...` mounts only the export command: the train and sample
+ * commands pull in the trainer's and the SDK's whole import graphs, which an export (or its flag
+ * errors) does not need to wait for. Everything else, top-level --help included, mounts all four.
+ */
+export async function program(argv: string[] = process.argv): Promise<Command> {
   const root = new Command('ganforge')
     .description('GANForge: train GANs with TF.js, export generators to ONNX, sample them anywhere')
     .showHelpAfterError(false);
-  root.addCommand(trainCommand());
-  root.addCommand(exportCommand());
-  root.addCommand(sampleCommand());
-  root.addCommand(interpolateCommand());
+  const subcommand = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (subcommand === 'export') {
+    root.addCommand(exportCommand());
+  } else {
+    const [{ trainCommand }, { interpolateCommand, sampleCommand }] = await Promise.all([
+      import('@ganforge/trainer/cli'),
+      import('@ganforge/inference/cli'),
+    ]);
+    root.addCommand(trainCommand());
+    root.addCommand(exportCommand());
+    root.addCommand(sampleCommand());
+    root.addCommand(interpolateCommand());
+  }
   configure(root);
   return root;
 }
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await program().parseAsync(argv);
+    await (await program(argv)).parseAsync(argv);
     return 0;
   } catch (e) {
     // Help and version also arrive here, with exit code 0; commander has already printed its errors.
