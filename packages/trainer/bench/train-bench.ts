@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     conv: { type: 'string', default: 'onnxruntime' },
-    'ort-threads': { type: 'string', default: '1' },
+    'ort-threads': { type: 'string', default: process.env.GANFORGE_ORT_THREADS ?? '1' },
   },
 });
 

@@ -1,9 +1,10 @@
 /**
  * Picks the TF.js backend once per process: native libtensorflow through the optional
- * @tensorflow/tfjs-node when it loads, otherwise the wasm backend (XNNPACK, SIMD).
+ * @tensorflow/tfjs-node when it loads, otherwise the wasm backend (XNNPACK, SIMD) with GANForge's
+ * kernels (src/kernels), whose convolutions run natively through onnxruntime-node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels } from './kernels';
+import { registerWasmKernels, setOrtConv } from './kernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -32,6 +33,13 @@ async function init(preferred?: BackendName): Promise<BackendName> {
   }
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmKernels();
+  // Convolutions run natively through onnxruntime-node when it loads; GANFORGE_WASM_CONV=xnnpack
+  // keeps them in wasm, GANFORGE_ORT_THREADS sets onnxruntime's intra-op threads (default 1).
+  const threads = Number(process.env.GANFORGE_ORT_THREADS ?? 1);
+  setOrtConv(
+    process.env.GANFORGE_WASM_CONV !== 'xnnpack',
+    Number.isInteger(threads) && threads > 0 ? threads : 1,
+  );
   if (!(await tf.setBackend('wasm'))) throw new Error('the TF.js wasm backend failed to initialise');
   await tf.ready();
   return 'wasm';
