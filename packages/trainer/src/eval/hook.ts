@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { RunDir } from '../run/io';
-import { RUN_FILES, type OutputSpec } from '../run/schema';
+import { RUN_FILES } from '../run/schema';
 import type { tf } from '../backend';
 import { Classifier, DEFAULT_EVALUATOR } from './classifier';
 import {
@@ -15,7 +15,13 @@ import {
   referenceFeatures,
   type ReferenceFeatures,
 } from './evaluate';
-import { DEFAULT_REFERENCE, readIdxSamples, sampleLayersGenerator, type SampleSet } from './sources';
+import {
+  DEFAULT_REFERENCE,
+  outputSpecOf,
+  readIdxSamples,
+  sampleLayersGenerator,
+  type SampleSet,
+} from './sources';
 
 export interface EpochEvalOptions {
   every: number;
@@ -46,11 +52,7 @@ export function epochEvaluator(
     const last = ctx.epoch === options.epochs;
     if (!last && ctx.epoch % options.every !== 0) return;
     if (ctx.generator.inputs.length !== 1) return;
-    const shape = ctx.generator.outputs[0]!.shape;
-    const output: OutputSpec =
-      shape.length === 4
-        ? { kind: 'image', height: shape[1]!, width: shape[2]!, channels: shape[3]!, range: [-1, 1] }
-        : { kind: 'points', dims: shape[1]! };
+    const output = outputSpecOf(ctx.generator);
     const generated = sampleLayersGenerator(
       ctx.generator,
       ctx.config.latentDim,

@@ -104,28 +104,60 @@ export function sampleLayersGenerator(
   return { kind: 'points', count, dims: output.dims, values };
 }
 
-/** Samples a run directory's TF.js generator; 2-D runs also give their training points as reference. */
+/** Output spec read off a generator's output shape (NHWC images or [N, D] points), range [-1, 1]. */
+export function outputSpecOf(generator: tf.LayersModel): OutputSpec {
+  const shape = generator.outputs[0]!.shape;
+  return shape.length === 4
+    ? { kind: 'image', height: shape[1]!, width: shape[2]!, channels: shape[3]!, range: [-1, 1] }
+    : { kind: 'points', dims: shape[1]! };
+}
+
+/**
+ * Samples a run directory's TF.js generator; 2-D runs also give their training points as reference.
+ * Latent size and output come from the model card, or, for a run stopped before its first epoch
+ * ended, from config.json and the generator itself.
+ */
 export async function sampleRun(
   dir: string,
   count: number,
   seed: number,
-): Promise<{ samples: SampleSet; realPoints?: SampleSet; evaluatorHint?: string }> {
+): Promise<{ samples: SampleSet; realPoints?: SampleSet }> {
   const cardPath = join(dir, RUN_FILES.modelCard);
-  if (!existsSync(cardPath)) {
+  const configPath = join(dir, RUN_FILES.config);
+  const modelPath = join(dir, RUN_FILES.generatorDir, 'model.json');
+  if (!existsSync(modelPath) || !(existsSync(cardPath) || existsSync(configPath))) {
     throw new EvalError(
-      `${dir} is not a finished run (no ${RUN_FILES.modelCard}); pass a run directory written by trainer:train`,
+      `${dir} is not a run directory with a generator (no ${RUN_FILES.generatorDir}/model.json and ${RUN_FILES.modelCard}); pass a run written by trainer:train`,
     );
   }
-  const card = ModelCardSchema.safeParse(JSON.parse(readFileSync(cardPath, 'utf8')));
-  if (!card.success)
-    throw new EvalError(`${cardPath} does not match the model-card schema: ${card.error.issues[0]?.message}`);
   const generator = await tf.loadLayersModel(new FileModelIO(join(dir, RUN_FILES.generatorDir)));
   try {
-    const samples = sampleLayersGenerator(generator, card.data.latentDim, card.data.output, count, seed);
+    if (generator.inputs.length !== 1) {
+      throw new EvalError(
+        `${dir} has a conditional generator (class input); evaluate its ONNX export per class instead`,
+      );
+    }
+    let latentDim: number;
+    let output: OutputSpec;
+    if (existsSync(cardPath)) {
+      const card = ModelCardSchema.safeParse(JSON.parse(readFileSync(cardPath, 'utf8')));
+      if (!card.success) {
+        throw new EvalError(
+          `${cardPath} does not match the model-card schema: ${card.error.issues[0]?.message}`,
+        );
+      }
+      latentDim = card.data.latentDim;
+      output = card.data.output;
+    } else {
+      latentDim = generator.inputs[0]!.shape[1]!;
+      output = outputSpecOf(generator);
+    }
+    const samples = sampleLayersGenerator(generator, latentDim, output, count, seed);
     if (samples.kind === 'points') {
       const pointsPath = join(dir, RUN_FILES.realPoints);
-      if (!existsSync(pointsPath))
+      if (!existsSync(pointsPath)) {
         throw new EvalError(`${dir} is a 2-D run without ${RUN_FILES.realPoints}; re-run training`);
+      }
       const { points } = RealPointsSchema.parse(JSON.parse(readFileSync(pointsPath, 'utf8')));
       const realPoints: SampleSet = {
         kind: 'points',
