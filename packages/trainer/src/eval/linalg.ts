@@ -76,7 +76,9 @@ export function symmetricEigen(m: Float64Array, n: number, maxSweeps = 60): Symm
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   let scale = 0;
   for (let i = 0; i < n * n; i++) scale += a[i]! * a[i]!;
-  const tol = 1e-30 * Math.max(scale, Number.MIN_VALUE);
+  // Off-diagonal mass below 1e-24 of the total (1e-12 in norm) is far below what the metrics resolve;
+  // asking for less can keep rounding noise sweeping to the limit.
+  const tol = 1e-24 * Math.max(scale, Number.MIN_VALUE);
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! * a[p * n + q]!;

@@ -101,17 +101,33 @@ function kthNeighbourRadii2(x: tf.Tensor2D, k: number, chunk: number): Float64Ar
   const norms = tf.tidy(() => x.square().sum(1));
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
-    const r = tf.tidy(() => {
+    const d2 = tf.tidy(() => {
       const q = x.slice([i, 0], [m, -1]);
-      const d2 = q
+      return q
         .square()
         .sum(1, true)
         .add(norms.expandDims(0))
-        .sub(tf.matMul(q, x, false, true).mul(2));
-      // k+1 smallest: the smallest is the point itself.
-      const { values } = tf.topk(d2.neg(), k + 1);
-      return values.slice([0, k], [m, 1]).neg().relu().dataSync();
+        .sub(tf.matMul(q, x, false, true).mul(2))
+        .dataSync();
     });
+    // k+1 smallest per row (the smallest is the point itself), by insertion: TF.js's wasm TopK
+    // slows to a crawl on the many ties of a collapsed set.
+    const r = new Float64Array(m);
+    const best = new Float64Array(k + 1);
+    for (let row = 0; row < m; row++) {
+      best.fill(Infinity);
+      for (let j = 0; j < n; j++) {
+        const v = d2[row * n + j]!;
+        if (v >= best[k]!) continue;
+        let p = k;
+        while (p > 0 && best[p - 1]! > v) {
+          best[p] = best[p - 1]!;
+          p--;
+        }
+        best[p] = v;
+      }
+      r[row] = Math.max(best[k]!, 0);
+    }
     out.set(r, i);
   }
   norms.dispose();
