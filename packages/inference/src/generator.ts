@@ -25,16 +25,15 @@ export const MAX_VALUES_PER_CALL = 2 ** 26;
 
 /**
  * Session options the SDK uses unless told otherwise: full graph optimisation (fuses BatchNorm into
- * convolutions, ReLU into Conv/Gemm), one generator call at a time per session, and intra-op threads
- * that sleep instead of spinning between calls. Spinning threads keep the cores busy after every call;
- * wherever the CPU is shared (a service doing other work, several sessions, a busy machine) they take
- * time from the next call: measured on this 2-core machine under load, a DCGAN-28 call took 1.1 ms
- * instead of 11 ms at batch 1, and 42 ms instead of 174 ms at batch 64, with spinning off.
+ * convolutions, ReLU into Conv/Gemm) and one generator call at a time per session. onnxruntime's
+ * intra-op threads keep spinning between calls, its own default and the fastest on an idle machine;
+ * where the CPU is shared (a busy service, several sessions), pass
+ * `sessionOptions: { extra: { session: { intra_op: { allow_spinning: '0' } } } }`: measured on a
+ * 2-core machine under heavy load, a DCGAN-28 call then took 1.1 ms instead of 11 ms at batch 1.
  */
 export const DEFAULT_SESSION_OPTIONS: Readonly<Record<string, unknown>> = {
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
 };
 
 /** Parses the model, works out its GeneratorInfo, then opens a session (so bad input fails fast). */

@@ -23,7 +23,7 @@ export interface LoadOptions {
   wasmPaths?: string;
   /**
    * onnxruntime session options, merged (shallowly) over the SDK's DEFAULT_SESSION_OPTIONS
-   * (graphOptimizationLevel 'all', executionMode 'sequential', intra-op spinning off), e.g.
+   * (graphOptimizationLevel 'all', executionMode 'sequential'), e.g.
    * { intraOpNumThreads: 1 }.
    */
   sessionOptions?: Record<string, unknown>;
