@@ -9,25 +9,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { CGAN_RUN, CLASS_NAMES, foreignModel, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
 import { serveStatic, type StaticServer } from './static-server';
+import { launchChromium } from './chromium';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** What a set of canvases shows: a SHA-256 over their RGBA pixels, sizes and colour counts. */
 interface CanvasSummary {
@@ -183,7 +174,7 @@ describe('gallery in Chromium', () => {
     // One copy of the runtime in the build: ort/ only, no second hashed .wasm under assets/.
     expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => f.endsWith('.wasm'))).toEqual([]);
     server = await serveStatic(join(tmp, 'dist'));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ acceptDownloads: true });
     const record = (where: string) => (msg: { type(): string; text(): string }) => {
       if (msg.type() === 'error') consoleErrors.push(`${where}: ${msg.text()}`);

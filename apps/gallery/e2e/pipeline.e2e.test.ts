@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
 import { FileModelIO, RunDir, resolveConfig, tf, train } from '@ganforge/trainer';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { serveStatic, type StaticServer } from './static-server';
+import { launchChromium } from './chromium';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN = 'd2l';
@@ -83,19 +84,7 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
       build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
     });
     server = await serveStatic(join(tmp, 'dist'));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

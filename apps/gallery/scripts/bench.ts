@@ -13,23 +13,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { serveStatic, type StaticServer } from '../e2e/static-server';
+import { launchChromium } from '../e2e/chromium';
 import { buildManifest } from './build-manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const GRID = 64;
 
 class BenchError extends Error {
@@ -166,7 +157,7 @@ async function main(argv: string[]): Promise<void> {
       build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
     });
     server = await serveStatic(join(tmp, 'dist'));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     console.log(
       `run ${run.name} (${run.card.preset}), load average ${loadavg()
