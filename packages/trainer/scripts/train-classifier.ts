@@ -13,24 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import seedrandom from 'seedrandom';
 import { initBackend, tf } from '../src/backend';
+import { FASHION_CLASSES } from '../src/data/datasets';
 import { readIdxImages, readIdxLabels } from '../src/data/idx';
 import { FileModelIO } from '../src/run/model-io';
 import { writeJsonAtomic } from '../src/run/io';
 import { CLASSIFIER_INPUT, FEATURE_LAYER, type ClassifierInfo } from '../src/eval/classifier';
-
-// Fashion-MNIST's label order (the IDX label file stores the index).
-const CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', 'data', 'fashion-mnist');
@@ -170,7 +157,7 @@ async function main(): Promise<void> {
     trainAccuracy,
     testExamples: testImgs.count,
     featureLayer: FEATURE_LAYER,
-    classNames: CLASS_NAMES,
+    classNames: FASHION_CLASSES,
     epochs,
     reproduce: `npx tsx scripts/train-classifier.ts --train-images <train-images-idx3-ubyte.gz> --train-labels <train-labels-idx1-ubyte.gz> --epochs ${epochs} --decay-epochs ${decayEpochs} --seed ${opts.seed} --name ${opts.name}`,
   };

@@ -8,7 +8,8 @@ import { loadImageFolder, resizeImages } from './folder';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
 
-const FASHION_CLASSES = [
+/** Fashion-MNIST's label order (the IDX label file stores the index). */
+export const FASHION_CLASSES = [
   'T-shirt/top',
   'Trouser',
   'Pullover',
