@@ -7,18 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { CGAN_RUN, CLASS_NAMES, foreignModel, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
 import { serveStatic, type StaticServer } from './static-server';
 import { launchChromium } from './chromium';
-
-const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { buildSite } from './site';
 
 /** What a set of canvases shows: a SHA-256 over their RGBA pixels, sizes and colour counts. */
 interface CanvasSummary {
@@ -164,13 +161,7 @@ describe('gallery in Chromium', () => {
       expect(check.status, check.stderr).toBe(0);
     }
     buildManifest({ runsDir: join(tmp, 'runs'), outDir: join(tmp, 'public', 'models') });
-    await build({
-      root: appDir,
-      configFile: join(appDir, 'vite.config.ts'),
-      publicDir: join(tmp, 'public'),
-      logLevel: 'warn',
-      build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
-    });
+    await buildSite(tmp);
     // One copy of the runtime in the build: ort/ only, no second hashed .wasm under assets/.
     expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => f.endsWith('.wasm'))).toEqual([]);
     server = await serveStatic(join(tmp, 'dist'));

@@ -6,19 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
 import { FileModelIO, RunDir, resolveConfig, tf, train } from '@ganforge/trainer';
 import type { Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { serveStatic, type StaticServer } from './static-server';
 import { launchChromium } from './chromium';
+import { buildSite } from './site';
 
-const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN = 'd2l';
 
 describe('train → export → SDK → gallery, on a real gaussian2d run', () => {
@@ -76,13 +74,7 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
 
   it('shows the run in the built gallery, generated in Chromium with no console errors', async () => {
     buildManifest({ runsDir: join(tmp, 'runs'), outDir: join(tmp, 'public', 'models') });
-    await build({
-      root: appDir,
-      configFile: join(appDir, 'vite.config.ts'),
-      publicDir: join(tmp, 'public'),
-      logLevel: 'warn',
-      build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
-    });
+    await buildSite(tmp);
     server = await serveStatic(join(tmp, 'dist'));
     browser = await launchChromium();
     const page = await browser.newPage();

@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { serveStatic, type StaticServer } from '../e2e/static-server';
 import { launchChromium } from '../e2e/chromium';
+import { buildSite } from '../e2e/site';
 import { buildManifest } from './build-manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -149,13 +149,7 @@ async function main(argv: string[]): Promise<void> {
         `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
       );
     }
-    await build({
-      root: appDir,
-      configFile: join(appDir, 'vite.config.ts'),
-      publicDir: join(tmp, 'public'),
-      logLevel: 'warn',
-      build: { outDir: join(tmp, 'dist'), emptyOutDir: true },
-    });
+    await buildSite(tmp);
     server = await serveStatic(join(tmp, 'dist'));
     browser = await launchChromium();
 
