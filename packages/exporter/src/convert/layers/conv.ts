@@ -21,6 +21,16 @@ function channelsLast(ctx: LayerContext): void {
   if (format !== 'channelsLast') ctx.unsupported(`dataFormat '${format}' (only channelsLast)`);
 }
 
+/** The settings Conv2D, Conv2DTranspose and DepthwiseConv2D share, checked once. */
+function geometry(ctx: LayerContext) {
+  const kernel = cfgNumbers(ctx.config, 'kernelSize', [1, 1]) as [number, number];
+  const strides = cfgNumbers(ctx.config, 'strides', [1, 1]) as [number, number];
+  const dilations = cfgNumbers(ctx.config, 'dilationRate', [1, 1]) as [number, number];
+  const padding = cfgString(ctx.config, 'padding', 'valid');
+  if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
+  return { kernel, strides, dilations, padding: padding as 'valid' | 'same' };
+}
+
 /** ONNX pads [top, left, bottom, right] for a forward convolution in TF's 'valid' or 'same' mode. */
 function samePads(
   ctx: LayerContext,
@@ -69,11 +79,8 @@ export const Conv2D: LayerConverter = {
   convert(ctx, [input]) {
     channelsLast(ctx);
     const x = ctx.toNchw(input as Value);
-    const [kh, kw] = cfgNumbers(ctx.config, 'kernelSize', [1, 1]) as [number, number];
-    const strides = cfgNumbers(ctx.config, 'strides', [1, 1]) as [number, number];
-    const dilations = cfgNumbers(ctx.config, 'dilationRate', [1, 1]) as [number, number];
-    const padding = cfgString(ctx.config, 'padding', 'valid');
-    if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
+    const { kernel, strides, dilations, padding } = geometry(ctx);
+    const [kh, kw] = kernel;
     // TF kernel [kh, kw, in, out] -> ONNX [out, in, kh, kw].
     return finish(ctx, x, [3, 2, 0, 1], 'Conv', {
       kernel_shape: attr.ints([kh, kw]),
@@ -89,10 +96,7 @@ export const Conv2DTranspose: LayerConverter = {
   convert(ctx, [input]) {
     channelsLast(ctx);
     const x = ctx.toNchw(input as Value);
-    const kernelSize = cfgNumbers(ctx.config, 'kernelSize', [1, 1]) as [number, number];
-    const strides = cfgNumbers(ctx.config, 'strides', [1, 1]) as [number, number];
-    const padding = cfgString(ctx.config, 'padding', 'valid');
-    if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
+    const { kernel: kernelSize, strides, padding } = geometry(ctx);
     const [, outH, outW] = ctx.outputShape;
     if (typeof outH !== 'number' || typeof outW !== 'number')
       ctx.unsupported('output height and width must be known');
@@ -147,11 +151,8 @@ export const DepthwiseConv2D: LayerConverter = {
   convert(ctx, [input]) {
     channelsLast(ctx);
     const x = ctx.toNchw(input as Value);
-    const [kh, kw] = cfgNumbers(ctx.config, 'kernelSize', [1, 1]) as [number, number];
-    const strides = cfgNumbers(ctx.config, 'strides', [1, 1]) as [number, number];
-    const dilations = cfgNumbers(ctx.config, 'dilationRate', [1, 1]) as [number, number];
-    const padding = cfgString(ctx.config, 'padding', 'valid');
-    if (padding !== 'valid' && padding !== 'same') ctx.unsupported(`padding '${padding}'`);
+    const { kernel: kernelSize, strides, dilations, padding } = geometry(ctx);
+    const [kh, kw] = kernelSize;
     const channels = x.shape[3];
     if (typeof channels !== 'number') return ctx.unsupported('input channels must be known');
     // TF kernel [kh, kw, in, multiplier]; output channel c*multiplier+m is input c times kernel[.., c, m],
