@@ -11,23 +11,12 @@
  */
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs/minimal.js';
-import {
-  backend_util,
-  type DataType,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type * as OrtBinding from 'onnxruntime-node/dist/binding.js';
 import type { Tensor as OrtTensor } from 'onnxruntime-common';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): backend_util.TypedArray;
-}
+import { type Pad, type WasmBackend } from './wasm-backend';
 
 type Session = InstanceType<typeof OrtBinding.binding.InferenceSession>;
-type Pad = 'same' | 'valid' | number | backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
 
 interface Runtime {

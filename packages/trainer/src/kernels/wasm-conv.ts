@@ -12,21 +12,8 @@
  *
  * Both compute the same sums as the reference kernels (only the float summation order differs).
  */
-import {
-  backend_util,
-  type DataType,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): backend_util.TypedArray;
-  disposeData(dataId: object): boolean;
-}
-
-type Pad = 'same' | 'valid' | number | backend_util.ExplicitPadding;
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { type Pad, type WasmBackend } from './wasm-backend';
 
 interface BackpropAttrs {
   strides: [number, number] | number;

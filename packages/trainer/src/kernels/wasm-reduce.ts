@@ -3,13 +3,8 @@
  * per-channel reduction of an NHWC tensor (bias gradients, BatchNorm statistics) first transposes the
  * whole tensor. Reducing rows into per-column accumulators reads it once, in order, instead.
  */
-import type { backend_util } from '@tensorflow/tfjs';
-import { type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): backend_util.TypedArray;
-}
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { type WasmBackend } from './wasm-backend';
 
 /** Column sums of a [rows, cols] float32 matrix, accumulated in float64. */
 export function columnSums(x: Float32Array, rows: number, cols: number): Float64Array {

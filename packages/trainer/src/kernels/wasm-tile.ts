@@ -3,12 +3,8 @@
  * gradient tiles a [1,1,1,C] factor to the whole activation several times a step (measured ~120 ms
  * a call on [64,14,14,64]). Here each output row of the trailing un-repeated dims is one block copy.
  */
-import type { backend_util, DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): backend_util.TypedArray;
-}
+import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { type WasmBackend } from './wasm-backend';
 
 /** Writes x (shape) tiled by reps into out. */
 export function tileRows(
