@@ -77,6 +77,8 @@ export const TrainConfigSchema = z
     evalSamples: z.number().int().positive(),
     /** Score the generator every N epochs and at the end (eval.* in metrics.jsonl and the model card; 0 or absent: off). */
     evalEvery: z.number().int().nonnegative().optional(),
+    /** Stop after this many minutes of training (0 or absent: no limit); the run ends saved as after an epoch. */
+    maxMinutes: z.number().nonnegative().optional(),
   })
   .strict();
 
@@ -117,6 +119,7 @@ export const DEFAULTS: TrainConfig = {
   checkpointEvery: 0,
   evalSamples: 10000,
   evalEvery: 0,
+  maxMinutes: 0,
 };
 
 export const CONFIG_KEYS = Object.keys(TrainConfigSchema.shape) as (keyof TrainConfig)[];
@@ -261,4 +264,5 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   evalSamples: 'points for the 2-D mean/covariance report',
   evalEvery:
     'every N epochs: FD/KID/precision/recall (fmnist-classifier-v1) or 2-D metrics, 2k samples (0: off)',
+  maxMinutes: 'time budget: stop after N minutes of training, saving samples and a checkpoint (0: none)',
 };

@@ -82,6 +82,25 @@ describe('gaussian2d (the d2l experiment)', () => {
   });
 });
 
+describe('--maxMinutes', () => {
+  it('ends a run mid-epoch at the time budget with a checkpoint, the generator and a sample grid', async () => {
+    const out = join(tmp(), 'budget');
+    // 0.003 min = 180 ms: the gaussian2d preset needs several seconds for its first epoch.
+    const result = await train(resolveConfig({ flags: { preset: 'gaussian2d', maxMinutes: 0.003, out } }));
+    expect(result.budgetReached).toBe(true);
+    expect(result.interrupted).toBe(false);
+    expect(result.epochsCompleted).toBe(0);
+    expect(result.steps).toBeGreaterThan(0);
+    expect(result.steps).toBeLessThan(125);
+    expect(result.checkpoint).toBeDefined();
+    const run = new RunDir(out);
+    expect(run.readState().status).toBe('completed');
+    expect(ModelCardSchema.parse(run.readModelCard()).steps).toBe(result.steps);
+    expect(existsSync(join(out, 'generator', 'model.json'))).toBe(true);
+    expect(existsSync(join(out, 'samples', 'epoch-0001.png'))).toBe(true);
+  });
+});
+
 describe('image GAN on the bundled data', () => {
   it('trains the tiny preset and writes a sample grid', async () => {
     const out = join(tmp(), 'tiny');

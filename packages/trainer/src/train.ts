@@ -105,6 +105,8 @@ export interface TrainResult {
   epochsCompleted: number;
   steps: number;
   interrupted: boolean;
+  /** True when --maxMinutes ended the run before its last epoch. */
+  budgetReached: boolean;
   wallTimeSec: number;
   metrics: MetricsRecord[];
   /** The latest checkpoint folder (what --resume continues from). */
@@ -282,6 +284,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   let step = 0;
   let epochsCompleted = 0;
   let interrupted = false;
+  let budgetReached = false;
+  const budgetSec = (config.maxMinutes ?? 0) * 60;
   let lastCheckpoint: string | undefined;
   let metrics: MetricsRecord[] = [];
   let resumeStepInEpoch = 0;
@@ -520,7 +524,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
 
   try {
     const firstEpoch = epochsCompleted + 1;
-    for (let epoch = firstEpoch; epoch <= config.epochs && !interrupted; epoch++) {
+    for (let epoch = firstEpoch; epoch <= config.epochs && !interrupted && !budgetReached; epoch++) {
       const epochStart = performance.now();
       const epochRngState = rng.state() as Record<string, number>;
       // Fisher-Yates with the seeded stream, so a seed fixes the batch order too.
@@ -542,6 +546,11 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       for (let s = skip; s < stepsPerEpoch; s++) {
         if (options.signal?.aborted) {
           interrupted = true;
+          break;
+        }
+        // Checked before a step, as the PyTorch reference checks its deadline.
+        if (budgetSec > 0 && elapsed() >= budgetSec) {
+          budgetReached = true;
           break;
         }
         const stepSeed = nextSeed();
@@ -605,7 +614,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       }
       const v = await readSums();
       sums.dispose();
-      if (interrupted) {
+      if (interrupted || budgetReached) {
         // Keep the steps done since the last checkpoint: write one where the run stopped.
         if (stepsThisRun > 0) {
           if (!v.every(Number.isFinite)) throw diverged('the loss', epoch);
@@ -618,6 +627,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
           });
           await sampler.save(new FileModelIO(run.path(RUN_FILES.generatorDir)));
           await discriminator.save(new FileModelIO(run.path(RUN_FILES.discriminatorDir)));
+          // A time budget is a normal end: show where the generator got to.
+          if (budgetReached) await writeSamples(epoch);
         }
         break;
       }
@@ -681,7 +692,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       estimate = gaussianEstimate((await pts.data()) as Float32Array);
       tf.dispose([zEval, pts]);
     }
-    if (epochsCompleted > 0) run.writeModelCard(card(estimate));
+    if (epochsCompleted > 0 || (budgetReached && step > 0)) run.writeModelCard(card(estimate));
     run.writeState(state(interrupted ? 'interrupted' : 'completed'));
     const result: TrainResult = {
       runDir: run.root,
@@ -689,6 +700,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       epochsCompleted,
       steps: step,
       interrupted,
+      budgetReached,
       wallTimeSec: elapsed(),
       metrics,
       ...(lastCheckpoint ? { checkpoint: lastCheckpoint } : {}),

@@ -100,7 +100,7 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
           console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
         }
         console.log(
-          `${result.interrupted ? 'interrupted after' : 'done:'} ${result.epochsCompleted} epochs, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
+          `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${result.epochsCompleted} epochs, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
         );
         if (result.interrupted) {
           console.log(
