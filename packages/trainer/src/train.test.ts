@@ -85,8 +85,12 @@ describe('gaussian2d (the d2l experiment)', () => {
 describe('--maxMinutes', () => {
   it('ends a run mid-epoch at the time budget with a checkpoint, the generator and a sample grid', async () => {
     const out = join(tmp(), 'budget');
-    // 0.003 min = 180 ms: the gaussian2d preset needs several seconds for its first epoch.
-    const result = await train(resolveConfig({ flags: { preset: 'gaussian2d', maxMinutes: 0.003, out } }));
+    // A clock that moves 1 s per reading: the 1-minute budget ends the run after a few dozen steps.
+    let now = 0;
+    const clock = () => (now += 1000);
+    const result = await train(resolveConfig({ flags: { preset: 'gaussian2d', maxMinutes: 1, out } }), {
+      clock,
+    });
     expect(result.budgetReached).toBe(true);
     expect(result.interrupted).toBe(false);
     expect(result.epochsCompleted).toBe(0);

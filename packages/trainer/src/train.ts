@@ -86,6 +86,8 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Aborting stops after the current step; a checkpoint and the state are still written. */
   signal?: AbortSignal;
+  /** Milliseconds clock behind wall time and --maxMinutes (default performance.now). */
+  clock?: () => number;
   /** Base for the default run directory (runs/ under it). */
   workspaceRoot?: string;
   /** Replace an existing run directory instead of refusing to touch it. */
@@ -279,8 +281,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const labelBuf = new Int32Array(B);
 
   const startedAt = new Date();
-  const t0 = performance.now();
-  const elapsed = () => (performance.now() - t0) / 1000;
+  const clock = options.clock ?? (() => performance.now());
+  const t0 = clock();
+  const elapsed = () => (clock() - t0) / 1000;
   let step = 0;
   let epochsCompleted = 0;
   let interrupted = false;
@@ -450,54 +453,58 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         noiseStd > 0 ? tf.add(t, tf.randomNormal(t.shape, 0, noiseStd, 'float32', stepSeed + k)) : t;
       let realOut: tf.Tensor | undefined;
       let fakeOut: tf.Tensor | undefined;
-      const d = tf.variableGrads(() => {
-        const fake = generator.apply(gIn, { training: true }) as tf.Tensor;
-        // Kept past the gradient scope for the accuracy figures; the tidy disposes them.
-        realOut = tf.keep(discriminator.apply(dIn(noisy(xb, 1), yReal), { training: true }) as tf.Tensor);
-        fakeOut = tf.keep(discriminator.apply(dIn(noisy(fake, 2), yFake), { training: true }) as tf.Tensor);
-        let loss = obj.d(realOut, fakeOut);
-        if (config.gradientPenalty > 0) {
-          // WGAN-GP: (‖∇D(x̂)‖ − 1)² at random points between real and generated examples.
-          const alpha = tf.randomUniform([B, ...dataShape.map(() => 1)], 0, 1, 'float32', stepSeed + 4);
-          const xHat = tf.add(tf.mul(alpha, xb), tf.mul(tf.sub(1, alpha), fake));
-          const gradOf = tf.grad((xh: tf.Tensor) =>
-            tf.sum(obj.score(discriminator.apply(dIn(xh, yReal), { training: true }) as tf.Tensor)),
-          );
-          const g = gradOf(xHat);
-          const norm = tf.sqrt(
-            tf.add(
-              tf.sum(
-                tf.square(g),
-                dataShape.map((_, i) => i + 1),
+      /** D's update on this batch and `fake`; returns D's loss. */
+      const dStep = (fake: tf.Tensor): tf.Scalar => {
+        const d = tf.variableGrads(() => {
+          // Kept past the gradient scope for the accuracy figures; the tidy disposes them.
+          realOut = tf.keep(discriminator.apply(dIn(noisy(xb, 1), yReal), { training: true }) as tf.Tensor);
+          fakeOut = tf.keep(discriminator.apply(dIn(noisy(fake, 2), yFake), { training: true }) as tf.Tensor);
+          let loss = obj.d(realOut, fakeOut);
+          if (config.gradientPenalty > 0) {
+            // WGAN-GP: (‖∇D(x̂)‖ − 1)² at random points between real and generated examples.
+            const alpha = tf.randomUniform([B, ...dataShape.map(() => 1)], 0, 1, 'float32', stepSeed + 4);
+            const xHat = tf.add(tf.mul(alpha, xb), tf.mul(tf.sub(1, alpha), fake));
+            const gradOf = tf.grad((xh: tf.Tensor) =>
+              tf.sum(obj.score(discriminator.apply(dIn(xh, yReal), { training: true }) as tf.Tensor)),
+            );
+            const g = gradOf(xHat);
+            const norm = tf.sqrt(
+              tf.add(
+                tf.sum(
+                  tf.square(g),
+                  dataShape.map((_, i) => i + 1),
+                ),
+                1e-12,
               ),
-              1e-12,
-            ),
-          );
-          loss = tf.add(
-            loss,
-            tf.mul(config.gradientPenalty, tf.mean(tf.square(tf.sub(norm, 1)))),
-          ) as tf.Scalar;
+            );
+            loss = tf.add(
+              loss,
+              tf.mul(config.gradientPenalty, tf.mean(tf.square(tf.sub(norm, 1)))),
+            ) as tf.Scalar;
+          }
+          return loss;
+        }, dVars);
+        optD.applyGradients(named(d.grads));
+        if (config.clipValue > 0) {
+          for (const v of dVars) v.assign(tf.clipByValue(v, -config.clipValue, config.clipValue));
         }
-        return loss;
-      }, dVars);
-      optD.applyGradients(named(d.grads));
-      if (config.clipValue > 0) {
-        for (const v of dVars) v.assign(tf.clipByValue(v, -config.clipValue, config.clipValue));
-      }
+        return d.value;
+      };
+      let lossD: tf.Tensor;
       let lossG: tf.Tensor = tf.scalar(0);
       if (gStep) {
-        const g = tf.variableGrads(
-          () =>
-            obj.g(
-              discriminator.apply(
-                dIn(noisy(generator.apply(gIn, { training: true }) as tf.Tensor, 3), yFake),
-                {
-                  training: true,
-                },
-              ) as tf.Tensor,
-            ),
-          gVars,
-        );
+        // One forward pass of G serves both updates, as in the PyTorch reference: D's update runs
+        // inside G's gradient scope on the same `fake` (D's step is not on the path from G's weights
+        // to G's loss, so it adds nothing to G's gradients), then G's loss sees the updated D.
+        let dLoss: tf.Tensor | undefined;
+        const g = tf.variableGrads(() => {
+          const fake = generator.apply(gIn, { training: true }) as tf.Tensor;
+          dLoss = tf.keep(dStep(fake));
+          return obj.g(
+            discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor,
+          );
+        }, gVars);
+        lossD = dLoss!;
         optG.applyGradients(named(g.grads));
         lossG = g.value;
         if (ema) {
@@ -509,17 +516,20 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
             );
           });
         }
+      } else {
+        lossD = dStep(generator.apply(gIn, { training: true }) as tf.Tensor);
       }
       const realOk = tf.sum(tf.cast(tf.greater(obj.score(realOut!), 0), 'float32'));
       const fakeOk = tf.sum(tf.cast(tf.lessEqual(obj.score(fakeOut!), 0), 'float32'));
       const beliefReal = tf.sum(obj.belief(realOut!));
       const beliefFake = tf.sum(obj.belief(fakeOut!));
-      // tf.keep let them out of the gradient scope; this tidy does not own them.
-      tf.dispose([realOut!, fakeOut!]);
-      return tf.add(
+      const out = tf.add(
         sums,
-        tf.stack([tf.mul(d.value, B), tf.mul(lossG, B), realOk, fakeOk, beliefReal, beliefFake]),
+        tf.stack([tf.mul(lossD, B), tf.mul(lossG, B), realOk, fakeOk, beliefReal, beliefFake]),
       );
+      // tf.keep let these out of the gradient scopes; this tidy does not own them.
+      tf.dispose([realOut!, fakeOut!, ...(gStep ? [lossD] : [])]);
+      return out;
     });
 
   try {
