@@ -500,9 +500,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         const g = tf.variableGrads(() => {
           const fake = generator.apply(gIn, { training: true }) as tf.Tensor;
           dLoss = tf.keep(dStep(fake));
-          return obj.g(
-            discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor,
-          );
+          return obj.g(discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor);
         }, gVars);
         lossD = dLoss!;
         optG.applyGradients(named(g.grads));
