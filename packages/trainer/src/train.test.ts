@@ -105,6 +105,28 @@ describe('--maxMinutes', () => {
   });
 });
 
+describe('--evalEvery', () => {
+  it('scores the generator during training and names the evaluator in the model card', async () => {
+    const points = join(tmp(), 'points');
+    await train(
+      resolveConfig({ flags: { preset: 'gaussian2d', epochs: 2, limit: 500, evalEvery: 1, out: points } }),
+    );
+    const pm = new RunDir(points).readMetrics();
+    expect(pm.map((m) => Number.isFinite(m.extra?.['eval.frechet2d']))).toEqual([true, true]);
+    const pc = ModelCardSchema.parse(new RunDir(points).readModelCard());
+    expect(pc.evaluation).toMatchObject({ evaluator: 'gaussian2d point statistics', epoch: 2 });
+    expect(pc.finalMetrics['eval.frechet2d']).toBe(pm[1]!.extra!['eval.frechet2d']);
+
+    const images = join(tmp(), 'images');
+    await train(resolveConfig({ flags: { preset: 'tiny', epochs: 1, evalEvery: 1, out: images } }));
+    const ic = ModelCardSchema.parse(new RunDir(images).readModelCard());
+    expect(ic.evaluation).toMatchObject({ evaluator: 'fmnist-classifier-v1', samples: 2000, epoch: 1 });
+    // An untrained-ish generator is far from the data in the classifier's features.
+    expect(ic.finalMetrics['eval.fd']).toBeGreaterThan(1);
+    expect(ic.finalMetrics['eval.classesPresent']).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('image GAN on the bundled data', () => {
   it('trains the tiny preset and writes a sample grid', async () => {
     const out = join(tmp(), 'tiny');

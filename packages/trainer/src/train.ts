@@ -31,7 +31,7 @@ import {
   type ModelCard,
   type RunState,
 } from './run/schema';
-import { epochEvaluator } from './eval/hook';
+import { epochEvaluator, evaluationSource } from './eval/hook';
 
 /** Training cannot go on (e.g. the loss became NaN); the message says what to do. */
 export class TrainingError extends Error {
@@ -330,34 +330,38 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   });
 
   const imageShape = data.imageShape;
-  const card = (estimate?: GaussianEstimate): ModelCard => ({
-    name: run.root.split(/[\\/]/).pop() ?? 'run',
-    preset: config.preset,
-    dataset: { name: data.name, examples: data.count, ...(data.license ? { license: data.license } : {}) },
-    latentDim: config.latentDim,
-    output: imageShape
-      ? {
-          kind: 'image',
-          height: imageShape[0],
-          width: imageShape[1],
-          channels: imageShape[2],
-          range: [-1, 1],
-        }
-      : { kind: 'points', dims: dataShape[0] ?? 2 },
-    ...(conditional && data.classNames ? { classNames: data.classNames } : {}),
-    epochs: epochsCompleted,
-    steps: step,
-    generatorParams: generator.countParams(),
-    discriminatorParams: discriminator.countParams(),
-    wallTimeSec: wall(),
-    finalMetrics: {
-      ...(metrics.length ? { lossD: metrics.at(-1)!.lossD, lossG: metrics.at(-1)!.lossG } : {}),
-      ...(estimate ? { worstRelErr: estimate.worstRelErr } : {}),
-      // The latest periodic evaluation (eval.* keys), when there is one.
-      ...(metrics.filter((m) => m.extra).at(-1)?.extra ?? {}),
-    },
-    reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
-  });
+  const card = (estimate?: GaussianEstimate): ModelCard => {
+    const lastEval = metrics.filter((m) => m.extra).at(-1);
+    return {
+      name: run.root.split(/[\\/]/).pop() ?? 'run',
+      preset: config.preset,
+      dataset: { name: data.name, examples: data.count, ...(data.license ? { license: data.license } : {}) },
+      latentDim: config.latentDim,
+      output: imageShape
+        ? {
+            kind: 'image',
+            height: imageShape[0],
+            width: imageShape[1],
+            channels: imageShape[2],
+            range: [-1, 1],
+          }
+        : { kind: 'points', dims: dataShape[0] ?? 2 },
+      ...(conditional && data.classNames ? { classNames: data.classNames } : {}),
+      epochs: epochsCompleted,
+      steps: step,
+      generatorParams: generator.countParams(),
+      discriminatorParams: discriminator.countParams(),
+      wallTimeSec: wall(),
+      finalMetrics: {
+        ...(metrics.length ? { lossD: metrics.at(-1)!.lossD, lossG: metrics.at(-1)!.lossG } : {}),
+        ...(estimate ? { worstRelErr: estimate.worstRelErr } : {}),
+        // The latest periodic evaluation (eval.* keys), when there is one.
+        ...(lastEval?.extra ?? {}),
+      },
+      ...(lastEval?.extra ? { evaluation: evaluationSource(lastEval.epoch, lastEval.extra) } : {}),
+      reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
+    };
+  };
 
   const writeSamples = async (epoch: number) => {
     const out = tf.tidy(() => sampler.predict(fixedLabels ? [fixedZ, fixedLabels] : fixedZ) as tf.Tensor);

@@ -41,6 +41,23 @@ export interface EpochEvalContext {
   classNames?: string[];
 }
 
+/**
+ * Where the default hook's numbers come from, for the model card: eval.fd & co. are in the features
+ * of the bundled classifier against the bundled test split; 2-D figures are against the data's points.
+ */
+export function evaluationSource(
+  epoch: number,
+  extra: Record<string, number>,
+): { evaluator: string; reference: string; samples: number; epoch: number } {
+  const image = 'eval.fd' in extra;
+  return {
+    evaluator: image ? DEFAULT_EVALUATOR : 'gaussian2d point statistics',
+    reference: image ? 'Fashion-MNIST test split (10k, bundled)' : "the run's real points",
+    samples: extra['eval.samples'] ?? 0,
+    epoch,
+  };
+}
+
 /** The hook; images other than 28x28x1 and conditional generators are skipped (no numbers). */
 export function epochEvaluator(
   options: EpochEvalOptions,

@@ -118,6 +118,15 @@ export const ModelCardSchema = z.object({
   wallTimeSec: z.number().nonnegative(),
   /** Final figures of the run, e.g. the 2-D estimator's mean/covariance error. */
   finalMetrics: z.record(z.string(), z.number()),
+  /** Where the eval.* figures in finalMetrics come from: which evaluator, against what, at which epoch. */
+  evaluation: z
+    .object({
+      evaluator: z.string(),
+      reference: z.string(),
+      samples: z.number().int().positive(),
+      epoch: z.number().int().nonnegative(),
+    })
+    .optional(),
   reproduce: z.string(),
   export: ExportInfoSchema.optional(),
 });
