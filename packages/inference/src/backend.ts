@@ -13,6 +13,11 @@ export interface OrtTensorLike {
 
 export interface OrtSessionLike {
   run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  /** Computes only the outputs named in `fetches`. */
+  run(
+    feeds: Record<string, OrtTensorLike>,
+    fetches: readonly string[],
+  ): Promise<Record<string, OrtTensorLike>>;
   release(): Promise<void>;
 }
 

@@ -251,6 +251,79 @@ describe('sample, interpolate and lifecycle', () => {
     await g.dispose();
   });
 
+  it('keeps serialising after a failed run, and runs at once again when idle', async () => {
+    // Real onnxruntime-node; the wrapper fails one chosen run and counts runs in flight.
+    let runs = 0;
+    let inFlight = 0;
+    let most = 0;
+    const failing = {
+      Tensor: ort.Tensor,
+      InferenceSession: {
+        async create(bytes: Uint8Array) {
+          const session = await ort.InferenceSession.create(bytes);
+          return {
+            release: () => session.release(),
+            async run(feeds: Parameters<typeof session.run>[0]) {
+              most = Math.max(most, ++inFlight);
+              try {
+                if (++runs === 2) throw new Error('injected failure');
+                return await session.run(feeds);
+              } finally {
+                inFlight--;
+              }
+            },
+          };
+        },
+      },
+    };
+    const g = await createGenerator(rgbModel().bytes, {}, failing);
+    const reference = await loadGenerator(rgbModel().bytes);
+    const calls = [1, 2, 3, 4].map((seed) => g.sample({ count: 2, seed }));
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/injected failure/);
+    expect(most).toBe(1);
+    // Idle again: the next calls (one alone, then two together) run and give the reference images.
+    const alone = image(await g.sample({ count: 3, seed: 9 }));
+    expect(alone.pixels).toEqual(image(await reference.sample({ count: 3, seed: 9 })).pixels);
+    const [a, b] = await Promise.all([g.sample({ count: 1, seed: 5 }), g.sample({ count: 4, seed: 6 })]);
+    expect(image(a!).pixels).toEqual(image(await reference.sample({ count: 1, seed: 5 })).pixels);
+    expect(image(b!).pixels).toEqual(image(await reference.sample({ count: 4, seed: 6 })).pixels);
+    expect(most).toBe(1);
+    await g.dispose();
+    await reference.dispose();
+  });
+
+  it('fetches only the output it uses from a graph with several', async () => {
+    const m = rgbModel('N', true);
+    const fetched: string[][] = [];
+    const recording = {
+      Tensor: ort.Tensor,
+      InferenceSession: {
+        async create(bytes: Uint8Array) {
+          const session = await ort.InferenceSession.create(bytes);
+          return {
+            release: () => session.release(),
+            async run(feeds: Parameters<typeof session.run>[0], fetches?: readonly string[]) {
+              const out = await (fetches ? session.run(feeds, fetches) : session.run(feeds));
+              fetched.push(Object.keys(out));
+              return out;
+            },
+          };
+        },
+      },
+    };
+    const g = await createGenerator(m.bytes, {}, recording);
+    expect(g.info.outputName).toBe('image');
+    const r = image(await g.sample({ count: 2, seed: 4 }));
+    expect(fetched).toEqual([['image']]);
+    expectClose(
+      r.pixels,
+      Array.from(dense(r.latents, m.w, m.b, 16, Math.tanh), (v) => (v + 1) / 2),
+    );
+    await g.dispose();
+  });
+
   it('uses given latents and checks their length', async () => {
     const m = rgbModel();
     const g = await loadGenerator(m.bytes);

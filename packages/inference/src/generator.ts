@@ -91,8 +91,16 @@ function parse(bytes: Uint8Array): ModelProto {
 
 class OnnxGenerator implements Generator {
   readonly info: GeneratorInfo;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last run started or queued; a busy generator queues the next one behind it. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Runs started or queued and not yet finished. */
+  private active = 0;
   private disposed = false;
+  /** Output values per sample. */
+  private readonly perSample: number;
+  /** Output names to fetch: only the one used, when the graph has others. */
+  private readonly fetches: readonly string[] | undefined;
+  private dims: readonly number[] = [];
 
   constructor(
     private readonly session: OrtSessionLike,
@@ -100,6 +108,9 @@ class OnnxGenerator implements Generator {
     private readonly ort: OrtLike,
   ) {
     this.info = description.info;
+    const { image, pointDims, outputName } = this.info;
+    this.perSample = image ? image.height * image.width * image.channels : (pointDims ?? 0);
+    this.fetches = description.otherOutputs ? [outputName] : undefined;
   }
 
   latents(seed: number, count: number): Float32Array {
@@ -165,7 +176,7 @@ class OnnxGenerator implements Generator {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.queue.catch(() => undefined);
+    await this.tail.catch(() => undefined);
     await this.session.release();
   }
 
@@ -208,66 +219,101 @@ class OnnxGenerator implements Generator {
     return labels;
   }
 
-  /** Runs the model in batches (a fixed-batch model gets padded batches), one run at a time per session. */
+  /**
+   * Runs the model, one run at a time per session (onnxruntime-web rejects overlapping runs): an idle
+   * generator starts at once, a busy one queues the call behind the last one queued.
+   */
   private run(latents: Float32Array, labels: number[] | undefined, count: number): Promise<Float32Array> {
-    const job = this.queue.then(async () => {
+    const idle = this.active === 0;
+    this.active++;
+    let job: Promise<Float32Array>;
+    if (idle) job = this.runBatches(latents, labels, count);
+    else {
+      const go = () => this.runBatches(latents, labels, count);
+      job = this.tail.then(go, go);
+    }
+    this.tail = job;
+    return job;
+  }
+
+  /** The model over count samples, in batches when its batch size is fixed (the last one padded). */
+  private async runBatches(
+    latents: Float32Array,
+    labels: number[] | undefined,
+    count: number,
+  ): Promise<Float32Array> {
+    try {
       if (this.disposed) throw new DisposedError('this generator was disposed: load it again');
-      const { latentDim, latentShape, inputName, labelInputName, outputName } = this.info;
       const batch = this.description.fixedBatch ?? count;
-      let out: Float32Array | undefined;
+      if (batch === count) return await this.runBatch(latents, labels, batch);
+      const { latentDim } = this.info;
+      const out = new Float32Array(count * this.perSample);
       for (let start = 0; start < count; start += batch) {
         const n = Math.min(batch, count - start);
-        // The latents go to onnxruntime as they are (no copy) unless a fixed-batch model needs padding.
         let z = latents.subarray(start * latentDim, (start + n) * latentDim);
         if (n < batch) {
           z = new Float32Array(batch * latentDim);
           z.set(latents.subarray(start * latentDim, (start + n) * latentDim));
         }
-        const feeds: Record<string, OrtTensorLike> = {
-          [inputName]: new this.ort.Tensor('float32', z, [batch, ...latentShape]),
-        };
-        if (labelInputName && labels) {
-          const chunk = Array.from({ length: batch }, (_, i) => labels[start + i] ?? 0);
-          feeds[labelInputName] =
-            this.description.labelType === 'int32'
-              ? new this.ort.Tensor('int32', Int32Array.from(chunk), [batch])
-              : new this.ort.Tensor('int64', BigInt64Array.from(chunk, BigInt), [batch]);
-        }
-        let results: Record<string, OrtTensorLike>;
-        try {
-          results = await this.session.run(feeds);
-        } catch (err) {
-          throw new ModelRunError(
-            `onnxruntime failed to run the model (${oneLine(err)}); check the latent shape and label options against the model`,
-          );
-        } finally {
-          for (const t of Object.values(feeds)) t.dispose();
-        }
-        const tensor = results[outputName];
-        if (!tensor || !(tensor.data instanceof Float32Array)) {
-          throw new ModelRunError(`output '${outputName}' is missing or not float32: pick a float32 output`);
-        }
-        const per = tensor.data.length / batch;
-        const { image, pointDims } = this.info;
-        const expected = image ? image.height * image.width * image.channels : (pointDims ?? per);
-        if (per !== expected) {
-          throw new ModelInfoError(
-            `output '${outputName}' has ${per} values per sample, but its info says ${expected}: fix outputShape`,
-          );
-        }
-        if (start === 0 && n === count && tensor.data.length === count * per) {
-          // One unpadded batch: keep onnxruntime's output array (CPU tensors own plain JS memory).
-          out = tensor.data;
-        } else {
-          out ??= new Float32Array(count * per);
-          out.set(tensor.data.subarray(0, n * per), start * per);
-          for (const t of Object.values(results)) t.dispose();
-        }
+        const chunk = labels && Array.from({ length: batch }, (_, i) => labels[start + i] ?? 0);
+        const data = await this.runBatch(z, chunk, batch);
+        out.set(data.subarray(0, n * this.perSample), start * this.perSample);
       }
-      return out ?? new Float32Array(0);
-    });
-    this.queue = job.catch(() => undefined);
-    return job;
+      return out;
+    } finally {
+      this.active--;
+    }
+  }
+
+  /**
+   * One session.run over `batch` samples. The latents go to onnxruntime as they are (no copy) and
+   * onnxruntime's output array is returned as it is (CPU tensors own plain JS memory).
+   */
+  private async runBatch(
+    z: Float32Array,
+    labels: number[] | undefined,
+    batch: number,
+  ): Promise<Float32Array> {
+    const { inputName, labelInputName, outputName } = this.info;
+    const input = new this.ort.Tensor('float32', z, this.inputDims(batch));
+    const feeds: Record<string, OrtTensorLike> = { [inputName]: input };
+    let label: OrtTensorLike | undefined;
+    if (labelInputName && labels) {
+      label =
+        this.description.labelType === 'int32'
+          ? new this.ort.Tensor('int32', Int32Array.from(labels), [batch])
+          : new this.ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [batch]);
+      feeds[labelInputName] = label;
+    }
+    let results: Record<string, OrtTensorLike>;
+    try {
+      results = await (this.fetches ? this.session.run(feeds, this.fetches) : this.session.run(feeds));
+    } catch (err) {
+      throw new ModelRunError(
+        `onnxruntime failed to run the model (${oneLine(err)}); check the latent shape and label options against the model`,
+      );
+    } finally {
+      input.dispose();
+      label?.dispose();
+    }
+    const tensor = results[outputName];
+    if (!tensor || !(tensor.data instanceof Float32Array)) {
+      throw new ModelRunError(`output '${outputName}' is missing or not float32: pick a float32 output`);
+    }
+    const data = tensor.data;
+    if (data.length !== batch * this.perSample) {
+      const per = data.length / batch;
+      throw new ModelInfoError(
+        `output '${outputName}' has ${per} values per sample, but its info says ${this.perSample}: fix outputShape`,
+      );
+    }
+    return data;
+  }
+
+  /** [batch, ...latentShape], kept for the last batch size (most callers repeat one count). */
+  private inputDims(batch: number): readonly number[] {
+    if (this.dims[0] !== batch) this.dims = [batch, ...this.info.latentShape];
+    return this.dims;
   }
 
   private result(raw: Float32Array, latents: Float32Array, count: number, keepRaw: boolean): SampleResult {

@@ -15,6 +15,8 @@ export interface ModelDescription {
   /** Set when the model's batch dimension is a fixed number rather than symbolic. */
   fixedBatch?: number;
   labelType?: 'int64' | 'int32';
+  /** True when the graph has outputs besides info.outputName (runs then fetch only that one). */
+  otherOutputs?: boolean;
 }
 
 const SHAPE_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Identity', 'Squeeze', 'Unsqueeze']);
@@ -172,6 +174,7 @@ export function describeModel(model: ModelProto, options: LoadOptions = {}): Mod
   const batch = inDims[0];
   if (typeof batch === 'number' && batch > 0) description.fixedBatch = batch;
   if (labelInput) description.labelType = elemType(labelInput) === DataType.INT32 ? 'int32' : 'int64';
+  if (graph.output.length > 1) description.otherOutputs = true;
   return description;
 }
 

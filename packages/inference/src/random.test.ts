@@ -97,6 +97,23 @@ describe('seeded latents', () => {
     expect(() => seededLatents(1, 1, 4, 0)).toThrow(/truncation must be a positive number/);
   });
 
+  it('are normalStream values rounded to float32, truncated ones skipped, for any dim', () => {
+    for (const [seed, count, dim, truncation] of [
+      [3, 4, 7, undefined],
+      [2 ** 40 + 5, 3, 9, undefined],
+      [11, 5, 3, 0.4],
+      [12, 2, 100, 1.5],
+    ] as const) {
+      const next = normalStream(seed);
+      const expected: number[] = [];
+      while (expected.length < count * dim) {
+        const z = next();
+        if (truncation === undefined || Math.abs(z) <= truncation) expected.push(Math.fround(z));
+      }
+      expect(Array.from(seededLatents(seed, count, dim, truncation))).toEqual(expected);
+    }
+  });
+
   it('normalStream uses both Box-Muller outputs', () => {
     const next = normalStream(9);
     const firstPair = [next(), next()];

@@ -68,7 +68,8 @@ export function normalStream(seed: number): () => number {
 /**
  * `count * dim` standard normal float32 values from `seed`, sample after sample, so the first k
  * samples of a larger draw equal a draw of k. With `truncation`, values with |z| > truncation are
- * redrawn (a truncated normal).
+ * redrawn (a truncated normal). The values are those of `normalStream(seed)` rounded to float32; this
+ * path draws them without per-call closures (it runs on every `sample()`).
  */
 export function seededLatents(seed: number, count: number, dim: number, truncation?: number): Float32Array {
   if (!Number.isSafeInteger(count) || count < 0) {
@@ -82,12 +83,50 @@ export function seededLatents(seed: number, count: number, dim: number, truncati
       `truncation must be a positive number (e.g. 0.7), got ${String(truncation)}; omit it for no truncation`,
     );
   }
-  const next = normalStream(seed);
+  checkSeed(seed);
   const out = new Float32Array(count * dim);
-  for (let i = 0; i < out.length; i++) {
-    let z = next();
-    if (truncation !== undefined) while (Math.abs(z) > truncation) z = next();
-    out[i] = Math.fround(z);
-  }
+  fillNormals(out, seed, truncation ?? Infinity);
   return out;
+}
+
+/** sfc32 state [a, b, c, counter] for fillNormals (synchronous, so one shared array is safe). */
+const state = new Int32Array(4);
+
+/** One sfc32 step on `state`: the same arithmetic as sfc32()'s generator, as a uint32. */
+function step(s: Int32Array): number {
+  const a = s[0]!;
+  const b = s[1]!;
+  const c = s[2]!;
+  const t = (((a + b) | 0) + s[3]!) | 0;
+  s[3] = (s[3]! + 1) | 0;
+  s[0] = b ^ (b >>> 9);
+  s[1] = (c + (c << 3)) | 0;
+  s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return t >>> 0;
+}
+
+/** Fills `out` with normalStream(seed)'s values (float32-rounded), skipping those with |z| > limit. */
+function fillNormals(out: Float32Array, seed: number, limit: number): void {
+  const s = state;
+  s[0] = 0;
+  s[1] = seed >>> 0;
+  s[2] = Math.floor(seed / TWO_POW_32) >>> 0;
+  s[3] = 1;
+  for (let k = 0; k < 12; k++) step(s);
+  const n = out.length;
+  let i = 0;
+  while (i < n) {
+    // Two 53-bit uniforms, as normalStream's: u1 in (0, 1], u2 in [0, 1).
+    const hi1 = step(s) >>> 5;
+    const u1 = 1 - (hi1 * 67108864 + (step(s) >>> 6)) / 9007199254740992;
+    const hi2 = step(s) >>> 5;
+    const u2 = (hi2 * 67108864 + (step(s) >>> 6)) / 9007199254740992;
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const angle = 2 * Math.PI * u2;
+    const z0 = radius * Math.cos(angle);
+    if (Math.abs(z0) <= limit) out[i++] = z0;
+    if (i === n) break;
+    const z1 = radius * Math.sin(angle);
+    if (Math.abs(z1) <= limit) out[i++] = z1;
+  }
 }

@@ -52,6 +52,8 @@ export interface Built {
 interface Spec {
   inputs: ValueInfo[];
   output: ValueInfo;
+  /** Further graph outputs, after `output`. */
+  extraOutputs?: ValueInfo[];
   nodes: NodeProto[];
   initializers: TensorProto[];
   metadata?: Record<string, string>;
@@ -67,7 +69,7 @@ export function build(spec: Spec): Uint8Array {
       node: spec.nodes,
       initializer: spec.initializers,
       input: spec.inputs,
-      output: [spec.output],
+      output: [spec.output, ...(spec.extraOutputs ?? [])],
     },
     metadataProps: Object.entries(spec.metadata ?? {}).map(([key, v]) => ({ key, value: v })),
   });
@@ -117,12 +119,14 @@ export function pointsModel(withMetadata: boolean): Built {
  * GANForge-style: [N,16] -> tanh(z @ W + b) as NHWC [N,4,4,3] -> Transpose -> NCHW [N,3,4,4], with
  * full metadata. Pixel (y, x, c) of sample n is dense[n][(y*4 + x)*3 + c].
  */
-export function rgbModel(batch: number | string = 'N'): Built {
+export function rgbModel(batch: number | string = 'N', extraOutput = false): Built {
   const w = weights(3, 16 * 48);
   const b = weights(4, 48);
   const bytes = build({
     inputs: [value('z', F, [batch, 16])],
     output: value('image', F, [batch, 3, 4, 4]),
+    // With extraOutput, the pre-activation values are a second output (as a feature head would be).
+    ...(extraOutput ? { extraOutputs: [value('a', F, [batch, 48])] } : {}),
     nodes: [
       node('MatMul', ['z', 'W'], ['h']),
       node('Add', ['h', 'B'], ['a']),
