@@ -19,7 +19,8 @@ export function toPixels(
   const out = into ?? new Float32Array(count * h * w * c);
   if (image.layout !== 'NCHW' || c === 1) {
     // Already HWC order (or one channel): one linear pass, which may also run in place (into = raw).
-    for (let i = 0; i < out.length; i++) {
+    const n = out.length;
+    for (let i = 0; i < n; i++) {
       const x = ((raw[i] as number) - lo) * scale;
       out[i] = x < 0 ? 0 : x > 1 ? 1 : x;
     }
