@@ -1,6 +1,11 @@
-/** A tiny static file server for the built site that also counts the bytes it sends. */
+/**
+ * A tiny static file server for the built site that also counts the bytes it sends. Like a static host
+ * set up for it, it sends a file's pre-compressed copy (`<file>.br` or `<file>.gz`, written by the build)
+ * when the request's Accept-Encoding allows.
+ */
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -10,20 +15,38 @@ const TYPES: Record<string, string> = {
   '.mjs': 'text/javascript',
   '.css': 'text/css',
   '.json': 'application/json',
+  '.svg': 'image/svg+xml',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
   '.onnx': 'application/octet-stream',
 };
 
+/** The pre-compressed copy of `file` to send, if there is one the browser accepts. */
+function encodedCopy(file: string, acceptEncoding = ''): { path: string; encoding: string } | null {
+  const accepts = new Set(acceptEncoding.split(',').map((e) => e.trim().split(';')[0]?.toLowerCase()));
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (accepts.has(encoding) && existsSync(file + suffix)) return { path: file + suffix, encoding };
+  }
+  return null;
+}
+
 export interface StaticServer {
   url: string;
-  /** Bytes sent per path since the last reset. */
+  /** Bytes sent per path since the last reset (compressed, when a compressed copy was sent). */
   sent: Map<string, number>;
+  /** The same files' uncompressed sizes. */
+  raw: Map<string, number>;
+  /** Send pre-compressed copies when the browser accepts them (true unless set to false). */
+  precompressed: boolean;
   close(): Promise<void>;
 }
 
 export async function serveStatic(root: string): Promise<StaticServer> {
   const sent = new Map<string, number>();
+  const raw = new Map<string, number>();
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -32,24 +55,31 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       return;
     }
     try {
-      const body = await readFile(file);
+      const size = (await stat(file)).size;
+      const encoded = handle.precompressed ? encodedCopy(file, req.headers['accept-encoding']) : null;
+      const body = await readFile(encoded?.path ?? file);
       // Like a typical static host: the runtime and the hashed bundles may be cached, pages and data not.
       const immutable = path.startsWith('/ort/') || path.startsWith('/assets/');
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': immutable ? 'public, max-age=3600' : 'no-cache',
+        ...(encoded ? { 'Content-Encoding': encoded.encoding, Vary: 'Accept-Encoding' } : {}),
       });
       res.end(body);
       sent.set(path, (sent.get(path) ?? 0) + body.length);
+      raw.set(path, (raw.get(path) ?? 0) + size);
     } catch {
       res.writeHead(404).end();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const handle: StaticServer = {
     url: `http://127.0.0.1:${port}/`,
     sent,
+    raw,
+    precompressed: true,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  return handle;
 }

@@ -47,34 +47,41 @@ async function firstVisit(browser: Browser, server: StaticServer, run: string) {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
-  // Download time of the two big files (the runtime and the model), worker requests included.
-  const transfers: string[] = [];
-  page.on('requestfinished', (req) => {
-    const path = new URL(req.url()).pathname;
-    if (!/\.(wasm|onnx)$/.test(path)) return;
-    const t = req.timing();
-    transfers.push(`${path.split('/').pop()} ${(t.responseEnd - t.requestStart).toFixed(0)} ms`);
-  });
   await page.goto(`${server.url}#/model/${encodeURIComponent(run)}?seed=0`);
   await ready(page, 0, GRID);
-  const ms = await page.evaluate(
-    () => performance.getEntriesByName('ganforge:first-image')[0]?.startTime ?? NaN,
-  );
-  // Where the time went: page up to the load request, the model download and the runtime + session start.
-  // (No helper functions inside evaluate: tsx would wrap them in a __name() the page does not have.)
-  const parts = await page.evaluate(() => {
-    const open = performance.getEntriesByName('ganforge:model-open')[0];
-    return {
-      loadRequest: performance.getEntriesByName('ganforge:load-start')[0]?.startTime ?? NaN,
-      fetch: performance.getEntriesByName('ganforge:model-fetch')[0]?.duration ?? NaN,
-      open: open?.duration ?? NaN,
-      openEnd: (open?.startTime ?? NaN) + (open?.duration ?? NaN),
-    };
+  // Every ganforge:* mark and measure the page and its worker recorded (see recordLoad in model-page.ts),
+  // plus the navigation's own milestones.
+  const timeline = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const own = performance
+      .getEntries()
+      .filter((e) => e.name.startsWith('ganforge:'))
+      .map((e) => ({ name: e.name.slice('ganforge:'.length), start: e.startTime, duration: e.duration }));
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/assets\/.*\.js$/.test(e.name))
+      .map((e) => ({
+        name: `fetch ${new URL(e.name).pathname.split('/').pop() ?? ''}`,
+        start: e.startTime,
+        duration: (e as PerformanceResourceTiming).responseEnd - e.startTime,
+      }));
+    const navigation = nav
+      ? [
+          { name: 'html received', start: nav.responseEnd, duration: 0 },
+          { name: 'DOMContentLoaded', start: nav.domContentLoadedEventStart, duration: 0 },
+        ]
+      : [];
+    return [...navigation, ...scripts, ...own].sort((a, b) => a.start - b.start);
   });
-  const bytes = [...server.sent.entries()];
+  const ms = timeline.find((e) => e.name === 'first-image')?.start ?? NaN;
+  const bytes = [...server.sent.entries()].map(([path, sent]) => ({
+    path,
+    sent,
+    raw: server.raw.get(path) ?? sent,
+  }));
   await context.close();
   if (errors.length > 0) throw new BenchError(`the page logged errors: ${errors.join(' | ')}`);
-  return { ms, bytes, parts, transfers };
+  return { ms, bytes, timeline };
 }
 
 async function generateTimes(page: Page, run: string, count: number, repeats: number): Promise<number[]> {
@@ -158,29 +165,51 @@ async function main(argv: string[]): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    const visits = [];
-    for (let i = 0; i < opts.visits; i++) visits.push(await firstVisit(browser, server, run.name));
-    const firstMs = visits.map((v) => v.ms);
-    console.log(
-      `first visit, navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
-        `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${opts.visits} cold visits)`,
-    );
-    for (const [i, v] of visits.entries()) {
-      const p = v.parts;
+    // Cold visits alternate between a server that sends the pre-compressed copies (.br) and one that
+    // sends every file as is, so that both are timed under the same machine load.
+    const visits: Record<'compressed' | 'uncompressed', Awaited<ReturnType<typeof firstVisit>>[]> = {
+      compressed: [],
+      uncompressed: [],
+    };
+    for (let i = 0; i < opts.visits; i++) {
+      for (const mode of i % 2
+        ? (['uncompressed', 'compressed'] as const)
+        : (['compressed', 'uncompressed'] as const)) {
+        server.precompressed = mode === 'compressed';
+        visits[mode].push(await firstVisit(browser, server, run.name));
+      }
+    }
+    server.precompressed = true;
+    for (const [mode, list] of Object.entries(visits)) {
+      const firstMs = list.map((v) => v.ms);
       console.log(
-        `  visit ${i + 1}: load requested at ${p.loadRequest.toFixed(0)} ms; in the worker: model fetch ${p.fetch.toFixed(0)} ms, ` +
-          `runtime + session ${p.open.toFixed(0)} ms (done at ${p.openEnd.toFixed(0)} ms); first image at ${v.ms.toFixed(0)} ms; downloads: ${v.transfers.join(', ')}`,
+        `first visit (${mode}), navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
+          `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${opts.visits} cold visits)`,
       );
     }
-    const fetched = visits[0]?.bytes ?? [];
-    const total = fetched.reduce((a, [, b]) => a + b, 0);
-    const model = fetched.filter(([p]) => p.startsWith('/models/')).reduce((a, [, b]) => a + b, 0);
+    for (const [i, v] of visits.compressed.entries()) {
+      console.log(`  compressed visit ${i + 1} (ms since navigation start):`);
+      for (const e of v.timeline) {
+        const end =
+          e.duration > 0
+            ? `-${(e.start + e.duration).toFixed(0).padStart(5)} (${e.duration.toFixed(0)} ms)`
+            : '';
+        console.log(`    ${e.start.toFixed(0).padStart(5)}${end.padEnd(20)} ${e.name}`);
+      }
+    }
+    const fetched = visits.compressed[0]?.bytes ?? [];
+    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+    const sum = (key: 'sent' | 'raw', models: boolean | null) =>
+      fetched
+        .filter((f) => models === null || f.path.startsWith('/models/') === models)
+        .reduce((a, f) => a + f[key], 0);
     console.log(
-      `first visit download: ${(total / 1024 / 1024).toFixed(2)} MiB in ${fetched.length} files ` +
-        `(site + runtime ${((total - model) / 1024 / 1024).toFixed(2)} MiB, this run's files ${(model / 1024 / 1024).toFixed(2)} MiB)`,
+      `first visit download: ${mib(sum('sent', null))} transferred, ${mib(sum('raw', null))} uncompressed, in ${fetched.length} files ` +
+        `(site + runtime ${mib(sum('sent', false))} / ${mib(sum('raw', false))}, this run's files ${mib(sum('sent', true))} / ${mib(sum('raw', true))})`,
     );
-    for (const [p, b] of [...fetched].sort((x, y) => y[1] - x[1])) {
-      console.log(`  ${(b / 1024).toFixed(1).padStart(9)} KiB  ${p}`);
+    for (const f of [...fetched].sort((x, y) => y.raw - x.raw)) {
+      const packed = f.sent === f.raw ? '' : `  (${(f.sent / 1024).toFixed(1)} KiB sent)`;
+      console.log(`  ${(f.raw / 1024).toFixed(1).padStart(9)} KiB  ${f.path}${packed}`);
     }
 
     const context = await browser.newContext();

@@ -14,10 +14,28 @@ export type WorkerResponse =
   | { type: 'sampled'; id: number; result: SampleResult; ms: number }
   | { type: 'error'; id: number; message: string };
 
-/** Milliseconds the worker spent getting the model bytes, and opening them with onnxruntime-web. */
+/** A stretch of time in epoch milliseconds (timeOrigin + now), comparable between page and worker. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Where a model load's time went in the worker (the page turns these into performance measures). */
 export interface LoadTimings {
-  fetchMs: number;
-  openMs: number;
+  /** The worker's script had loaded and started. */
+  workerStart: number;
+  /** The load request reached the worker. */
+  received: number;
+  /** Getting the model bytes (download, or nothing for a file the page already read). */
+  fetch: Span;
+  /** Starting onnxruntime-web's wasm runtime, alongside the download; null if it failed. */
+  runtime: Span | null;
+  /** Opening the model: parse, checks and the onnxruntime session (waiting for the runtime first). */
+  open: Span;
+  /** Summarising the graph for the model card. */
+  summary: Span;
+  /** The runtime's files as the worker fetched them (bytes as sent, compressed or not). */
+  files: (Span & { name: string; bytes: number })[];
 }
 
 export type { GeneratorInfo, ModelSummary, SampleResult };

@@ -1,38 +1,109 @@
 /// <reference lib="webworker" />
 /** Runs the generator off the main thread: one model per worker, requests answered in order. */
 import { loadGenerator, type Generator } from '@ganforge/inference';
+import { DataType, encodeModel } from '@ganforge/inference/onnx';
+import * as ort from 'onnxruntime-web';
 import { summarizeModel } from './model-summary';
-import type { SampleResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { LoadTimings, SampleResult, Span, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** Epoch milliseconds, comparable with the page's clock (its timeOrigin differs from the worker's). */
+const now = () => performance.timeOrigin + performance.now();
+const workerStart = now();
+
 let generator: Generator | undefined;
+
+/** A one-node model (y = x): opening it brings onnxruntime-web's wasm runtime up. */
+function identityModel(): Uint8Array {
+  const io = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } },
+  });
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'ganforge-gallery',
+    graph: {
+      name: 'warm-up',
+      node: [{ opType: 'Identity', input: ['x'], output: ['y'], name: 'identity' }],
+      initializer: [],
+      input: [io('x')],
+      output: [io('y')],
+    },
+  });
+}
+
+/**
+ * Starts onnxruntime-web (fetching and compiling its 14 MB wasm) once per worker, so that it runs while
+ * the model downloads instead of after. A failure is left for the model's own load to report.
+ */
+let runtime: Promise<Span | null> | undefined;
+function startRuntime(wasmPaths: string): Promise<Span | null> {
+  runtime ??= (async () => {
+    const start = now();
+    ort.env.wasm.wasmPaths = wasmPaths;
+    const session = await ort.InferenceSession.create(identityModel());
+    await session.release();
+    return { start, end: now() };
+  })().catch(() => null);
+  return runtime;
+}
 
 function transferables(result: SampleResult): ArrayBuffer[] {
   const arrays = result.kind === 'image' ? [result.pixels, result.latents] : [result.points, result.latents];
   return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
-async function modelBytes(source: Extract<WorkerRequest, { type: 'load' }>['source']): Promise<Uint8Array> {
-  if ('bytes' in source) return new Uint8Array(source.bytes);
+async function modelBytes(
+  source: Extract<WorkerRequest, { type: 'load' }>['source'],
+): Promise<{ bytes: Uint8Array; span: Span }> {
+  const start = now();
+  if ('bytes' in source) return { bytes: new Uint8Array(source.bytes), span: { start, end: start } };
   const res = await fetch(source.url);
   if (!res.ok) throw new Error(`could not download the model (${source.url}: HTTP ${res.status})`);
-  return new Uint8Array(await res.arrayBuffer());
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { bytes, span: { start, end: now() } };
+}
+
+/** The runtime's own files (glue script and wasm) as this worker fetched them. */
+function runtimeFiles(): LoadTimings['files'] {
+  return performance
+    .getEntriesByType('resource')
+    .filter((e): e is PerformanceResourceTiming => /\/ort-[^/]*\.(wasm|mjs)$/.test(new URL(e.name).pathname))
+    .map((e) => ({
+      name: new URL(e.name).pathname.split('/').pop() ?? e.name,
+      start: performance.timeOrigin + e.startTime,
+      end: performance.timeOrigin + e.responseEnd,
+      bytes: e.encodedBodySize,
+    }));
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
   const reply = (msg: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
   try {
     if (req.type === 'load') {
-      const t0 = performance.now();
-      const bytes = await modelBytes(req.source);
-      const t1 = performance.now();
+      const received = now();
+      // The runtime starts while the model downloads; opening the model waits for it inside onnxruntime.
+      const warm = startRuntime(req.wasmPaths);
+      const { bytes, span: fetched } = await modelBytes(req.source);
       await generator?.dispose();
       generator = undefined;
+      const openStart = now();
       // onnxruntime-web may take ownership of the buffer it is given: keep our own copy for the summary.
       generator = await loadGenerator(bytes.slice(), { wasmPaths: req.wasmPaths });
-      const timings = { fetchMs: t1 - t0, openMs: performance.now() - t1 };
-      reply({ type: 'loaded', id: req.id, info: generator.info, summary: summarizeModel(bytes), timings });
+      const open = { start: openStart, end: now() };
+      const summary = summarizeModel(bytes);
+      const timings: LoadTimings = {
+        workerStart,
+        received,
+        fetch: fetched,
+        runtime: await warm,
+        open,
+        summary: { start: open.end, end: now() },
+        files: runtimeFiles(),
+      };
+      reply({ type: 'loaded', id: req.id, info: generator.info, summary, timings });
       return;
     }
     if (!generator) throw new Error('no model loaded yet');

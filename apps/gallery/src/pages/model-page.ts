@@ -27,6 +27,27 @@ const UNNAMED_CLASSES = 10;
 /** Where onnxruntime-web's files are served: ort/ next to the page. */
 const WASM_PATHS = () => new URL('ort/', document.baseURI).href;
 
+/** The worker's load timings as performance measures on the page's clock (`ganforge:*`, read by the bench). */
+function recordLoad(t: LoadTimings): void {
+  const at = (epoch: number) => Math.max(0, epoch - performance.timeOrigin);
+  const span = (name: string, s: { start: number; end: number }) =>
+    performance.measure(`ganforge:${name}`, { start: at(s.start), end: at(s.end) });
+  performance.mark('ganforge:worker-start', { startTime: at(t.workerStart) });
+  performance.mark('ganforge:load-received', { startTime: at(t.received) });
+  span('model-fetch', t.fetch);
+  if (t.runtime) span('runtime', t.runtime);
+  for (const f of t.files) {
+    performance.measure(`ganforge:file:${f.name}`, {
+      start: at(f.start),
+      end: at(f.end),
+      detail: { bytes: f.bytes },
+    });
+  }
+  span('model-open', t.open);
+  span('model-summary', t.summary);
+  performance.mark('ganforge:loaded');
+}
+
 /** A model load started before the page was built (see startEarlyLoad). */
 export interface EarlyLoad {
   url: string;
@@ -144,11 +165,7 @@ export class ModelPage {
     // Where a first visit's time goes (read by the bench): page start to load request, then the worker.
     if (!this.early) performance.mark('ganforge:load-start');
     const timed = <T extends { timings: LoadTimings }>(loaded: T): T => {
-      performance.measure('ganforge:model-fetch', {
-        start: 'ganforge:load-start',
-        duration: loaded.timings.fetchMs,
-      });
-      performance.measure('ganforge:model-open', { end: performance.now(), duration: loaded.timings.openMs });
+      recordLoad(loaded.timings);
       return loaded;
     };
     if (this.source.kind === 'file') {
@@ -292,6 +309,7 @@ export class ModelPage {
       this.status.className = 'status';
       this.status.textContent = 'Generating…';
       try {
+        const sampleStart = performance.now();
         const { result, ms } = await this.client.sample({
           count: plan.count,
           seed: plan.seed,
@@ -299,6 +317,7 @@ export class ModelPage {
           ...(plan.labels ? { labels: plan.labels } : {}),
         });
         if (generation !== this.generation) return;
+        const drawStart = performance.now();
         this.draw(output, result, plan, loaded);
         this.drawn = { key, result, plan };
         output.setAttribute('data-seed', String(plan.seed));
@@ -307,6 +326,12 @@ export class ModelPage {
         output.setAttribute('data-state', 'ready');
         if (this.firstImage) {
           this.firstImage = false;
+          performance.measure('ganforge:first-sample', {
+            start: sampleStart,
+            end: drawStart,
+            detail: { ms },
+          });
+          performance.measure('ganforge:draw', { start: drawStart });
           performance.mark('ganforge:first-image');
         }
       } catch (e) {
