@@ -247,6 +247,8 @@ async function main(): Promise<void> {
         pytorch_img_per_s: torchRuns.length ? median(torchRuns.map((r) => r.torch!)) : null,
         sdk_vs_ort: ratio(runs, (r) => r.sdk / r.ort),
         sdk_vs_ort_same_options: ratio(runs, (r) => r.sdk / r.tuned),
+        // What a sample() call costs beyond the bare call, in microseconds (negative: the SDK was faster).
+        sdk_minus_ort_us_per_call: ratio(runs, (r) => (batch * 1e6) / r.sdk - (batch * 1e6) / r.ort),
         sdk_vs_pytorch: torchRuns.length ? ratio(torchRuns, (r) => r.sdk / r.torch!) : null,
         goal: 'sdk_vs_ort >= 0.9, sdk_vs_pytorch >= 3',
       });
