@@ -202,7 +202,13 @@ describe('gallery in Chromium', () => {
   });
 
   it('draws real and generated points, keeps the seed in the URL and reproduces it', async () => {
-    await page.locator(`li[data-run="${POINTS_RUN}"] a`).click();
+    // Pointing at a run already starts a worker and its runtime; the page then uses that worker (the
+    // runtime is fetched once, below).
+    const link = page.locator(`li[data-run="${POINTS_RUN}"] a`);
+    const runtimeFetch = page.waitForRequest((r) => r.url().endsWith('/ort/ort-wasm-simd-threaded.wasm'));
+    await link.hover();
+    await runtimeFetch;
+    await link.click();
     const first = await points(page, 0);
     expect(page.url()).toContain(`#/model/${POINTS_RUN}?seed=0`);
     expect(first.inked).toBeGreaterThan(1000);

@@ -2,11 +2,13 @@
  * Gallery benchmark in headless Chromium against real runs: builds the site, serves it on localhost and
  * measures
  *   - first visit: time from navigation to the first generated image (a fresh browser context each time,
- *     so nothing is cached), and the bytes that visit downloads;
+ *     so nothing is cached), with the site's pre-compressed files and without (visits alternate), where
+ *     the time went (the ganforge:* marks the page and its worker record), and the bytes that visit
+ *     downloads, as sent and uncompressed;
  *   - per-image generate time in the worker at batch 1 and at the grid's batch (median over repeats).
  * With --screenshots <dir>, also saves a model page and its training timeline as PNG.
  *
- *   tsx scripts/bench.ts [--runs <dir>] [--run <name>] [--repeats <n>] [--screenshots <dir>]
+ *   tsx scripts/bench.ts [--runs <dir>] [--run <name>] [--visits <n>] [--repeats <n>] [--screenshots <dir>]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -134,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--runs <dir>', 'folder holding the run directories', join(workspaceRoot, 'runs'))
     .option('--run <name>', 'run to open (default: the first image run)')
     .option('--repeats <n>', 'generations per batch size', (v) => Number.parseInt(v, 10), 20)
-    .option('--visits <n>', 'cold first visits', (v) => Number.parseInt(v, 10), 3)
+    .option('--visits <n>', 'cold first visits, with and again without compression', (v) => Number.parseInt(v, 10), 3)
     .option('--screenshots <dir>', 'also save screenshots of the model page and the timeline here')
     .parse(argv)
     .opts<{ runs: string; run?: string; repeats: number; visits: number; screenshots?: string }>();

@@ -18,3 +18,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function modelsUrl(path: string): string {
   return new URL(`models/${path}`, document.baseURI).href;
 }
+
+/** Where onnxruntime-web's files are served: ort/ next to the page. */
+export function runtimeUrl(): string {
+  return new URL('ort/', document.baseURI).href;
+}

@@ -16,7 +16,29 @@ export class GenerationError extends Error {
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (msg: WorkerResponse) => void; reject: (e: Error) => void };
 
+/** A worker started ahead of need (see GeneratorClient.prewarm), for the next page that needs one. */
+let spare: GeneratorClient | undefined;
+
 export class GeneratorClient {
+  /**
+   * Starts a worker and its runtime for the next model page, while the visitor is still on their way to
+   * it (pointing at a run, dragging a file in): starting the runtime is most of a model page's wait.
+   */
+  static prewarm(wasmPaths: string): void {
+    if (spare) return;
+    spare = new GeneratorClient();
+    // No reply: the worker starts its runtime and the next load waits for it.
+    const warm: WorkerRequest = { type: 'warm', id: 0, wasmPaths };
+    spare.worker.postMessage(warm);
+  }
+
+  /** The prewarmed worker if there is one, else a new one. */
+  static take(): GeneratorClient {
+    const client = spare ?? new GeneratorClient();
+    spare = undefined;
+    return client;
+  }
+
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

@@ -1,6 +1,7 @@
 /** Entry point: loads the manifest, then renders the page the URL hash names. */
 import './style.css';
-import { el, modelsUrl } from './dom';
+import { el, modelsUrl, runtimeUrl } from './dom';
+import { GeneratorClient } from './generator-client';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest';
 import { ModelPage, startEarlyLoad, type EarlyLoad, type PageSource } from './pages/model-page';
 import { renderIndex } from './pages/index-page';
@@ -148,6 +149,13 @@ function start(container: HTMLElement, manifest: Manifest): void {
     const file = ev.dataTransfer?.files[0];
     if (file) openFile(file);
   });
+  // Pointing at (or tabbing to) a run, or dragging a file in: start a worker and its runtime already.
+  const intent = (ev: Event) => {
+    const target = ev.target instanceof Element ? ev.target : null;
+    if (ev.type === 'dragenter' || target?.closest('a[href^="#/model/"]'))
+      GeneratorClient.prewarm(runtimeUrl());
+  };
+  for (const type of ['pointerover', 'focusin', 'dragenter']) window.addEventListener(type, intent);
   window.addEventListener('hashchange', render);
   render();
 }

@@ -5,6 +5,7 @@ import type { ModelSummary } from './model-summary';
 export type ModelSourceMessage = { url: string } | { bytes: ArrayBuffer; fileName: string };
 
 export type WorkerRequest =
+  | { type: 'warm'; id: number; wasmPaths: string }
   | { type: 'load'; id: number; source: ModelSourceMessage; wasmPaths: string }
   | { type: 'sample'; id: number; count: number; seed: number; truncation?: number; labels?: number[] }
   | { type: 'interpolate'; id: number; from: Float32Array; to: Float32Array; steps: number; label?: number };

@@ -43,6 +43,8 @@ function startRuntime(wasmPaths: string): Promise<Span | null> {
   runtime ??= (async () => {
     const start = now();
     ort.env.wasm.wasmPaths = wasmPaths;
+    // Threads need a cross-origin isolated page (SharedArrayBuffer); elsewhere go straight to one.
+    if (!self.crossOriginIsolated) ort.env.wasm.numThreads = 1;
     const session = await ort.InferenceSession.create(identityModel());
     await session.release();
     return { start, end: now() };
@@ -79,7 +81,7 @@ function runtimeFiles(): LoadTimings['files'] {
     }));
 }
 
-async function handle(req: WorkerRequest): Promise<void> {
+async function handle(req: Exclude<WorkerRequest, { type: 'warm' }>): Promise<void> {
   const reply = (msg: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
   try {
     if (req.type === 'load') {
@@ -131,5 +133,8 @@ async function handle(req: WorkerRequest): Promise<void> {
 // Chain requests so a sample never runs before the load it depends on.
 let queue: Promise<void> = Promise.resolve();
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
-  queue = queue.then(() => handle(ev.data));
+  const req = ev.data;
+  // Warming up needs no reply and must not hold up a load behind it.
+  if (req.type === 'warm') void startRuntime(req.wasmPaths);
+  else queue = queue.then(() => handle(req));
 };

@@ -3,7 +3,7 @@
  * in a worker from the options in the URL (seed, truncation, class, count, walk ends), so the URL
  * reproduces what is on screen. Image models also get the latent walk; runs get their training timeline.
  */
-import { el, modelsUrl } from '../dom';
+import { el, modelsUrl, runtimeUrl } from '../dom';
 import { GeneratorClient } from '../generator-client';
 import type { ManifestRun, MetricsRecord } from '../manifest';
 import type { GeneratorInfo, LoadTimings, ModelSummary, SampleResult } from '../protocol';
@@ -23,9 +23,6 @@ const WALK_STEPS = 24;
 const DEFAULT_TRUNCATION = 0.7;
 /** Used when a conditional model does not name its classes. */
 const UNNAMED_CLASSES = 10;
-
-/** Where onnxruntime-web's files are served: ort/ next to the page. */
-const WASM_PATHS = () => new URL('ort/', document.baseURI).href;
 
 /** The worker's load timings as performance measures on the page's clock (`ganforge:*`, read by the bench). */
 function recordLoad(t: LoadTimings): void {
@@ -63,7 +60,7 @@ export function startEarlyLoad(onnxPath: string): EarlyLoad {
   const client = new GeneratorClient();
   const url = modelsUrl(onnxPath);
   performance.mark('ganforge:load-start');
-  const loading = client.load({ url }, WASM_PATHS());
+  const loading = client.load({ url }, runtimeUrl());
   loading.catch(() => undefined); // the page reports failures, if it is ever built
   return { url, client, loading };
 }
@@ -138,7 +135,7 @@ export class ModelPage {
     private readonly navigate: (options: ViewOptions) => void,
     private readonly early?: EarlyLoad,
   ) {
-    this.client = early?.client ?? new GeneratorClient();
+    this.client = early?.client ?? GeneratorClient.take();
     this.title = source.kind === 'run' ? source.run.name : source.name;
     document.title = `${this.title} · GANForge gallery`;
     root.replaceChildren(
@@ -161,7 +158,7 @@ export class ModelPage {
   }
 
   private async load(): Promise<Loaded> {
-    const wasmPaths = WASM_PATHS();
+    const wasmPaths = runtimeUrl();
     // Where a first visit's time goes (read by the bench): page start to load request, then the worker.
     if (!this.early) performance.mark('ganforge:load-start');
     const timed = <T extends { timings: LoadTimings }>(loaded: T): T => {
