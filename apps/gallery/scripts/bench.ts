@@ -134,9 +134,14 @@ async function main(argv: string[]): Promise<void> {
     .name('gallery-bench')
     .description('Time the gallery in headless Chromium against real runs')
     .option('--runs <dir>', 'folder holding the run directories', join(workspaceRoot, 'runs'))
-    .option('--run <name>', 'run to open (default: the first image run)')
+    .option('--run <name>', 'run to open (default: the demo image run, else the first image run)')
     .option('--repeats <n>', 'generations per batch size', (v) => Number.parseInt(v, 10), 20)
-    .option('--visits <n>', 'cold first visits, with and again without compression', (v) => Number.parseInt(v, 10), 3)
+    .option(
+      '--visits <n>',
+      'cold first visits, with and again without compression',
+      (v) => Number.parseInt(v, 10),
+      3,
+    )
     .option('--screenshots <dir>', 'also save screenshots of the model page and the timeline here')
     .parse(argv)
     .opts<{ runs: string; run?: string; repeats: number; visits: number; screenshots?: string }>();
@@ -152,7 +157,9 @@ async function main(argv: string[]): Promise<void> {
     const manifest = buildManifest({ runsDir: resolve(opts.runs), outDir: join(tmp, 'public', 'models') });
     const run = opts.run
       ? manifest.runs.find((r) => r.name === opts.run)
-      : manifest.runs.find((r) => r.card.output.kind === 'image');
+      : // The demo image run (what gallery:bench trains and exports), else the first image run.
+        (manifest.runs.find((r) => r.card.output.kind === 'image' && r.name.startsWith('demo-')) ??
+        manifest.runs.find((r) => r.card.output.kind === 'image'));
     if (!run) {
       throw new BenchError(
         `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
