@@ -62,8 +62,10 @@ export function evalCommand(): Command {
       if (sources.length !== 1)
         throw new EvalError('give exactly one of --run <dir>, --onnx <file>, --idx <file>');
       await initBackend();
+      const progress = stageLog();
       let generated: SampleSet;
       let realPoints: SampleSet | undefined;
+      progress.stage(`${o.idx ? 'reading' : 'generating'} ${o.samples} samples`);
       if (o.run) ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed));
       else if (o.onnx) generated = await sampleOnnx(abs(o.onnx), o.samples, o.seed);
       else {
@@ -76,6 +78,7 @@ export function evalCommand(): Command {
       if (generated.kind === 'points') {
         if (!realPoints)
           throw new EvalError('2-D samples need a run directory (its real-points.json is the reference)');
+        progress.stage('2-D statistics');
         report = evaluatePoints(generated, realPoints);
       } else {
         const reference = readIdxSamples(o.ref ? abs(o.ref) : DEFAULT_REFERENCE);
@@ -86,14 +89,30 @@ export function evalCommand(): Command {
             kidSubsetSize: o.kidSubsetSize,
             k: o.k,
             seed: o.seed,
+            onStage: progress.stage,
           });
         } finally {
           classifier.dispose();
         }
       }
+      progress.stage();
       for (const line of formatReport(report)) console.log(line);
       if (o.json) writeJsonAtomic(abs(o.json), report);
     });
+}
+
+/** Stage lines on stderr with the time each took, so that a long evaluation shows where it is. */
+function stageLog(): { stage: (name?: string) => void } {
+  let current: { name: string; t0: number } | undefined;
+  return {
+    stage(name?: string) {
+      if (current) {
+        process.stderr.write(`  ${((performance.now() - current.t0) / 1000).toFixed(1)} s\n`);
+      }
+      current = name ? { name, t0: performance.now() } : undefined;
+      if (name) process.stderr.write(`eval: ${name}…`);
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -24,6 +24,8 @@ export interface ImageEvalOptions {
   /** Neighbourhood size of the precision/recall manifolds. */
   k?: number;
   seed?: number;
+  /** Called as each stage starts (the work is synchronous: a log line, not a redrawn bar). */
+  onStage?: (stage: string) => void;
 }
 
 export interface ImageEvalReport {
@@ -106,14 +108,20 @@ export function evaluateImages(
   options: ImageEvalOptions = {},
 ): ImageEvalReport {
   checkImages(classifier, generated, 'generated samples');
+  const stage = options.onStage ?? (() => {});
+  if (!('features' in reference)) stage(`classifier features of ${reference.count} reference images`);
   const ref = 'features' in reference ? reference : referenceFeatures(classifier, reference);
+  stage(`classifier features of ${generated.count} generated images`);
   const out = classifier.run(generated.values, generated.count);
   const gen: Features = { data: out.features, count: out.count, dim: out.dim };
+  stage('Fréchet distance and KID');
+  const fd = featureFrechetDistance(gen, ref.features);
   const kid = kernelDistance(gen, ref.features, {
     subsets: options.kidSubsets,
     subsetSize: options.kidSubsetSize,
     seed: options.seed,
   });
+  stage(`precision/recall (k-NN manifolds of ${gen.count} + ${gen.count} samples)`);
   // Equal set sizes: the k-NN radii shrink as a set grows, which would tilt precision against recall.
   const pr = precisionRecall(subsetRows(ref.features, gen.count, options.seed ?? 0), gen, { k: options.k });
   const cov = classCoverage(out.probs, out.count, out.classes);
@@ -122,7 +130,7 @@ export function evaluateImages(
     evaluator: classifier.name,
     samples: generated.count,
     referenceSamples: ref.count,
-    fd: featureFrechetDistance(gen, ref.features),
+    fd,
     kid: kid.kid,
     kidStd: kid.kidStd,
     kidSubsets: kid.subsets,
