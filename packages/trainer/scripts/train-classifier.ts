@@ -84,10 +84,13 @@ function accuracy(model: tf.LayersModel, x: Float32Array, labels: Uint8Array): n
   const n = labels.length;
   for (let i = 0; i < n; i += 1000) {
     const m = Math.min(1000, n - i);
-    const pred = tf.tidy(() => {
+    const predT = tf.tidy(() => {
       const t = tf.tensor4d(x.subarray(i * 784, (i + m) * 784), [m, 28, 28, 1]);
-      return (model.predict(t) as tf.Tensor).argMax(-1).dataSync();
+      return (model.predict(t) as tf.Tensor).argMax(-1);
     });
+    // Read outside the tidy: tidy walks a returned typed array element by element.
+    const pred = predT.dataSync();
+    predT.dispose();
     for (let k = 0; k < m; k++) if (pred[k] === labels[i + k]) correct++;
   }
   return correct / n;

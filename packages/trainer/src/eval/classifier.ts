@@ -80,13 +80,14 @@ export class Classifier {
     const probs = new Float64Array(count * classes);
     for (let i = 0; i < count; i += batch) {
       const m = Math.min(batch, count - i);
-      const [f, p] = tf.tidy(() => {
+      const [ft, pt] = tf.tidy(() => {
         const x = tf.tensor4d(images.subarray(i * size, (i + m) * size), [m, ...CLASSIFIER_INPUT]);
-        const [ft, pt] = this.net.predict(x) as tf.Tensor[];
-        return [ft!.dataSync(), pt!.dataSync()];
+        return this.net.predict(x) as tf.Tensor[];
       });
-      features.set(f!, i * dim);
-      probs.set(p!, i * classes);
+      // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
+      features.set(ft!.dataSync(), i * dim);
+      probs.set(pt!.dataSync(), i * classes);
+      tf.dispose([ft!, pt!]);
     }
     return { features, dim, probs, classes, count };
   }

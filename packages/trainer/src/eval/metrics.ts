@@ -68,12 +68,15 @@ export function kernelDistance(
   for (let s = 0; s < subsets; s++) {
     const xa = rows(a, sampleIndices(rng, a.count, m));
     const xb = rows(b, sampleIndices(rng, b.count, m));
-    const [kxx, kyy, kxy] = tf.tidy(() => {
+    const kernels = tf.tidy(() => {
       const x = tf.tensor2d(xa, [m, d]);
       const y = tf.tensor2d(xb, [m, d]);
       const k = (p: tf.Tensor2D, q: tf.Tensor2D) => tf.matMul(p, q, false, true).div(d).add(1).pow(3);
-      return [k(x, x).dataSync(), k(y, y).dataSync(), k(x, y).dataSync()];
+      return [k(x, x), k(y, y), k(x, y)];
     });
+    // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
+    const [kxx, kyy, kxy] = kernels.map((t) => t.dataSync());
+    tf.dispose(kernels);
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
@@ -101,15 +104,17 @@ function kthNeighbourRadii2(x: tf.Tensor2D, k: number, chunk: number): Float64Ar
   const norms = tf.tidy(() => x.square().sum(1));
   for (let i = 0; i < n; i += chunk) {
     const m = Math.min(chunk, n - i);
-    const d2 = tf.tidy(() => {
+    const d2t = tf.tidy(() => {
       const q = x.slice([i, 0], [m, -1]);
       return q
         .square()
         .sum(1, true)
         .add(norms.expandDims(0))
-        .sub(tf.matMul(q, x, false, true).mul(2))
-        .dataSync();
+        .sub(tf.matMul(q, x, false, true).mul(2));
     });
+    // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
+    const d2 = d2t.dataSync();
+    d2t.dispose();
     // k+1 smallest per row (the smallest is the point itself), by insertion: TF.js's wasm TopK
     // slows to a crawl on the many ties of a collapsed set.
     const r = new Float64Array(m);

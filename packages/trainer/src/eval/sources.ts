@@ -82,14 +82,15 @@ export function sampleLayersGenerator(
   const z = latents(seed, count * latentDim);
   for (let i = 0; i < count; i += batch) {
     const m = Math.min(batch, count - i);
-    const out = tf.tidy(() =>
-      (
+    const out = tf.tidy(
+      () =>
         generator.predict(
           tf.tensor2d(z.subarray(i * latentDim, (i + m) * latentDim), [m, latentDim]),
-        ) as tf.Tensor
-      ).dataSync(),
+        ) as tf.Tensor,
     );
-    values.set(out, i * size);
+    // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
+    values.set(out.dataSync(), i * size);
+    out.dispose();
   }
   if (output.kind === 'image') {
     return {
