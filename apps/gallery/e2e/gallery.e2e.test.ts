@@ -468,6 +468,23 @@ describe('gallery in Chromium', () => {
     }
   });
 
+  it('builds brotli and gzip copies that decode to the files themselves', async () => {
+    for (const path of ['ort/ort-wasm-simd-threaded.wasm', 'ort/ort-wasm-simd-threaded.mjs']) {
+      const original = readFileSync(join(tmp, 'dist', path));
+      for (const [accept, encoding] of [
+        ['br, gzip', 'br'],
+        ['gzip', 'gzip'],
+        ['br;q=0, gzip', 'gzip'],
+        ['identity', null],
+      ] as const) {
+        // Node's fetch decodes br and gzip bodies itself.
+        const res = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': accept } });
+        expect(res.headers.get('content-encoding'), `${path} for "${accept}"`).toBe(encoding);
+        expect(Buffer.from(await res.arrayBuffer()).equals(original), `${path} for "${accept}"`).toBe(true);
+      }
+    }
+  });
+
   it('shows a clear message for an unknown run', async () => {
     await page.goto(`${server.url}#/model/no-such-run`);
     await page.locator('.error').waitFor();

@@ -23,7 +23,19 @@ const TYPES: Record<string, string> = {
 
 /** The pre-compressed copy of `file` to send, if there is one the browser accepts. */
 function encodedCopy(file: string, acceptEncoding = ''): { path: string; encoding: string } | null {
-  const accepts = new Set(acceptEncoding.split(',').map((e) => e.trim().split(';')[0]?.toLowerCase()));
+  // "br, gzip;q=0.8": every listed encoding except those given q=0.
+  const accepts = new Set(
+    acceptEncoding
+      .split(',')
+      .map((e) =>
+        e
+          .trim()
+          .toLowerCase()
+          .split(/\s*;\s*/),
+      )
+      .filter(([, q]) => !q || Number(q.replace(/^q=/, '')) > 0)
+      .map(([name]) => name),
+  );
   for (const [encoding, suffix] of [
     ['br', '.br'],
     ['gzip', '.gz'],
