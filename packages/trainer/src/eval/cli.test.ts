@@ -10,6 +10,7 @@ import { writeJsonAtomic } from '../run/io';
 import { FileModelIO } from '../run/model-io';
 import { RUN_FILES, type ModelCard } from '../run/schema';
 import { main } from './cli';
+import { readIdxImages, readIdxLabels } from '../data/idx';
 import { DEFAULT_REFERENCE, readIdxSamples } from './sources';
 
 const SMALL = ['--kid-subsets', '2', '--kid-subset-size', '100'];
@@ -151,6 +152,44 @@ describe('eval command', () => {
     expect(await main(['--run', pts, '-n', '500'])).toBe(0);
     expect(logs[0]).toMatch(/^evaluator points-2d · 500 generated vs 100 real points/);
     expect(logs.some((l) => /^grid JS\s+\d/.test(l))).toBe(true);
+  });
+
+  it('samples a conditional run with every class in turn: a class-mean generator covers all 10 classes', async () => {
+    // G(z, c) = the mean test image of class c (+ 0·z): only balanced labels reach all classes, and
+    // one image per class is the textbook collapsed generator (no recall).
+    const images = readIdxImages(DEFAULT_REFERENCE, 2000);
+    const labels = readIdxLabels(DEFAULT_REFERENCE.replace('images-idx3', 'labels-idx1'), 2000);
+    const means = new Float32Array(10 * 784);
+    const counts = new Array<number>(10).fill(0);
+    labels.forEach((c, i) => {
+      counts[c]!++;
+      for (let k = 0; k < 784; k++) means[c * 784 + k]! += images.pixels[i * 784 + k]! / 127.5 - 1;
+    });
+    for (let c = 0; c < 10; c++) for (let k = 0; k < 784; k++) means[c * 784 + k]! /= counts[c]!;
+    const z = tf.input({ shape: [4] });
+    const label = tf.input({ shape: [1], dtype: 'int32' });
+    const emb = tf.layers
+      .embedding({ inputDim: 10, outputDim: 784, weights: [tf.tensor2d(means, [10, 784])] })
+      .apply(label) as tf.SymbolicTensor;
+    const zero = tf.layers
+      .dense({ units: 784, useBias: false, kernelInitializer: 'zeros' })
+      .apply(z) as tf.SymbolicTensor;
+    const sum = tf.layers.add().apply([tf.layers.flatten().apply(emb) as tf.SymbolicTensor, zero]);
+    const out = tf.layers.reshape({ targetShape: [28, 28, 1] }).apply(sum) as tf.SymbolicTensor;
+    const g = tf.model({ inputs: [z, label], outputs: out });
+    const run = join(dir, 'run-cgan');
+    await g.save(new FileModelIO(join(run, RUN_FILES.generatorDir)));
+    g.dispose();
+    writeJsonAtomic(
+      join(run, RUN_FILES.modelCard),
+      card({ kind: 'image', height: 28, width: 28, channels: 1, range: [-1, 1] }, 4),
+    );
+    capture();
+    const json = join(dir, 'cgan.json');
+    expect(await main(['--run', run, '-n', '300', '--json', json, ...SMALL])).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.classesPresent).toBeGreaterThanOrEqual(9);
+    expect(report.recall).toBeLessThan(0.1);
   });
 
   it('answers bad input with one line and exit code 1', async () => {

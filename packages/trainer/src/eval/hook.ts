@@ -19,6 +19,7 @@ import {
   DEFAULT_REFERENCE,
   outputSpecOf,
   readIdxSamples,
+  generatorClasses,
   sampleLayersGenerator,
   type SampleSet,
 } from './sources';
@@ -58,7 +59,7 @@ export function evaluationSource(
   };
 }
 
-/** The hook; images other than 28x28x1 and conditional generators are skipped (no numbers). */
+/** The hook; images other than 28x28x1 are skipped (no numbers); conditional generators get balanced classes. */
 export function epochEvaluator(
   options: EpochEvalOptions,
 ): (ctx: EpochEvalContext) => Promise<Record<string, number> | void> {
@@ -68,7 +69,7 @@ export function epochEvaluator(
   return async (ctx) => {
     const last = ctx.epoch === options.epochs;
     if (!last && ctx.epoch % options.every !== 0) return;
-    if (ctx.generator.inputs.length !== 1) return;
+    if (ctx.generator.inputs.length !== 1 && generatorClasses(ctx.generator) === undefined) return;
     const output = outputSpecOf(ctx.generator);
     const generated = sampleLayersGenerator(
       ctx.generator,

@@ -68,7 +68,18 @@ function toUnitRange(values: Float32Array, range: [number, number]): Float32Arra
   return values;
 }
 
-/** Samples `count` outputs of an in-memory TF.js generator (used by the trainer's periodic evaluation). */
+/** Class count of a conditional generator (the input dimension of its label embedding). */
+export function generatorClasses(generator: tf.LayersModel): number | undefined {
+  if (generator.inputs.length !== 2) return undefined;
+  const embedding = generator.layers.find((l) => l.getClassName() === 'Embedding');
+  const n = (embedding?.getConfig() as { inputDim?: number } | undefined)?.inputDim;
+  return typeof n === 'number' && n > 0 ? n : undefined;
+}
+
+/**
+ * Samples `count` outputs of an in-memory TF.js generator (used by the trainer's periodic evaluation).
+ * A conditional generator gets the classes in turn (0, 1, …, C-1, 0, …): balanced, as a test split is.
+ */
 export function sampleLayersGenerator(
   generator: tf.LayersModel,
   latentDim: number,
@@ -77,17 +88,28 @@ export function sampleLayersGenerator(
   seed: number,
   batch = 500,
 ): SampleSet {
+  const classes = generatorClasses(generator);
+  if (generator.inputs.length !== 1 && classes === undefined) {
+    throw new EvalError(
+      'the generator has several inputs but no label embedding: it is not a generator this evaluator can sample',
+    );
+  }
   const size = output.kind === 'image' ? output.height * output.width * output.channels : output.dims;
   const values = new Float32Array(count * size);
   const z = latents(seed, count * latentDim);
   for (let i = 0; i < count; i += batch) {
     const m = Math.min(batch, count - i);
-    const out = tf.tidy(
-      () =>
-        generator.predict(
-          tf.tensor2d(z.subarray(i * latentDim, (i + m) * latentDim), [m, latentDim]),
-        ) as tf.Tensor,
-    );
+    const out = tf.tidy(() => {
+      const zb = tf.tensor2d(z.subarray(i * latentDim, (i + m) * latentDim), [m, latentDim]);
+      const labels = classes
+        ? tf.tensor2d(
+            Int32Array.from({ length: m }, (_, j) => (i + j) % classes),
+            [m, 1],
+            'int32',
+          )
+        : undefined;
+      return generator.predict(labels ? [zb, labels] : zb) as tf.Tensor;
+    });
     // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
     values.set(out.dataSync(), i * size);
     out.dispose();
@@ -133,11 +155,6 @@ export async function sampleRun(
   }
   const generator = await tf.loadLayersModel(new FileModelIO(join(dir, RUN_FILES.generatorDir)));
   try {
-    if (generator.inputs.length !== 1) {
-      throw new EvalError(
-        `${dir} has a conditional generator (class input); evaluate its ONNX export per class instead`,
-      );
-    }
     let latentDim: number;
     let output: OutputSpec;
     if (existsSync(cardPath)) {
