@@ -63,14 +63,14 @@ export const PRESETS: Record<string, Preset> = {
   },
   cgan: {
     description:
-      'conditional GAN: class labels embedded into G and D (MLP); samples are drawn one row per class; default data: the bundled Fashion-MNIST test split with its labels',
-    config: { model: 'mlp', conditional: true, epochs: 20, embedDim: 50 },
+      'conditional DCGAN: class labels embedded into G (next to z) and D (an extra input plane); samples are drawn one row per class; default data: the bundled Fashion-MNIST test split with its labels (--model=mlp: the MLP version)',
+    config: { model: 'dcgan64', conditional: true, epochs: 20, embedDim: 50 },
   },
   wgan: {
     description:
-      'WGAN with weight clipping: critic without sigmoid, Wasserstein loss, RMSprop 5e-5, clip 0.01, 5 critic steps per generator step (MLP)',
+      'WGAN with weight clipping: DCGAN critic without sigmoid, Wasserstein loss, RMSprop 5e-5, clip 0.01, 5 critic steps per generator step (--model=mlp: the MLP version, which needs far more steps)',
     config: {
-      model: 'mlp',
+      model: 'dcgan64',
       loss: 'wasserstein',
       optimizer: 'rmsprop',
       lrD: 5e-5,

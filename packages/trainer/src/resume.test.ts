@@ -140,6 +140,7 @@ describe('checkpoints and resume', () => {
         flags: {
           ...base,
           preset: 'cgan',
+          model: 'mlp',
           epochs: 4,
           emaDecay: 0.9,
           instanceNoise: 0.1,

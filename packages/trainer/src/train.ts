@@ -332,6 +332,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const imageShape = data.imageShape;
   const card = (estimate?: GaussianEstimate): ModelCard => {
     const lastEval = metrics.filter((m) => m.extra).at(-1);
+    const evaluation = lastEval?.extra ? evaluationSource(lastEval.epoch, lastEval.extra) : undefined;
     return {
       name: run.root.split(/[\\/]/).pop() ?? 'run',
       preset: config.preset,
@@ -358,7 +359,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         // The latest periodic evaluation (eval.* keys), when there is one.
         ...(lastEval?.extra ?? {}),
       },
-      ...(lastEval?.extra ? { evaluation: evaluationSource(lastEval.epoch, lastEval.extra) } : {}),
+      ...(evaluation ? { evaluation } : {}),
       reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
     };
   };

@@ -49,12 +49,15 @@ export interface EpochEvalContext {
 export function evaluationSource(
   epoch: number,
   extra: Record<string, number>,
-): { evaluator: string; reference: string; samples: number; epoch: number } {
+): { evaluator: string; reference: string; samples: number; epoch: number } | undefined {
+  // Figures from another hook are the caller's own: nothing to attribute.
+  const samples = extra['eval.samples'];
+  if (samples === undefined || !(samples > 0)) return undefined;
   const image = 'eval.fd' in extra;
   return {
     evaluator: image ? DEFAULT_EVALUATOR : 'gaussian2d point statistics',
     reference: image ? 'Fashion-MNIST test split (10k, bundled)' : "the run's real points",
-    samples: extra['eval.samples'] ?? 0,
+    samples,
     epoch,
   };
 }
