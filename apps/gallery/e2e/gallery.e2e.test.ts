@@ -391,6 +391,8 @@ describe('gallery in Chromium', () => {
     await waitForOutput(page, 4);
     const card = (await page.locator('.card').textContent()) ?? '';
     expect(card).toContain('parameters (G / D)6 / 20');
+    expect(card).toContain('evaluationeval.* by fmnist-classifier-v1 against a test split, 2000 samples');
+    expect(card).toContain('eval.fd12.5');
     expect(card).toContain('inputsz [N,2], label [N]');
     expect(card).toContain('outputsimage [N,1,4,4]');
     expect(card).toContain("class label input 'label'");

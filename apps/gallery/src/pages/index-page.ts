@@ -27,6 +27,9 @@ function runCard(run: ManifestRun): HTMLElement {
       el('dt', { text: 'output' }),
       el('dd', { text: card.output.kind }),
       // The run's final figures (losses, the 2-D estimator's errors, evaluation metrics).
+      ...(card.evaluation
+        ? [el('dt', { text: 'eval.* by' }), el('dd', { text: card.evaluation.evaluator })]
+        : []),
       ...Object.entries(card.finalMetrics).flatMap(([k, v]) => [
         el('dt', { text: k }),
         el('dd', { text: String(Number(v.toPrecision(3))) }),

@@ -499,6 +499,14 @@ export class ModelPage {
         ['training time', `${c.wallTimeSec.toFixed(1)} s`],
       );
       if (c.classNames?.length) rows.push(['classes', c.classNames.join(', ')]);
+      if (c.evaluation) {
+        // eval.* figures mean nothing without the features and reference they were measured in.
+        const e = c.evaluation;
+        rows.push([
+          'evaluation',
+          `eval.* by ${e.evaluator} against ${e.reference}, ${e.samples} samples, epoch ${e.epoch}`,
+        ]);
+      }
       for (const [k, v] of Object.entries(c.finalMetrics)) rows.push([k, String(Number(v.toPrecision(4)))]);
       if (c.export) {
         rows.push(['ONNX file', `${kib(c.export.bytes)}, opset ${c.export.opset}`]);
