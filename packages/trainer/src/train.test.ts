@@ -217,6 +217,26 @@ describe('trainer CLI', () => {
     expect(lines.join('').trim().split('\n')).toHaveLength(1);
   });
 
+  it('reports a Wasserstein critic by its gap, a classifier D by its accuracy', async () => {
+    const epochLine = async (preset: string) => {
+      const lines: string[] = [];
+      const spy = vi
+        .spyOn(console, 'log')
+        .mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+      try {
+        const args = [`--preset=${preset}`, '--model=mlp', '--epochs=1', '--limit=128', '--quiet'];
+        expect(await runCli(trainCommand(), [...args, `--out=${join(tmp(), preset)}`])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      return lines.find((l) => l.startsWith('epoch 1/1')) ?? '';
+    };
+    const wgan = await epochLine('wgan');
+    expect(wgan).toMatch(/critic gap D\(x\)-D\(G\(z\)\) -?\d/);
+    expect(wgan).not.toContain('acc_D');
+    expect(await epochLine('mlp')).toMatch(/acc_D real \d\.\d\d fake \d\.\d\d/);
+  });
+
   it('prints help with the presets', () => {
     const r = cli('--help');
     expect(r.status).toBe(0);

@@ -34,9 +34,12 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
   const tty = Boolean(process.stderr.isTTY) && !quiet;
   let bar: cliProgress.SingleBar | undefined;
   let figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
+  // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
+  let critic = false;
   return (e) => {
     switch (e.status) {
       case 'start':
+        critic = e.config.loss === 'wasserstein';
         console.log(`run directory: ${e.runDir}`);
         console.log(
           `preset ${e.config.preset} · backend ${e.backend} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
@@ -81,8 +84,11 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
               .map(([k, v]) => `${k} ${fmt(v)}`)
               .join('  ')
           : '';
+        const judged = critic
+          ? `critic gap D(x)-D(G(z)) ${fmt((r.dReal ?? 0) - (r.dFake ?? 0), 3)}`
+          : `acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}`;
         console.log(
-          `epoch ${r.epoch}/${e.epochs}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
+          `epoch ${r.epoch}/${e.epochs}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
         );
         break;
       }
