@@ -222,11 +222,10 @@ describe('sample, interpolate and lifecycle', () => {
     await g.dispose();
   });
 
-  it('serialises runs on one session', async () => {
-    // Real onnxruntime-node, wrapped only to count runs in flight.
-    let inFlight = 0;
-    let most = 0;
-    const counting = {
+  /** Real onnxruntime-node, wrapped to count runs in flight (and to fail the run numbered `failRun`). */
+  function countingRuntime(failRun?: number) {
+    const stats = { runs: 0, inFlight: 0, most: 0 };
+    const runtime = {
       Tensor: ort.Tensor,
       InferenceSession: {
         async create(bytes: Uint8Array) {
@@ -234,62 +233,45 @@ describe('sample, interpolate and lifecycle', () => {
           return {
             release: () => session.release(),
             async run(feeds: Parameters<typeof session.run>[0]) {
-              most = Math.max(most, ++inFlight);
+              stats.most = Math.max(stats.most, ++stats.inFlight);
               try {
+                if (++stats.runs === failRun) throw new Error('injected failure');
                 return await session.run(feeds);
               } finally {
-                inFlight--;
+                stats.inFlight--;
               }
             },
           };
         },
       },
     };
+    return { runtime, stats };
+  }
+
+  it('serialises runs on one session', async () => {
+    const { runtime: counting, stats } = countingRuntime();
     const g = await createGenerator(rgbModel().bytes, {}, counting);
     await Promise.all([1, 2, 3, 4].map((seed) => g.sample({ count: 2, seed })));
-    expect(most).toBe(1);
+    expect(stats.most).toBe(1);
     await g.dispose();
   });
 
   it('keeps serialising after a failed run, and runs at once again when idle', async () => {
-    // Real onnxruntime-node; the wrapper fails one chosen run and counts runs in flight.
-    let runs = 0;
-    let inFlight = 0;
-    let most = 0;
-    const failing = {
-      Tensor: ort.Tensor,
-      InferenceSession: {
-        async create(bytes: Uint8Array) {
-          const session = await ort.InferenceSession.create(bytes);
-          return {
-            release: () => session.release(),
-            async run(feeds: Parameters<typeof session.run>[0]) {
-              most = Math.max(most, ++inFlight);
-              try {
-                if (++runs === 2) throw new Error('injected failure');
-                return await session.run(feeds);
-              } finally {
-                inFlight--;
-              }
-            },
-          };
-        },
-      },
-    };
+    const { runtime: failing, stats } = countingRuntime(2);
     const g = await createGenerator(rgbModel().bytes, {}, failing);
     const reference = await loadGenerator(rgbModel().bytes);
     const calls = [1, 2, 3, 4].map((seed) => g.sample({ count: 2, seed }));
     const settled = await Promise.allSettled(calls);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/injected failure/);
-    expect(most).toBe(1);
+    expect(stats.most).toBe(1);
     // Idle again: the next calls (one alone, then two together) run and give the reference images.
     const alone = image(await g.sample({ count: 3, seed: 9 }));
     expect(alone.pixels).toEqual(image(await reference.sample({ count: 3, seed: 9 })).pixels);
     const [a, b] = await Promise.all([g.sample({ count: 1, seed: 5 }), g.sample({ count: 4, seed: 6 })]);
     expect(image(a!).pixels).toEqual(image(await reference.sample({ count: 1, seed: 5 })).pixels);
     expect(image(b!).pixels).toEqual(image(await reference.sample({ count: 4, seed: 6 })).pixels);
-    expect(most).toBe(1);
+    expect(stats.most).toBe(1);
     await g.dispose();
     await reference.dispose();
   });
