@@ -222,9 +222,12 @@ describe('sample, interpolate and lifecycle', () => {
     await g.dispose();
   });
 
-  /** Real onnxruntime-node, wrapped to count runs in flight (and to fail the run numbered `failRun`). */
+  /**
+   * Real onnxruntime-node, wrapped to count runs in flight, record which outputs each run returned,
+   * and fail the run numbered `failRun`.
+   */
   function countingRuntime(failRun?: number) {
-    const stats = { runs: 0, inFlight: 0, most: 0 };
+    const stats = { runs: 0, inFlight: 0, most: 0, fetched: [] as string[][] };
     const runtime = {
       Tensor: ort.Tensor,
       InferenceSession: {
@@ -232,11 +235,13 @@ describe('sample, interpolate and lifecycle', () => {
           const session = await ort.InferenceSession.create(bytes);
           return {
             release: () => session.release(),
-            async run(feeds: Parameters<typeof session.run>[0]) {
+            async run(feeds: Parameters<typeof session.run>[0], fetches?: readonly string[]) {
               stats.most = Math.max(stats.most, ++stats.inFlight);
               try {
                 if (++stats.runs === failRun) throw new Error('injected failure');
-                return await session.run(feeds);
+                const out = await (fetches ? session.run(feeds, fetches) : session.run(feeds));
+                stats.fetched.push(Object.keys(out));
+                return out;
               } finally {
                 stats.inFlight--;
               }
@@ -278,27 +283,11 @@ describe('sample, interpolate and lifecycle', () => {
 
   it('fetches only the output it uses from a graph with several', async () => {
     const m = rgbModel('N', true);
-    const fetched: string[][] = [];
-    const recording = {
-      Tensor: ort.Tensor,
-      InferenceSession: {
-        async create(bytes: Uint8Array) {
-          const session = await ort.InferenceSession.create(bytes);
-          return {
-            release: () => session.release(),
-            async run(feeds: Parameters<typeof session.run>[0], fetches?: readonly string[]) {
-              const out = await (fetches ? session.run(feeds, fetches) : session.run(feeds));
-              fetched.push(Object.keys(out));
-              return out;
-            },
-          };
-        },
-      },
-    };
+    const { runtime: recording, stats } = countingRuntime();
     const g = await createGenerator(m.bytes, {}, recording);
     expect(g.info.outputName).toBe('image');
     const r = image(await g.sample({ count: 2, seed: 4 }));
-    expect(fetched).toEqual([['image']]);
+    expect(stats.fetched).toEqual([['image']]);
     expectClose(
       r.pixels,
       Array.from(dense(r.latents, m.w, m.b, 16, Math.tanh), (v) => (v + 1) / 2),
