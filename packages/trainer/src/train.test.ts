@@ -114,7 +114,7 @@ describe('--evalEvery', () => {
     const pm = new RunDir(points).readMetrics();
     expect(pm.map((m) => Number.isFinite(m.extra?.['eval.frechet2d']))).toEqual([true, true]);
     const pc = ModelCardSchema.parse(new RunDir(points).readModelCard());
-    expect(pc.evaluation).toMatchObject({ evaluator: 'gaussian2d point statistics', epoch: 2 });
+    expect(pc.evaluation).toMatchObject({ evaluator: 'points-2d', epoch: 2 });
     expect(pc.finalMetrics['eval.frechet2d']).toBe(pm[1]!.extra!['eval.frechet2d']);
 
     const images = join(tmp(), 'images');

@@ -55,7 +55,7 @@ export function evaluationSource(
   if (samples === undefined || !(samples > 0)) return undefined;
   const image = 'eval.fd' in extra;
   return {
-    evaluator: image ? DEFAULT_EVALUATOR : 'gaussian2d point statistics',
+    evaluator: image ? DEFAULT_EVALUATOR : 'points-2d',
     reference: image ? 'Fashion-MNIST test split (10k, bundled)' : "the run's real points",
     samples,
     epoch,
