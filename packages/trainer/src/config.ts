@@ -44,12 +44,23 @@ export const TrainConfigSchema = z
     conditional: z.boolean(),
     /** Size of the label embedding of conditional models. */
     embedDim: z.number().int().positive(),
+    /**
+     * How a conditional discriminator sees the label: 'concat' (an embedding joined to its input) or
+     * 'projection' (Miyato & Koyama 2018: the inner product of a class embedding with D's features is
+     * added to its logit, which keeps D from judging class and realism apart).
+     */
+    conditioning: z.enum(['concat', 'projection']),
     /** GAN objective: D and G losses. */
     loss: z.enum(['minimax', 'non-saturating', 'least-squares', 'hinge', 'wasserstein']),
     /** Discriminator output: one logit, or two-class softmax (fake, real). */
     discriminatorHead: z.enum(['sigmoid', 'softmax2']),
     /** Discriminator (critic) updates per generator update; each uses its own real batch. */
     dSteps: z.number().int().positive(),
+    /**
+     * The WGAN paper's critic schedule on top of dSteps: 100 critic steps before each of the first 25
+     * generator updates and before every 500th (off: always dSteps).
+     */
+    criticBoost: z.boolean(),
     optimizer: z.enum(['adam', 'rmsprop']),
     lrD: z.number().positive(),
     lrG: z.number().positive(),
@@ -63,6 +74,12 @@ export const TrainConfigSchema = z
     labelSmoothing: z.number().min(0).lt(1),
     /** Std of Gaussian noise added to D's inputs, annealed linearly to 0 over the run (0: off). */
     instanceNoise: z.number().nonnegative(),
+    /**
+     * Weight λ of the mode-seeking term (Mao et al. 2019, MSGAN): the batch is drawn in pairs with the
+     * same labels and different z, and G's loss adds λ / (mean|G(z1)−G(z2)| / mean|z1−z2| + 1e-5), so a
+     * generator that ignores z pays for it (0: off). Needs an even batch size.
+     */
+    modeSeeking: z.number().nonnegative(),
     /** Decay of an exponential moving average of G's weights used for samples and export (0: off). */
     emaDecay: z.number().min(0).lt(1),
     /** Standard deviation of the N(0, s) initialisation of MLP weights and biases. */
@@ -100,9 +117,11 @@ export const DEFAULTS: TrainConfig = {
   upsample: 'transpose',
   conditional: false,
   embedDim: 50,
+  conditioning: 'concat',
   loss: 'non-saturating',
   discriminatorHead: 'sigmoid',
   dSteps: 1,
+  criticBoost: false,
   optimizer: 'adam',
   lrD: 2e-4,
   lrG: 2e-4,
@@ -112,6 +131,7 @@ export const DEFAULTS: TrainConfig = {
   gradientPenalty: 0,
   labelSmoothing: 0,
   instanceNoise: 0,
+  modeSeeking: 0,
   emaDecay: 0,
   initStd: 0.02,
   seed: 1,
@@ -217,6 +237,16 @@ export function checkCombination(c: TrainConfig): void {
       `--discriminatorHead=softmax2 is a classifier head for the cross-entropy losses; with --loss=${c.loss} use --discriminatorHead=sigmoid`,
     );
   }
+  if (c.conditional && c.conditioning === 'projection' && c.discriminatorHead === 'softmax2') {
+    throw new ConfigError(
+      '--conditioning=projection adds to a single logit; use --discriminatorHead=sigmoid or --conditioning=concat',
+    );
+  }
+  if (c.modeSeeking > 0 && c.batchSize % 2 !== 0) {
+    throw new ConfigError(
+      `--modeSeeking pairs the examples of a batch: use an even --batchSize (got ${c.batchSize})`,
+    );
+  }
   if ((c.model === 'gaussian2d') !== (c.dataset === 'gaussian2d')) {
     throw new ConfigError(
       'the gaussian2d model and the gaussian2d dataset (2-D points) only go together: use --preset=gaussian2d',
@@ -243,9 +273,12 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   upsample: 'dcgan64 generator: transpose (ConvTranspose) | resize-conv (upsample + conv, no checkerboard)',
   conditional: 'true: feed class labels to G and D (conditional GAN)',
   embedDim: 'label embedding size of conditional models',
+  conditioning:
+    "conditional D: concat (label joined to D's input) | projection (class embedding · D's features)",
   loss: 'minimax | non-saturating | least-squares | hinge | wasserstein',
   discriminatorHead: 'sigmoid (one logit) | softmax2 (two-class softmax)',
   dSteps: 'discriminator/critic steps per generator step',
+  criticBoost: 'WGAN schedule: 100 critic steps for the first 25 G steps and every 500th (true/false)',
   optimizer: 'adam | rmsprop',
   lrD: 'discriminator learning rate',
   lrG: 'generator learning rate',
@@ -255,6 +288,7 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   gradientPenalty: 'WGAN-GP penalty weight (0: off)',
   labelSmoothing: 'one-sided label smoothing: real target 1 - s (0: off)',
   instanceNoise: 'std of noise on D inputs, annealed to 0 (0: off)',
+  modeSeeking: 'mode-seeking weight λ: G pays λ / (image distance / z distance) over pairs (0: off)',
   emaDecay: 'EMA of G weights for samples/export, e.g. 0.999 (0: off)',
   initStd: 'std of the N(0, s) init of MLP weights',
   seed: 'random seed (same seed + backend = same run)',

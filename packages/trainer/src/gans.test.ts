@@ -5,6 +5,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { tf } from './backend';
 import { resolveConfig, type ConfigOverrides } from './config';
+import { modeSeekingTerm } from './losses';
+import { buildModels } from './models';
 import { RunDir } from './run/io';
 import { FileModelIO } from './run/model-io';
 import { train } from './train';
@@ -93,6 +95,7 @@ describe('objectives and training options', () => {
       'label smoothing + instance noise + EMA + 2 D steps',
       { labelSmoothing: 0.1, instanceNoise: 0.5, emaDecay: 0.9, dSteps: 2 },
     ],
+    ['mode seeking', { modeSeeking: 1 }],
   ])('%s', async (_name, flags) => {
     await trainedOk({ preset: 'tiny', ...flags });
   });
@@ -125,6 +128,56 @@ describe('objectives and training options', () => {
     expect(readFileSync(join(out, 'losses.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('a projection discriminator scores the same image differently per label, without a label plane', async () => {
+    const config = resolveConfig({ flags: { ...small, preset: 'cgan', conditioning: 'projection' } });
+    const { generator, discriminator } = buildModels(tf, config, { shape: [28, 28, 1], numClasses: 10 });
+    const classes = discriminator.layers.map((l) => l.getClassName());
+    expect(classes).toContain('Dot');
+    expect(discriminator.inputs[0]!.shape).toEqual([null, 28, 28, 1]);
+    // The image goes straight into the first convolution (concat conditioning adds a label plane: 2 channels).
+    const firstConv = discriminator.layers.find((l) => l.getClassName() === 'Conv2D')!;
+    expect((firstConv.getWeights()[0]!.shape as number[])[2]).toBe(1);
+    const scores = tf.tidy(() => {
+      const x = tf.randomUniform([10, 28, 28, 1], -1, 1, 'float32', 3);
+      const same = tf.tile(x.slice(0, 1), [10, 1, 1, 1]);
+      const labels = tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 1], 'int32');
+      return Array.from((discriminator.predict([same, labels]) as tf.Tensor).dataSync());
+    });
+    expect(new Set(scores.map((v) => v.toFixed(6))).size).toBe(10);
+    generator.dispose();
+    discriminator.dispose();
+  });
+
+  it('the mode-seeking term is large when G ignores z and 1/(image distance / z distance) otherwise', () => {
+    const [collapsed, moving] = tf.tidy(() => {
+      const z = tf.concat([tf.zeros([2, 4]), tf.ones([2, 4])]); // |z1 - z2| = 1
+      const same = tf.ones([4, 3, 3, 1]);
+      const apart = tf.concat([tf.zeros([2, 3, 3, 1]), tf.fill([2, 3, 3, 1], 0.5)]); // |x1 - x2| = 0.5
+      return [modeSeekingTerm(tf, same, z).dataSync()[0]!, modeSeekingTerm(tf, apart, z).dataSync()[0]!];
+    });
+    expect(collapsed).toBeCloseTo(1e5, -1);
+    expect(moving).toBeCloseTo(1 / (0.5 + 1e-5), 4);
+  });
+
+  it("the WGAN critic schedule holds G's first update back for 100 critic steps", async () => {
+    const flags = { preset: 'wgan', dSteps: 1, limit: 64 } as const; // 4 steps of 16
+    const before = buildModels(tf, resolveConfig({ flags: { ...small, ...flags } }), { shape: [28, 28, 1] });
+    // Trainable weights only: BatchNorm's running statistics move whenever G runs in training mode.
+    const initial = before.generator.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    for (const criticBoost of [true, false]) {
+      const { out } = await trainedOk({ ...flags, criticBoost });
+      const g = await tf.loadLayersModel(new FileModelIO(join(out, 'generator')));
+      const unchanged = g.trainableWeights.every((w, i) =>
+        Array.from(w.read().dataSync()).every((v, j) => v === initial[i]![j]),
+      );
+      // Boosted: 4 critic steps, no generator update yet. Plain dSteps=1: G moved at every step.
+      expect(unchanged).toBe(criticBoost);
+      g.dispose();
+    }
+    before.generator.dispose();
+    before.discriminator.dispose();
+  });
+
   it('refuses combinations that do not go together', () => {
     expect(() => resolveConfig({ flags: { preset: 'dcgan28', conditional: true } })).toThrow(
       /conditional=true needs model mlp or dcgan64/,
@@ -132,5 +185,9 @@ describe('objectives and training options', () => {
     expect(() => resolveConfig({ flags: { loss: 'hinge', discriminatorHead: 'softmax2' } })).toThrow(
       /softmax2/,
     );
+    expect(() =>
+      resolveConfig({ flags: { preset: 'cgan', conditioning: 'projection', discriminatorHead: 'softmax2' } }),
+    ).toThrow(/projection adds to a single logit/);
+    expect(() => resolveConfig({ flags: { modeSeeking: 1, batchSize: 15 } })).toThrow(/even --batchSize/);
   });
 });

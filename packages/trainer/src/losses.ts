@@ -73,3 +73,16 @@ export function objective(
       };
   }
 }
+
+/**
+ * MSGAN's mode-seeking term over a batch whose two halves share labels: 1 / (d_img / d_z + 1e-5), with d the
+ * mean absolute difference between the halves' images and latents. Small when images move with z.
+ */
+export function modeSeekingTerm(tf: typeof tfTypes, fake: T, z: T): S {
+  const half = fake.shape[0]! / 2;
+  const split = (t: T) => [t.slice(0, half), t.slice(half, half)] as const;
+  const [f1, f2] = split(fake);
+  const [z1, z2] = split(z);
+  const ratio = tf.div(tf.mean(tf.abs(tf.sub(f1, f2))), tf.mean(tf.abs(tf.sub(z1, z2))));
+  return tf.div(1, tf.add(ratio, 1e-5)) as S;
+}

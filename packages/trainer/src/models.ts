@@ -107,6 +107,37 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
         label,
       ),
     );
+  const projection = config.conditioning === 'projection';
+  /**
+   * D's logit from its last features: a dense head, plus for a projection discriminator the inner
+   * product of the label's embedding with the features.
+   */
+  const dHead = (features: Sym, initHead: () => ReturnType<typeof init>, bias: 'zeros' | null) => {
+    const head = apply(
+      tf.layers.dense({
+        units: dOut,
+        kernelInitializer: initHead(),
+        biasInitializer: bias ?? initHead(),
+      }),
+      features,
+    );
+    if (!dLabel || !projection) return head;
+    const width = features.shape[features.shape.length - 1]!;
+    const classEmbedding = apply(
+      tf.layers.flatten(),
+      apply(
+        tf.layers.embedding({
+          inputDim: classes!,
+          outputDim: width,
+          // Small, like the head's weights: the inner product sums over every feature.
+          embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: layerSeed++ }),
+        }),
+        dLabel,
+      ),
+    );
+    const projected = apply(tf.layers.dot({ axes: 1 }), [features, classEmbedding]);
+    return apply(tf.layers.add(), [head, projected]);
+  };
   const gHead = gLabel ? apply(tf.layers.concatenate(), [zIn, embed(gLabel, config.embedDim)]) : zIn;
 
   let gOut: Sym;
@@ -130,12 +161,12 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
     gOut = apply(tf.layers.reshape({ targetShape: [h, w, c] }), g);
 
     let d = apply(tf.layers.flatten(), xIn);
-    if (dLabel) d = apply(tf.layers.concatenate(), [d, embed(dLabel, config.embedDim)]);
+    if (dLabel && !projection) d = apply(tf.layers.concatenate(), [d, embed(dLabel, config.embedDim)]);
     for (const units of config.hiddenD) {
       d = apply(tf.layers.dense({ units, kernelInitializer: init(), biasInitializer: init() }), d);
       d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
     }
-    dOutput = apply(tf.layers.dense({ units: dOut, kernelInitializer: init(), biasInitializer: init() }), d);
+    dOutput = dHead(d, init, null);
   } else {
     // DCGAN (Radford et al.): conv weights N(0, 0.02), BatchNorm γ N(1, 0.02), β 0.
     if (h !== w)
@@ -181,7 +212,7 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
     gOut = g;
 
     let d: Sym = xIn;
-    if (dLabel) {
+    if (dLabel && !projection) {
       // The label becomes one extra input plane.
       const plane = apply(tf.layers.reshape({ targetShape: [h, w, 1] }), embed(dLabel, h * w));
       d = apply(tf.layers.concatenate(), [d, plane]);
@@ -205,10 +236,7 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
       d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
     }
     d = apply(tf.layers.flatten(), d);
-    dOutput = apply(
-      tf.layers.dense({ units: dOut, kernelInitializer: convInit(), biasInitializer: 'zeros' }),
-      d,
-    );
+    dOutput = dHead(d, convInit, 'zeros');
   }
   const generator = tf.model({ inputs: gLabel ? [zIn, gLabel] : zIn, outputs: gOut, name: 'generator' });
   const discriminator = tf.model({

@@ -15,8 +15,9 @@ import {
 } from './config';
 import { batchValues, loadDataset, type Dataset } from './data/datasets';
 import { gaussianEstimate, type GaussianEstimate } from './estimate';
+import { criticSchedule } from './critic-schedule';
 import { ensureTrainingSupport } from './grad-support';
-import { objective } from './losses';
+import { modeSeekingTerm, objective } from './losses';
 import { buildModels } from './models';
 import { imageGridPng, lossCurvePng, scatterPng } from './plots';
 import { restoreCheckpoint, writeCheckpoint } from './run/checkpoint';
@@ -251,6 +252,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       ? epochEvaluator({ every: config.evalEvery!, epochs: config.epochs })
       : undefined);
   const totalSteps = config.epochs * stepsPerEpoch;
+  const schedule = criticSchedule(config.dSteps, config.criticBoost);
   // At most READS_PER_EPOCH reads, none more often than every 10 steps (a read waits for the backend).
   const readEvery = Math.max(10, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
   let rng = seedrandom.alea(`train:${config.seed}`, { state: true });
@@ -446,11 +448,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       if (conditional) {
         yReal = tf.tensor2d(realLabels!, [B, 1], 'int32');
         const r = seedrandom.alea(`labels:${stepSeed}`);
-        yFake = tf.tensor2d(
-          Int32Array.from({ length: B }, () => Math.floor(r() * numClasses)),
-          [B, 1],
-          'int32',
-        );
+        const labels = Int32Array.from({ length: B }, () => Math.floor(r() * numClasses));
+        // Mode seeking compares the two halves of the batch: the same labels, different z.
+        if (config.modeSeeking > 0) labels.copyWithin(B / 2, 0, B / 2);
+        yFake = tf.tensor2d(labels, [B, 1], 'int32');
       }
       const gIn = yFake ? [z, yFake] : z;
       const dIn = (img: tf.Tensor, y: tf.Tensor | undefined) => (y ? [img, y] : img);
@@ -505,7 +506,12 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         const g = tf.variableGrads(() => {
           const fake = generator.apply(gIn, { training: true }) as tf.Tensor;
           dLoss = tf.keep(dStep(fake));
-          return obj.g(discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor);
+          const loss = obj.g(
+            discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor,
+          );
+          return config.modeSeeking > 0
+            ? (tf.add(loss, tf.mul(config.modeSeeking, modeSeekingTerm(tf, fake, z))) as tf.Scalar)
+            : loss;
         }, gVars);
         lossD = dLoss!;
         optG.applyGradients(named(g.grads));
@@ -569,7 +575,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         const stepSeed = nextSeed();
         const idx = perm.subarray(s * B, (s + 1) * B);
         if (conditional) for (let i = 0; i < B; i++) labelBuf[i] = data.labels![idx[i]!]!;
-        const gStep = (step + 1) % config.dSteps === 0;
+        const gStep = schedule.isGeneratorStep(step);
         const noiseStd = config.instanceNoise * Math.max(0, 1 - step / totalSteps);
         const next = trainStep(
           sums,
