@@ -94,15 +94,15 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
   const gLabel = classes ? tf.input({ shape: [1], dtype: 'int32', name: 'label' }) : undefined;
   const xIn = tf.input({ shape: [h, w, c], name: 'image' });
   const dLabel = classes ? tf.input({ shape: [1], dtype: 'int32', name: 'label_d' }) : undefined;
-  const embed = (label: Sym, units: number) =>
+  // N(0, 1) by default, as in PyTorch: Keras' ±0.05 leaves the label too faint next to z and the pixels.
+  const embed = (label: Sym, units: number, stddev = 1) =>
     apply(
       tf.layers.flatten(),
       apply(
         tf.layers.embedding({
           inputDim: classes!,
           outputDim: units,
-          // N(0, 1) as in PyTorch: Keras' ±0.05 leaves the label too faint next to z and the pixels.
-          embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: layerSeed++ }),
+          embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev, seed: layerSeed++ }),
         }),
         label,
       ),
@@ -123,18 +123,8 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
     );
     if (!dLabel || !projection) return head;
     const width = features.shape[features.shape.length - 1]!;
-    const classEmbedding = apply(
-      tf.layers.flatten(),
-      apply(
-        tf.layers.embedding({
-          inputDim: classes!,
-          outputDim: width,
-          // Small, like the head's weights: the inner product sums over every feature.
-          embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: layerSeed++ }),
-        }),
-        dLabel,
-      ),
-    );
+    // Small, like the head's weights: the inner product sums over every feature.
+    const classEmbedding = embed(dLabel, width, 0.02);
     const projected = apply(tf.layers.dot({ axes: 1 }), [features, classEmbedding]);
     return apply(tf.layers.add(), [head, projected]);
   };
