@@ -63,16 +63,10 @@ export const PRESETS: Record<string, Preset> = {
   },
   cgan: {
     description:
-      "conditional DCGAN: the class embedded into G (next to z) and projected onto D's features (projection discriminator), with a mode-seeking term so samples vary within a class; one row per class; default data: the bundled Fashion-MNIST test split with its labels (--model=mlp: the MLP version; --conditioning=concat --modeSeeking=0: the plain cGAN)",
-    // Without the mode-seeking term the 60k-image run drew one near-identical image per class (recall ≈ 0).
-    config: {
-      model: 'dcgan64',
-      conditional: true,
-      conditioning: 'projection',
-      modeSeeking: 1,
-      epochs: 20,
-      embedDim: 50,
-    },
+      'conditional DCGAN: class labels embedded into G (next to z) and D (an extra input plane), with a mode-seeking term so samples vary within a class; one row per class; default data: the bundled Fashion-MNIST test split with its labels (--model=mlp: the MLP version; --conditioning=projection: a projection discriminator; --modeSeeking=0: the plain cGAN)',
+    // Without the mode-seeking term, 2 epochs on the 60k training images drew one near-identical image per
+    // class (recall 0.001); with it, recall 0.59 (0.26 with a projection discriminator instead).
+    config: { model: 'dcgan64', conditional: true, modeSeeking: 1, epochs: 20, embedDim: 50 },
   },
   wgan: {
     description:
