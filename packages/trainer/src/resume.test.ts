@@ -74,6 +74,8 @@ describe('checkpoints and resume', () => {
     expect(more.epochsCompleted).toBe(2);
     expect(more.steps).toBe(12);
     expect(() => resumeConfig(out, { hiddenG: [8] })).toThrow(/--hiddenG cannot change/);
+    // A new time budget for the continued run is allowed.
+    expect(resumeConfig(out, { maxMinutes: 30 }).maxMinutes).toBe(30);
     expect(() => resumeConfig(join(tmp(), 'none'))).toThrow(/no config.json/);
   });
 

@@ -124,7 +124,7 @@ const SCATTER_POINTS = 1000;
 /** Figures are read back about this many times per epoch (each read waits for the backend). */
 const READS_PER_EPOCH = 50;
 /** Keys a resumed run may change; anything else would not be the same run. */
-const RESUME_OVERRIDABLE = ['epochs', 'checkpointEvery', 'backend', 'lrD', 'lrG'] as const;
+const RESUME_OVERRIDABLE = ['epochs', 'checkpointEvery', 'backend', 'lrD', 'lrG', 'maxMinutes'] as const;
 
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
