@@ -77,7 +77,8 @@ export const TrainConfigSchema = z
     /**
      * Weight λ of the mode-seeking term (Mao et al. 2019, MSGAN): the batch is drawn in pairs with the
      * same labels and different z, and G's loss adds λ / (mean|G(z1)−G(z2)| / mean|z1−z2| + 1e-5), so a
-     * generator that ignores z pays for it (0: off). Needs an even batch size.
+     * generator that ignores z pays for it (0: off; the logged loss_G includes it). Needs an even batch
+     * size.
      */
     modeSeeking: z.number().nonnegative(),
     /** Decay of an exponential moving average of G's weights used for samples and export (0: off). */
