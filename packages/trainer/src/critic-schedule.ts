@@ -7,25 +7,24 @@
  * so; otherwise dSteps. A step's role depends only on its index, so a resumed run continues the schedule.
  */
 export interface CriticSchedule {
-  /** Whether global step `step` (0-based, counting every critic update) ends with a generator update. */
+  /**
+   * Whether global step `step` (0-based, counting every critic update) ends with a generator update.
+   * Asked in increasing order of `step`, as the training loop does (a resume starts at its step).
+   */
   isGeneratorStep(step: number): boolean;
 }
 
-export const WGAN_BOOST = { boostSteps: 100, boostFirst: 25, boostEvery: 500 } as const;
+const WGAN_BOOST = { boostSteps: 100, boostFirst: 25, boostEvery: 500 } as const;
 
 export function criticSchedule(dSteps: number, boosted: boolean): CriticSchedule {
   if (!boosted) return { isGeneratorStep: (step) => (step + 1) % dSteps === 0 };
   const { boostSteps, boostFirst, boostEvery } = WGAN_BOOST;
   const criticSteps = (g: number) => (g < boostFirst || g % boostEvery === 0 ? boostSteps : dSteps);
-  // Walks forward from the last query (queries come in order; a resume walks once from the start).
+  // Walks forward from the last query; a resumed run walks once from the start to its step.
   let g = 0; // generator updates before `end`
   let end = criticSteps(0); // the step after generator update g's last critic step
   return {
     isGeneratorStep(step) {
-      if (step + 1 < end - criticSteps(g)) {
-        g = 0;
-        end = criticSteps(0);
-      }
       while (step + 1 > end) {
         g++;
         end += criticSteps(g);

@@ -112,15 +112,12 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
    * D's logit from its last features: a dense head, plus for a projection discriminator the inner
    * product of the label's embedding with the features.
    */
-  const dHead = (features: Sym, initHead: () => ReturnType<typeof init>, bias: 'zeros' | null) => {
-    const head = apply(
-      tf.layers.dense({
-        units: dOut,
-        kernelInitializer: initHead(),
-        biasInitializer: bias ?? initHead(),
-      }),
-      features,
-    );
+  const dHead = (
+    features: Sym,
+    kernelInitializer: ReturnType<typeof init>,
+    biasInitializer: ReturnType<typeof init> | 'zeros',
+  ) => {
+    const head = apply(tf.layers.dense({ units: dOut, kernelInitializer, biasInitializer }), features);
     if (!dLabel || !projection) return head;
     const width = features.shape[features.shape.length - 1]!;
     // Small, like the head's weights: the inner product sums over every feature.
@@ -156,7 +153,7 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
       d = apply(tf.layers.dense({ units, kernelInitializer: init(), biasInitializer: init() }), d);
       d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
     }
-    dOutput = dHead(d, init, null);
+    dOutput = dHead(d, init(), init());
   } else {
     // DCGAN (Radford et al.): conv weights N(0, 0.02), BatchNorm γ N(1, 0.02), β 0.
     if (h !== w)
@@ -226,7 +223,7 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
       d = apply(tf.layers.leakyReLU({ alpha: 0.2 }), d);
     }
     d = apply(tf.layers.flatten(), d);
-    dOutput = dHead(d, convInit, 'zeros');
+    dOutput = dHead(d, convInit(), 'zeros');
   }
   const generator = tf.model({ inputs: gLabel ? [zIn, gLabel] : zIn, outputs: gOut, name: 'generator' });
   const discriminator = tf.model({

@@ -13,9 +13,9 @@ import {
   type ConfigOverrides,
   type TrainConfig,
 } from './config';
+import { criticSchedule } from './critic-schedule';
 import { batchValues, loadDataset, type Dataset } from './data/datasets';
 import { gaussianEstimate, type GaussianEstimate } from './estimate';
-import { criticSchedule } from './critic-schedule';
 import { ensureTrainingSupport } from './grad-support';
 import { modeSeekingTerm, objective } from './losses';
 import { buildModels } from './models';
