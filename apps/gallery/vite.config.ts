@@ -11,6 +11,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -35,6 +36,56 @@ function ortRuntime(): Plugin {
       for (const name of ORT_FILES) {
         this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(ortFile(name)) });
       }
+    },
+  };
+}
+
+const appDir = dirname(fileURLToPath(import.meta.url));
+const SW_FILE = 'sw.js';
+/** The one run file the app itself needs: the list of runs. */
+const MANIFEST = 'models/manifest.json';
+
+/**
+ * Builds src/sw.ts into sw.js at the site's root (a service worker controls only its folder and below),
+ * with the list of app files it saves and a version: a hash of those files, so that any change to the
+ * site makes a new worker.
+ */
+function offlineWorker(): Plugin {
+  let building = false;
+  let publicDir = '';
+  return {
+    name: 'ganforge-offline-worker',
+    // The page registers the worker only where there is one (see src/offline.ts).
+    config: (_config, { command }) => ({
+      define: { __GANFORGE_SERVICE_WORKER__: JSON.stringify(command === 'build') },
+    }),
+    configResolved(config) {
+      building = config.command === 'build';
+      publicDir = config.publicDir;
+    },
+    buildStart() {
+      if (building) this.emitFile({ type: 'chunk', id: join(appDir, 'src/sw.ts'), fileName: SW_FILE });
+    },
+    generateBundle(_options, bundle) {
+      const sw = bundle[SW_FILE];
+      if (!sw || sw.type !== 'chunk') return;
+      const version = createHash('sha256');
+      // The page itself is saved under the site's root URL, which is what a visit navigates to.
+      const files = ['./'];
+      for (const name of Object.keys(bundle).sort()) {
+        const file = bundle[name];
+        if (!file || name === SW_FILE || name.endsWith('.map')) continue;
+        if (name !== 'index.html') files.push(name);
+        version.update(name).update(file.type === 'chunk' ? file.code : file.source);
+      }
+      const manifest = publicDir ? join(publicDir, MANIFEST) : '';
+      if (manifest && existsSync(manifest)) {
+        files.push(MANIFEST);
+        version.update(MANIFEST).update(readFileSync(manifest));
+      }
+      sw.code = sw.code
+        .replace('__GANFORGE_APP_FILES__', JSON.stringify(files))
+        .replace('__GANFORGE_APP_VERSION__', JSON.stringify(version.digest('hex').slice(0, 16)));
     },
   };
 }
@@ -204,7 +255,7 @@ function devCsp(): Plugin {
 export default defineConfig({
   // Relative asset URLs: the built site works from any folder or sub-path.
   base: './',
-  plugins: [ortRuntime(), precompressed(), devCsp()],
+  plugins: [ortRuntime(), offlineWorker(), precompressed(), devCsp()],
   resolve: {
     // The SDK imports 'onnxruntime-web', whose default entry is the WebGPU/JSEP build (a 28 MB wasm).
     // Use the wasm-only build that loads its glue (.mjs) and .wasm from wasmPaths: the "bundle" builds

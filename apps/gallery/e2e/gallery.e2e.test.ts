@@ -493,6 +493,81 @@ describe('gallery in Chromium', () => {
     expect(await page.locator('.error').textContent()).toContain('No run named "no-such-run"');
   });
 
+  it('works offline after one visit, without downloading anything twice', async () => {
+    // Its own server, so that it can really go away, and its own profile, so that nothing is saved yet.
+    const own = await serveStatic(join(tmp, 'dist'));
+    const context = await browser.newContext();
+    try {
+      const visit = await context.newPage();
+      await visit.goto(`${own.url}#/model/${IMAGE_RUN}?seed=3`);
+      const online = await samples(visit, 3);
+      // The service worker registers after the first image, then saves the app and this run.
+      const saved = async () =>
+        visit.evaluate(async () => {
+          const names = await caches.keys();
+          const urls: string[] = [];
+          for (const name of names) {
+            for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+          }
+          return { controlled: !!navigator.serviceWorker.controller, names, urls };
+        });
+      const runFiles = [
+        '/models/manifest.json',
+        `/models/${IMAGE_RUN}/generator.onnx`,
+        `/models/${IMAGE_RUN}/samples/epoch-0001.png`,
+        `/models/${IMAGE_RUN}/samples/epoch-0002.png`,
+        `/models/${POINTS_RUN}/samples/epoch-0003.png`,
+      ];
+      // Polled until nothing is missing (or the page is not controlled yet).
+      await expect
+        .poll(
+          async () => {
+            const now = await saved();
+            const wanted = [...runFiles, '/ort/ort-wasm-simd-threaded.wasm'];
+            return [...(now.controlled ? [] : ['control']), ...wanted.filter((f) => !now.urls.includes(f))];
+          },
+          { timeout: 60_000 },
+        )
+        .toEqual([]);
+      const { names, urls } = await saved();
+      expect(names.sort()).toEqual([expect.stringMatching(/^ganforge-app-[0-9a-f]{16}$/), 'ganforge-runs']);
+      expect(urls).toContain('/');
+      expect(urls.some((u) => /^\/assets\/worker-.*\.js$/.test(u))).toBe(true);
+      // Saving took what the visit had already downloaded: each file went over the network once.
+      const wasm = join(tmp, 'dist/ort/ort-wasm-simd-threaded.wasm');
+      expect(own.sent.get('/ort/ort-wasm-simd-threaded.wasm')).toBe(statSync(`${wasm}.br`).size);
+      const onnx = join(tmp, `dist/models/${IMAGE_RUN}/generator.onnx`);
+      expect(own.sent.get(`/models/${IMAGE_RUN}/generator.onnx`)).toBe(statSync(onnx).size);
+
+      // Now the network is gone: the server is down and the browser knows it is offline.
+      await own.close();
+      await context.setOffline(true);
+      await visit.reload();
+      expect((await samples(visit, 3)).digest).toBe(online.digest);
+      await visit.locator('#epoch').fill('0');
+      await visit.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('.timeline-frame[data-epoch="1"]');
+        return !!img && img.complete && img.naturalWidth === 8;
+      });
+      // The index, with every run's thumbnail.
+      await visit.goto(`${own.url}#/`);
+      await visit.locator(`li[data-run="${POINTS_RUN}"]`).waitFor();
+      await visit.waitForFunction((n) => {
+        const imgs = [...document.querySelectorAll<HTMLImageElement>('img.thumb')];
+        return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      }, 3);
+      // A run never opened: its model was not saved, and the page says so.
+      await visit.goto(`${own.url}#/model/${POINTS_RUN}`);
+      await visit.locator('.error').waitFor();
+      expect(await visit.locator('.error').textContent()).toContain(
+        'this device is offline and this file was not saved for offline use. Open this run once while online',
+      );
+    } finally {
+      await context.close();
+      await own.close().catch(() => undefined);
+    }
+  });
+
   it('printed no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });

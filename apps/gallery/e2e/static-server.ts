@@ -91,7 +91,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     sent,
     raw,
     precompressed: true,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Idle keep-alive connections would hold the server open; a closed server refuses, like a dead host.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   return handle;
 }

@@ -2,6 +2,7 @@
 import './style.css';
 import { el, modelsUrl, runtimeUrl } from './dom';
 import { GeneratorClient } from './generator-client';
+import { enableOffline, markSeen } from './offline';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest';
 import { ModelPage, startEarlyLoad, type EarlyLoad, type PageSource } from './pages/model-page';
 import { renderIndex } from './pages/index-page';
@@ -33,6 +34,23 @@ let early: EarlyLoad | undefined =
   firstRoute.page === 'model' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(firstRoute.name)
     ? startEarlyLoad(`${firstRoute.name}/generator.onnx`)
     : undefined;
+
+// Offline use starts once a visit's own work is done, so its downloads do not compete with the page's:
+// after the first generated image (the runtime is in the browser's cache by then), or, for a visit
+// that generates nothing, a while after the page loaded. It also saves every run's thumbnail, so the
+// index is whole offline.
+let thumbnails: string[] = [];
+const pageLoaded = new Promise<void>((resolve) => {
+  if (document.readyState === 'complete') resolve();
+  else addEventListener('load', () => resolve(), { once: true });
+});
+enableOffline(
+  Promise.race([
+    markSeen('ganforge:first-image'),
+    pageLoaded.then(() => new Promise((resolve) => setTimeout(resolve, 15_000))),
+  ]),
+  () => thumbnails,
+);
 
 function start(container: HTMLElement, manifest: Manifest): void {
   let current: { key: string; page: ModelPage } | undefined;
@@ -161,7 +179,10 @@ function start(container: HTMLElement, manifest: Manifest): void {
 }
 
 loadManifest().then(
-  (manifest) => start(root, manifest),
+  (manifest) => {
+    thumbnails = manifest.runs.flatMap((r) => (r.thumbnail ? [modelsUrl(r.thumbnail)] : []));
+    start(root, manifest);
+  },
   (e: unknown) =>
     root.replaceChildren(el('p', { class: 'error', text: e instanceof Error ? e.message : String(e) })),
 );

@@ -4,6 +4,7 @@ import { loadGenerator, type Generator } from '@ganforge/inference';
 import { DataType, encodeModel } from '@ganforge/inference/onnx';
 import * as ort from 'onnxruntime-web';
 import { summarizeModel } from './model-summary';
+import { fetchRunFile } from './offline-protocol';
 import type { LoadTimings, SampleResult, Span, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -62,7 +63,7 @@ async function modelBytes(
 ): Promise<{ bytes: Uint8Array; span: Span }> {
   const start = now();
   if ('bytes' in source) return { bytes: new Uint8Array(source.bytes), span: { start, end: start } };
-  const res = await fetch(source.url);
+  const res = await fetchRunFile(source.url, 'the model');
   if (!res.ok) throw new Error(`could not download the model (${source.url}: HTTP ${res.status})`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { bytes, span: { start, end: now() } };

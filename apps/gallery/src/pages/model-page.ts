@@ -5,6 +5,8 @@
  */
 import { el, modelsUrl, runtimeUrl } from '../dom';
 import { GeneratorClient } from '../generator-client';
+import { keepOffline } from '../offline';
+import { fetchRunFile } from '../offline-protocol';
 import type { ManifestRun, MetricsRecord } from '../manifest';
 import type { GeneratorInfo, LoadTimings, ModelSummary, SampleResult } from '../protocol';
 import { DEFAULT_OPTIONS, MAX_SEED, MAX_TRUNCATION, parseSeed, type ViewOptions } from '../router';
@@ -84,7 +86,7 @@ interface Plan {
 }
 
 async function fetchJson(path: string): Promise<unknown> {
-  const res = await fetch(modelsUrl(path));
+  const res = await fetchRunFile(modelsUrl(path), path);
   if (!res.ok) throw new Error(`could not load ${path} (HTTP ${res.status}); rebuild the gallery`);
   return res.json();
 }
@@ -181,6 +183,14 @@ export class ModelPage {
     ]);
     const points = (real as { points?: [number, number][] } | null)?.points;
     return { info, summary, realPoints: points ? Float32Array.from(points.flat()) : null };
+  }
+
+  /** Once a run has drawn, save its model and pictures so that its page also works offline. */
+  private keepRunOffline(): void {
+    if (this.source.kind !== 'run') return;
+    const { onnx, modelCard, metrics, realPoints, samples } = this.source.run.files;
+    const paths = [onnx, modelCard, metrics, realPoints, ...samples].filter((p): p is string => !!p);
+    void keepOffline(paths.map(modelsUrl));
   }
 
   private loadFailed(e: unknown): void {
@@ -330,6 +340,7 @@ export class ModelPage {
           });
           performance.measure('ganforge:draw', { start: drawStart });
           performance.mark('ganforge:first-image');
+          this.keepRunOffline();
         }
       } catch (e) {
         if (generation !== this.generation) return;

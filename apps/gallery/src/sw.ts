@@ -1,0 +1,127 @@
+/**
+ * The gallery's service worker: after one visit, the site opens and generates offline.
+ *
+ * - The app (page, scripts, styles, onnxruntime-web) is saved when the worker installs. Files the visit
+ *   already downloaded come from the browser's HTTP cache, so the 14 MB runtime is not fetched twice.
+ * - A run's files (models/…) are saved as they are fetched, and a page may ask for more to be saved
+ *   (the model it loaded before this worker controlled it, its timeline pictures): see offline.ts.
+ * - Pages and run files are asked of the network first, so a rebuilt site shows its new runs; the
+ *   saved copies answer when the network does not.
+ *
+ * Built by vite.config.ts into sw.js at the site's root, with the app's file list and a version
+ * (a hash of those files) written in: a rebuilt site gets a new worker, which drops the old app files.
+ * It imports nothing, so it runs as a classic script.
+ */
+import type { OfflineReply, OfflineRequest } from './offline-protocol';
+
+declare const __GANFORGE_APP_FILES__: string[];
+declare const __GANFORGE_APP_VERSION__: string;
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const APP_FILES = __GANFORGE_APP_FILES__;
+const APP_CACHE = `ganforge-app-${__GANFORGE_APP_VERSION__}`;
+/** Runs' files outlive app versions: a new site build does not forget the models a visitor saved. */
+const RUNS_CACHE = 'ganforge-runs';
+/** Files the build names by content hash, or versions with the runtime: never changed in place. */
+const IMMUTABLE = /^(assets|ort)\//;
+
+const scope = () => sw.registration.scope;
+const inScope = (url: URL) => url.href.startsWith(scope());
+const relative = (url: URL) => url.href.slice(scope().length).split(/[?#]/)[0] ?? '';
+
+function request(path: string): Request {
+  // 'force-cache' takes what this visit already downloaded; pages and the manifest may have changed.
+  return new Request(new URL(path, scope()), { cache: IMMUTABLE.test(path) ? 'force-cache' : 'no-cache' });
+}
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(APP_CACHE).then((cache) => cache.addAll(APP_FILES.map(request))));
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('ganforge-app-') && name !== APP_CACHE) await caches.delete(name);
+      }
+      // Take over the page that registered this worker, so what it fetches next is saved.
+      await sw.clients.claim();
+    })(),
+  );
+});
+
+/** A response that says the file is neither reachable nor saved. */
+function unavailable(path: string): Response {
+  return new Response(`${path} is not saved for offline use and the network is unreachable`, {
+    status: 503,
+    statusText: 'Offline',
+    // OFFLINE_HEADER, spelled out: importing a value would give this script a shared chunk to import.
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-GANForge-Offline': '1' },
+  });
+}
+
+async function networkFirst(req: Request, cacheName: string, fallback?: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  try {
+    const res = await fetch(req);
+    if (res.ok) await cache.put(req, res.clone());
+    return res;
+  } catch {
+    // Any cache: the manifest and pages were saved with the app, run files as they were fetched.
+    const saved =
+      (await caches.match(req, { ignoreSearch: true, ignoreVary: true })) ??
+      (fallback !== undefined ? await caches.match(new URL(fallback, scope()).href) : undefined);
+    return saved ?? unavailable(relative(new URL(req.url)));
+  }
+}
+
+async function cacheFirst(req: Request): Promise<Response> {
+  const saved = await caches.match(req, { cacheName: APP_CACHE, ignoreSearch: true, ignoreVary: true });
+  if (saved) return saved;
+  try {
+    return await fetch(req);
+  } catch {
+    return unavailable(relative(new URL(req.url)));
+  }
+}
+
+sw.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== sw.location.origin || !inScope(url)) return;
+  const path = relative(url);
+  if (req.mode === 'navigate') event.respondWith(networkFirst(req, APP_CACHE, APP_FILES[0]));
+  else if (path.startsWith('models/')) event.respondWith(networkFirst(req, RUNS_CACHE));
+  else event.respondWith(cacheFirst(req));
+});
+
+/** Saves run files a page names; those it downloaded already come from the HTTP cache. */
+async function keep(urls: string[]): Promise<OfflineReply> {
+  const cache = await caches.open(RUNS_CACHE);
+  let saved = 0;
+  const failed: string[] = [];
+  for (const href of new Set(urls)) {
+    const url = new URL(href, scope());
+    if (url.origin !== sw.location.origin || !inScope(url) || !relative(url).startsWith('models/')) {
+      failed.push(href);
+      continue;
+    }
+    try {
+      const req = new Request(url, { cache: 'force-cache' });
+      const res = await fetch(req);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      await cache.put(req, res);
+      saved++;
+    } catch {
+      failed.push(href);
+    }
+  }
+  return { type: 'kept', saved, failed };
+}
+
+sw.addEventListener('message', (event) => {
+  const msg = event.data as OfflineRequest;
+  const port = event.ports[0];
+  if (msg?.type !== 'keep' || !Array.isArray(msg.urls)) return;
+  event.waitUntil(keep(msg.urls.map(String)).then((reply) => port?.postMessage(reply)));
+});
