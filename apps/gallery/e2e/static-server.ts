@@ -51,6 +51,8 @@ export interface StaticServer {
   sent: Map<string, number>;
   /** The same files' uncompressed sizes. */
   raw: Map<string, number>;
+  /** Every response since the last reset: when it was sent (ms since the epoch), and its bytes. */
+  log: { at: number; path: string; sent: number; raw: number }[];
   /** Send pre-compressed copies when the browser accepts them (true unless set to false). */
   precompressed: boolean;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export interface StaticServer {
 export async function serveStatic(root: string): Promise<StaticServer> {
   const sent = new Map<string, number>();
   const raw = new Map<string, number>();
+  const log: StaticServer['log'] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -80,6 +83,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.end(body);
       sent.set(path, (sent.get(path) ?? 0) + body.length);
       raw.set(path, (raw.get(path) ?? 0) + size);
+      log.push({ at: Date.now(), path, sent: body.length, raw: size });
     } catch {
       res.writeHead(404).end();
     }
@@ -90,6 +94,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     url: `http://127.0.0.1:${port}/`,
     sent,
     raw,
+    log,
     precompressed: true,
     // Idle keep-alive connections would hold the server open; a closed server refuses, like a dead host.
     close: () =>

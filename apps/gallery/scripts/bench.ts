@@ -4,7 +4,8 @@
  *   - first visit: time from navigation to the first generated image (a fresh browser context each time,
  *     so nothing is cached), with the site's pre-compressed files and without (visits alternate), where
  *     the time went (the ganforge:* marks the page and its worker record), and the bytes that visit
- *     downloads, as sent and uncompressed;
+ *     downloads, as sent and uncompressed; then how long the service worker takes to save the site for
+ *     offline use and what that downloads on top;
  *   - per-image generate time in the worker at batch 1 and at the grid's batch (median over repeats).
  * With --screenshots <dir>, also saves a model page and its training timeline as PNG.
  *
@@ -20,6 +21,7 @@ import sharp from 'sharp';
 import { serveStatic, type StaticServer } from '../e2e/static-server';
 import { launchChromium } from '../e2e/chromium';
 import { buildSite } from '../e2e/site';
+import type { Manifest, ManifestRun } from '../src/manifest';
 import { buildManifest } from './build-manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -41,9 +43,34 @@ async function ready(page: Page, seed: number, count: number): Promise<number> {
   return Number(await page.getAttribute(sel, 'data-generate-ms'));
 }
 
+/** Waits until the service worker controls the page and has saved these files (paths under models/). */
+async function offlineSaved(page: Page, files: string[]): Promise<void> {
+  const wanted = files.map((f) => `/models/${f}`);
+  const deadline = Date.now() + 60_000;
+  // Polled with evaluate: waitForFunction would take an async predicate's promise for a truthy answer.
+  while (
+    !(await page.evaluate(async (paths) => {
+      if (!navigator.serviceWorker.controller) return false;
+      const cache = await caches.open('ganforge-runs');
+      const saved = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+      return paths.every((p) => saved.has(p));
+    }, wanted))
+  ) {
+    if (Date.now() > deadline) throw new BenchError('the service worker did not save the run within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What a model page saves for offline use: the run's files and every run's thumbnail. */
+function offlineFiles(manifest: Manifest, run: ManifestRun): string[] {
+  const { onnx, modelCard, metrics, realPoints, samples } = run.files;
+  const thumbnails = manifest.runs.flatMap((r) => (r.thumbnail ? [r.thumbnail] : []));
+  return [onnx, modelCard, metrics, realPoints, ...samples, ...thumbnails].filter((f): f is string => !!f);
+}
+
 /** One cold visit straight to the model page: ms to the first image, and what it downloaded. */
-async function firstVisit(browser: Browser, server: StaticServer, run: string) {
-  server.sent.clear();
+async function firstVisit(browser: Browser, server: StaticServer, run: string, offlineSet: string[]) {
+  server.log.length = 0;
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -76,14 +103,17 @@ async function firstVisit(browser: Browser, server: StaticServer, run: string) {
     return [...navigation, ...scripts, ...own].sort((a, b) => a.start - b.start);
   });
   const ms = timeline.find((e) => e.name === 'first-image')?.start ?? NaN;
-  const bytes = [...server.sent.entries()].map(([path, sent]) => ({
-    path,
-    sent,
-    raw: server.raw.get(path) ?? sent,
-  }));
+  // Then the service worker saves the site for offline use: when that is done, and what it downloads.
+  await offlineSaved(page, offlineSet);
+  const firstImageAt = (await page.evaluate(() => performance.timeOrigin)) + ms;
+  const offline = {
+    ms: Date.now() - firstImageAt,
+    bytes: server.log.filter((r) => r.at > firstImageAt),
+  };
+  const bytes = [...server.log.filter((r) => r.at <= firstImageAt)];
   await context.close();
   if (errors.length > 0) throw new BenchError(`the page logged errors: ${errors.join(' | ')}`);
-  return { ms, bytes, timeline };
+  return { ms, bytes, timeline, offline };
 }
 
 async function generateTimes(page: Page, run: string, count: number, repeats: number): Promise<number[]> {
@@ -185,7 +215,7 @@ async function main(argv: string[]): Promise<void> {
         ? (['uncompressed', 'compressed'] as const)
         : (['compressed', 'uncompressed'] as const)) {
         server.precompressed = mode === 'compressed';
-        visits[mode].push(await firstVisit(browser, server, run.name));
+        visits[mode].push(await firstVisit(browser, server, run.name, offlineFiles(manifest, run)));
       }
     }
     server.precompressed = true;
@@ -195,6 +225,15 @@ async function main(argv: string[]): Promise<void> {
         `first visit (${mode}), navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
           `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${opts.visits} cold visits)`,
       );
+    }
+    for (const [mode, list] of Object.entries(visits)) {
+      for (const [i, v] of list.entries()) {
+        const kib = v.offline.bytes.reduce((a, f) => a + f.sent, 0) / 1024;
+        console.log(
+          `  ${mode} visit ${i + 1}: saved for offline use by ${v.offline.ms.toFixed(0)} ms after the first image, ` +
+            `downloading ${kib.toFixed(1)} KiB more (${v.offline.bytes.map((f) => f.path).join(' ') || 'nothing'})`,
+        );
+      }
     }
     for (const [i, v] of visits.compressed.entries()) {
       console.log(`  compressed visit ${i + 1} (ms since navigation start):`);
@@ -225,6 +264,8 @@ async function main(argv: string[]): Promise<void> {
     const page = await context.newPage();
     await page.goto(`${server.url}#/model/${encodeURIComponent(run.name)}?seed=0`);
     await ready(page, 0, GRID);
+    // Time generation once the service worker has finished saving, not while it writes its caches.
+    await offlineSaved(page, offlineFiles(manifest, run));
     const one = await generateTimes(page, run.name, 1, opts.repeats);
     const grid = await generateTimes(page, run.name, GRID, opts.repeats);
     console.log(
