@@ -6,7 +6,7 @@
  * - A run's files (models/…) are saved as they are fetched, and a page may ask for more to be saved
  *   (the model it loaded before this worker controlled it, its timeline pictures): see offline.ts.
  * - Pages and run files are asked of the network first, so a rebuilt site shows its new runs; the
- *   saved copies answer when the network does not.
+ *   saved copies answer when the network does not. Scripts and the runtime come from the saved copies.
  *
  * Built by vite.config.ts into sw.js at the site's root, with the app's file list and a version
  * (a hash of those files) written in: a rebuilt site gets a new worker, which drops the old app files.
@@ -60,17 +60,28 @@ function unavailable(path: string): Response {
   });
 }
 
-async function networkFirst(req: Request, cacheName: string, fallback?: string): Promise<Response> {
-  const cache = await caches.open(cacheName);
+/** Run files: the network's answer, saved; else the saved copy (the manifest was saved at install). */
+async function networkFirst(req: Request): Promise<Response> {
   try {
     const res = await fetch(req);
-    if (res.ok) await cache.put(req, res.clone());
+    if (res.ok) await (await caches.open(RUNS_CACHE)).put(req, res.clone());
     return res;
   } catch {
-    // Any cache: the manifest and pages were saved with the app, run files as they were fetched.
-    const saved =
-      (await caches.match(req, { ignoreSearch: true, ignoreVary: true })) ??
-      (fallback !== undefined ? await caches.match(new URL(fallback, scope()).href) : undefined);
+    const saved = await caches.match(req, { ignoreSearch: true, ignoreVary: true });
+    return saved ?? unavailable(relative(new URL(req.url)));
+  }
+}
+
+/**
+ * Pages: the network's answer, else the page saved with this version of the app. A page fetched online
+ * is not saved over it: it may name scripts of a newer build that this version has not saved.
+ */
+async function page(req: Request): Promise<Response> {
+  try {
+    return await fetch(req);
+  } catch {
+    // The site's root URL, under which vite.config.ts lists the page.
+    const saved = await caches.match(scope(), { cacheName: APP_CACHE });
     return saved ?? unavailable(relative(new URL(req.url)));
   }
 }
@@ -90,8 +101,8 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== sw.location.origin || !inScope(url)) return;
   const path = relative(url);
-  if (req.mode === 'navigate') event.respondWith(networkFirst(req, APP_CACHE, APP_FILES[0]));
-  else if (path.startsWith('models/')) event.respondWith(networkFirst(req, RUNS_CACHE));
+  if (req.mode === 'navigate') event.respondWith(page(req));
+  else if (path.startsWith('models/')) event.respondWith(networkFirst(req));
   else event.respondWith(cacheFirst(req));
 });
 
