@@ -21,7 +21,7 @@ import sharp from 'sharp';
 import { serveStatic, type StaticServer } from '../e2e/static-server';
 import { launchChromium } from '../e2e/chromium';
 import { buildSite } from '../e2e/site';
-import type { Manifest, ManifestRun } from '../src/manifest';
+import { runFiles, thumbnails, type Manifest, type ManifestRun } from '../src/manifest';
 import { buildManifest } from './build-manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -63,9 +63,7 @@ async function offlineSaved(page: Page, files: string[]): Promise<void> {
 
 /** What a model page saves for offline use: the run's files and every run's thumbnail. */
 function offlineFiles(manifest: Manifest, run: ManifestRun): string[] {
-  const { onnx, modelCard, metrics, realPoints, samples } = run.files;
-  const thumbnails = manifest.runs.flatMap((r) => (r.thumbnail ? [r.thumbnail] : []));
-  return [onnx, modelCard, metrics, realPoints, ...samples, ...thumbnails].filter((f): f is string => !!f);
+  return [...runFiles(run), ...thumbnails(manifest)];
 }
 
 /** One cold visit straight to the model page: ms to the first image, and what it downloaded. */

@@ -3,7 +3,7 @@ import './style.css';
 import { el, modelsUrl, runtimeUrl } from './dom';
 import { GeneratorClient } from './generator-client';
 import { enableOffline, markSeen } from './offline';
-import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest';
+import { MANIFEST_FILE, MANIFEST_VERSION, thumbnails, type Manifest } from './manifest';
 import { ModelPage, startEarlyLoad, type EarlyLoad, type PageSource } from './pages/model-page';
 import { renderIndex } from './pages/index-page';
 import { MAX_MODEL_BYTES, renderOpen } from './pages/open-page';
@@ -39,7 +39,7 @@ let early: EarlyLoad | undefined =
 // after the first generated image (the runtime is in the browser's cache by then), or, for a visit
 // that generates nothing, a while after the page loaded. It also saves every run's thumbnail, so the
 // index is whole offline.
-let thumbnails: string[] = [];
+let thumbs: string[] = [];
 const pageLoaded = new Promise<void>((resolve) => {
   if (document.readyState === 'complete') resolve();
   else addEventListener('load', () => resolve(), { once: true });
@@ -49,7 +49,7 @@ enableOffline(
     markSeen('ganforge:first-image'),
     pageLoaded.then(() => new Promise((resolve) => setTimeout(resolve, 15_000))),
   ]),
-  () => thumbnails,
+  () => thumbs,
 );
 
 function start(container: HTMLElement, manifest: Manifest): void {
@@ -180,7 +180,7 @@ function start(container: HTMLElement, manifest: Manifest): void {
 
 loadManifest().then(
   (manifest) => {
-    thumbnails = manifest.runs.flatMap((r) => (r.thumbnail ? [modelsUrl(r.thumbnail)] : []));
+    thumbs = thumbnails(manifest).map(modelsUrl);
     start(root, manifest);
   },
   (e: unknown) =>

@@ -30,4 +30,15 @@ export interface Manifest {
   runs: ManifestRun[];
 }
 
+/** Every file of a run the site shows (paths under models/): what its page saves for offline use. */
+export function runFiles(run: ManifestRun): string[] {
+  const { onnx, modelCard, metrics, realPoints, samples } = run.files;
+  return [onnx, modelCard, metrics, realPoints, ...samples].filter((p): p is string => !!p);
+}
+
+/** Every run's thumbnail (paths under models/): what the index shows. */
+export function thumbnails(manifest: Manifest): string[] {
+  return manifest.runs.flatMap((r) => (r.thumbnail ? [r.thumbnail] : []));
+}
+
 export type { MetricsRecord, ModelCard };

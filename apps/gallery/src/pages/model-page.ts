@@ -7,7 +7,7 @@ import { el, modelsUrl, runtimeUrl } from '../dom';
 import { GeneratorClient } from '../generator-client';
 import { keepOffline } from '../offline';
 import { fetchRunFile } from '../offline-protocol';
-import type { ManifestRun, MetricsRecord } from '../manifest';
+import { runFiles, type ManifestRun, type MetricsRecord } from '../manifest';
 import type { GeneratorInfo, LoadTimings, ModelSummary, SampleResult } from '../protocol';
 import { DEFAULT_OPTIONS, MAX_SEED, MAX_TRUNCATION, parseSeed, type ViewOptions } from '../router';
 import { extraLines, lineChart, type LineChart } from '../views/charts';
@@ -187,10 +187,7 @@ export class ModelPage {
 
   /** Once a run has drawn, save its model and pictures so that its page also works offline. */
   private keepRunOffline(): void {
-    if (this.source.kind !== 'run') return;
-    const { onnx, modelCard, metrics, realPoints, samples } = this.source.run.files;
-    const paths = [onnx, modelCard, metrics, realPoints, ...samples].filter((p): p is string => !!p);
-    void keepOffline(paths.map(modelsUrl));
+    if (this.source.kind === 'run') void keepOffline(runFiles(this.source.run).map(modelsUrl));
   }
 
   private loadFailed(e: unknown): void {
