@@ -5,7 +5,7 @@
  * phone width, keyboard use and alt text, and no console errors anywhere.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -132,6 +132,18 @@ async function expectPhoneFit(page: Page): Promise<void> {
   } finally {
     if (desktop) await page.setViewportSize(desktop);
   }
+}
+
+/** The service worker's caches as the page sees them: names, saved paths, and whether it controls the page. */
+function savedFiles(page: Page): Promise<{ controlled: boolean; names: string[]; urls: string[] }> {
+  return page.evaluate(async () => {
+    const names = await caches.keys();
+    const urls: string[] = [];
+    for (const name of names) {
+      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    }
+    return { controlled: !!navigator.serviceWorker.controller, names, urls };
+  });
 }
 
 describe('gallery in Chromium', () => {
@@ -502,15 +514,7 @@ describe('gallery in Chromium', () => {
       await visit.goto(`${own.url}#/model/${IMAGE_RUN}?seed=3`);
       const online = await samples(visit, 3);
       // The service worker registers after the first image, then saves the app and this run.
-      const saved = async () =>
-        visit.evaluate(async () => {
-          const names = await caches.keys();
-          const urls: string[] = [];
-          for (const name of names) {
-            for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
-          }
-          return { controlled: !!navigator.serviceWorker.controller, names, urls };
-        });
+      const saved = () => savedFiles(visit);
       const runFiles = [
         '/models/manifest.json',
         `/models/${IMAGE_RUN}/generator.onnx`,
@@ -562,6 +566,67 @@ describe('gallery in Chromium', () => {
       expect(await visit.locator('.error').textContent()).toContain(
         'this device is offline and this file was not saved for offline use. Open this run once while online',
       );
+    } finally {
+      await context.close();
+      await own.close().catch(() => undefined);
+    }
+  });
+
+  it('replaces the saved app with a rebuilt one and keeps the saved runs', async () => {
+    // A copy of the site, "rebuilt" below the way vite.config.ts would: a new page, a new worker version.
+    const site = join(tmp, 'dist-rebuilt');
+    cpSync(join(tmp, 'dist'), site, { recursive: true });
+    const own = await serveStatic(site);
+    const context = await browser.newContext();
+    try {
+      const first = await context.newPage();
+      await first.goto(`${own.url}#/model/${IMAGE_RUN}?seed=3`);
+      const before = await samples(first, 3);
+      const onnx = `/models/${IMAGE_RUN}/generator.onnx`;
+      await expect
+        .poll(
+          async () => {
+            const now = await savedFiles(first);
+            return now.controlled && now.urls.includes(onnx);
+          },
+          { timeout: 60_000 },
+        )
+        .toBe(true);
+      const oldApp = (await savedFiles(first)).names.find((n) => n.startsWith('ganforge-app-')) ?? '';
+      expect(oldApp).toMatch(/^ganforge-app-[0-9a-f]{16}$/);
+      const newApp = 'ganforge-app-0123456789abcdef';
+      for (const [file, from, to] of [
+        ['sw.js', oldApp.slice('ganforge-app-'.length), newApp.slice('ganforge-app-'.length)],
+        ['index.html', '<title>', '<meta name="build" content="rebuilt" /><title>'],
+      ] as [string, string, string][]) {
+        const path = join(site, file);
+        expect(readFileSync(path, 'utf8')).toContain(from);
+        writeFileSync(path, readFileSync(path, 'utf8').replaceAll(from, to));
+        rmSync(`${path}.br`, { force: true });
+        rmSync(`${path}.gz`, { force: true });
+      }
+      await first.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+      // The new worker waits while a page of the old one is open, and takes over once none is.
+      await first.close();
+      await expect
+        .poll(
+          async () => {
+            const seen = await Promise.all(
+              context.serviceWorkers().map((w) => w.evaluate(() => caches.keys()).catch(() => [])),
+            );
+            return [...new Set(seen.flat())].sort();
+          },
+          { timeout: 60_000 },
+        )
+        .toEqual([newApp, 'ganforge-runs']);
+
+      await own.close();
+      await context.setOffline(true);
+      const second = await context.newPage();
+      await second.goto(`${own.url}#/model/${IMAGE_RUN}?seed=3`);
+      expect(await second.locator('meta[name="build"]').getAttribute('content')).toBe('rebuilt');
+      expect((await samples(second, 3)).digest).toBe(before.digest);
+      expect((await savedFiles(second)).urls).toContain(onnx);
     } finally {
       await context.close();
       await own.close().catch(() => undefined);
