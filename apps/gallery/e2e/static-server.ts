@@ -47,20 +47,19 @@ function encodedCopy(file: string, acceptEncoding = ''): { path: string; encodin
 
 export interface StaticServer {
   url: string;
-  /** Bytes sent per path since the last reset (compressed, when a compressed copy was sent). */
-  sent: Map<string, number>;
-  /** The same files' uncompressed sizes. */
-  raw: Map<string, number>;
-  /** Every response since the last reset: when it was sent (ms since the epoch), and its bytes. */
+  /**
+   * Every response since the server started (empty it to start counting again): when it was sent (ms
+   * since the epoch), and its bytes as sent (compressed, when a compressed copy was sent) and uncompressed.
+   */
   log: { at: number; path: string; sent: number; raw: number }[];
+  /** Bytes sent per path, summed from the log. */
+  readonly sent: Map<string, number>;
   /** Send pre-compressed copies when the browser accepts them (true unless set to false). */
   precompressed: boolean;
   close(): Promise<void>;
 }
 
 export async function serveStatic(root: string): Promise<StaticServer> {
-  const sent = new Map<string, number>();
-  const raw = new Map<string, number>();
   const log: StaticServer['log'] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -81,8 +80,6 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         ...(encoded ? { 'Content-Encoding': encoded.encoding, Vary: 'Accept-Encoding' } : {}),
       });
       res.end(body);
-      sent.set(path, (sent.get(path) ?? 0) + body.length);
-      raw.set(path, (raw.get(path) ?? 0) + size);
       log.push({ at: Date.now(), path, sent: body.length, raw: size });
     } catch {
       res.writeHead(404).end();
@@ -92,9 +89,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
   const { port } = server.address() as AddressInfo;
   const handle: StaticServer = {
     url: `http://127.0.0.1:${port}/`,
-    sent,
-    raw,
     log,
+    get sent() {
+      const perPath = new Map<string, number>();
+      for (const r of log) perPath.set(r.path, (perPath.get(r.path) ?? 0) + r.sent);
+      return perPath;
+    },
     precompressed: true,
     // Idle keep-alive connections would hold the server open; a closed server refuses, like a dead host.
     close: () =>

@@ -108,7 +108,7 @@ async function firstVisit(browser: Browser, server: StaticServer, run: string, o
     ms: Date.now() - firstImageAt,
     bytes: server.log.filter((r) => r.at > firstImageAt),
   };
-  const bytes = [...server.log.filter((r) => r.at <= firstImageAt)];
+  const bytes = server.log.filter((r) => r.at <= firstImageAt);
   await context.close();
   if (errors.length > 0) throw new BenchError(`the page logged errors: ${errors.join(' | ')}`);
   return { ms, bytes, timeline, offline };

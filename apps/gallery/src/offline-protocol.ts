@@ -6,13 +6,6 @@ export interface OfflineRequest {
   urls: string[];
 }
 
-/** How many were saved; the URLs that could not be (outside models/, unreachable, not found). */
-export interface OfflineReply {
-  type: 'kept';
-  saved: number;
-  failed: string[];
-}
-
 /** The header on the service worker's answer for a file it has not saved when the network is down. */
 export const OFFLINE_HEADER = 'X-GANForge-Offline';
 

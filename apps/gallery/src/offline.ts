@@ -2,7 +2,7 @@
  * Offline use: registers the service worker (sw.ts) once a page's own work is done, and asks it to save
  * run files. Registering later, not at once, keeps a first visit's downloads and start-up to itself.
  */
-import type { OfflineReply, OfflineRequest } from './offline-protocol';
+import type { OfflineRequest } from './offline-protocol';
 
 let registration: Promise<ServiceWorker | null> | undefined;
 
@@ -40,21 +40,15 @@ export function enableOffline(after: Promise<unknown>, keep: () => string[] = ()
 
 /**
  * Asks the service worker to save these files under models/ (those already downloaded are taken from
- * the browser's cache). Resolves with its reply, or null where offline use is not enabled.
+ * the browser's cache). Does nothing where offline use is not enabled; files it cannot fetch stay unsaved.
  */
-export async function keepOffline(urls: string[] | Promise<string[]>): Promise<OfflineReply | null> {
+export async function keepOffline(urls: string[] | Promise<string[]>): Promise<void> {
   const worker = await registration;
-  if (!worker) return null;
+  if (!worker) return;
   const models = new URL('models/', document.baseURI).href;
   const wanted = (await urls).filter((u) => u.startsWith(models));
-  if (wanted.length === 0) return { type: 'kept', saved: 0, failed: [] };
-  const channel = new MessageChannel();
-  const reply = new Promise<OfflineReply>((resolve) => {
-    channel.port1.onmessage = (ev: MessageEvent<OfflineReply>) => resolve(ev.data);
-  });
   const msg: OfflineRequest = { type: 'keep', urls: wanted };
-  worker.postMessage(msg, [channel.port2]);
-  return reply;
+  if (wanted.length > 0) worker.postMessage(msg);
 }
 
 /** Resolves when the page records the performance mark `name` (or has already). */

@@ -12,7 +12,7 @@
  * (a hash of those files) written in: a rebuilt site gets a new worker, which drops the old app files.
  * It imports nothing, so it runs as a classic script.
  */
-import type { OfflineReply, OfflineRequest } from './offline-protocol';
+import type { OfflineRequest } from './offline-protocol';
 
 declare const __GANFORGE_APP_FILES__: string[];
 declare const __GANFORGE_APP_VERSION__: string;
@@ -107,32 +107,19 @@ sw.addEventListener('fetch', (event) => {
 });
 
 /** Saves run files a page names; those it downloaded already come from the HTTP cache. */
-async function keep(urls: string[]): Promise<OfflineReply> {
+async function keep(urls: string[]): Promise<void> {
   const cache = await caches.open(RUNS_CACHE);
-  let saved = 0;
-  const failed: string[] = [];
   for (const href of new Set(urls)) {
     const url = new URL(href, scope());
-    if (url.origin !== sw.location.origin || !inScope(url) || !relative(url).startsWith('models/')) {
-      failed.push(href);
-      continue;
-    }
-    try {
-      const req = new Request(url, { cache: 'force-cache' });
-      const res = await fetch(req);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      await cache.put(req, res);
-      saved++;
-    } catch {
-      failed.push(href);
-    }
+    if (url.origin !== sw.location.origin || !inScope(url) || !relative(url).startsWith('models/')) continue;
+    // A file that is missing or unreachable now stays unsaved; the page works online all the same.
+    const req = new Request(url, { cache: 'force-cache' });
+    const res = await fetch(req).catch(() => null);
+    if (res?.ok) await cache.put(req, res);
   }
-  return { type: 'kept', saved, failed };
 }
 
 sw.addEventListener('message', (event) => {
   const msg = event.data as OfflineRequest;
-  const port = event.ports[0];
-  if (msg?.type !== 'keep' || !Array.isArray(msg.urls)) return;
-  event.waitUntil(keep(msg.urls.map(String)).then((reply) => port?.postMessage(reply)));
+  if (msg?.type === 'keep' && Array.isArray(msg.urls)) event.waitUntil(keep(msg.urls.map(String)));
 });
