@@ -2,7 +2,7 @@
  * Keras activation names -> ONNX subgraphs. Constants are scalar initializers. ('gelu_new' is left out:
  * TF.js saves it under a name its own loader rejects, so no model.json can carry it.)
  */
-import { attr, type GraphBuilder } from './graph';
+import { attr, type GraphBuilder } from '@ganforge/inference/onnx';
 import type { Range } from './types';
 
 type Emit = (g: GraphBuilder, x: string, base: string, channelAxis: number) => string;

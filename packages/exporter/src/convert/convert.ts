@@ -5,6 +5,7 @@
  */
 import {
   DataType,
+  GraphBuilder,
   INPUT_LABEL,
   INPUT_LATENT,
   OUTPUT_IMAGE,
@@ -15,7 +16,6 @@ import {
 import { tf } from '@ganforge/trainer';
 import { UnsupportedLayerError, ExportError } from '../errors';
 import { findActivation, SUPPORTED_ACTIVATIONS } from './activations';
-import { GraphBuilder } from './graph';
 import { Layouts, onnxAxis } from './layout';
 import { findConverter, SUPPORTED_LAYERS } from './registry';
 import { optimizeGraph } from './optimize';

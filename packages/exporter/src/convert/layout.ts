@@ -1,6 +1,5 @@
 /** NHWC (TF.js) <-> NCHW (ONNX convolutions, graph output) bookkeeping for 4-D values. */
-import type { GraphBuilder } from './graph';
-import { attr } from './graph';
+import { attr, type GraphBuilder } from '@ganforge/inference/onnx';
 import type { Value } from './types';
 
 export const NHWC_TO_NCHW = [0, 3, 1, 2];

@@ -1,6 +1,6 @@
 /** Shared shapes of the converter: values flowing through the graph and the per-layer converter contract. */
 import type { tf } from '@ganforge/trainer';
-import type { GraphBuilder } from './graph';
+import type { GraphBuilder } from '@ganforge/inference/onnx';
 
 export type Layer = tf.LayersModel['layers'][number];
 export type Range = [number, number];

@@ -1,2 +1,3 @@
 export * from './proto';
 export * from './metadata';
+export * from './graph';

@@ -1,5 +1,5 @@
 /** Advanced activation layers (each a layer of its own in Keras). */
-import { attr } from '../graph';
+import { attr } from '@ganforge/inference/onnx';
 import { onnxAxis } from '../layout';
 import { cfgNumber, type LayerConverter, type Value } from '../types';
 

@@ -1,5 +1,5 @@
 /** Convolution-family layers. ONNX convolutions are NCHW, so inputs are moved to NCHW once and stay there. */
-import { attr, type AttrValue } from '../graph';
+import { attr, type AttrValue } from '@ganforge/inference/onnx';
 import {
   cfgBool,
   cfgNumbers,

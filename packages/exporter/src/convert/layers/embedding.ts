@@ -1,5 +1,5 @@
 /** Embedding: the class-label lookup of conditional generators. */
-import { attr } from '../graph';
+import { attr } from '@ganforge/inference/onnx';
 import type { LayerConverter, Value } from '../types';
 
 const INT64 = 7;

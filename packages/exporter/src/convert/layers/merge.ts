@@ -1,5 +1,5 @@
 /** Merge layers. Inputs are brought to one layout first: NCHW if any of them already is. */
-import { attr } from '../graph';
+import { attr } from '@ganforge/inference/onnx';
 import { onnxAxis } from '../layout';
 import { cfgNumber, type LayerContext, type LayerConverter, type Range, type Value } from '../types';
 

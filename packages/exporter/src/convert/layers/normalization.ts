@@ -1,5 +1,5 @@
 /** BatchNormalization in its inference form (one Mul and one Add per channel) and LayerNormalization. */
-import { attr } from '../graph';
+import { attr } from '@ganforge/inference/onnx';
 import { onnxAxis } from '../layout';
 import { cfgBool, cfgNumber, type LayerConverter, type Value } from '../types';
 

@@ -1,5 +1,5 @@
 /** Layers that only move values around: Permute, RepeatVector, ZeroPadding2D, Cropping2D. */
-import { attr } from '../graph';
+import { attr } from '@ganforge/inference/onnx';
 import { NCHW_TO_NHWC } from '../layout';
 import { cfgString, type LayerContext, type LayerConverter, type Value } from '../types';
 

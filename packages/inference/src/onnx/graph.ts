@@ -5,7 +5,7 @@ import {
   type Attribute,
   type NodeProto,
   type TensorProto,
-} from '@ganforge/inference/onnx';
+} from './proto';
 
 /** One attribute value; ints and floats are told apart explicitly because JS numbers cannot. */
 export type AttrValue =
