@@ -3,6 +3,7 @@
  * generator (and the process) keeps working afterwards.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -199,6 +200,7 @@ describe('the CLI on bad input', () => {
       [['--model', cut, '--count', '4'], /truncated/],
       [['--model', good, '--count', '100000000'], /too large for one call/],
       [['--model', good, '--count', '4', '--seed', '1.5'], /seed/],
+      [['--model', good, '--count', '4', '--truncation', 'NaN'], /--truncation.*'NaN'.*positive number/],
     ];
     for (const [args, message] of cases) {
       const r = spawnSync(
@@ -212,4 +214,31 @@ describe('the CLI on bad input', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   }, 60_000);
+
+  it('samples with a tiny --truncation (1e-9) instead of redrawing for ever', async () => {
+    const good = join(dir, 'cli-tiny.onnx');
+    await writeFile(good, rgb);
+    const out = join(dir, 'tiny.png');
+    // The limit only turns a hang into a failure; the command itself takes a second or two.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(here, 'cli.ts'),
+        'sample',
+        '--model',
+        good,
+        '--truncation',
+        '1e-9',
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalStream, seededLatents, sfc32 } from './random';
+import { normalStream, REDRAW_MIN, seededLatents, sfc32, truncatedNormal } from './random';
 
 /** sfc32 as published (PractRand), written independently with BigInt arithmetic mod 2^32. */
 function sfc32Reference(seed: number): () => number {
@@ -91,10 +91,58 @@ describe('seeded latents', () => {
     expect(Math.abs(meanAbs - 0.245)).toBeLessThan(0.01);
   });
 
+  it('honour a tiny truncation: 1e-9 returns values within ±1e-9, spread over the interval', () => {
+    // Redrawing would need about a billion normals per value here.
+    const t = 1e-9;
+    const z = seededLatents(4, 64, 128, t);
+    expect(z.every((v) => Math.abs(v) <= t)).toBe(true);
+    // So narrow a normal is uniform on [-t, t]: mean |z| is t/2, and both signs are as common.
+    const meanAbs = z.reduce((s, v) => s + Math.abs(v), 0) / z.length;
+    expect(Math.abs(meanAbs / t - 0.5)).toBeLessThan(0.02);
+    const negative = z.filter((v) => v < 0).length / z.length;
+    expect(Math.abs(negative - 0.5)).toBeLessThan(0.02);
+    expect(seededLatents(4, 64, 128, t)).toEqual(z);
+    // A smaller draw is still a prefix of a larger one.
+    expect(seededLatents(4, 3, 128, t)).toEqual(z.subarray(0, 3 * 128));
+    // The smallest positive numbers too: every value rounds to zero but none falls outside.
+    expect(seededLatents(4, 2, 8, Number.MIN_VALUE).every((v) => Math.abs(v) <= Number.MIN_VALUE)).toBe(true);
+  });
+
+  it('below the redraw range, take each value as the truncated-normal quantile of one uniform', () => {
+    const t = 0.09;
+    expect(t).toBeLessThan(REDRAW_MIN);
+    const bits = sfc32(11);
+    const expected = Array.from({ length: 3 * 50 }, () => {
+      const u = ((bits() >>> 5) * 67108864 + (bits() >>> 6)) / 2 ** 53;
+      return truncatedNormal(u, t);
+    });
+    expect(Array.from(seededLatents(11, 3, 50, t))).toEqual(expected);
+  });
+
+  it('truncatedNormal is the quantile of the normal truncated to [-t, t]', () => {
+    // Φ(1) and Φ(-3), to 16 digits.
+    const phi1 = 0.8413447460685429;
+    const phiMinus3 = 0.0013498980316301;
+    const inside3 = 1 - 2 * phiMinus3;
+    expect(truncatedNormal(0.5, 3)).toBe(0);
+    expect(truncatedNormal((phi1 - phiMinus3) / inside3, 3)).toBeCloseTo(1, 7);
+    expect(truncatedNormal((1 - phi1 - phiMinus3) / inside3, 3)).toBeCloseTo(-1, 7);
+    // The lower tail: P(z < -2.5) = 0.0062096653257761.
+    expect(truncatedNormal((0.0062096653257761 - phiMinus3) / inside3, 3)).toBeCloseTo(-2.5, 6);
+    expect(truncatedNormal(0, 3)).toBe(-3);
+    expect(truncatedNormal(0.75, 1e-9) / 1e-9).toBeCloseTo(0.5, 6);
+    // Float32 rounding never steps outside: 0.1 is not a float32, and its nearest float32 is above it.
+    expect(Math.fround(0.1)).toBeGreaterThan(0.1);
+    expect(truncatedNormal(1 - 2 ** -53, 0.1)).toBeLessThanOrEqual(0.1);
+    expect(truncatedNormal(0, 0.1)).toBeGreaterThanOrEqual(-0.1);
+  });
+
   it('check their arguments', () => {
     expect(() => seededLatents(1, -1, 4)).toThrow(/count must be a non-negative integer/);
     expect(() => seededLatents(1, 1, 0)).toThrow(/latent dim must be a positive integer/);
-    expect(() => seededLatents(1, 1, 4, 0)).toThrow(/truncation must be a positive number/);
+    for (const t of [0, -1, NaN, Infinity]) {
+      expect(() => seededLatents(1, 1, 4, t)).toThrow(/truncation must be a positive number/);
+    }
   });
 
   it('are normalStream values rounded to float32, truncated ones skipped, for any dim', () => {
