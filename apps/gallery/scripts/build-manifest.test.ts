@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +85,81 @@ describe('buildManifest', () => {
   it('says where to look when the runs folder is missing', () => {
     expect(() => buildManifest({ runsDir: join(tmp, 'nope'), outDir })).toThrow(ManifestError);
     expect(() => buildManifest({ runsDir: join(tmp, 'nope'), outDir })).toThrow(/--runs/);
+  });
+});
+
+describe('buildManifest on a hostile run folder', () => {
+  let tmp: string;
+  let runsDir: string;
+  let outDir: string;
+  const SECRET = 'SECRET-do-not-serve';
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'gallery-links-'));
+    runsDir = join(tmp, 'runs');
+    outDir = join(tmp, 'public', 'models');
+    // Files outside the runs that links point at.
+    const outside = join(tmp, 'outside');
+    mkdirSync(join(outside, 'pictures'), { recursive: true });
+    writeFileSync(join(outside, 'secret.txt'), `${SECRET}\n`);
+    writeFileSync(join(outside, 'pictures', 'epoch-0001.png'), SECRET);
+    writeFileSync(join(outside, 'metrics.jsonl'), JSON.stringify({ epoch: 1, secret: SECRET }) + '\n');
+    const runs = await writeFixtureRuns(runsDir);
+    const image = runs.image.root;
+    // Inside an otherwise good run: a sample linking out, one linking to /etc/passwd, a folder named .png,
+    // and metrics.jsonl linking out.
+    symlinkSync(join(outside, 'secret.txt'), join(image, 'samples', 'epoch-0098.png'));
+    symlinkSync('/etc/passwd', join(image, 'samples', 'epoch-0099.png'));
+    mkdirSync(join(image, 'samples', 'epoch-0097.png'));
+    rmSync(join(image, 'metrics.jsonl'));
+    symlinkSync(join(outside, 'metrics.jsonl'), join(image, 'metrics.jsonl'));
+    // A run whose generator is a link (to a file outside, and one to a file of its own run).
+    cpSync(runs.points.root, join(runsDir, 'linked-onnx'), { recursive: true });
+    rmSync(join(runsDir, 'linked-onnx', 'generator.onnx'));
+    symlinkSync(join(outside, 'secret.txt'), join(runsDir, 'linked-onnx', 'generator.onnx'));
+    // A run whose samples folder links out: its pictures are not its own.
+    rmSync(join(runs.points.root, 'samples'), { recursive: true });
+    symlinkSync(join(outside, 'pictures'), join(runs.points.root, 'samples'));
+    // A whole run folder that is a link.
+    cpSync(runs.cgan.root, join(outside, 'elsewhere'), { recursive: true });
+    symlinkSync(join(outside, 'elsewhere'), join(runsDir, 'linked-run'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('copies no link and nothing from outside a run, and says what it left out', () => {
+    const warnings: string[] = [];
+    const manifest = buildManifest({ runsDir, outDir, warn: (m) => warnings.push(m) });
+    expect(manifest.runs.map((r) => r.name)).toEqual([CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
+
+    const image = manifest.runs.find((r) => r.name === IMAGE_RUN);
+    expect(image?.files.samples).toEqual([1, 2].map((e) => `${IMAGE_RUN}/samples/epoch-000${e}.png`));
+    expect(image?.files.metrics).toBeNull();
+    const points = manifest.runs.find((r) => r.name === POINTS_RUN);
+    expect(points?.files.samples).toEqual([]);
+    expect(points?.thumbnail).toBeNull();
+
+    expect(warnings.sort()).toEqual(
+      [
+        `run "${IMAGE_RUN}": left out metrics.jsonl is a symbolic link; only regular files inside the run folder are copied`,
+        `run "${IMAGE_RUN}": left out samples/epoch-0097.png is not a regular file; only regular files inside the run folder are copied`,
+        `run "${IMAGE_RUN}": left out samples/epoch-0098.png is a symbolic link; only regular files inside the run folder are copied`,
+        `run "${IMAGE_RUN}": left out samples/epoch-0099.png is a symbolic link; only regular files inside the run folder are copied`,
+        `run "${POINTS_RUN}": left out samples/, a symbolic link; only regular files inside the run folder are copied`,
+        `skipped run "linked-onnx": generator.onnx is a symbolic link; only regular files inside the run folder are copied`,
+        `skipped run "linked-run": its folder is a symbolic link; copy the run into ${runsDir} to show it`,
+      ].sort(),
+    );
+
+    // Nothing in the built folder is a link, and no file holds the secret or /etc/passwd.
+    const passwd = readFileSync('/etc/passwd', 'utf8');
+    const files = readdirSync(outDir, { recursive: true, withFileTypes: true });
+    expect(files.filter((f) => f.isSymbolicLink())).toEqual([]);
+    for (const f of files.filter((e) => e.isFile())) {
+      const text = readFileSync(join(f.parentPath, f.name), 'utf8');
+      expect(text, f.name).not.toContain(SECRET);
+      expect(text === passwd, f.name).toBe(false);
+    }
+    expect(existsSync(join(outDir, 'linked-onnx'))).toBe(false);
+    expect(existsSync(join(outDir, 'linked-run'))).toBe(false);
   });
 });

@@ -4,8 +4,17 @@
  *
  *   tsx scripts/build-manifest.ts [--runs <dir>] [--out <dir>]
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { RUN_FILES, RunDir, RunDirError, writeJsonAtomic } from '@ganforge/trainer';
@@ -28,36 +37,89 @@ export interface BuildManifestOptions {
 // Folder names become URL path segments and file names; keep to a conservative set.
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-function collectRun(name: string, runsDir: string, outDir: string): ManifestRun {
-  const run = new RunDir(join(runsDir, name));
+/**
+ * A file of the run, as it may be copied into the site: a regular file (not a link, folder or device)
+ * whose real path lies inside the run folder. Run folders come from others (shared archives, downloads),
+ * so `samples/epoch-0099.png -> /etc/passwd` must not end up served. Null when there is no such entry.
+ */
+function runFile(runRoot: string, rel: string): { path: string } | { refused: string } | null {
+  const path = join(runRoot, rel);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return null;
+  }
+  if (st.isSymbolicLink()) return { refused: `${rel} is a symbolic link` };
+  if (!st.isFile()) return { refused: `${rel} is not a regular file` };
+  // The entry itself is no link, but a folder on the way to it may be one (samples -> /etc).
+  const real = realpathSync(path);
+  if (!real.startsWith(realpathSync(runRoot) + sep)) return { refused: `${rel} lies outside the run folder` };
+  return { path: real };
+}
+
+/** Whether anything (a file, a link, even a dangling one) is at `path`. */
+function hasEntry(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ONLY_FILES = 'only regular files inside the run folder are copied';
+
+function collectRun(name: string, runsDir: string, outDir: string, warn: (m: string) => void): ManifestRun {
+  const root = join(runsDir, name);
+  const required = (rel: string): string => {
+    const f = runFile(root, rel);
+    if (f === null) throw new RunDirError(`${rel} not found in ${root}`);
+    if ('refused' in f) throw new RunDirError(`${f.refused}; ${ONLY_FILES}`);
+    return f.path;
+  };
+  /** An optional file: its real path, or null (with a warning when it is there but refused). */
+  const optional = (rel: string): string | null => {
+    const f = runFile(root, rel);
+    if (f && 'refused' in f) warn(`run "${name}": left out ${f.refused}; ${ONLY_FILES}`);
+    return f && 'path' in f ? f.path : null;
+  };
+  const onnx = required(RUN_FILES.onnx);
+  required(RUN_FILES.modelCard);
+  const run = new RunDir(root);
   const card = run.readModelCard();
   const dest = join(outDir, name);
   mkdirSync(dest, { recursive: true });
 
-  copyFileSync(run.onnxPath, join(dest, RUN_FILES.onnx));
+  copyFileSync(onnx, join(dest, RUN_FILES.onnx));
   writeJsonAtomic(join(dest, RUN_FILES.modelCard), card);
 
   let metrics: string | null = null;
-  if (existsSync(run.path(RUN_FILES.metrics))) {
+  if (optional(RUN_FILES.metrics)) {
     writeJsonAtomic(join(dest, METRICS_JSON), run.readMetrics());
     metrics = `${name}/${METRICS_JSON}`;
   }
 
   let realPoints: string | null = null;
-  if (existsSync(run.path(RUN_FILES.realPoints))) {
+  if (optional(RUN_FILES.realPoints)) {
     writeJsonAtomic(join(dest, RUN_FILES.realPoints), { points: run.readRealPoints() });
     realPoints = `${name}/${RUN_FILES.realPoints}`;
   }
 
   const samples: string[] = [];
   const samplesDir = run.path(RUN_FILES.samplesDir);
-  if (existsSync(samplesDir)) {
+  const dirEntry = lstatSync(samplesDir, { throwIfNoEntry: false });
+  if (dirEntry?.isSymbolicLink()) {
+    warn(`run "${name}": left out ${RUN_FILES.samplesDir}/, a symbolic link; ${ONLY_FILES}`);
+  } else if (dirEntry?.isDirectory()) {
     const pngs = readdirSync(samplesDir)
       .filter((f) => f.endsWith('.png') && SAFE_NAME.test(f))
       .sort();
-    if (pngs.length > 0) mkdirSync(join(dest, RUN_FILES.samplesDir), { recursive: true });
     for (const f of pngs) {
-      copyFileSync(join(samplesDir, f), join(dest, RUN_FILES.samplesDir, f));
+      const from = optional(join(RUN_FILES.samplesDir, f));
+      if (!from) continue;
+      mkdirSync(join(dest, RUN_FILES.samplesDir), { recursive: true });
+      copyFileSync(from, join(dest, RUN_FILES.samplesDir, f));
       samples.push(`${name}/${RUN_FILES.samplesDir}/${f}`);
     }
   }
@@ -89,13 +151,19 @@ export function buildManifest({ runsDir, outDir, warn = () => {} }: BuildManifes
   const runs: ManifestRun[] = [];
   for (const name of readdirSync(runsDir).sort()) {
     const dir = join(runsDir, name);
-    if (!statSync(dir).isDirectory() || !existsSync(join(dir, RUN_FILES.onnx))) continue;
+    const entry = lstatSync(dir);
+    // Not exported yet (or not a run at all): left out silently.
+    if (!(entry.isDirectory() || entry.isSymbolicLink()) || !hasEntry(join(dir, RUN_FILES.onnx))) continue;
+    if (entry.isSymbolicLink()) {
+      warn(`skipped run "${name}": its folder is a symbolic link; copy the run into ${runsDir} to show it`);
+      continue;
+    }
     if (!SAFE_NAME.test(name)) {
       warn(`skipped run "${name}": rename it to letters, digits, ".", "_" or "-" to show it in the gallery`);
       continue;
     }
     try {
-      runs.push(collectRun(name, runsDir, outDir));
+      runs.push(collectRun(name, runsDir, outDir, warn));
     } catch (e) {
       // One broken run (e.g. exported before its model card was written) must not hide the others.
       if (!(e instanceof RunDirError)) throw e;
