@@ -87,6 +87,16 @@ export const TrainConfigSchema = z
     initStd: z.number().positive(),
     seed: z.number().int(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+    /**
+     * What runs a training step: 'onnxruntime' compiles the whole step (forward, losses, backward,
+     * optimizer) into one native graph; 'tfjs' runs TF.js ops; 'auto' compiles where the model and
+     * options allow it and uses TF.js otherwise (a --backend other than auto also means TF.js).
+     */
+    engine: z.enum(['auto', 'onnxruntime', 'tfjs']),
+    /** onnxruntime's intra-op threads for the compiled step (0: every core). */
+    threads: z.number().int().nonnegative(),
+    /** onnxruntime execution provider of the compiled step ('cuda' needs onnxruntime-node's CUDA build). */
+    provider: z.enum(['cpu', 'cuda']),
     /** Run directory; default runs/<preset>-<timestamp> under the workspace. */
     out: z.string().optional(),
     /** Also checkpoint every N steps (0: only at the end of each epoch). */
@@ -137,6 +147,9 @@ export const DEFAULTS: TrainConfig = {
   initStd: 0.02,
   seed: 1,
   backend: 'auto',
+  engine: 'auto',
+  threads: 0,
+  provider: 'cpu',
   checkpointEvery: 0,
   evalSamples: 10000,
   evalEvery: 0,
@@ -293,7 +306,10 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   emaDecay: 'EMA of G weights for samples/export, e.g. 0.999 (0: off)',
   initStd: 'std of the N(0, s) init of MLP weights',
   seed: 'random seed (same seed + backend = same run)',
-  backend: 'auto | tensorflow | wasm | cpu',
+  backend: 'TF.js backend: auto | tensorflow | wasm | cpu (anything but auto trains on TF.js)',
+  engine: 'auto | onnxruntime (the whole step as one native graph) | tfjs',
+  threads: "onnxruntime's threads for the compiled step (0: every core)",
+  provider: 'onnxruntime execution provider of the compiled step: cpu | cuda',
   out: 'run directory (default runs/<preset>-<time>)',
   checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
   evalSamples: 'points for the 2-D mean/covariance report',

@@ -1,11 +1,14 @@
 /**
- * The training loop. It reports progress through typed events (the CLI turns them into progress
- * bars and lines) and writes everything to the run directory as it goes.
+ * The training loop: it reads top to bottom like a training script. Data order, seeds and schedules
+ * are decided here; the arithmetic of a step is the engine's (src/engine: the compiled onnxruntime
+ * step or TF.js), pictures are samples.ts's, the model card card.ts's, files the run directory's.
+ * Progress goes out as typed events (the CLI turns them into bars and lines).
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { initBackend, tf, type BackendName } from './backend';
+import { modelCard } from './card';
 import {
   checkCombination,
   ConfigError,
@@ -14,25 +17,24 @@ import {
   type TrainConfig,
 } from './config';
 import { criticSchedule } from './critic-schedule';
+import { createEngine, type EngineName } from './engine';
 import { batchValues, loadDataset, type Dataset } from './data/datasets';
-import { gaussianEstimate, type GaussianEstimate } from './estimate';
+import type { GaussianEstimate } from './estimate';
+import { epochEvaluator } from './eval/hook';
 import { ensureTrainingSupport } from './grad-support';
-import { modeSeekingTerm, objective } from './losses';
 import { buildModels } from './models';
-import { imageGridPng, lossCurvePng, scatterPng } from './plots';
-import { restoreCheckpoint, writeCheckpoint } from './run/checkpoint';
+import { lossCurvePng } from './plots';
+import { restoreCheckpoint, writeCheckpoint, type CheckpointModels } from './run/checkpoint';
 import { RunDir, RunDirError, writeFileAtomic } from './run/io';
 import { FileModelIO } from './run/model-io';
 import {
   CurvePointSchema,
   RUN_FILES,
-  sampleFileName,
   type CurvePoint,
   type MetricsRecord,
-  type ModelCard,
   type RunState,
 } from './run/schema';
-import { epochEvaluator, evaluationSource } from './eval/hook';
+import { SampleWriter } from './samples';
 
 /** Training cannot go on (e.g. the loss became NaN); the message says what to do. */
 export class TrainingError extends Error {
@@ -53,6 +55,9 @@ export type TrainEvent =
       status: 'start';
       runDir: string;
       backend: BackendName;
+      /** What runs the steps, and why it is not the compiled engine when it is not. */
+      engine: EngineName;
+      engineNote?: string;
       dataset: string;
       examples: number;
       stepsPerEpoch: number;
@@ -105,6 +110,7 @@ export interface TrainOptions {
 export interface TrainResult {
   runDir: string;
   backend: BackendName;
+  engine: EngineName;
   epochsCompleted: number;
   steps: number;
   interrupted: boolean;
@@ -118,13 +124,20 @@ export interface TrainResult {
   estimate?: GaussianEstimate;
 }
 
-const GRID_SAMPLES = 64;
-const GRID_COLS_PER_CLASS = 10;
-const SCATTER_POINTS = 1000;
 /** Figures are read back about this many times per epoch (each read waits for the backend). */
 const READS_PER_EPOCH = 50;
 /** Keys a resumed run may change; anything else would not be the same run. */
-const RESUME_OVERRIDABLE = ['epochs', 'checkpointEvery', 'backend', 'lrD', 'lrG', 'maxMinutes'] as const;
+const RESUME_OVERRIDABLE = [
+  'epochs',
+  'checkpointEvery',
+  'backend',
+  'engine',
+  'threads',
+  'provider',
+  'lrD',
+  'lrG',
+  'maxMinutes',
+] as const;
 
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -173,8 +186,6 @@ export function resumeConfig(runDir: string, overrides: ConfigOverrides = {}): T
   return parsed.data;
 }
 
-const named = (grads: tf.NamedTensorMap) => Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
-
 function makeOptimizer(config: TrainConfig, lr: number): tf.Optimizer {
   // PyTorch's Adam epsilon (1e-8), so the reference figures compare like for like.
   if (config.optimizer === 'rmsprop') return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
@@ -197,21 +208,127 @@ function readCurve(run: RunDir): CurvePoint[] {
   return out;
 }
 
-export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const root = options.workspaceRoot ?? process.cwd();
-  let run: RunDir;
-  if (options.resume) {
-    if (!config.out) throw new ConfigError('resuming needs the run directory (config.out)');
-    run = new RunDir(resolve(root, config.out));
-  } else {
-    run = prepareRunDir(
-      config.out ? resolve(root, config.out) : defaultRunDir(config, root),
-      options.overwrite ?? false,
+/** Lets signal handlers (Ctrl-C, SIGTERM) and timers run between steps. */
+const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
+
+/** The models and optimizers of a run (the EMA copy of G is what samples and the export use). */
+function buildTrainingModels(
+  config: TrainConfig,
+  data: Dataset,
+): CheckpointModels & {
+  optimizers: { d: tf.Optimizer; g: tf.Optimizer };
+} {
+  const spec = { shape: data.shape, numClasses: data.classNames?.length ?? 0 };
+  const { generator, discriminator } = buildModels(tf, config, spec);
+  let ema: tf.LayersModel | undefined;
+  if (config.emaDecay > 0) {
+    const copy = buildModels(tf, config, spec);
+    copy.discriminator.dispose();
+    ema = copy.generator;
+    ema.setWeights(generator.getWeights());
+  }
+  const optimizers = { d: makeOptimizer(config, config.lrD), g: makeOptimizer(config, config.lrG) };
+  return { generator, discriminator, ...(ema ? { ema } : {}), optimizers };
+}
+
+/** Where an epoch stands: the running sums and the counts behind them. */
+interface EpochTally {
+  seenD: number;
+  seenG: number;
+  /** The last figures written to the curve file. */
+  last: { values: number[]; seenD: number; seenG: number };
+  stepsThisRun: number;
+  startedAt: number;
+}
+
+class Training {
+  readonly run: RunDir;
+  readonly clock: () => number;
+  readonly t0: number;
+  readonly startedAt = new Date();
+  step = 0;
+  epochsCompleted = 0;
+  interrupted = false;
+  budgetReached = false;
+  lastCheckpoint: string | undefined;
+  metrics: MetricsRecord[] = [];
+  priorWallTime = 0;
+  rng = seedrandom.alea('', { state: true });
+  resumeAt = { stepInEpoch: 0, sums: undefined as number[] | undefined };
+  backend: BackendName = 'wasm';
+  engineName: EngineName = 'tfjs';
+
+  constructor(
+    readonly config: TrainConfig,
+    readonly options: TrainOptions,
+    root: string,
+  ) {
+    this.run = options.resume
+      ? new RunDir(resolve(root, config.out!))
+      : prepareRunDir(
+          config.out ? resolve(root, config.out) : defaultRunDir(config, root),
+          options.overwrite ?? false,
+        );
+    this.rng = seedrandom.alea(`train:${config.seed}`, { state: true });
+    this.clock = options.clock ?? (() => performance.now());
+    this.t0 = this.clock();
+  }
+
+  elapsed = () => (this.clock() - this.t0) / 1000;
+  wall = () => this.priorWallTime + this.elapsed();
+  nextSeed = () => Math.floor(this.rng() * 2 ** 31);
+  emit = (e: TrainEvent) => this.options.onEvent?.(e);
+
+  state(status: RunState['status'], error?: string): RunState {
+    return {
+      status,
+      epoch: this.epochsCompleted,
+      epochs: this.config.epochs,
+      step: this.step,
+      seed: this.config.seed,
+      backend: this.backend,
+      engine: this.engineName,
+      startedAt: this.startedAt.toISOString(),
+      updatedAt: new Date().toISOString(),
+      wallTimeSec: this.wall(),
+      ...(error ? { error } : {}),
+    };
+  }
+
+  /** Loads the latest checkpoint into `models` and picks the run up where it stopped. */
+  async restore(models: CheckpointModels): Promise<void> {
+    const info = await restoreCheckpoint(tf, this.run, models);
+    this.epochsCompleted = info.epoch;
+    this.step = info.step;
+    this.resumeAt = { stepInEpoch: info.stepInEpoch, sums: info.sums };
+    this.rng = seedrandom.alea('', { state: info.rngState as seedrandom.State.Alea });
+    this.lastCheckpoint = join(this.run.path(RUN_FILES.checkpointDir), info.dir);
+    this.metrics = this.run.readMetrics().filter((m) => m.epoch <= info.epoch);
+    try {
+      this.priorWallTime = this.run.readState().wallTimeSec;
+    } catch {
+      this.priorWallTime = 0;
+    }
+  }
+
+  diverged(what: string, epoch: number): TrainingError {
+    return new TrainingError(
+      `${what} became NaN/Inf at step ${this.step} (epoch ${epoch}): training stopped. ${
+        this.lastCheckpoint
+          ? `The last good checkpoint is kept in ${this.lastCheckpoint}; continue from it with --resume ${this.run.root} and a lower --lrD/--lrG`
+          : 'No checkpoint was written yet; lower --lrD/--lrG (or check the data) and start again'
+      }.`,
     );
   }
-  const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
-  ensureTrainingSupport(tf, backend);
-  const data: Dataset = await loadDataset({
+}
+
+export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  if (options.resume && !config.out) throw new ConfigError('resuming needs the run directory (config.out)');
+  const t = new Training(config, options, options.workspaceRoot ?? process.cwd());
+  const { run } = t;
+  t.backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
+  ensureTrainingSupport(tf, t.backend);
+  const data = await loadDataset({
     dataset: config.dataset,
     labels: config.labels,
     limit: config.limit,
@@ -220,522 +337,312 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     seed: config.seed,
     needLabels: config.conditional,
   });
-  if (data.count < config.batchSize) {
+  const B = config.batchSize;
+  if (data.count < B) {
     throw new RunDirError(
-      `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
+      `the dataset has ${data.count} examples, fewer than one batch (${B}): lower --batchSize`,
     );
   }
-  const B = config.batchSize;
-  const dataShape = data.shape;
-  const conditional = config.conditional;
-  const numClasses = data.classNames?.length ?? 0;
-  const { generator, discriminator } = buildModels(tf, config, { shape: dataShape, numClasses });
-  // The EMA copy (same architecture) is what samples and the exported generator use.
-  let ema: tf.LayersModel | undefined;
-  if (config.emaDecay > 0) {
-    const copy = buildModels(tf, config, { shape: dataShape, numClasses });
-    copy.discriminator.dispose();
-    ema = copy.generator;
-    ema.setWeights(generator.getWeights());
-  }
+  const models = buildTrainingModels(config, data);
+  const { generator, discriminator, ema } = models;
   const sampler = ema ?? generator;
-  const gVars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
-  const dVars = discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optD = makeOptimizer(config, config.lrD);
-  const optG = makeOptimizer(config, config.lrG);
-  const obj = objective(tf, config);
+  if (options.resume) await t.restore(models);
+  const engine = await createEngine(
+    tf,
+    {
+      generator,
+      discriminator,
+      ...(ema ? { ema } : {}),
+      optD: models.optimizers.d,
+      optG: models.optimizers.g,
+    },
+    config,
+    { batch: B, dataShape: data.shape, numClasses: data.classNames?.length ?? 0 },
+  );
+  t.engineName = engine.name;
+  const samples = new SampleWriter(tf, config, data);
 
   const stepsPerEpoch = Math.floor(data.count / B);
+  const totalSteps = config.epochs * stepsPerEpoch;
+  const schedule = criticSchedule(config.dSteps, config.criticBoost);
+  const budgetSec = (config.maxMinutes ?? 0) * 60;
+  // At most READS_PER_EPOCH reads, none more often than every 10 steps (a read waits for the backend).
+  const readEvery = Math.max(10, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
   const onEpochEnd =
     options.onEpochEnd ??
     ((config.evalEvery ?? 0) > 0
       ? epochEvaluator({ every: config.evalEvery!, epochs: config.epochs })
       : undefined);
-  const totalSteps = config.epochs * stepsPerEpoch;
-  const schedule = criticSchedule(config.dSteps, config.criticBoost);
-  // At most READS_PER_EPOCH reads, none more often than every 10 steps (a read waits for the backend).
-  const readEvery = Math.max(10, Math.floor(stepsPerEpoch / READS_PER_EPOCH));
-  let rng = seedrandom.alea(`train:${config.seed}`, { state: true });
-  const nextSeed = () => Math.floor(rng() * 2 ** 31);
-
-  // Fixed inputs for the per-epoch pictures: one row per class for conditional models.
-  const gridCols = conditional ? GRID_COLS_PER_CLASS : Math.ceil(Math.sqrt(GRID_SAMPLES));
-  const gridCount = conditional ? numClasses * GRID_COLS_PER_CLASS : GRID_SAMPLES;
-  const fixedZ = tf.tidy(() => {
-    if (data.kind === 'points')
-      return tf.randomNormal([SCATTER_POINTS, config.latentDim], 0, 1, 'float32', config.seed + 7);
-    const z = tf.randomNormal([gridCols, config.latentDim], 0, 1, 'float32', config.seed + 7);
-    // The same noise in every row, so rows differ only by class.
-    return conditional
-      ? tf.tile(z, [numClasses, 1])
-      : tf.randomNormal([gridCount, config.latentDim], 0, 1, 'float32', config.seed + 7);
-  });
-  const fixedLabels = conditional
-    ? tf.tensor2d(
-        Int32Array.from({ length: gridCount }, (_, i) => Math.floor(i / gridCols)),
-        [gridCount, 1],
-        'int32',
-      )
-    : undefined;
-  const realPreview =
-    data.kind === 'points' ? data.values.slice(0, Math.min(SCATTER_POINTS, data.count) * 2) : undefined;
-  const batchBuf = new Float32Array(B * dataShape.reduce((a, b) => a * b, 1));
+  const batchBuf = new Float32Array(B * data.shape.reduce((a, b) => a * b, 1));
   const labelBuf = new Int32Array(B);
 
-  const startedAt = new Date();
-  const clock = options.clock ?? (() => performance.now());
-  const t0 = clock();
-  const elapsed = () => (clock() - t0) / 1000;
-  let step = 0;
-  let epochsCompleted = 0;
-  let interrupted = false;
-  let budgetReached = false;
-  const budgetSec = (config.maxMinutes ?? 0) * 60;
-  let lastCheckpoint: string | undefined;
-  let metrics: MetricsRecord[] = [];
-  let resumeStepInEpoch = 0;
-  let resumeSums: number[] | undefined;
-  let priorWallTime = 0;
-
-  if (options.resume) {
-    const info = await restoreCheckpoint(tf, run, {
-      generator,
-      discriminator,
-      ema,
-      optimizers: { d: optD, g: optG },
-    });
-    epochsCompleted = info.epoch;
-    step = info.step;
-    resumeStepInEpoch = info.stepInEpoch;
-    resumeSums = info.sums;
-    rng = seedrandom.alea('', { state: info.rngState as seedrandom.State.Alea });
-    lastCheckpoint = join(run.path(RUN_FILES.checkpointDir), info.dir);
-    metrics = run.readMetrics().filter((m) => m.epoch <= info.epoch);
-    try {
-      priorWallTime = run.readState().wallTimeSec;
-    } catch {
-      priorWallTime = 0;
-    }
-  }
-  const wall = () => priorWallTime + elapsed();
-  const state = (status: RunState['status'], error?: string): RunState => ({
-    status,
-    epoch: epochsCompleted,
-    epochs: config.epochs,
-    step,
-    seed: config.seed,
-    backend,
-    startedAt: startedAt.toISOString(),
-    updatedAt: new Date().toISOString(),
-    wallTimeSec: wall(),
-    ...(error ? { error } : {}),
-  });
-
-  const imageShape = data.imageShape;
-  const card = (estimate?: GaussianEstimate): ModelCard => {
-    const lastEval = metrics.filter((m) => m.extra).at(-1);
-    const evaluation = lastEval?.extra ? evaluationSource(lastEval.epoch, lastEval.extra) : undefined;
-    return {
+  const card = (estimate?: GaussianEstimate) =>
+    modelCard({
       name: run.root.split(/[\\/]/).pop() ?? 'run',
-      preset: config.preset,
-      dataset: { name: data.name, examples: data.count, ...(data.license ? { license: data.license } : {}) },
-      latentDim: config.latentDim,
-      output: imageShape
-        ? {
-            kind: 'image',
-            height: imageShape[0],
-            width: imageShape[1],
-            channels: imageShape[2],
-            range: [-1, 1],
-          }
-        : { kind: 'points', dims: dataShape[0] ?? 2 },
-      ...(conditional && data.classNames ? { classNames: data.classNames } : {}),
-      epochs: epochsCompleted,
-      steps: step,
+      config,
+      data,
+      engine: engine.name,
+      epochs: t.epochsCompleted,
+      steps: t.step,
+      wallTimeSec: t.wall(),
       generatorParams: generator.countParams(),
       discriminatorParams: discriminator.countParams(),
-      wallTimeSec: wall(),
-      finalMetrics: {
-        ...(metrics.length ? { lossD: metrics.at(-1)!.lossD, lossG: metrics.at(-1)!.lossG } : {}),
-        ...(estimate ? { worstRelErr: estimate.worstRelErr } : {}),
-        // The latest periodic evaluation (eval.* keys), when there is one.
-        ...(lastEval?.extra ?? {}),
-      },
-      ...(evaluation ? { evaluation } : {}),
-      reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
-    };
-  };
-
+      metrics: t.metrics,
+      ...(estimate ? { estimate } : {}),
+    });
   const writeSamples = async (epoch: number) => {
-    const out = tf.tidy(() => sampler.predict(fixedLabels ? [fixedZ, fixedLabels] : fixedZ) as tf.Tensor);
-    const values = (await out.data()) as Float32Array;
-    out.dispose();
-    if (!values.every(Number.isFinite)) {
-      throw new TrainingError(`the generator's output became NaN/Inf at step ${step} (epoch ${epoch})`);
+    if (!(await samples.write(run, sampler, epoch))) {
+      throw new TrainingError(`the generator's output became NaN/Inf at step ${t.step} (epoch ${epoch})`);
     }
-    const png = imageShape
-      ? await imageGridPng(
-          values,
-          gridCount,
-          imageShape[0],
-          imageShape[1],
-          imageShape[2],
-          [-1, 1],
-          2,
-          gridCols,
-        )
-      : await scatterPng(realPreview!, values, `epoch ${epoch}: real vs generated`);
-    writeFileAtomic(run.path(RUN_FILES.samplesDir, sampleFileName(epoch)), png);
   };
+  /** The engine's state into the TF.js models, then models and optimizers into checkpoint/. */
   const checkpoint = async (info: {
     epoch: number;
     stepInEpoch: number;
     rngState: object;
     sums: number[];
   }) => {
-    lastCheckpoint = await writeCheckpoint(
-      run,
-      { generator, discriminator, ema, optimizers: { d: optD, g: optG } },
-      { ...info, step, rngState: info.rngState as Record<string, number>, ema: Boolean(ema) },
-    );
-    options.onEvent?.({ status: 'checkpoint', dir: lastCheckpoint, step });
+    await engine.sync();
+    t.lastCheckpoint = await writeCheckpoint(run, models, {
+      ...info,
+      step: t.step,
+      rngState: info.rngState as Record<string, number>,
+      ema: Boolean(ema),
+    });
+    t.emit({ status: 'checkpoint', dir: t.lastCheckpoint, step: t.step });
   };
-  const diverged = (what: string, epoch: number) =>
-    new TrainingError(
-      `${what} became NaN/Inf at step ${step} (epoch ${epoch}): training stopped. ${
-        lastCheckpoint
-          ? `The last good checkpoint is kept in ${lastCheckpoint}; continue from it with --resume ${run.root} and a lower --lrD/--lrG`
-          : 'No checkpoint was written yet; lower --lrD/--lrG (or check the data) and start again'
-      }.`,
-    );
+  const saveModels = async () => {
+    // The run's generator/ is what gets exported and shown: the EMA copy when there is one.
+    await sampler.save(new FileModelIO(run.path(RUN_FILES.generatorDir)));
+    await discriminator.save(new FileModelIO(run.path(RUN_FILES.discriminatorDir)));
+  };
 
   if (!options.resume) {
     run.writeConfig({ ...config, out: run.root });
-    if (realPreview)
-      run.writeRealPoints(
-        Array.from({ length: realPreview.length / 2 }, (_, i) => [
-          realPreview[2 * i]!,
-          realPreview[2 * i + 1]!,
-        ]),
-      );
+    const real = samples.realPairs();
+    if (real) run.writeRealPoints(real);
   }
-  run.writeState(state('running'));
-  options.onEvent?.({
+  run.writeState(t.state('running'));
+  t.emit({
     status: 'start',
     runDir: run.root,
-    backend,
+    backend: t.backend,
+    engine: engine.name,
+    ...(engine.note ? { engineNote: engine.note } : {}),
     dataset: data.name,
     examples: data.count,
     stepsPerEpoch,
     config,
-    ...(options.resume ? { resumedAt: { epoch: epochsCompleted, step } } : {}),
+    ...(options.resume ? { resumedAt: { epoch: t.epochsCompleted, step: t.step } } : {}),
   });
 
-  /** One discriminator update on a real batch, and a generator update every dSteps-th step. */
-  const trainStep = (
-    sums: tf.Tensor,
-    x: Float32Array,
-    realLabels: Int32Array | undefined,
-    stepSeed: number,
-    gStep: boolean,
-    noiseStd: number,
-  ): tf.Tensor =>
-    tf.tidy(() => {
-      const xb = tf.tensor(x, [B, ...dataShape]);
-      const z = tf.randomNormal([B, config.latentDim], 0, 1, 'float32', stepSeed);
-      let yReal: tf.Tensor | undefined;
-      let yFake: tf.Tensor | undefined;
-      if (conditional) {
-        yReal = tf.tensor2d(realLabels!, [B, 1], 'int32');
-        const r = seedrandom.alea(`labels:${stepSeed}`);
-        const labels = Int32Array.from({ length: B }, () => Math.floor(r() * numClasses));
-        // Mode seeking compares the two halves of the batch: the same labels, different z.
-        if (config.modeSeeking > 0) labels.copyWithin(B / 2, 0, B / 2);
-        yFake = tf.tensor2d(labels, [B, 1], 'int32');
-      }
-      const gIn = yFake ? [z, yFake] : z;
-      const dIn = (img: tf.Tensor, y: tf.Tensor | undefined) => (y ? [img, y] : img);
-      const noisy = (t: tf.Tensor, k: number) =>
-        noiseStd > 0 ? tf.add(t, tf.randomNormal(t.shape, 0, noiseStd, 'float32', stepSeed + k)) : t;
-      let realOut: tf.Tensor | undefined;
-      let fakeOut: tf.Tensor | undefined;
-      /** D's update on this batch and `fake`; returns D's loss. */
-      const dStep = (fake: tf.Tensor): tf.Scalar => {
-        const d = tf.variableGrads(() => {
-          // Kept past the gradient scope for the accuracy figures; the tidy disposes them.
-          realOut = tf.keep(discriminator.apply(dIn(noisy(xb, 1), yReal), { training: true }) as tf.Tensor);
-          fakeOut = tf.keep(discriminator.apply(dIn(noisy(fake, 2), yFake), { training: true }) as tf.Tensor);
-          let loss = obj.d(realOut, fakeOut);
-          if (config.gradientPenalty > 0) {
-            // WGAN-GP: (‖∇D(x̂)‖ − 1)² at random points between real and generated examples.
-            const alpha = tf.randomUniform([B, ...dataShape.map(() => 1)], 0, 1, 'float32', stepSeed + 4);
-            const xHat = tf.add(tf.mul(alpha, xb), tf.mul(tf.sub(1, alpha), fake));
-            const gradOf = tf.grad((xh: tf.Tensor) =>
-              tf.sum(obj.score(discriminator.apply(dIn(xh, yReal), { training: true }) as tf.Tensor)),
-            );
-            const g = gradOf(xHat);
-            const norm = tf.sqrt(
-              tf.add(
-                tf.sum(
-                  tf.square(g),
-                  dataShape.map((_, i) => i + 1),
-                ),
-                1e-12,
-              ),
-            );
-            loss = tf.add(
-              loss,
-              tf.mul(config.gradientPenalty, tf.mean(tf.square(tf.sub(norm, 1)))),
-            ) as tf.Scalar;
-          }
-          return loss;
-        }, dVars);
-        optD.applyGradients(named(d.grads));
-        if (config.clipValue > 0) {
-          for (const v of dVars) v.assign(tf.clipByValue(v, -config.clipValue, config.clipValue));
-        }
-        return d.value;
-      };
-      let lossD: tf.Tensor;
-      let lossG: tf.Tensor = tf.scalar(0);
-      if (gStep) {
-        // One forward pass of G serves both updates, as in the PyTorch reference: D's update runs
-        // inside G's gradient scope on the same `fake` (D's step is not on the path from G's weights
-        // to G's loss, so it adds nothing to G's gradients), then G's loss sees the updated D.
-        let dLoss: tf.Tensor | undefined;
-        const g = tf.variableGrads(() => {
-          const fake = generator.apply(gIn, { training: true }) as tf.Tensor;
-          dLoss = tf.keep(dStep(fake));
-          const loss = obj.g(
-            discriminator.apply(dIn(noisy(fake, 3), yFake), { training: true }) as tf.Tensor,
-          );
-          return config.modeSeeking > 0
-            ? (tf.add(loss, tf.mul(config.modeSeeking, modeSeekingTerm(tf, fake, z))) as tf.Scalar)
-            : loss;
-        }, gVars);
-        lossD = dLoss!;
-        optG.applyGradients(named(g.grads));
-        lossG = g.value;
-        if (ema) {
-          const decay = config.emaDecay;
-          generator.weights.forEach((w, i) => {
-            const e = ema!.weights[i]!;
-            e.write(
-              w.trainable ? tf.add(tf.mul(e.read(), decay), tf.mul(w.read(), 1 - decay)) : w.read().clone(),
-            );
-          });
-        }
-      } else {
-        lossD = dStep(generator.apply(gIn, { training: true }) as tf.Tensor);
-      }
-      const realOk = tf.sum(tf.cast(tf.greater(obj.score(realOut!), 0), 'float32'));
-      const fakeOk = tf.sum(tf.cast(tf.lessEqual(obj.score(fakeOut!), 0), 'float32'));
-      const beliefReal = tf.sum(obj.belief(realOut!));
-      const beliefFake = tf.sum(obj.belief(fakeOut!));
-      const out = tf.add(
-        sums,
-        tf.stack([tf.mul(lossD, B), tf.mul(lossG, B), realOk, fakeOk, beliefReal, beliefFake]),
-      );
-      // tf.keep let these out of the gradient scopes; this tidy does not own them.
-      tf.dispose([realOut!, fakeOut!, ...(gStep ? [lossD] : [])]);
-      return out;
-    });
+  /** Appends a curve point and returns the running figures (a read of the engine's sums). */
+  const readFigures = async (tally: EpochTally, epoch: number): Promise<RunningFigures> => {
+    const v = await engine.readSums();
+    if (!v.every(Number.isFinite)) throw t.diverged(Number.isFinite(v[0]!) ? 'loss_G' : 'loss_D', epoch);
+    const dD = tally.seenD - tally.last.seenD;
+    const dG = tally.seenG - tally.last.seenG;
+    const point: CurvePoint = {
+      step: t.step,
+      lossD: (v[0]! - tally.last.values[0]!) / dD,
+      lossG: dG > 0 ? (v[1]! - tally.last.values[1]!) / dG : null,
+    };
+    appendFileSync(run.path(RUN_FILES.curve), JSON.stringify(point) + '\n');
+    tally.last = { values: v, seenD: tally.seenD, seenG: tally.seenG };
+    return {
+      lossD: v[0]! / tally.seenD,
+      lossG: tally.seenG > 0 ? v[1]! / tally.seenG : 0,
+      dReal: v[4]! / tally.seenD,
+      dFake: v[5]! / tally.seenD,
+      examplesPerSec: (tally.stepsThisRun * B) / ((performance.now() - tally.startedAt) / 1000),
+    };
+  };
+  const sumsOrThrow = async (epoch: number) => {
+    const v = await engine.readSums();
+    if (!v.every(Number.isFinite)) throw t.diverged('the loss', epoch);
+    return v;
+  };
 
-  try {
-    const firstEpoch = epochsCompleted + 1;
-    for (let epoch = firstEpoch; epoch <= config.epochs && !interrupted && !budgetReached; epoch++) {
-      const epochStart = performance.now();
-      const epochRngState = rng.state() as Record<string, number>;
-      // Fisher-Yates with the seeded stream, so a seed fixes the batch order too.
-      const perm = Int32Array.from({ length: data.count }, (_, i) => i);
-      for (let i = perm.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
-        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-      }
-      const skip = epoch === firstEpoch ? resumeStepInEpoch : 0;
-      for (let s = 0; s < skip; s++) nextSeed(); // the steps done before the resume
-      // lossD·n, lossG·n, real correct, fake correct, ΣD(x), ΣD(G(z)) and the counts behind them.
-      const prior = skip > 0 && resumeSums ? resumeSums : [0, 0, 0, 0, 0, 0, 0, 0];
-      let sums: tf.Tensor = tf.tensor1d(prior.slice(0, 6));
-      let seenD = prior[6]!;
-      let seenG = prior[7]!;
-      let last = { values: prior.slice(0, 6), seenD, seenG };
-      let stepsThisRun = 0;
-      const readSums = async () => Array.from(await sums.data());
-      for (let s = skip; s < stepsPerEpoch; s++) {
-        if (options.signal?.aborted) {
-          interrupted = true;
-          break;
-        }
-        // Checked before a step, as the PyTorch reference checks its deadline.
-        if (budgetSec > 0 && elapsed() >= budgetSec) {
-          budgetReached = true;
-          break;
-        }
-        const stepSeed = nextSeed();
-        const idx = perm.subarray(s * B, (s + 1) * B);
-        if (conditional) for (let i = 0; i < B; i++) labelBuf[i] = data.labels![idx[i]!]!;
-        const gStep = schedule.isGeneratorStep(step);
-        const noiseStd = config.instanceNoise * Math.max(0, 1 - step / totalSteps);
-        const next = trainStep(
-          sums,
-          batchValues(data, idx, batchBuf),
-          conditional ? labelBuf : undefined,
-          stepSeed,
-          gStep,
-          noiseStd,
-        );
-        sums.dispose();
-        sums = next;
-        step++;
-        stepsThisRun++;
-        seenD += B;
-        if (gStep) seenG += B;
-        let running: RunningFigures | undefined;
-        if ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch) {
-          const v = await readSums();
-          if (!v.every(Number.isFinite)) throw diverged(Number.isFinite(v[0]!) ? 'loss_G' : 'loss_D', epoch);
-          const dD = seenD - last.seenD;
-          const dG = seenG - last.seenG;
-          const point: CurvePoint = {
-            step,
-            lossD: (v[0]! - last.values[0]!) / dD,
-            lossG: dG > 0 ? (v[1]! - last.values[1]!) / dG : null,
-          };
-          appendFileSync(run.path(RUN_FILES.curve), JSON.stringify(point) + '\n');
-          last = { values: v, seenD, seenG };
-          running = {
-            lossD: v[0]! / seenD,
-            lossG: seenG > 0 ? v[1]! / seenG : 0,
-            dReal: v[4]! / seenD,
-            dFake: v[5]! / seenD,
-            examplesPerSec: (stepsThisRun * B) / ((performance.now() - epochStart) / 1000),
-          };
-        }
-        options.onEvent?.({
-          status: 'step',
-          epoch,
-          stepInEpoch: s + 1,
-          stepsPerEpoch,
-          step,
-          ...(running ? { running } : {}),
-        });
-        if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && s + 1 < stepsPerEpoch) {
-          const v = await readSums();
-          if (!v.every(Number.isFinite)) throw diverged('the loss', epoch);
-          await checkpoint({
-            epoch: epoch - 1,
-            stepInEpoch: s + 1,
-            rngState: epochRngState,
-            sums: [...v, seenD, seenG],
-          });
-        }
-      }
-      const v = await readSums();
-      sums.dispose();
-      if (interrupted || budgetReached) {
-        // Keep the steps done since the last checkpoint: write one where the run stopped.
-        if (stepsThisRun > 0) {
-          if (!v.every(Number.isFinite)) throw diverged('the loss', epoch);
-          const stepInEpoch = skip + stepsThisRun;
-          await checkpoint({
-            epoch: epoch - 1,
-            stepInEpoch,
-            rngState: epochRngState,
-            sums: [...v, seenD, seenG],
-          });
-          await sampler.save(new FileModelIO(run.path(RUN_FILES.generatorDir)));
-          await discriminator.save(new FileModelIO(run.path(RUN_FILES.discriminatorDir)));
-          // A time budget is a normal end: show where the generator got to.
-          if (budgetReached) await writeSamples(epoch);
-        }
+  /** One epoch's steps; returns the tally, stopping early on Ctrl-C or the time budget. */
+  const runEpoch = async (epoch: number, epochRngState: Record<string, number>, skip: number) => {
+    // Fisher-Yates with the seeded stream, so a seed fixes the batch order too.
+    const perm = Int32Array.from({ length: data.count }, (_, i) => i);
+    for (let i = perm.length - 1; i > 0; i--) {
+      const j = Math.floor(t.rng() * (i + 1));
+      [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+    }
+    for (let s = 0; s < skip; s++) t.nextSeed(); // the steps done before the resume
+    // lossD·n, lossG·n, real correct, fake correct, ΣD(x), ΣD(G(z)) and the counts behind them.
+    const prior = skip > 0 && t.resumeAt.sums ? t.resumeAt.sums : [0, 0, 0, 0, 0, 0, 0, 0];
+    engine.setSums(prior.slice(0, 6));
+    const tally: EpochTally = {
+      seenD: prior[6]!,
+      seenG: prior[7]!,
+      last: { values: prior.slice(0, 6), seenD: prior[6]!, seenG: prior[7]! },
+      stepsThisRun: 0,
+      startedAt: performance.now(),
+    };
+    for (let s = skip; s < stepsPerEpoch; s++) {
+      await yieldToEvents();
+      if (options.signal?.aborted) {
+        t.interrupted = true;
         break;
       }
-      if (!v.every(Number.isFinite)) throw diverged('the loss', epoch);
-      const [lossD = 0, lossG = 0, realOk = 0, fakeOk = 0, dReal = 0, dFake = 0] = v;
-      const record: MetricsRecord = {
-        epoch,
-        step,
-        lossD: lossD / seenD,
-        lossG: seenG > 0 ? lossG / seenG : 0,
-        accReal: realOk / seenD,
-        accFake: fakeOk / seenD,
-        dReal: dReal / seenD,
-        dFake: dFake / seenD,
-        examplesPerSec: (stepsThisRun * B) / ((performance.now() - epochStart) / 1000),
-        wallTimeSec: wall(),
-      };
-      await writeSamples(epoch);
-      epochsCompleted = epoch;
-      // The run's generator/ is what gets exported and shown: the EMA copy when there is one.
-      await sampler.save(new FileModelIO(run.path(RUN_FILES.generatorDir)));
-      await discriminator.save(new FileModelIO(run.path(RUN_FILES.discriminatorDir)));
-      await checkpoint({
-        epoch,
-        stepInEpoch: 0,
-        rngState: rng.state() as Record<string, number>,
-        sums: [0, 0, 0, 0, 0, 0, 0, 0],
-      });
-      if (onEpochEnd) {
-        const extra = await onEpochEnd({
-          epoch,
-          step,
-          runDir: run.root,
-          config,
-          generator: sampler,
-          ...(data.classNames ? { classNames: data.classNames } : {}),
-        });
-        if (extra && Object.keys(extra).length > 0) record.extra = extra;
+      // Checked before a step, as the PyTorch reference checks its deadline.
+      if (budgetSec > 0 && t.elapsed() >= budgetSec) {
+        t.budgetReached = true;
+        break;
       }
-      metrics.push(record);
-      await run.appendMetrics(record);
-      writeFileAtomic(
-        run.path(RUN_FILES.losses),
-        await lossCurvePng(readCurve(run), metrics, `${config.preset}: losses`),
-      );
-      run.writeModelCard(card());
-      run.writeState(state('running'));
-      options.onEvent?.({ status: 'epoch', record, epochs: config.epochs });
+      const seed = t.nextSeed();
+      const idx = perm.subarray(s * B, (s + 1) * B);
+      if (config.conditional) for (let i = 0; i < B; i++) labelBuf[i] = data.labels![idx[i]!]!;
+      const generatorStep = schedule.isGeneratorStep(t.step);
+      await engine.step({
+        x: batchValues(data, idx, batchBuf),
+        ...(config.conditional ? { labels: labelBuf } : {}),
+        seed,
+        generatorStep,
+        noiseStd: config.instanceNoise * Math.max(0, 1 - t.step / totalSteps),
+      });
+      t.step++;
+      tally.stepsThisRun++;
+      tally.seenD += B;
+      if (generatorStep) tally.seenG += B;
+      const read = (s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch;
+      const running = read ? await readFigures(tally, epoch) : undefined;
+      t.emit({
+        status: 'step',
+        epoch,
+        stepInEpoch: s + 1,
+        stepsPerEpoch,
+        step: t.step,
+        ...(running ? { running } : {}),
+      });
+      if (config.checkpointEvery > 0 && t.step % config.checkpointEvery === 0 && s + 1 < stepsPerEpoch) {
+        const v = await sumsOrThrow(epoch);
+        await checkpoint({
+          epoch: epoch - 1,
+          stepInEpoch: s + 1,
+          rngState: epochRngState,
+          sums: [...v, tally.seenD, tally.seenG],
+        });
+      }
     }
+    return tally;
+  };
 
-    let estimate: GaussianEstimate | undefined;
-    if (data.kind === 'points' && epochsCompleted > 0 && !interrupted) {
-      const zEval = tf.randomNormal(
-        [config.evalSamples, config.latentDim],
-        0,
-        1,
-        'float32',
-        config.seed + 11,
-      );
-      const pts = sampler.predict(zEval) as tf.Tensor;
-      estimate = gaussianEstimate((await pts.data()) as Float32Array);
-      tf.dispose([zEval, pts]);
+  /** The epoch's record, samples, saved models, checkpoint, evaluation, card and plot. */
+  const endEpoch = async (epoch: number, tally: EpochTally) => {
+    const v = await sumsOrThrow(epoch);
+    const [lossD = 0, lossG = 0, realOk = 0, fakeOk = 0, dReal = 0, dFake = 0] = v;
+    const record: MetricsRecord = {
+      epoch,
+      step: t.step,
+      lossD: lossD / tally.seenD,
+      lossG: tally.seenG > 0 ? lossG / tally.seenG : 0,
+      accReal: realOk / tally.seenD,
+      accFake: fakeOk / tally.seenD,
+      dReal: dReal / tally.seenD,
+      dFake: dFake / tally.seenD,
+      examplesPerSec: (tally.stepsThisRun * B) / ((performance.now() - tally.startedAt) / 1000),
+      wallTimeSec: t.wall(),
+    };
+    await engine.sync();
+    await writeSamples(epoch);
+    t.epochsCompleted = epoch;
+    await saveModels();
+    await checkpoint({
+      epoch,
+      stepInEpoch: 0,
+      rngState: t.rng.state() as Record<string, number>,
+      sums: [0, 0, 0, 0, 0, 0, 0, 0],
+    });
+    if (onEpochEnd) {
+      const extra = await onEpochEnd({
+        epoch,
+        step: t.step,
+        runDir: run.root,
+        config,
+        generator: sampler,
+        ...(data.classNames ? { classNames: data.classNames } : {}),
+      });
+      if (extra && Object.keys(extra).length > 0) record.extra = extra;
     }
-    if (epochsCompleted > 0 || (budgetReached && step > 0)) run.writeModelCard(card(estimate));
-    run.writeState(state(interrupted ? 'interrupted' : 'completed'));
+    t.metrics.push(record);
+    await run.appendMetrics(record);
+    writeFileAtomic(
+      run.path(RUN_FILES.losses),
+      await lossCurvePng(readCurve(run), t.metrics, `${config.preset}: losses`),
+    );
+    run.writeModelCard(card());
+    run.writeState(t.state('running'));
+    t.emit({ status: 'epoch', record, epochs: config.epochs });
+  };
+
+  /** Ctrl-C or the budget ended an epoch early: keep the steps done since the last checkpoint. */
+  const endEarly = async (
+    epoch: number,
+    tally: EpochTally,
+    skip: number,
+    epochRngState: Record<string, number>,
+  ) => {
+    if (tally.stepsThisRun === 0) return;
+    const v = await sumsOrThrow(epoch);
+    await checkpoint({
+      epoch: epoch - 1,
+      stepInEpoch: skip + tally.stepsThisRun,
+      rngState: epochRngState,
+      sums: [...v, tally.seenD, tally.seenG],
+    });
+    await saveModels();
+    // A time budget is a normal end: show where the generator got to.
+    if (t.budgetReached) await writeSamples(epoch);
+  };
+
+  try {
+    const firstEpoch = t.epochsCompleted + 1;
+    for (let epoch = firstEpoch; epoch <= config.epochs && !t.interrupted && !t.budgetReached; epoch++) {
+      const epochRngState = t.rng.state() as Record<string, number>;
+      const skip = epoch === firstEpoch ? t.resumeAt.stepInEpoch : 0;
+      const tally = await runEpoch(epoch, epochRngState, skip);
+      if (t.interrupted || t.budgetReached) {
+        await endEarly(epoch, tally, skip, epochRngState);
+        break;
+      }
+      await endEpoch(epoch, tally);
+    }
+    await engine.sync();
+    const estimate =
+      data.kind === 'points' && t.epochsCompleted > 0 && !t.interrupted
+        ? await samples.estimate(sampler)
+        : undefined;
+    if (t.epochsCompleted > 0 || (t.budgetReached && t.step > 0)) run.writeModelCard(card(estimate));
+    run.writeState(t.state(t.interrupted ? 'interrupted' : 'completed'));
     const result: TrainResult = {
       runDir: run.root,
-      backend,
-      epochsCompleted,
-      steps: step,
-      interrupted,
-      budgetReached,
-      wallTimeSec: elapsed(),
-      metrics,
-      ...(lastCheckpoint ? { checkpoint: lastCheckpoint } : {}),
+      backend: t.backend,
+      engine: engine.name,
+      epochsCompleted: t.epochsCompleted,
+      steps: t.step,
+      interrupted: t.interrupted,
+      budgetReached: t.budgetReached,
+      wallTimeSec: t.elapsed(),
+      metrics: t.metrics,
+      ...(t.lastCheckpoint ? { checkpoint: t.lastCheckpoint } : {}),
       ...(estimate ? { estimate } : {}),
     };
-    options.onEvent?.({ status: 'done', result });
+    t.emit({ status: 'done', result });
     return result;
   } catch (e) {
-    run.writeState(state('failed', (e as Error).message));
+    run.writeState(t.state('failed', (e as Error).message));
     throw e;
   } finally {
-    tf.dispose([fixedZ, ...(fixedLabels ? [fixedLabels] : [])]);
+    samples.dispose();
+    engine.dispose();
     generator.dispose();
     discriminator.dispose();
     ema?.dispose();
-    optD.dispose();
-    optG.dispose();
+    models.optimizers.d.dispose();
+    models.optimizers.g.dispose();
   }
 }

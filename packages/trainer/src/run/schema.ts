@@ -47,6 +47,8 @@ export const RunStateSchema = z.object({
   step: z.number().int().nonnegative(),
   seed: z.number().int(),
   backend: z.string(),
+  /** What ran the steps: 'onnxruntime' (the compiled step) or 'tfjs'. */
+  engine: z.string().optional(),
   startedAt: z.string(),
   updatedAt: z.string(),
   wallTimeSec: z.number().nonnegative(),
@@ -116,6 +118,8 @@ export const ModelCardSchema = z.object({
   generatorParams: z.number().int().nonnegative(),
   discriminatorParams: z.number().int().nonnegative(),
   wallTimeSec: z.number().nonnegative(),
+  /** What ran the steps: 'onnxruntime' (the compiled step) or 'tfjs'. */
+  engine: z.string().optional(),
   /** Final figures of the run, e.g. the 2-D estimator's mean/covariance error. */
   finalMetrics: z.record(z.string(), z.number()),
   /** Where the eval.* figures in finalMetrics come from: which evaluator, against what, at which epoch. */

@@ -1,0 +1,311 @@
+/**
+ * The compiled engine: each training step is one onnxruntime-node call of a graph holding the whole
+ * step (step.ts). Weights, BatchNorm statistics, optimizer slots and the EMA of G live in two sets of
+ * buffers, read by one step and written by it through preallocated outputs, then swapped — nothing
+ * is allocated or copied per step but the batch. `sync()` converts them back to TF.js layouts.
+ */
+import { availableParallelism } from 'node:os';
+import type * as OrtTypes from 'onnxruntime-node';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { EngineModels, StepBatch, TrainEngine } from '../types';
+import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
+import { readNet, UncompilableError, type Net } from './net';
+import {
+  buildStepGraph,
+  elementCount,
+  FIGURES,
+  netState,
+  next,
+  stepInputs,
+  type StepConfig,
+  type StateTensor,
+} from './step';
+
+export type ExecutionProvider = 'cpu' | 'cuda';
+
+export interface OnnxEngineOptions {
+  config: StepConfig & { dSteps: number; criticBoost: boolean };
+  batch: number;
+  /** One example's shape in TF.js layout. */
+  dataShape: number[];
+  /** onnxruntime's intra-op threads (0: every core). */
+  threads: number;
+  provider: ExecutionProvider;
+}
+
+type Ort = typeof OrtTypes;
+
+/** onnxruntime-node through its public API, or a reason it cannot load. */
+async function loadOrt(): Promise<Ort> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (e) {
+    throw new UncompilableError(`onnxruntime-node did not load (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Permutes a row-major array of `shape` by `perm` (out axis k = in axis perm[k]). */
+export function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const outShape = perm.map((p) => shape[p]!);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out = new Float32Array(data.length);
+  const idx = new Array<number>(shape.length).fill(0);
+  const strides = perm.map((p) => inStrides[p]!);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let k = 0; k < idx.length; k++) src += idx[k]! * strides[k]!;
+    out[o] = data[src]!;
+    for (let k = idx.length - 1; k >= 0; k--) {
+      if (++idx[k]! < outShape[k]!) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
+
+/** The TF.js shape of a weight whose graph shape is `shape` under `perm`. */
+const tfShape = (shape: number[], perm?: number[]) => (perm ? inverse(perm).map((p) => shape[p]!) : shape);
+
+interface Session {
+  run(feeds: Record<string, OrtTypes.Tensor>, fetches: Record<string, OrtTypes.Tensor>): Promise<unknown>;
+  release(): Promise<void>;
+}
+
+interface CompiledGraph {
+  session: Session;
+  updates: string[];
+}
+
+export class OnnxEngine implements TrainEngine {
+  readonly name = 'onnxruntime' as const;
+  private sums = [0, 0, 0, 0, 0, 0];
+  /** Two buffers per state tensor; `current` says which one holds the state now. */
+  private readonly buffers = new Map<string, [OrtTypes.Tensor, OrtTypes.Tensor]>();
+  private readonly current = new Map<string, 0 | 1>();
+  private readonly inputs: Record<string, OrtTypes.Tensor> = {};
+  private readonly figures: Record<string, OrtTypes.Tensor>;
+  private iterations = { g: 0, d: 0 };
+  private powers: { g: [number, number]; d: [number, number] } | undefined;
+
+  private constructor(
+    private readonly ort: Ort,
+    private readonly tf: typeof tfTypes,
+    private readonly models: EngineModels,
+    private readonly opts: OnnxEngineOptions,
+    private readonly G: Net,
+    private readonly D: Net,
+    private readonly state: StateTensor[],
+    private readonly graphs: { full: CompiledGraph; critic?: CompiledGraph },
+  ) {
+    const B = opts.batch;
+    const f = (shape: number[]) => new ort.Tensor('float32', new Float32Array(elementCount(shape)), shape);
+    this.figures = {
+      [FIGURES.lossD]: f([]),
+      [FIGURES.lossG]: f([]),
+      [FIGURES.real]: f([B, ...D.output]),
+      [FIGURES.fake]: f([B, ...D.output]),
+    };
+    const io = stepInputs(opts.config, B, opts.dataShape);
+    for (const t of [io.z, ...io.noise]) this.inputs[t.name] = f(t.shape);
+    for (const p of io.powers) this.inputs[p] = f([]);
+    for (const t of state) {
+      this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
+      this.current.set(t.name, 0);
+    }
+  }
+
+  /** Compiles the models' step; throws UncompilableError (with the reason) where it cannot. */
+  static async create(
+    tf: typeof tfTypes,
+    models: EngineModels,
+    opts: OnnxEngineOptions,
+  ): Promise<OnnxEngine> {
+    const ort = await loadOrt();
+    const G = readNet(models.generator);
+    const D = readNet(models.discriminator);
+    const { config, batch, dataShape } = opts;
+    const ema = Boolean(models.ema);
+    const state = [...netState('g', G, ema), ...netState('d', D, false)];
+    const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
+      intraOpNumThreads: opts.threads > 0 ? opts.threads : availableParallelism(),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      executionProviders: [opts.provider],
+    };
+    const compile = async (generatorStep: boolean): Promise<CompiledGraph> => {
+      const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep);
+      const session = await ort.InferenceSession.create(spec.bytes, sessionOptions);
+      return { session, updates: spec.updates };
+    };
+    const full = await compile(true);
+    const critic = config.dSteps > 1 || config.criticBoost ? await compile(false) : undefined;
+    const engine = new OnnxEngine(ort, tf, models, opts, G, D, state, {
+      full,
+      ...(critic ? { critic } : {}),
+    });
+    await engine.load();
+    return engine;
+  }
+
+  private buffer(name: string): OrtTypes.Tensor {
+    return this.buffers.get(name)![this.current.get(name)!];
+  }
+
+  /** Reads weights and optimizer state from the TF.js side into the current buffers. */
+  private async load(): Promise<void> {
+    const { generator, discriminator, ema, optG, optD } = this.models;
+    const emaWeights = ema?.weights;
+    const fill = async (prefix: 'g' | 'd', net: Net, opt: tfTypes.Optimizer, model: tfTypes.LayersModel) => {
+      const st = await readOptimizerState(opt);
+      this.iterations[prefix] = st.iterations;
+      for (const [i, slot] of net.weights.entries()) {
+        const toGraph = (values: Float32Array) =>
+          slot.perm ? permute(values, tfShape(slot.shape, slot.perm), slot.perm) : values;
+        const set = (name: string, values: Float32Array) =>
+          (this.buffer(name).data as Float32Array).set(toGraph(values));
+        set(`${prefix}.w${i}`, slot.variable.read().dataSync() as Float32Array);
+        if (!slot.trainable) continue;
+        const saved = st.slots.get((slot.variable.read() as tfTypes.Variable).name);
+        // A fresh optimizer has no slots yet: zeros, as TF.js creates them on the first update.
+        if (saved) {
+          set(`${prefix}.m${i}`, saved[0]);
+          set(`${prefix}.v${i}`, saved[1]);
+        }
+        if (prefix === 'g' && emaWeights) {
+          const k = model.weights.indexOf(slot.variable);
+          set(`g.e${i}`, emaWeights[k]!.read().dataSync() as Float32Array);
+        }
+      }
+      return st;
+    };
+    const gs = await fill('g', this.G, optG, generator);
+    const ds = await fill('d', this.D, optD, discriminator);
+    const betas = adamBetas(optG);
+    if (betas) {
+      const dBetas = adamBetas(optD)!;
+      this.powers = { g: gs.powers ?? betas, d: ds.powers ?? dBetas };
+    }
+  }
+
+  async step(batch: StepBatch): Promise<void> {
+    const { tf } = this;
+    const B = this.opts.batch;
+    const graph = batch.generatorStep ? this.graphs.full : this.graphs.critic;
+    if (!graph) throw new Error('a critic-only step was asked of an engine compiled without one');
+    // The same z and noise streams as the TF.js step, so both engines see the same inputs.
+    const draw = (name: string, shape: number[], std: number, seed: number) => {
+      const t = tf.randomNormal(shape, 0, std, 'float32', seed);
+      (this.inputs[name]!.data as Float32Array).set(t.dataSync() as Float32Array);
+      t.dispose();
+    };
+    draw('z', [B, this.opts.config.latentDim], 1, batch.seed);
+    const dataShape = [B, ...this.opts.dataShape];
+    ['noise_real', 'noise_fake', 'noise_fake_g'].forEach((name, k) => {
+      if (!this.inputs[name]) return;
+      if (batch.noiseStd > 0) draw(name, dataShape, batch.noiseStd, batch.seed + k + 1);
+      else (this.inputs[name]!.data as Float32Array).fill(0);
+    });
+    if (this.powers) {
+      const p = this.powers;
+      const scalar = (name: string, v: number) => ((this.inputs[name]!.data as Float32Array)[0] = v);
+      scalar('g.b1t', p.g[0]);
+      scalar('g.b2t', p.g[1]);
+      scalar('d.b1t', p.d[0]);
+      scalar('d.b2t', p.d[1]);
+    }
+    const feeds: Record<string, OrtTypes.Tensor> = {
+      ...this.inputs,
+      x: new this.ort.Tensor('float32', batch.x, dataShape),
+    };
+    for (const t of this.state) feeds[t.name] = this.buffer(t.name);
+    const fetches: Record<string, OrtTypes.Tensor> = { ...this.figures };
+    for (const name of graph.updates)
+      fetches[next(name)] = this.buffers.get(name)![this.current.get(name) === 0 ? 1 : 0];
+    await graph.session.run(feeds, fetches);
+    for (const name of graph.updates) this.current.set(name, (1 - this.current.get(name)!) as 0 | 1);
+    this.advanceOptimizers(batch.generatorStep);
+    this.accumulate();
+  }
+
+  /** TF.js multiplies the β powers in float32 after each update; so does this. */
+  private advanceOptimizers(generatorStep: boolean): void {
+    this.iterations.d++;
+    if (generatorStep) this.iterations.g++;
+    if (!this.powers) return;
+    const [gb1, gb2] = adamBetas(this.models.optG)!;
+    const [db1, db2] = adamBetas(this.models.optD)!;
+    const p = this.powers;
+    p.d = [Math.fround(p.d[0] * db1), Math.fround(p.d[1] * db2)];
+    if (generatorStep) p.g = [Math.fround(p.g[0] * gb1), Math.fround(p.g[1] * gb2)];
+  }
+
+  private accumulate(): void {
+    const B = this.opts.batch;
+    const cfg = this.opts.config;
+    const ce = cfg.loss === 'minimax' || cfg.loss === 'non-saturating';
+    const shift = cfg.loss === 'least-squares' ? 0.5 : 0;
+    const real = this.figures[FIGURES.real]!.data as Float32Array;
+    const fake = this.figures[FIGURES.fake]!.data as Float32Array;
+    const belief = (v: number) => (ce ? 1 / (1 + Math.exp(-v)) : v);
+    const s = this.sums;
+    s[0]! += (this.figures[FIGURES.lossD]!.data as Float32Array)[0]! * B;
+    s[1]! += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
+    for (let i = 0; i < B; i++) {
+      if (real[i]! - shift > 0) s[2]!++;
+      if (fake[i]! - shift <= 0) s[3]!++;
+      s[4]! += belief(real[i]!);
+      s[5]! += belief(fake[i]!);
+    }
+  }
+
+  async readSums(): Promise<number[]> {
+    return [...this.sums];
+  }
+
+  setSums(values: number[]): void {
+    this.sums = values.slice(0, 6);
+  }
+
+  async sync(): Promise<void> {
+    const { tf } = this;
+    const { generator, discriminator, ema, optG, optD } = this.models;
+    const write = (v: tfTypes.LayerVariable, values: Float32Array, shape: number[], perm?: number[]) => {
+      const data = perm ? permute(values, shape, inverse(perm)) : values.slice();
+      const t = tf.tensor(data, tfShape(shape, perm));
+      v.write(t);
+      t.dispose();
+    };
+    const back = async (prefix: 'g' | 'd', net: Net, opt: tfTypes.Optimizer, model: tfTypes.LayersModel) => {
+      const st: OptimizerState = { iterations: this.iterations[prefix], slots: new Map() };
+      const shapes = new Map<string, number[]>();
+      if (this.powers) st.powers = this.powers[prefix];
+      for (const [i, slot] of net.weights.entries()) {
+        const get = (name: string) => this.buffer(name).data as Float32Array;
+        const toTf = (values: Float32Array) =>
+          slot.perm ? permute(values, slot.shape, inverse(slot.perm)) : values.slice();
+        write(slot.variable, get(`${prefix}.w${i}`), slot.shape, slot.perm);
+        if (prefix === 'g' && ema) {
+          // The EMA copy averages trainable weights and copies the BatchNorm statistics.
+          const k = model.weights.indexOf(slot.variable);
+          const from = slot.trainable ? `g.e${i}` : `g.w${i}`;
+          write(ema.weights[k]!, get(from), slot.shape, slot.perm);
+        }
+        if (!slot.trainable) continue;
+        const name = (slot.variable.read() as tfTypes.Variable).name;
+        shapes.set(name, tfShape(slot.shape, slot.perm));
+        st.slots.set(name, [toTf(get(`${prefix}.m${i}`)), toTf(get(`${prefix}.v${i}`))]);
+      }
+      await writeOptimizerState(tf, opt, st, shapes);
+    };
+    await back('g', this.G, optG, generator);
+    await back('d', this.D, optD, discriminator);
+  }
+
+  dispose(): void {
+    void this.graphs.full.session.release();
+    void this.graphs.critic?.session.release();
+  }
+}

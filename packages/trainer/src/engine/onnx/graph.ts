@@ -1,0 +1,108 @@
+/** A graph under construction with its inputs, outputs and shared constants (ONNX opset 17). */
+import {
+  DataType,
+  encodeModel,
+  GraphBuilder,
+  type AttrValue,
+  type ValueInfo,
+} from '@ganforge/inference/onnx';
+
+export const OPSET = 17;
+
+const info = (name: string, shape: number[], elemType: number = DataType.FLOAT): ValueInfo => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+});
+
+export class Graph {
+  private readonly b = new GraphBuilder();
+  private readonly inputs: ValueInfo[] = [];
+  private readonly outputs: ValueInfo[] = [];
+  private readonly consts = new Map<string, string>();
+  private readonly pending: [string, string][] = [];
+
+  constructor(readonly name: string) {}
+
+  input(name: string, shape: number[]): string {
+    this.b.reserve(name);
+    this.inputs.push(info(name, shape));
+    return name;
+  }
+
+  /** Makes `value` a graph output called `name` (applied in encode(), once every node exists). */
+  output(value: string, name: string, shape: number[]): void {
+    this.b.reserve(name);
+    this.pending.push([value, name]);
+    this.outputs.push(info(name, shape));
+  }
+
+  private applyOutputs(): void {
+    const renamed = new Set<string>();
+    for (const [value, name] of this.pending) {
+      const isInput = this.inputs.some((i) => i.name === value);
+      // Renaming the producer avoids a copy; inputs and values already out need one.
+      if (isInput || renamed.has(value) || !this.b.rename(value, name)) {
+        const source = renamed.has(value) ? this.pending.find(([v]) => v === value)![1] : value;
+        this.b.nodes.push({ name: `${name}/Identity`, opType: 'Identity', input: [source], output: [name] });
+      } else {
+        renamed.add(value);
+      }
+    }
+    this.pending.length = 0;
+  }
+
+  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    return this.b.op(opType, inputs, opType.toLowerCase(), attrs);
+  }
+
+  /** A float scalar constant (shared by every use of the same value). */
+  scalar(v: number): string {
+    const key = `f${Math.fround(v)}`;
+    let name = this.consts.get(key);
+    if (!name) {
+      name = this.b.float('c', [v], []);
+      this.consts.set(key, name);
+    }
+    return name;
+  }
+
+  /** An int64 vector constant (axes, shapes). */
+  ints(values: number[]): string {
+    const key = `i${values.join(',')}`;
+    let name = this.consts.get(key);
+    if (!name) {
+      name = this.b.int64('axes', values);
+      this.consts.set(key, name);
+    }
+    return name;
+  }
+
+  // Shorthands for the element-wise arithmetic the rules are written in.
+  add = (a: string, b: string) => this.op('Add', [a, b]);
+  sub = (a: string, b: string) => this.op('Sub', [a, b]);
+  mul = (a: string, b: string) => this.op('Mul', [a, b]);
+  div = (a: string, b: string) => this.op('Div', [a, b]);
+  scale = (a: string, k: number) => this.op('Mul', [a, this.scalar(k)]);
+  reshape = (a: string, shape: number[]) => this.op('Reshape', [a, this.ints(shape)]);
+  transpose = (a: string, perm: number[]) => this.op('Transpose', [a], { perm: { ints: perm } });
+  sum = (a: string, axes: number[], keep = false) =>
+    this.op('ReduceSum', [a, this.ints(axes)], { keepdims: { i: keep ? 1 : 0 } });
+  mean = (a: string, axes: number[], keep = false) =>
+    this.op('ReduceMean', [a], { axes: { ints: axes }, keepdims: { i: keep ? 1 : 0 } });
+
+  encode(): Uint8Array {
+    this.applyOutputs();
+    return encodeModel({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: OPSET }],
+      producerName: 'ganforge-trainer',
+      graph: {
+        name: this.name,
+        node: this.b.nodes,
+        initializer: this.b.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
+    });
+  }
+}

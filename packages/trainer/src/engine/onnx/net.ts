@@ -1,0 +1,257 @@
+/**
+ * Reads a TF.js LayersModel into the list of operations the step compiler knows, with static NCHW
+ * shapes, and the layout of each weight on the native side. Models outside this set (several inputs,
+ * Embedding, Concatenate, upsampling…) are refused with the reason, and the run trains on TF.js.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+
+export class UncompilableError extends Error {
+  override name = 'UncompilableError';
+}
+
+export type Act = 'linear' | 'relu' | 'leaky' | 'tanh' | 'sigmoid';
+
+/** One weight of the network: where it lives in TF.js and its shape on the native side. */
+export interface WeightSlot {
+  /** The TF.js variable behind it. */
+  variable: tfTypes.LayerVariable;
+  /** Shape in the graphs (ONNX layout). */
+  shape: number[];
+  /** Axis permutation from the TF.js layout to the graph's (undefined: the same layout). */
+  perm?: number[];
+  trainable: boolean;
+}
+
+interface Conv {
+  cin: number;
+  cout: number;
+  k: [number, number];
+  s: [number, number];
+  /** ONNX pads: top, left, bottom, right. */
+  pads: [number, number, number, number];
+  inHW: [number, number];
+  outHW: [number, number];
+  kernel: number;
+  bias?: number;
+}
+
+/** The operations of a compiled network; numbers index `Net.weights`. */
+export type Op =
+  | { kind: 'dense'; inF: number; units: number; kernel: number; bias?: number }
+  | ({ kind: 'conv' } & Conv)
+  | ({ kind: 'convT'; outPad: [number, number] } & Conv)
+  | {
+      kind: 'bn';
+      /** 'features': [N, F] batches; 'channels': NCHW, statistics over N, H and W. */
+      over: 'features' | 'channels';
+      size: number;
+      /** Elements each statistic averages (N·H·W per channel for a batch of N). */
+      perExample: number;
+      eps: number;
+      momentum: number;
+      gamma?: number;
+      beta?: number;
+      mean: number;
+      variance: number;
+    }
+  | { kind: 'act'; act: Act; alpha: number }
+  /** [N, H·W·C] (TF.js NHWC order) to NCHW images. */
+  | { kind: 'toImage'; h: number; w: number; c: number }
+  /** NCHW images to [N, H·W·C] in TF.js's NHWC order. */
+  | { kind: 'flatten'; h: number; w: number; c: number };
+
+export interface Net {
+  ops: Op[];
+  weights: WeightSlot[];
+  /** One example's input shape: [F] for vectors, [C, H, W] for images. */
+  input: number[];
+  /** One example's output shape, the same way. */
+  output: number[];
+}
+
+type Layer = tfTypes.layers.Layer;
+type Shape = (number | null)[];
+
+const ACTS: Record<string, Act> = { linear: 'linear', relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid' };
+
+function activationOf(layer: Layer, name: unknown): Act {
+  const act = ACTS[String(name ?? 'linear')];
+  if (!act) throw new UncompilableError(`${layer.name}: activation "${String(name)}" is not compiled`);
+  return act;
+}
+
+const pair = (v: unknown): [number, number] =>
+  Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)];
+
+/** TF.js 'same' / 'valid' padding as ONNX pads for a convolution from `inHW` to `outHW`. */
+function convPads(
+  padding: string,
+  inHW: [number, number],
+  outHW: [number, number],
+  k: [number, number],
+  s: [number, number],
+): [number, number, number, number] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  const total = (i: 0 | 1) => Math.max((outHW[i] - 1) * s[i] + k[i] - inHW[i], 0);
+  const th = total(0);
+  const tw = total(1);
+  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+}
+
+/** The model's layers in call order, refusing anything but one chain from one input to one output. */
+function chain(model: tfTypes.LayersModel): Layer[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new UncompilableError(`${model.name}: ${model.inputs.length} inputs (labels?) are not compiled`);
+  }
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  let previous: Layer | undefined;
+  for (const layer of layers) {
+    const inbound = layer.inboundNodes;
+    if (inbound.length !== 1)
+      throw new UncompilableError(`${layer.name}: a layer used twice is not compiled`);
+    const from = inbound[0]!.inboundLayers.filter((l) => l.getClassName() !== 'InputLayer');
+    if (from.length !== (previous ? 1 : 0) || (previous && from[0] !== previous)) {
+      throw new UncompilableError(`${layer.name}: branches and merges are not compiled`);
+    }
+    previous = layer;
+  }
+  return layers;
+}
+
+/** Compiles the layer list of `model`; throws UncompilableError naming the first layer it cannot take. */
+export function readNet(model: tfTypes.LayersModel): Net {
+  const ops: Op[] = [];
+  const weights: WeightSlot[] = [];
+  const slot = (v: tfTypes.LayerVariable, shape: number[], perm?: number[]) => {
+    weights.push({ variable: v, shape, ...(perm ? { perm } : {}), trainable: v.trainable });
+    return weights.length - 1;
+  };
+  const inShape = model.inputs[0]!.shape.slice(1) as number[];
+  // The shape flowing between layers, one example, in the graph's layout ([F] or [C, H, W]).
+  let shape: number[] = inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : [...inShape];
+  if (inShape.length !== 1 && inShape.length !== 3) {
+    throw new UncompilableError(`${model.name}: inputs of shape [${inShape}] are not compiled`);
+  }
+  const act = (a: Act, alpha = 0) => {
+    if (a !== 'linear') ops.push({ kind: 'act', act: a, alpha });
+  };
+  for (const layer of chain(model)) {
+    const cls = layer.getClassName();
+    const cfg = layer.getConfig() as Record<string, unknown>;
+    const out = (layer.outputShape as Shape).slice(1) as number[];
+    const byName = (suffix: string) => {
+      const v = layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
+      if (!v) throw new UncompilableError(`${layer.name}: no ${suffix} weight`);
+      return v;
+    };
+    switch (cls) {
+      case 'Dense': {
+        if (shape.length !== 1) throw new UncompilableError(`${layer.name}: Dense on images is not compiled`);
+        const units = Number(cfg.units);
+        const kernel = slot(byName('kernel'), [shape[0]!, units]);
+        const bias = cfg.useBias ? slot(byName('bias'), [units]) : undefined;
+        ops.push({ kind: 'dense', inF: shape[0]!, units, kernel, ...(bias !== undefined ? { bias } : {}) });
+        act(activationOf(layer, cfg.activation));
+        shape = [units];
+        break;
+      }
+      case 'Conv2D':
+      case 'Conv2DTranspose': {
+        if (shape.length !== 3) throw new UncompilableError(`${layer.name}: needs images`);
+        if (cfg.dataFormat !== 'channelsLast' || pair(cfg.dilationRate ?? 1).some((d) => d !== 1)) {
+          throw new UncompilableError(
+            `${layer.name}: only channels-last, undilated convolutions are compiled`,
+          );
+        }
+        const k = pair(cfg.kernelSize);
+        const s = pair(cfg.strides);
+        const cin = shape[0]!;
+        const cout = Number(cfg.filters);
+        const inHW: [number, number] = [shape[1]!, shape[2]!];
+        const outHW: [number, number] = [out[0]!, out[1]!];
+        const transpose = cls === 'Conv2DTranspose';
+        // A transposed convolution pads like the forward convolution it is the gradient of.
+        const pads = transpose
+          ? convPads(String(cfg.padding), outHW, inHW, k, s)
+          : convPads(String(cfg.padding), inHW, outHW, k, s);
+        // TF.js kernels: conv [kh, kw, in, out]; transposed [kh, kw, out, in]. ONNX: [out, in, kh, kw]
+        // for Conv and [in, out, kh, kw] for ConvTranspose: both are the permutation [3, 2, 0, 1].
+        const kernel = slot(
+          byName('kernel'),
+          transpose ? [cin, cout, k[0], k[1]] : [cout, cin, k[0], k[1]],
+          [3, 2, 0, 1],
+        );
+        const bias = cfg.useBias ? slot(byName('bias'), [cout]) : undefined;
+        const conv = { cin, cout, k, s, pads, inHW, outHW, kernel, ...(bias !== undefined ? { bias } : {}) };
+        if (transpose) {
+          const natural = (i: 0 | 1) => s[i] * (inHW[i] - 1) + k[i] - pads[i]! - pads[i + 2]!;
+          const outPad: [number, number] = [outHW[0] - natural(0), outHW[1] - natural(1)];
+          if (outPad.some((p, i) => p < 0 || p >= s[i]!)) {
+            throw new UncompilableError(
+              `${layer.name}: this transposed convolution's padding is not compiled`,
+            );
+          }
+          ops.push({ kind: 'convT', outPad, ...conv });
+        } else {
+          ops.push({ kind: 'conv', ...conv });
+        }
+        act(activationOf(layer, cfg.activation));
+        shape = [cout, outHW[0], outHW[1]];
+        break;
+      }
+      case 'BatchNormalization': {
+        const axis = Number(cfg.axis ?? -1);
+        if (axis !== -1 && axis !== out.length) {
+          throw new UncompilableError(`${layer.name}: BatchNormalization over axis ${axis} is not compiled`);
+        }
+        const size = shape[0]!;
+        const gamma = cfg.scale ? slot(byName('gamma'), [size]) : undefined;
+        const beta = cfg.center ? slot(byName('beta'), [size]) : undefined;
+        ops.push({
+          kind: 'bn',
+          over: shape.length === 1 ? 'features' : 'channels',
+          size,
+          perExample: shape.length === 1 ? 1 : shape[1]! * shape[2]!,
+          eps: Number(cfg.epsilon),
+          momentum: Number(cfg.momentum),
+          ...(gamma !== undefined ? { gamma } : {}),
+          ...(beta !== undefined ? { beta } : {}),
+          mean: slot(byName('moving_mean'), [size]),
+          variance: slot(byName('moving_variance'), [size]),
+        });
+        break;
+      }
+      case 'ReLU':
+        if (cfg.maxValue != null) throw new UncompilableError(`${layer.name}: a capped ReLU is not compiled`);
+        act('relu');
+        break;
+      case 'LeakyReLU':
+        act('leaky', Number(cfg.alpha));
+        break;
+      case 'Activation':
+        act(activationOf(layer, cfg.activation));
+        break;
+      case 'Reshape':
+      case 'Flatten': {
+        if (shape.length === 1 && out.length === 3) {
+          ops.push({ kind: 'toImage', h: out[0]!, w: out[1]!, c: out[2]! });
+          shape = [out[2]!, out[0]!, out[1]!];
+        } else if (shape.length === 3 && out.length === 1) {
+          ops.push({ kind: 'flatten', c: shape[0]!, h: shape[1]!, w: shape[2]! });
+          shape = [out[0]!];
+        } else if (!(shape.length === 1 && out.length === 1 && shape[0] === out[0])) {
+          throw new UncompilableError(`${layer.name}: this reshape is not compiled`);
+        }
+        break;
+      }
+      default:
+        throw new UncompilableError(`${layer.name}: ${cls} layers are not compiled`);
+    }
+  }
+  return {
+    ops,
+    weights,
+    input: inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : inShape,
+    output: shape,
+  };
+}

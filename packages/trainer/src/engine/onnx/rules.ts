@@ -1,0 +1,266 @@
+/**
+ * Forward (training mode) and backward rules for each operation of a compiled network, written as
+ * ONNX nodes. They follow TF.js's arithmetic (batch statistics with the biased variance, moving
+ * averages `m - (m - x)·(1 - momentum)`), so a compiled step matches a TF.js step.
+ *
+ * Convolution gradients are convolutions themselves: the input gradient of a Conv is a ConvTranspose
+ * with the same weights (and the other way round); a weight gradient is a stride-1 convolution dilated
+ * by the stride, with the batch and channel axes of the input and of dy swapped.
+ */
+import type { Graph } from './graph';
+import type { Net, Op } from './net';
+
+/** What a forward pass keeps for its backward pass, one entry per operation. */
+type Saved = { x?: string; y?: string; xhat?: string; k?: string; gammaR?: string };
+
+export interface Forward {
+  y: string;
+  tape: Saved[];
+  /** New values of the BatchNorm moving statistics, by weight index. */
+  stats: Map<number, string>;
+}
+
+/** `w[i]` names the value of weight i; `batch` is the (static) batch size. */
+export function forward(g: Graph, net: Net, w: (i: number) => string, x: string, batch: number): Forward {
+  const tape: Saved[] = [];
+  const stats = new Map<number, string>();
+  let h = x;
+  for (const op of net.ops) {
+    const saved: Saved = {};
+    switch (op.kind) {
+      case 'dense':
+        saved.x = h;
+        h = g.op(op.bias !== undefined ? 'Gemm' : 'MatMul', [
+          h,
+          w(op.kernel),
+          ...(op.bias !== undefined ? [w(op.bias)] : []),
+        ]);
+        break;
+      case 'conv':
+      case 'convT':
+        saved.x = h;
+        h = g.op(
+          op.kind === 'conv' ? 'Conv' : 'ConvTranspose',
+          [h, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])],
+          {
+            kernel_shape: { ints: op.k },
+            strides: { ints: op.s },
+            pads: { ints: op.pads },
+            ...(op.kind === 'convT' ? { output_padding: { ints: op.outPad } } : {}),
+          },
+        );
+        break;
+      case 'bn': {
+        const axes = op.over === 'features' ? [0] : [0, 2, 3];
+        const bshape = op.over === 'features' ? [1, op.size] : [1, op.size, 1, 1];
+        const mean = g.mean(h, axes, true);
+        const xc = g.sub(h, mean);
+        const variance = g.mean(g.mul(xc, xc), axes, true);
+        const rstd = g.op('Reciprocal', [g.op('Sqrt', [g.add(variance, g.scalar(op.eps))])]);
+        saved.xhat = g.mul(xc, rstd);
+        let y = saved.xhat;
+        if (op.gamma !== undefined) {
+          saved.gammaR = g.reshape(w(op.gamma), bshape);
+          y = g.mul(y, saved.gammaR);
+          saved.k = g.mul(saved.gammaR, rstd);
+        } else {
+          saved.k = rstd;
+        }
+        if (op.beta !== undefined) y = g.add(y, g.reshape(w(op.beta), bshape));
+        h = y;
+        const decay = g.scalar(1 - op.momentum);
+        const moving = (i: number, batchValue: string) => {
+          const old = w(i);
+          stats.set(i, g.sub(old, g.mul(g.sub(old, g.reshape(batchValue, [op.size])), decay)));
+        };
+        moving(op.mean, mean);
+        moving(op.variance, variance);
+        break;
+      }
+      case 'act':
+        saved.x = h;
+        h = activation(g, op, h);
+        saved.y = h;
+        break;
+      case 'toImage':
+        h =
+          op.c === 1
+            ? g.reshape(h, [batch, 1, op.h, op.w])
+            : g.transpose(g.reshape(h, [batch, op.h, op.w, op.c]), [0, 3, 1, 2]);
+        break;
+      case 'flatten':
+        h =
+          op.c === 1
+            ? g.reshape(h, [batch, op.h * op.w])
+            : g.reshape(g.transpose(h, [0, 2, 3, 1]), [batch, op.h * op.w * op.c]);
+        break;
+    }
+    tape.push(saved);
+  }
+  return { y: h, tape, stats };
+}
+
+function activation(g: Graph, op: Extract<Op, { kind: 'act' }>, x: string): string {
+  switch (op.act) {
+    case 'relu':
+      return g.op('Relu', [x]);
+    case 'leaky':
+      return g.op('LeakyRelu', [x], { alpha: { f: op.alpha } });
+    case 'tanh':
+      return g.op('Tanh', [x]);
+    case 'sigmoid':
+      return g.op('Sigmoid', [x]);
+    case 'linear':
+      return x;
+  }
+}
+
+function activationGrad(g: Graph, op: Extract<Op, { kind: 'act' }>, s: Saved, dy: string): string {
+  const zero = g.scalar(0);
+  switch (op.act) {
+    case 'relu':
+      return g.op('Where', [g.op('Greater', [s.x!, zero]), dy, zero]);
+    case 'leaky':
+      return g.op('Where', [g.op('Greater', [s.x!, zero]), dy, g.scale(dy, op.alpha)]);
+    case 'tanh':
+      return g.mul(dy, g.sub(g.scalar(1), g.mul(s.y!, s.y!)));
+    case 'sigmoid':
+      return g.mul(dy, g.mul(s.y!, g.sub(g.scalar(1), s.y!)));
+    case 'linear':
+      return dy;
+  }
+}
+
+export interface Backward {
+  /** Gradient of the input, when asked for. */
+  dx?: string;
+  /** Gradients of the trainable weights, by weight index (empty when `weights` is false). */
+  grads: Map<number, string>;
+}
+
+/**
+ * Back-propagates `dy` through the forward pass `fwd`. `weights: false` skips the weight gradients
+ * (G's loss through D needs only D's input gradient).
+ */
+export function backward(
+  g: Graph,
+  net: Net,
+  w: (i: number) => string,
+  fwd: Forward,
+  dy: string,
+  batch: number,
+  opts: { inputGrad: boolean; weights: boolean },
+): Backward {
+  const grads = new Map<number, string>();
+  let d = dy;
+  for (let i = net.ops.length - 1; i >= 0; i--) {
+    const op = net.ops[i]!;
+    const s = fwd.tape[i]!;
+    // Nothing below the first operation needs a gradient unless the input's is asked for.
+    const needDx = i > 0 || opts.inputGrad;
+    switch (op.kind) {
+      case 'dense':
+        if (opts.weights) {
+          grads.set(op.kernel, g.op('Gemm', [s.x!, d], { transA: { i: 1 } }));
+          if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0]));
+        }
+        if (needDx) d = g.op('Gemm', [d, w(op.kernel)], { transB: { i: 1 } });
+        break;
+      case 'conv': {
+        if (opts.weights) {
+          grads.set(op.kernel, filterGrad(g, op, s.x!, d, false));
+          if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
+        }
+        if (needDx) {
+          // ConvTranspose's size is s(in-1) + k - pads; rows the convolution never read come back
+          // as output padding.
+          const outPad = [0, 1].map(
+            (a) => op.inHW[a]! - (op.s[a]! * (op.outHW[a]! - 1) + op.k[a]! - op.pads[a]! - op.pads[a + 2]!),
+          );
+          d = g.op('ConvTranspose', [d, w(op.kernel)], {
+            kernel_shape: { ints: op.k },
+            strides: { ints: op.s },
+            pads: { ints: op.pads },
+            output_padding: { ints: outPad },
+          });
+        }
+        break;
+      }
+      case 'convT': {
+        if (opts.weights) {
+          grads.set(op.kernel, filterGrad(g, op, s.x!, d, true));
+          if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
+        }
+        if (needDx) {
+          d = g.op('Conv', [d, w(op.kernel)], {
+            kernel_shape: { ints: op.k },
+            strides: { ints: op.s },
+            pads: { ints: op.pads },
+          });
+        }
+        break;
+      }
+      case 'bn': {
+        const axes = op.over === 'features' ? [0] : [0, 2, 3];
+        const count = batch * op.perExample;
+        const s1 = g.sum(d, axes, true);
+        const s2 = g.sum(g.mul(d, s.xhat!), axes, true);
+        if (opts.weights) {
+          if (op.beta !== undefined) grads.set(op.beta, g.reshape(s1, [op.size]));
+          if (op.gamma !== undefined) grads.set(op.gamma, g.reshape(s2, [op.size]));
+        }
+        if (needDx) {
+          const centred = g.sub(d, g.add(g.scale(s1, 1 / count), g.mul(s.xhat!, g.scale(s2, 1 / count))));
+          d = g.mul(centred, s.k!);
+        }
+        break;
+      }
+      case 'act':
+        if (needDx) d = activationGrad(g, op, s, d);
+        break;
+      case 'toImage':
+        d =
+          op.c === 1
+            ? g.reshape(d, [batch, op.h * op.w])
+            : g.reshape(g.transpose(d, [0, 2, 3, 1]), [batch, op.h * op.w * op.c]);
+        break;
+      case 'flatten':
+        d =
+          op.c === 1
+            ? g.reshape(d, [batch, 1, op.h, op.w])
+            : g.transpose(g.reshape(d, [batch, op.h, op.w, op.c]), [0, 3, 1, 2]);
+        break;
+    }
+  }
+  return { ...(opts.inputGrad ? { dx: d } : {}), grads };
+}
+
+/**
+ * The weight gradient of a Conv (or ConvTranspose) as one dilated convolution. For a Conv, x's
+ * channels act as the batch and dy is the filter; for a ConvTranspose the roles of x and dy swap.
+ */
+function filterGrad(
+  g: Graph,
+  op: Extract<Op, { kind: 'conv' | 'convT' }>,
+  x: string,
+  dy: string,
+  transposed: boolean,
+): string {
+  // The "image" is the side with the larger spatial size; the "filter" the other, dilated by s.
+  const [big, small, bigHW, smallHW] = transposed ? [dy, x, op.outHW, op.inHW] : [x, dy, op.inHW, op.outHW];
+  const [top, left] = [op.pads[0], op.pads[1]];
+  let image = g.transpose(big, [1, 0, 2, 3]);
+  const end = [0, 1].map((a) => op.k[a]! - 1 - op.pads[a]! + op.s[a]! * (smallHW[a]! - 1) - (bigHW[a]! - 1));
+  if (end[0]! < 0 || end[1]! < 0) {
+    // Rows of the image no tap reads: crop them instead of padding negatively.
+    const keep = [0, 1].map((a) => bigHW[a]! + Math.min(0, end[a]!));
+    image = g.op('Slice', [image, g.ints([0, 0]), g.ints(keep), g.ints([2, 3])]);
+  }
+  const out = g.op('Conv', [image, g.transpose(small, [1, 0, 2, 3])], {
+    kernel_shape: { ints: [smallHW[0]!, smallHW[1]!] },
+    dilations: { ints: op.s },
+    pads: { ints: [top, left, Math.max(0, end[0]!), Math.max(0, end[1]!)] },
+  });
+  // Conv: [cin, cout, kh, kw] -> [cout, cin, kh, kw]. ConvTranspose: [cout, cin, kh, kw] -> [cin, cout, kh, kw].
+  return g.transpose(out, [1, 0, 2, 3]);
+}

@@ -1,0 +1,312 @@
+/**
+ * One whole training step as one ONNX graph: G's forward pass, D's update on the real and the
+ * generated batch (forward, loss, backward, optimizer, clipping), then — on generator steps — G's
+ * loss through the updated D, the backward pass through D and G, G's optimizer and the EMA of G.
+ * Every weight and optimizer slot goes in as an input and comes out updated, so the trainer keeps
+ * the state in buffers between steps and one native call does the step.
+ *
+ * The order and arithmetic are the TF.js step's (engine/tfjs-step.ts): D sees the real and the fake
+ * batch in two passes (each with its own batch statistics), G's loss sees the D after its update.
+ */
+import type { TrainConfig } from '../../config';
+import { Graph } from './graph';
+import { UncompilableError, type Net } from './net';
+import { backward, forward } from './rules';
+
+/** One tensor of the state: an input `name`, and (when the graph updates it) an output `name:next`. */
+export interface StateTensor {
+  name: string;
+  shape: number[];
+}
+
+export interface StepGraphSpec {
+  bytes: Uint8Array;
+  /** State the graph reads; those in `updates` it also writes, as `<name>:next`. */
+  updates: string[];
+}
+
+/** The per-step figures every step graph outputs. */
+export const FIGURES = { lossD: 'loss_d', lossG: 'loss_g', real: 'd_real', fake: 'd_fake' } as const;
+
+export type StepConfig = Pick<
+  TrainConfig,
+  | 'loss'
+  | 'labelSmoothing'
+  | 'optimizer'
+  | 'lrD'
+  | 'lrG'
+  | 'beta1'
+  | 'beta2'
+  | 'clipValue'
+  | 'emaDecay'
+  | 'instanceNoise'
+  | 'latentDim'
+  | 'gradientPenalty'
+  | 'modeSeeking'
+  | 'conditional'
+  | 'discriminatorHead'
+>;
+
+/** Why this config cannot be compiled, or undefined when it can. */
+export function uncompilableReason(config: StepConfig): string | undefined {
+  if (config.conditional) return 'conditional models (label inputs) train on TF.js';
+  if (config.gradientPenalty > 0) return 'the gradient penalty (a second-order gradient) trains on TF.js';
+  if (config.modeSeeking > 0) return 'the mode-seeking term trains on TF.js';
+  if (config.discriminatorHead !== 'sigmoid') return 'the two-class softmax head trains on TF.js';
+  return undefined;
+}
+
+export const next = (name: string) => `${name}:next`;
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Names of the state tensors of one network: weights, then optimizer slots of the trainable ones. */
+export function netState(prefix: 'g' | 'd', net: Net, ema: boolean): StateTensor[] {
+  const out: StateTensor[] = [];
+  net.weights.forEach((wt, i) => out.push({ name: `${prefix}.w${i}`, shape: wt.shape }));
+  net.weights.forEach((wt, i) => {
+    if (!wt.trainable) return;
+    out.push({ name: `${prefix}.m${i}`, shape: wt.shape }, { name: `${prefix}.v${i}`, shape: wt.shape });
+    if (ema) out.push({ name: `${prefix}.e${i}`, shape: wt.shape });
+  });
+  return out;
+}
+
+/** The graphs' non-state inputs. */
+export function stepInputs(config: StepConfig, batch: number, dataShape: number[]) {
+  const data = [batch, ...dataShape];
+  return {
+    x: { name: 'x', shape: data },
+    z: { name: 'z', shape: [batch, config.latentDim] },
+    /** Instance noise for D's inputs: real, fake in D's update, fake in G's update. */
+    noise:
+      config.instanceNoise > 0
+        ? ['noise_real', 'noise_fake', 'noise_fake_g'].map((name) => ({ name, shape: data }))
+        : [],
+    /** Adam's running β powers (β1^t, β2^t) of each optimizer, as float32 scalars. */
+    powers: config.optimizer === 'adam' ? ['g.b1t', 'g.b2t', 'd.b1t', 'd.b2t'] : [],
+  };
+}
+
+interface Built {
+  g: Graph;
+  w: (i: number) => string;
+}
+
+/** Builds the step graph; `generatorStep: false` is a critic-only step (G's forward, D's update). */
+export function buildStepGraph(
+  G: Net,
+  D: Net,
+  config: StepConfig,
+  batch: number,
+  dataShape: number[],
+  generatorStep: boolean,
+): StepGraphSpec {
+  const reason = uncompilableReason(config);
+  if (reason) throw new UncompilableError(reason);
+  const graph = new Graph(generatorStep ? 'ganforge_step' : 'ganforge_critic_step');
+  const ema = config.emaDecay > 0;
+  const io = stepInputs(config, batch, dataShape);
+  const updates: string[] = [];
+  const declare = (prefix: 'g' | 'd', net: Net): Built => {
+    for (const t of netState(prefix, net, ema)) graph.input(t.name, t.shape);
+    return { g: graph, w: (i) => `${prefix}.w${i}` };
+  };
+  const gs = declare('g', G);
+  const ds = declare('d', D);
+  const x = graph.input(io.x.name, io.x.shape);
+  const z = graph.input(io.z.name, io.z.shape);
+  const noise = io.noise.map((n) => graph.input(n.name, n.shape));
+  const powers = io.powers.map((p) => graph.input(p, []));
+  const setNext = (name: string, value: string, shape: number[]) => {
+    graph.output(value, next(name), shape);
+    updates.push(name);
+  };
+
+  // Data arrive in TF.js's layout; images become NCHW once, here.
+  const image = dataShape.length === 3;
+  const toNet = (v: string) =>
+    !image
+      ? v
+      : dataShape[2] === 1
+        ? graph.reshape(v, [batch, 1, dataShape[0]!, dataShape[1]!])
+        : graph.transpose(v, [0, 3, 1, 2]);
+  const noisy = (v: string, k: number) => (noise[k] ? graph.add(v, toNet(noise[k]!)) : v);
+
+  // G's forward pass (training mode: batch statistics, moving averages updated).
+  const gf = forward(graph, G, gs.w, z, batch);
+  const fake = gf.y;
+  for (const [i, value] of gf.stats) setNext(`g.w${i}`, value, G.weights[i]!.shape);
+
+  // D's update: two passes, real then fake, each moving D's statistics on.
+  let dStats = new Map<number, string>();
+  const dw = (i: number) => dStats.get(i) ?? ds.w(i);
+  const realPass = forward(graph, D, dw, noisy(toNet(x), 0), batch);
+  dStats = new Map([...dStats, ...realPass.stats]);
+  const fakePass = forward(graph, D, dw, noisy(fake, 1), batch);
+  dStats = new Map([...dStats, ...fakePass.stats]);
+  const dLoss = discriminatorLoss(graph, config, realPass.y, fakePass.y, batch);
+  const wOpts = { inputGrad: false, weights: true };
+  const gReal = backward(graph, D, dw, realPass, dLoss.dReal, batch, wOpts);
+  const gFake = backward(graph, D, dw, fakePass, dLoss.dFake, batch, wOpts);
+  const dNew = new Map<number, string>(dStats);
+  D.weights.forEach((wt, i) => {
+    if (!wt.trainable) return;
+    const a = gReal.grads.get(i);
+    const b = gFake.grads.get(i);
+    const grad = a && b ? graph.add(a, b) : (a ?? b);
+    if (!grad) throw new UncompilableError(`no gradient reaches D's weight ${i}`);
+    let w = optimizerStep(graph, config, 'd', i, grad, wt.shape, setNext, powers.slice(2));
+    if (config.clipValue > 0) {
+      w = graph.op('Clip', [w, graph.scalar(-config.clipValue), graph.scalar(config.clipValue)]);
+    }
+    dNew.set(i, w);
+  });
+  graph.output(dLoss.loss, FIGURES.lossD, []);
+  graph.output(realPass.y, FIGURES.real, [batch, ...D.output]);
+  graph.output(fakePass.y, FIGURES.fake, [batch, ...D.output]);
+
+  if (!generatorStep) {
+    for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
+    graph.output(graph.scalar(0), FIGURES.lossG, []);
+    return { bytes: graph.encode(), updates };
+  }
+
+  // G's loss through the updated D (training mode again: D's statistics move a third time).
+  const dAfter = (i: number) => dNew.get(i) ?? ds.w(i);
+  const gPass = forward(graph, D, dAfter, noisy(fake, 2), batch);
+  for (const [i, value] of gPass.stats) dNew.set(i, value);
+  for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
+  const gLoss = generatorLoss(graph, config, gPass.y, batch);
+  const throughD = backward(graph, D, dAfter, gPass, gLoss.dFake, batch, { inputGrad: true, weights: false });
+  const gGrads = backward(graph, G, gs.w, gf, throughD.dx!, batch, { inputGrad: false, weights: true });
+  G.weights.forEach((wt, i) => {
+    if (!wt.trainable) return;
+    const grad = gGrads.grads.get(i);
+    if (!grad) throw new UncompilableError(`no gradient reaches G's weight ${i}`);
+    const w = optimizerStep(graph, config, 'g', i, grad, wt.shape, setNext, powers.slice(0, 2));
+    setNext(`g.w${i}`, w, wt.shape);
+    if (ema) {
+      const e = `g.e${i}`;
+      const decay = config.emaDecay;
+      setNext(e, graph.add(graph.scale(e, decay), graph.scale(w, 1 - decay)), wt.shape);
+    }
+  });
+  graph.output(gLoss.loss, FIGURES.lossG, []);
+  return { bytes: graph.encode(), updates };
+}
+
+/** Adam or RMSprop on one weight, as TF.js computes them; returns the new weight's value. */
+function optimizerStep(
+  g: Graph,
+  config: StepConfig,
+  prefix: 'g' | 'd',
+  i: number,
+  grad: string,
+  shape: number[],
+  setNext: (name: string, value: string, shape: number[]) => void,
+  powers: string[],
+): string {
+  const w = `${prefix}.w${i}`;
+  const m = `${prefix}.m${i}`;
+  const v = `${prefix}.v${i}`;
+  const lr = prefix === 'g' ? config.lrG : config.lrD;
+  if (config.optimizer === 'rmsprop') {
+    // TF.js rmsprop(lr, decay 0.99, momentum 0, eps 1e-8): m holds the mean square, v the momentum.
+    const ms = g.add(g.scale(m, 0.99), g.scale(g.mul(grad, grad), 1 - 0.99));
+    const mom = g.add(g.scale(v, 0), g.div(g.scale(grad, lr), g.op('Sqrt', [g.add(ms, g.scalar(1e-8))])));
+    setNext(m, ms, shape);
+    setNext(v, mom, shape);
+    return g.sub(w, mom);
+  }
+  const { beta1, beta2 } = config;
+  const m1 = g.add(g.scale(m, beta1), g.scale(grad, 1 - beta1));
+  const v1 = g.add(g.scale(v, beta2), g.scale(g.mul(grad, grad), 1 - beta2));
+  setNext(m, m1, shape);
+  setNext(v, v1, shape);
+  const one = g.scalar(1);
+  const mHat = g.div(m1, g.sub(one, powers[0]!));
+  const vHat = g.div(v1, g.sub(one, powers[1]!));
+  const stepDir = g.div(mHat, g.add(g.op('Sqrt', [vHat]), g.scalar(1e-8)));
+  return g.add(g.scale(stepDir, -lr), w);
+}
+
+/** TF.js sigmoidCrossEntropy with a constant target: mean(relu(l) - l·t + log(1 + e^-|l|)). */
+function crossEntropy(g: Graph, logits: string, target: number): string {
+  const l = logits;
+  const soft = g.op('Log', [g.add(g.scalar(1), g.op('Exp', [g.op('Neg', [g.op('Abs', [l])])]))]);
+  return g.mean(g.add(g.sub(g.op('Relu', [l]), g.scale(l, target)), soft), [0, 1]);
+}
+
+const meanAll = (g: Graph, t: string) => g.mean(t, [0, 1]);
+
+/** D's loss and its gradients with respect to D's outputs on real and generated examples. */
+function discriminatorLoss(g: Graph, config: StepConfig, real: string, fake: string, batch: number) {
+  const rt = 1 - config.labelSmoothing;
+  const n = batch;
+  const zero = g.scalar(0);
+  switch (config.loss) {
+    case 'minimax':
+    case 'non-saturating':
+      return {
+        loss: g.scale(g.add(crossEntropy(g, real, rt), crossEntropy(g, fake, 0)), 0.5),
+        dReal: g.scale(g.sub(g.op('Sigmoid', [real]), g.scalar(rt)), 1 / (2 * n)),
+        dFake: g.scale(g.op('Sigmoid', [fake]), 1 / (2 * n)),
+      };
+    case 'least-squares': {
+      const dr = g.sub(real, g.scalar(rt));
+      return {
+        loss: g.scale(g.add(meanAll(g, g.mul(dr, dr)), meanAll(g, g.mul(fake, fake))), 0.5),
+        dReal: g.scale(dr, 1 / n),
+        dFake: g.scale(fake, 1 / n),
+      };
+    }
+    case 'hinge': {
+      const one = g.scalar(1);
+      const a = g.sub(one, real);
+      const b = g.add(one, fake);
+      const step = (t: string, k: number) =>
+        g.op('Where', [g.op('Greater', [t, zero]), g.scalar(k / n), zero]);
+      return {
+        loss: g.add(meanAll(g, g.op('Relu', [a])), meanAll(g, g.op('Relu', [b]))),
+        dReal: g.add(step(a, -1), g.scale(real, 0)),
+        dFake: g.add(step(b, 1), g.scale(fake, 0)),
+      };
+    }
+    case 'wasserstein':
+      return {
+        loss: g.sub(meanAll(g, fake), meanAll(g, real)),
+        dReal: g.add(g.scale(real, 0), g.scalar(-1 / n)),
+        dFake: g.add(g.scale(fake, 0), g.scalar(1 / n)),
+      };
+  }
+}
+
+/** G's loss and its gradient with respect to D's output on the generated batch. */
+function generatorLoss(g: Graph, config: StepConfig, fake: string, batch: number) {
+  const n = batch;
+  switch (config.loss) {
+    case 'minimax':
+      // G minimises -CE(fake, 0) = log(1 - D(G(z))).
+      return {
+        loss: g.op('Neg', [crossEntropy(g, fake, 0)]),
+        dFake: g.scale(g.op('Sigmoid', [fake]), -1 / n),
+      };
+    case 'non-saturating':
+      return {
+        loss: crossEntropy(g, fake, 1),
+        dFake: g.scale(g.sub(g.op('Sigmoid', [fake]), g.scalar(1)), 1 / n),
+      };
+    case 'least-squares': {
+      const d = g.sub(fake, g.scalar(1));
+      return { loss: g.scale(meanAll(g, g.mul(d, d)), 0.5), dFake: g.scale(d, 1 / n) };
+    }
+    case 'hinge':
+    case 'wasserstein':
+      return {
+        loss: g.op('Neg', [meanAll(g, fake)]),
+        dFake: g.add(g.scale(fake, 0), g.scalar(-1 / n)),
+      };
+  }
+}
+
+export { size as elementCount };

@@ -1,0 +1,151 @@
+/**
+ * The TF.js engine: a step as TF.js ops on whichever TF.js backend is active. It covers every model
+ * and option (conditional models, gradient penalty, mode seeking, the softmax head) and is the
+ * reference the compiled engine is tested against.
+ */
+import seedrandom from 'seedrandom';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { TrainConfig } from '../config';
+import { modeSeekingTerm, objective } from '../losses';
+import { clipWeights, gradientPenalty, updateEma, withNoise } from '../regularisers';
+import type { EngineModels, StepBatch, TrainEngine } from './types';
+
+type T = tfTypes.Tensor;
+
+export interface TfjsEngineOptions {
+  config: TrainConfig;
+  batch: number;
+  /** One example's shape in TF.js layout. */
+  dataShape: number[];
+  /** Classes of a conditional model. */
+  numClasses: number;
+}
+
+export class TfjsEngine implements TrainEngine {
+  readonly name = 'tfjs' as const;
+  private sums: T;
+  private readonly gVars: tfTypes.Variable[];
+  private readonly dVars: tfTypes.Variable[];
+  private readonly obj;
+
+  constructor(
+    private readonly tf: typeof tfTypes,
+    private readonly models: EngineModels,
+    private readonly opts: TfjsEngineOptions,
+    readonly note?: string,
+  ) {
+    this.sums = tf.zeros([6]);
+    this.gVars = models.generator.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+    this.dVars = models.discriminator.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+    this.obj = objective(tf, opts.config);
+  }
+
+  async step(batch: StepBatch): Promise<void> {
+    const next = this.stepTensors(batch);
+    this.sums.dispose();
+    this.sums = next;
+  }
+
+  /** One discriminator update on a real batch, then a generator update on generator steps. */
+  private stepTensors(batch: StepBatch): T {
+    const { tf, obj } = this;
+    const { config, dataShape, numClasses } = this.opts;
+    const { generator, discriminator, ema, optD, optG } = this.models;
+    const B = this.opts.batch;
+    const seed = batch.seed;
+    const named = (grads: tfTypes.NamedTensorMap) =>
+      Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
+    return tf.tidy(() => {
+      const xb = tf.tensor(batch.x, [B, ...dataShape]);
+      const z = tf.randomNormal([B, config.latentDim], 0, 1, 'float32', seed);
+      let yReal: T | undefined;
+      let yFake: T | undefined;
+      if (config.conditional) {
+        yReal = tf.tensor2d(batch.labels!, [B, 1], 'int32');
+        const r = seedrandom.alea(`labels:${seed}`);
+        const labels = Int32Array.from({ length: B }, () => Math.floor(r() * numClasses));
+        // Mode seeking compares the two halves of the batch: the same labels, different z.
+        if (config.modeSeeking > 0) labels.copyWithin(B / 2, 0, B / 2);
+        yFake = tf.tensor2d(labels, [B, 1], 'int32');
+      }
+      const gIn = yFake ? [z, yFake] : z;
+      const D = (img: T, y: T | undefined) =>
+        discriminator.apply(y ? [img, y] : img, { training: true }) as T;
+      const noisy = (t: T, k: number) => withNoise(tf, t, batch.noiseStd, seed + k);
+      let realOut: T | undefined;
+      let fakeOut: T | undefined;
+      /** D's update on this batch and `fake`; returns D's loss. */
+      const dStep = (fake: T): tfTypes.Scalar => {
+        const d = tf.variableGrads(() => {
+          // Kept past the gradient scope for the accuracy figures; the tidy disposes them.
+          realOut = tf.keep(D(noisy(xb, 1), yReal));
+          fakeOut = tf.keep(D(noisy(fake, 2), yFake));
+          let loss: T = obj.d(realOut, fakeOut);
+          if (config.gradientPenalty > 0) {
+            const score = (xh: T) => obj.score(D(xh, yReal));
+            loss = tf.add(loss, gradientPenalty(tf, config.gradientPenalty, xb, fake, seed + 4, score));
+          }
+          return loss as tfTypes.Scalar;
+        }, this.dVars);
+        optD.applyGradients(named(d.grads));
+        if (config.clipValue > 0) clipWeights(tf, this.dVars, config.clipValue);
+        return d.value;
+      };
+      let lossD: T;
+      let lossG: T = tf.scalar(0);
+      if (batch.generatorStep) {
+        // One forward pass of G serves both updates, as in the PyTorch reference: D's update runs
+        // inside G's gradient scope on the same `fake` (D's step is not on the path from G's weights
+        // to G's loss, so it adds nothing to G's gradients), then G's loss sees the updated D.
+        let dLoss: T | undefined;
+        const g = tf.variableGrads(() => {
+          const fake = generator.apply(gIn, { training: true }) as T;
+          dLoss = tf.keep(dStep(fake));
+          const loss = obj.g(D(noisy(fake, 3), yFake));
+          return config.modeSeeking > 0
+            ? (tf.add(loss, tf.mul(config.modeSeeking, modeSeekingTerm(tf, fake, z))) as tfTypes.Scalar)
+            : loss;
+        }, this.gVars);
+        lossD = dLoss!;
+        optG.applyGradients(named(g.grads));
+        lossG = g.value;
+        if (ema) updateEma(tf, generator, ema, config.emaDecay);
+      } else {
+        lossD = dStep(generator.apply(gIn, { training: true }) as T);
+      }
+      const realOk = tf.sum(tf.cast(tf.greater(obj.score(realOut!), 0), 'float32'));
+      const fakeOk = tf.sum(tf.cast(tf.lessEqual(obj.score(fakeOut!), 0), 'float32'));
+      const out = tf.add(
+        this.sums,
+        tf.stack([
+          tf.mul(lossD, B),
+          tf.mul(lossG, B),
+          realOk,
+          fakeOk,
+          tf.sum(obj.belief(realOut!)),
+          tf.sum(obj.belief(fakeOut!)),
+        ]),
+      );
+      // tf.keep let these out of the gradient scopes; this tidy does not own them.
+      tf.dispose([realOut!, fakeOut!, ...(batch.generatorStep ? [lossD] : [])]);
+      return out;
+    });
+  }
+
+  async readSums(): Promise<number[]> {
+    return Array.from(await this.sums.data());
+  }
+
+  setSums(values: number[]): void {
+    this.sums.dispose();
+    this.sums = this.tf.tensor1d(values.slice(0, 6));
+  }
+
+  async sync(): Promise<void> {
+    // The TF.js models and optimizers are the state.
+  }
+
+  dispose(): void {
+    this.sums.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The contract between the training loop and whatever runs a step. The loop owns data order, seeds,
+ * schedules and the run directory; an engine owns the arithmetic of a step and the state it needs
+ * between steps, and hands that state back to the TF.js models and optimizers on `sync()` (before
+ * checkpoints, samples and saves), so everything on disk is engine-independent.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+
+/** 'onnxruntime': the whole step compiled to one native graph; 'tfjs': TF.js ops, kernel by kernel. */
+export type EngineName = 'onnxruntime' | 'tfjs';
+
+export interface StepBatch {
+  /** The real batch in TF.js layout ([B, ...shape] flattened, NHWC for images). */
+  x: Float32Array;
+  /** Class labels of the real batch (conditional models). */
+  labels?: Int32Array;
+  /** This step's seed: z, fake labels and instance noise derive from it. */
+  seed: number;
+  /** Whether G is updated after D in this step. */
+  generatorStep: boolean;
+  /** Std of the instance noise at this step (0: none). */
+  noiseStd: number;
+}
+
+/** lossD·B, lossG·B, real judged real, fake judged fake, ΣD(x), ΣD(G(z)). */
+export type StepSums = [number, number, number, number, number, number];
+
+export interface TrainEngine {
+  readonly name: EngineName;
+  /** Why the engine in use is not the compiled one, when it is not. */
+  readonly note?: string;
+  step(batch: StepBatch): Promise<void>;
+  /** Running sums since the last `setSums` (reading may wait for the backend). */
+  readSums(): Promise<number[]>;
+  setSums(values: number[]): void;
+  /** Writes the engine's weights and optimizer state into the TF.js models and optimizers. */
+  sync(): Promise<void>;
+  dispose(): void;
+}
+
+/** What every engine is built from (the loop's models, optimizers and settings). */
+export interface EngineModels {
+  generator: tfTypes.LayersModel;
+  discriminator: tfTypes.LayersModel;
+  /** EMA copy of G (same architecture), when the run keeps one. */
+  ema?: tfTypes.LayersModel;
+  optG: tfTypes.Optimizer;
+  optD: tfTypes.Optimizer;
+}

@@ -1,0 +1,50 @@
+/**
+ * The extras a GAN step can add to plain D and G updates, as TF.js ops: WGAN-GP's gradient
+ * penalty, WGAN's weight clipping, instance noise on D's inputs, the EMA of G's weights. (The mode-
+ * seeking term lives with the losses.) The compiled engine implements clipping, noise and EMA in
+ * its graph (engine/onnx/step.ts) with the same arithmetic.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+
+type T = tfTypes.Tensor;
+
+/** λ·mean((‖∇D(x̂)‖ − 1)²) at random points x̂ between the real and the generated batch. */
+export function gradientPenalty(
+  tf: typeof tfTypes,
+  lambda: number,
+  real: T,
+  fake: T,
+  seed: number,
+  score: (x: T) => T,
+): T {
+  const B = real.shape[0]!;
+  const alpha = tf.randomUniform([B, ...real.shape.slice(1).map(() => 1)], 0, 1, 'float32', seed);
+  const xHat = tf.add(tf.mul(alpha, real), tf.mul(tf.sub(1, alpha), fake));
+  const g = tf.grad((xh: T) => tf.sum(score(xh)))(xHat);
+  const axes = real.shape.slice(1).map((_, i) => i + 1);
+  const norm = tf.sqrt(tf.add(tf.sum(tf.square(g), axes), 1e-12));
+  return tf.mul(lambda, tf.mean(tf.square(tf.sub(norm, 1))));
+}
+
+/** WGAN's clipping of every weight to [-c, c]. */
+export function clipWeights(tf: typeof tfTypes, vars: tfTypes.Variable[], c: number): void {
+  for (const v of vars) v.assign(tf.clipByValue(v, -c, c));
+}
+
+/** Gaussian noise of std `std` added to `t` (the identity at std 0); seeds as the compiled step's. */
+export function withNoise(tf: typeof tfTypes, t: T, std: number, seed: number): T {
+  return std > 0 ? tf.add(t, tf.randomNormal(t.shape, 0, std, 'float32', seed)) : t;
+}
+
+/** ema ← decay·ema + (1 − decay)·w for trainable weights; BatchNorm statistics are copied. */
+export function updateEma(
+  tf: typeof tfTypes,
+  generator: tfTypes.LayersModel,
+  ema: tfTypes.LayersModel,
+  decay: number,
+): void {
+  generator.weights.forEach((w, i) => {
+    const e = ema.weights[i]!;
+    e.write(w.trainable ? tf.add(tf.mul(e.read(), decay), tf.mul(w.read(), 1 - decay)) : w.read().clone());
+  });
+}
