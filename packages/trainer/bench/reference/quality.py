@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Quality at equal wall-clock time: trains the dcgan28 (or mlp) preset in PyTorch for --minutes, then
+writes --samples generated images as a gzipped IDX uint8 file, the format of the dataset itself, so the
+trainer's evaluator scores PyTorch's samples exactly as it scores GANForge's:
+
+    npx nx run trainer:eval -- --idx samples-idx3-ubyte.gz
+
+Prints one JSON line: steps and epochs done, seconds spent training, the samples file.
+"""
+import argparse
+import json
+import os
+import resource
+import time
+
+# models before torch: it pins OpenBLAS to one thread before torch loads it.
+from models import (  # isort: skip
+    BLAS_THREADS, LATENT, adam, build, read_idx_images, to_uint8, train_step, write_idx_images,
+)
+import torch
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUNDLED = os.path.join(HERE, '..', '..', 'data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz')
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--model', choices=['dcgan28', 'mlp'], default='dcgan28')
+    p.add_argument('--minutes', type=float, default=10.0, help='training budget, wall clock (default 10)')
+    p.add_argument('--dataset', default=BUNDLED,
+                   help='IDX image file, gzipped or not (default: the bundled Fashion-MNIST test split)')
+    p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--samples', type=int, default=10000)
+    p.add_argument('--out', default='samples-idx3-ubyte.gz')
+    a = p.parse_args()
+    if a.minutes < 0 or a.batch < 1 or a.samples < 1:
+        p.error('--minutes must not be negative, --batch and --samples must be positive')
+
+    # Made before training, so a bad --out fails now rather than after the budget is spent.
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    data = read_idx_images(a.dataset)
+    if tuple(data.shape[1:]) != (1, 28, 28):
+        p.error(f'{a.dataset}: the {a.model} model needs 28x28 grayscale images, got {tuple(data.shape[1:])}')
+    per_epoch = data.shape[0] // a.batch
+    if per_epoch == 0:
+        p.error(f'{a.dataset} has {data.shape[0]} images, fewer than one batch of {a.batch}')
+    g, d = build(a.model)
+    opt_g, opt_d = adam(g.parameters()), adam(d.parameters())
+
+    start = time.perf_counter()
+    deadline = start + a.minutes * 60
+    steps = epochs = 0
+    out_of_time = False
+    while not out_of_time:
+        order = torch.randperm(data.shape[0])
+        for k in range(per_epoch):
+            # Checked before every step, so the budget is overrun by at most one step.
+            if time.perf_counter() >= deadline:
+                out_of_time = True
+                break
+            real = data[order[k * a.batch:(k + 1) * a.batch]]
+            train_step(g, d, opt_g, opt_d, real, torch.randn(a.batch, LATENT))
+            steps += 1
+        else:
+            epochs += 1
+    seconds = time.perf_counter() - start
+
+    g.eval()  # BatchNorm's moving statistics, as the trainer's exported generator uses
+    with torch.inference_mode():
+        chunks = [g(torch.randn(min(1000, a.samples - i), LATENT)) for i in range(0, a.samples, 1000)]
+    pixels = to_uint8(torch.cat(chunks)).reshape(a.samples, 28, 28)
+    write_idx_images(a.out, pixels)
+    print(json.dumps({
+        'bench': f'{a.model}-quality',
+        'impl': 'pytorch',
+        'threads': a.threads,
+        'batch': a.batch,
+        'seed': a.seed,
+        'minutes': a.minutes,
+        'steps': steps,
+        'epochs': epochs,
+        'images_seen': steps * a.batch,
+        'seconds': round(seconds, 1),
+        'samples': a.samples,
+        'out': a.out,
+        'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        'blas_threads': BLAS_THREADS or 'default',
+        'torch': torch.__version__,
+    }), flush=True)
+
+
+if __name__ == '__main__':
+    main()
