@@ -4,13 +4,13 @@
  *   - a bare onnxruntime-node `session.run` doing what a user minimally does per call: wrap prepared
  *     latents in an input tensor, run, read the output array; with default session options and with
  *     the SDK's (DEFAULT_SESSION_OPTIONS: the latter isolates the SDK's own overhead),
- *   - PyTorch eager (../shared/bench/torch_generator_infer.py), when /usr/bin/python3 has torch,
+ *   - PyTorch eager (packages/trainer/bench/reference/generator_infer.py), when /usr/bin/python3 has torch,
  * at batch 1 and 64; then memory over 1,000 SDK calls. Prints JSON lines, then the ratios.
  *
- * The model: the DCGAN-28 generator of ../shared/bench/README.md built with TF.js layers and exported
- * by the `ganforge export generator` CLI. It runs in a separate process and the model is built with
- * @tensorflow/tfjs directly, so this package imports neither the exporter nor the trainer (both
- * depend on this package).
+ * The model: the trainer's DCGAN-28 generator (its PyTorch twin: packages/trainer/bench/reference/models.py),
+ * built with TF.js layers and exported by the `ganforge export generator` CLI. It runs in a separate
+ * process and the model is built with @tensorflow/tfjs directly, so this package imports neither the
+ * exporter nor the trainer (both depend on this package); the PyTorch script is only run, by path.
  *
  * Each round runs PyTorch, then the SDK and onnxruntime in alternating 250 ms blocks; ratios are taken
  * within a round (same machine load) and the median over rounds is reported.
@@ -33,7 +33,7 @@ import { DEFAULT_SESSION_OPTIONS, loadGenerator, seededLatents } from '../src/no
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
-const TORCH_SCRIPT = resolve(workspace, '../shared/bench/torch_generator_infer.py');
+const TORCH_SCRIPT = resolve(workspace, 'packages/trainer/bench/reference/generator_infer.py');
 const BATCHES = [1, 64];
 
 const { values: flags } = parseArgs({
@@ -53,7 +53,7 @@ function emit(record: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'dcgan28-generate', ...record }));
 }
 
-/** The DCGAN-28 generator (NHWC, TF.js layers), exactly as ../shared/bench/README.md defines it. */
+/** The DCGAN-28 generator (NHWC, TF.js layers), exactly as trainer/bench/reference/models.py defines it. */
 async function exportDcgan28(dir: string): Promise<string> {
   const init = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
   const bn = (seed: number) =>
