@@ -17,7 +17,7 @@ import {
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { RUN_FILES, RunDir, RunDirError, writeJsonAtomic } from '@ganforge/trainer';
+import { FileWriteError, RUN_FILES, RunDir, RunDirError, writeJsonAtomic } from '@ganforge/trainer';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestRun } from '../src/manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -197,7 +197,7 @@ function main(argv: string[]): void {
     }
     console.log(`manifest: ${manifest.runs.length} run(s) -> ${join(resolve(opts.out), MANIFEST_FILE)}`);
   } catch (e) {
-    if (e instanceof ManifestError) {
+    if (e instanceof ManifestError || e instanceof FileWriteError) {
       console.error(`error: ${e.message}`);
       process.exit(1);
     }

@@ -1,19 +1,16 @@
 /** exportGenerator: model.json (or a run directory) -> generator.onnx with metadata, verified against TF.js. */
-import {
-  accessSync,
-  closeSync,
-  constants,
-  existsSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { encodeModel, META, type ModelProto } from '@ganforge/inference/onnx';
-import { initBackend, RunDir, RUN_FILES, type ModelCard } from '@ganforge/trainer';
+import {
+  FileWriteError,
+  initBackend,
+  RunDir,
+  RUN_FILES,
+  stageFile,
+  type ModelCard,
+  type StagedFile,
+} from '@ganforge/trainer';
 import {
   convertLayersModel,
   type ConvertOptions,
@@ -126,22 +123,51 @@ function checkTarget(out: string): void {
   if (!writable(dir)) throw new ExportOptionError(`output folder ${dir} is not writable; pass another --out`);
 }
 
-/** Temporary file in the target's folder, fsync, rename; the temporary file is removed on any failure. */
-function writeAtomic(out: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
+/** A write error as one line naming the file: the trainer's words for a full or read-only disk, else the code. */
+function writeError(path: string, e: unknown): Error {
+  if (e instanceof FileWriteError) return e;
+  const err = e as NodeJS.ErrnoException;
+  return new ExportError(`could not write ${path}: ${err.code ?? err.message}`);
+}
+
+function stage(path: string, write: () => StagedFile): StagedFile {
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, out);
+    return write();
   } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    throw new ExportError(`could not write ${out}: ${err.code ?? err.message}`);
+    throw writeError(path, e);
+  }
+}
+
+/**
+ * Puts the model and (for a run) its updated card in place together: both are written to temporary
+ * files and fsynced first, so a full disk changes neither. Should the card's rename still fail after
+ * the model's, the new model is removed rather than left beside a card that does not describe it.
+ */
+function writeOutputs(
+  out: string,
+  bytes: Uint8Array,
+  card?: { path: string; stage: () => StagedFile },
+): void {
+  const onnx = stage(out, () => stageFile(out, bytes));
+  let staged: StagedFile | undefined;
+  try {
+    if (card) staged = stage(card.path, card.stage);
+  } catch (e) {
+    onnx.discard();
+    throw e;
+  }
+  try {
+    onnx.commit();
+  } catch (e) {
+    staged?.discard();
+    throw writeError(out, e);
+  }
+  if (!staged) return;
+  try {
+    staged.commit();
+  } catch (e) {
+    rmSync(out, { force: true });
+    throw writeError(staged.path, e);
   }
 }
 
@@ -256,7 +282,25 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
       }
     }
     const t3 = performance.now();
-    writeAtomic(out, bytes);
+    let cardOut: { path: string; stage: () => StagedFile } | undefined;
+    if (run && card) {
+      const rel = relative(run.root, out);
+      const updated: ModelCard = {
+        ...card,
+        export: {
+          file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
+          bytes: bytes.byteLength,
+          opset,
+          // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
+          maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
+          verifiedBatches: verified.map((b) => b.batch),
+          exportedAt: new Date().toISOString(),
+        },
+      };
+      const dir = run;
+      cardOut = { path: dir.path(RUN_FILES.modelCard), stage: () => dir.stageModelCard(updated) };
+    }
+    writeOutputs(out, bytes, cardOut);
     const t4 = performance.now();
 
     const result: ExportResult = {
@@ -272,22 +316,7 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
       fp16,
       timings: { loadMs: t1 - t0, convertMs: t2 - t1, verifyMs: t3 - t2, writeMs: t4 - t3 },
     };
-    if (run && card) {
-      const rel = relative(run.root, out);
-      run.writeModelCard({
-        ...card,
-        export: {
-          file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
-          bytes: bytes.byteLength,
-          opset,
-          // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
-          maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
-          verifiedBatches: verified.map((b) => b.batch),
-          exportedAt: new Date().toISOString(),
-        },
-      });
-      result.modelCard = run.path(RUN_FILES.modelCard);
-    }
+    if (cardOut) result.modelCard = cardOut.path;
     return result;
   } finally {
     model.dispose();

@@ -1,5 +1,13 @@
 export * from './run/schema';
-export { RunDir, RunDirError, writeFileAtomic, writeJsonAtomic } from './run/io';
+export {
+  FileWriteError,
+  RunDir,
+  RunDirError,
+  stageFile,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type StagedFile,
+} from './run/io';
 export { initBackend, tf, type BackendName } from './backend';
 export { train, type TrainEvent, type TrainOptions, type TrainResult } from './train';
 export { resolveConfig, TrainConfigSchema, ConfigError, type TrainConfig } from './config';

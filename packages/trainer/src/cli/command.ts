@@ -190,7 +190,14 @@ export function trainCommand(): Command {
 export function isUserError(e: unknown): e is Error {
   return (
     e instanceof Error &&
-    ['ConfigError', 'RunDirError', 'DatasetError', 'ModelFileError', 'TrainingError'].includes(e.name)
+    [
+      'ConfigError',
+      'RunDirError',
+      'DatasetError',
+      'ModelFileError',
+      'TrainingError',
+      'FileWriteError',
+    ].includes(e.name)
   );
 }
 

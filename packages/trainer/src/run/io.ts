@@ -7,6 +7,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
@@ -27,24 +28,111 @@ export class RunDirError extends Error {
   override name = 'RunDirError';
 }
 
-/** Writes bytes to `path` so that readers see either the old file or the whole new one. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/** A file that could not be written, for a reason the user can act on; one line naming the path. */
+export class FileWriteError extends Error {
+  override name = 'FileWriteError';
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string,
+  ) {
+    super(message);
   }
-  renameSync(tmp, path);
 }
 
+/**
+ * The error to report for a failed write of `path`: a FileWriteError in words, with the remedy, for the
+ * causes a user can fix (disk full, read-only disk, no permission, a file where a folder should be);
+ * anything else unchanged.
+ */
+export function writeFailure(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const say = (message: string) => new FileWriteError(message, path, code ?? '');
+  switch (code) {
+    case 'ENOSPC':
+      return say(`no space left on device writing ${path}: free some space or pass another --out`);
+    case 'EDQUOT':
+      return say(`disk quota exceeded writing ${path}: free some space or pass another --out`);
+    case 'EFBIG':
+      return say(
+        `file too large for this disk or its size limit (ulimit -f) writing ${path}: pass another --out`,
+      );
+    case 'EROFS':
+      return say(`read-only file system: cannot write ${path}; pass an --out on a writable disk`);
+    case 'EACCES':
+    case 'EPERM':
+      return say(`permission denied writing ${path}: make ${dirname(path)} writable or pass another --out`);
+    case 'ENOTDIR':
+      return say(`cannot write ${path}: part of that path is a file, not a folder; pass another --out`);
+    default:
+      return e;
+  }
+}
+
+/** A file written to its temporary name and fsynced, not yet in place: commit() renames it, discard() drops it. */
+export interface StagedFile {
+  readonly path: string;
+  commit(): void;
+  discard(): void;
+}
+
+let staged = 0;
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Cleaning up after a failure must not hide that failure.
+  }
+}
+
+/**
+ * Writes `data` next to `path` under a temporary name and fsyncs it; nothing at `path` changes until
+ * commit(). On any failure the temporary file is removed and the error says what to do (writeFailure).
+ * Lets a caller put several files in place only once all of them are written.
+ */
+export function stageFile(path: string, data: string | Uint8Array): StagedFile {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${++staged}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    removeQuietly(tmp);
+    throw writeFailure(path, e);
+  }
+  return {
+    path,
+    commit() {
+      try {
+        renameSync(tmp, path);
+      } catch (e) {
+        removeQuietly(tmp);
+        throw writeFailure(path, e);
+      }
+    },
+    discard() {
+      removeQuietly(tmp);
+    },
+  };
+}
+
+/** Writes bytes to `path` so that readers see either the old file or the whole new one. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  stageFile(path, data).commit();
+}
+
+const jsonText = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+  writeFileAtomic(path, jsonText(value));
 }
 
 function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
@@ -108,7 +196,11 @@ export class RunDir {
     return readJson(this.path(RUN_FILES.modelCard), ModelCardSchema, 'model-card.json');
   }
   writeModelCard(card: ModelCard): void {
-    writeJsonAtomic(this.path(RUN_FILES.modelCard), ModelCardSchema.parse(card));
+    this.stageModelCard(card).commit();
+  }
+  /** The card written under a temporary name, for a caller that puts it in place with other files. */
+  stageModelCard(card: ModelCard): StagedFile {
+    return stageFile(this.path(RUN_FILES.modelCard), jsonText(ModelCardSchema.parse(card)));
   }
   readRealPoints(): [number, number][] {
     return readJson(this.path(RUN_FILES.realPoints), RealPointsSchema, 'real-points.json').points;
