@@ -108,7 +108,7 @@ export function buildStepGraph(
   const io = stepInputs(config, batch, dataShape);
   const updates: string[] = [];
   const declare = (prefix: 'g' | 'd', net: Net): Built => {
-    for (const t of netState(prefix, net, ema)) graph.input(t.name, t.shape);
+    for (const t of netState(prefix, net, ema && prefix === 'g')) graph.input(t.name, t.shape);
     return { g: graph, w: (i) => `${prefix}.w${i}` };
   };
   const gs = declare('g', G);

@@ -1,0 +1,166 @@
+/**
+ * The compiled step computes what the TF.js step computes: the same models, batch and seeds through
+ * both engines (TF.js on its cpu backend), compared after each of two steps — gradients (read from
+ * the optimizers' first slots, which after a step from zero hold (1 − β1)·g), weights, BatchNorm
+ * moving statistics, the EMA copy and the figures.
+ */
+import seedrandom from 'seedrandom';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../config';
+import { buildModels } from '../../models';
+import { readOptimizerState } from '../optimizer-state';
+import { TfjsEngine } from '../tfjs-step';
+import type { EngineModels, TrainEngine } from '../types';
+import { OnnxEngine } from './engine';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+interface Case {
+  name: string;
+  flags: ConfigOverrides;
+  /** One example's shape. */
+  shape: number[];
+  /** Whether each step compared updates G too (default: two full steps). */
+  generatorSteps?: boolean[];
+}
+
+const CASES: Case[] = [
+  { name: 'gaussian2d', flags: { preset: 'gaussian2d' }, shape: [2] },
+  { name: 'mlp', flags: { preset: 'mlp', batchSize: 16 }, shape: [28, 28, 1] },
+  { name: 'tiny', flags: { preset: 'tiny' }, shape: [28, 28, 1] },
+  { name: 'dcgan28', flags: { preset: 'dcgan28', batchSize: 4 }, shape: [28, 28, 1], generatorSteps: [true] },
+  {
+    name: 'dcgan64 (RGB, 16x16)',
+    flags: { preset: 'dcgan64', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 8 },
+    shape: [16, 16, 3],
+  },
+  {
+    name: 'wgan (RMSprop, clipping, critic-only steps)',
+    flags: { preset: 'wgan', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 8 },
+    shape: [16, 16, 3],
+    generatorSteps: [false, true],
+  },
+  {
+    name: 'least-squares + EMA',
+    flags: { preset: 'tiny', loss: 'least-squares', emaDecay: 0.9 },
+    shape: [28, 28, 1],
+  },
+  { name: 'hinge', flags: { preset: 'tiny', loss: 'hinge' }, shape: [28, 28, 1] },
+  {
+    name: 'minimax + label smoothing',
+    flags: { preset: 'tiny', loss: 'minimax', labelSmoothing: 0.1 },
+    shape: [28, 28, 1],
+  },
+  { name: 'instance noise', flags: { preset: 'tiny', instanceNoise: 0.1 }, shape: [28, 28, 1] },
+];
+
+function makeModels(config: TrainConfig, shape: number[]): EngineModels {
+  const { generator, discriminator } = buildModels(tf, config, { shape });
+  const opt = (lr: number) =>
+    config.optimizer === 'rmsprop'
+      ? tf.train.rmsprop(lr, 0.99, 0, 1e-8)
+      : tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
+  let ema: tf.LayersModel | undefined;
+  if (config.emaDecay > 0) {
+    ema = buildModels(tf, config, { shape }).generator;
+    ema.setWeights(generator.getWeights());
+  }
+  return { generator, discriminator, ...(ema ? { ema } : {}), optD: opt(config.lrD), optG: opt(config.lrG) };
+}
+
+/** ‖a − b‖ / ‖b‖, the error relative to the tensor's size (float32 sums differ in their last bits). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff += (a[i]! - b[i]!) ** 2;
+    norm += b[i]! ** 2;
+  }
+  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
+}
+
+/**
+ * An optimizer step moves a weight by about ±lr whatever the gradient's size, so a gradient that is
+ * zero up to rounding may move either way in the two engines: weights must agree except in such
+ * rare elements.
+ */
+function weightsAgree(a: Float32Array, b: Float32Array): boolean {
+  let scale = 1e-12;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let off = 0;
+  for (let i = 0; i < b.length; i++) if (Math.abs(a[i]! - b[i]!) > 1e-4 * scale) off++;
+  return off <= Math.max(1, b.length * 1e-3);
+}
+
+const values = (m: tf.LayersModel) => m.weights.map((w) => w.read().dataSync() as Float32Array);
+
+describe('the compiled step matches the TF.js step (cpu backend)', () => {
+  it.each(CASES)('$name', async ({ flags, shape, generatorSteps = [true, true] }) => {
+    const config = resolveConfig({ flags: { ...flags, seed: 3 } });
+    const B = config.batchSize;
+    const ref = makeModels(config, shape);
+    const ours = makeModels(config, shape);
+    const ctx = { config, batch: B, dataShape: shape, numClasses: 0 };
+    const engines: TrainEngine[] = [
+      new TfjsEngine(tf, ref, ctx),
+      await OnnxEngine.create(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
+    ];
+    const rand = seedrandom.alea('parity');
+    const n = B * shape.reduce((a, b) => a * b, 1);
+    try {
+      for (const [k, generatorStep] of generatorSteps.entries()) {
+        const x = Float32Array.from({ length: n }, () => rand() * 2 - 1);
+        const batch = { x, seed: 100 + k, generatorStep, noiseStd: config.instanceNoise };
+        for (const e of engines) await e.step(batch);
+        for (const e of engines) await e.sync();
+        const [sumsRef, sumsOurs] = await Promise.all(engines.map((e) => e.readSums()));
+        expect(relErr(sumsOurs!, sumsRef!)).toBeLessThan(1e-4);
+        // Gradients: the optimizers' first slots, matched by the position of their variable.
+        for (const [which, model] of [
+          ['optD', 'discriminator'],
+          ['optG', 'generator'],
+        ] as const) {
+          const [a, b] = await Promise.all([readOptimizerState(ours[which]), readOptimizerState(ref[which])]);
+          expect(a.iterations).toBe(b.iterations);
+          expect(a.powers).toEqual(b.powers);
+          const names = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+          const theirs = names(ref[model]);
+          const all: [number[], number[]] = [[], []];
+          names(ours[model]).forEach((name, i) => {
+            const mine = a.slots.get(name)![0];
+            // Before G's first update TF.js has no slots yet; the compiled engine's are zeros.
+            const first = b.slots.get(theirs[i]!)?.[0] ?? new Float32Array(mine.length);
+            for (let j = 0; j < mine.length; j++) {
+              all[0].push(mine[j]!);
+              all[1].push(first[j]!);
+            }
+            // Per tensor a little looser: a bias gradient can be a sum that nearly cancels.
+            expect(relErr(mine, first), `step ${k + 1} ${which} ${name}`).toBeLessThan(1e-3);
+          });
+          expect(relErr(all[0], all[1]), `step ${k + 1} ${which}`).toBeLessThan(1e-4);
+        }
+        // Weights, with the BatchNorm moving statistics (non-trainable) compared strictly.
+        for (const key of ['generator', 'discriminator', 'ema'] as const) {
+          if (!ref[key]) continue;
+          const [a, b] = [values(ours[key]!), values(ref[key]!)];
+          ref[key]!.weights.forEach((w, i) => {
+            if (w.trainable) expect(weightsAgree(a[i]!, b[i]!), `${key} ${w.name}`).toBe(true);
+            else expect(relErr(a[i]!, b[i]!), `${key} ${w.name}`).toBeLessThan(1e-4);
+          });
+        }
+      }
+    } finally {
+      for (const e of engines) e.dispose();
+      for (const m of [ref, ours]) {
+        m.generator.dispose();
+        m.discriminator.dispose();
+        m.ema?.dispose();
+        m.optD.dispose();
+        m.optG.dispose();
+      }
+    }
+  });
+});
