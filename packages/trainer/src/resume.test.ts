@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,14 @@ async function weights(dir: string): Promise<number[]> {
   const out = g.getWeights().flatMap((w) => Array.from(w.dataSync()));
   g.dispose();
   return out;
+}
+
+/** How many float32 values differ in their bits (so -0 differs from 0). */
+function differing(a: number[], b: number[]): number {
+  if (a.length !== b.length) return Math.max(a.length, b.length);
+  const x = new Uint32Array(Float32Array.from(a).buffer);
+  const y = new Uint32Array(Float32Array.from(b).buffer);
+  return x.reduce((n, v, i) => n + (v === y[i] ? 0 : 1), 0);
 }
 
 describe('checkpoints and resume', () => {
@@ -65,6 +73,39 @@ describe('checkpoints and resume', () => {
     expect(mb.map((m) => [m.epoch, m.step, m.lossD, m.lossG])).toEqual(
       ma.map((m) => [m.epoch, m.step, m.lossD, m.lossG]),
     );
+  });
+
+  it('is bit-identical when stopped where float32 β2^(t+1) differs from the running product (steps 2, 5, 20)', async () => {
+    // 0.999 in float32: pow(β, t + 1) and t + 1 multiplications part at t = 2, 5 and 18 to 46 (not at 4).
+    const cfg = (out: string) => resolveConfig({ flags: { ...base, engine: 'tfjs', epochs: 4, out } });
+    const straight = join(tmp(), 'straight');
+    expect((await train(cfg(straight))).steps).toBe(24);
+    const expected = {
+      g: await weights(join(straight, 'generator')),
+      d: await weights(join(straight, 'discriminator')),
+    };
+    for (const stop of [2, 5, 20]) {
+      const split = join(tmp(), `split-${stop}`);
+      const controller = new AbortController();
+      const first = await train(cfg(split), {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.status === 'step' && e.step === stop) controller.abort();
+        },
+      });
+      expect(first.steps).toBe(stop);
+      if (stop === 5) {
+        // A checkpoint written before the β powers were saved: they are rebuilt step by step.
+        const dir = join(split, 'checkpoint', readCheckpointInfo(new RunDir(split)).dir);
+        rmSync(join(dir, 'optimizer-powers.json'));
+      }
+      expect((await train(resumeConfig(split), { resume: true })).steps).toBe(24);
+      expect(differing(await weights(join(split, 'generator')), expected.g), `G, stopped at ${stop}`).toBe(0);
+      expect(
+        differing(await weights(join(split, 'discriminator')), expected.d),
+        `D, stopped at ${stop}`,
+      ).toBe(0);
+    }
   });
 
   it('resumes after a completed epoch with a larger --epochs, and refuses to change the model', async () => {

@@ -6,12 +6,44 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { RunDirError, writeFileAtomic, writeJsonAtomic, type RunDir } from './io';
 import { FileModelIO } from './model-io';
 import { CheckpointInfoSchema, RUN_FILES, type CheckpointInfo } from './schema';
 
 const OPTIMIZER_JSON = 'optimizers.json';
 const OPTIMIZER_BIN = 'optimizers.bin';
+/** Adam's running β powers per optimizer: TF.js's getWeights leaves them out. */
+const OPTIMIZER_POWERS = 'optimizer-powers.json';
+
+/** The running β1^(t+1), β2^(t+1) of TF.js's Adam: private fields, not part of its typed surface. */
+interface AdamPowers {
+  accBeta1: tfTypes.Variable;
+  accBeta2: tfTypes.Variable;
+}
+
+function adamPowers(opt: tfTypes.Optimizer): AdamPowers | undefined {
+  return opt.getClassName() === 'Adam' ? (opt as unknown as AdamPowers) : undefined;
+}
+
+/**
+ * The powers as training leaves them after `iterations` steps: β once, then one float32 multiplication
+ * per step. (TF.js's own setWeights computes pow(β, t + 1) in one go, which rounds differently at many
+ * steps, e.g. for 0.999 at t = 2, 5 and 18 to 46, so a resumed run would drift from the uninterrupted one.)
+ */
+export function stepwisePowers(beta1: number, beta2: number, iterations: number): [number, number] {
+  const b1 = Math.fround(beta1);
+  const b2 = Math.fround(beta2);
+  let p1 = b1;
+  let p2 = b2;
+  for (let i = 0; i < iterations; i++) {
+    p1 = Math.fround(p1 * b1);
+    p2 = Math.fround(p2 * b2);
+  }
+  return [p1, p2];
+}
+
+const PowersSchema = z.record(z.string(), z.tuple([z.number(), z.number()]));
 
 interface SavedTensor {
   optimizer: string;
@@ -47,7 +79,10 @@ export async function writeCheckpoint(
   if (models.ema) await models.ema.save(new FileModelIO(join(dir, 'generator-ema')));
   const manifest: SavedTensor[] = [];
   const chunks: Buffer[] = [];
+  const powers: Record<string, [number, number]> = {};
   for (const [key, opt] of Object.entries(models.optimizers)) {
+    const adam = adamPowers(opt);
+    if (adam) powers[key] = [(await adam.accBeta1.data())[0]!, (await adam.accBeta2.data())[0]!];
     const weights = await opt.getWeights();
     for (const [i, w] of weights.entries()) {
       const data = await w.tensor.data();
@@ -60,6 +95,7 @@ export async function writeCheckpoint(
   }
   writeFileAtomic(join(dir, OPTIMIZER_BIN), Buffer.concat(chunks));
   writeJsonAtomic(join(dir, OPTIMIZER_JSON), manifest);
+  writeJsonAtomic(join(dir, OPTIMIZER_POWERS), powers);
   const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
   writeJsonAtomic(join(root, RUN_FILES.checkpointLatest), CheckpointInfoSchema.parse(full));
   // Older checkpoints are superseded now that latest.json names this one.
@@ -136,11 +172,27 @@ export async function restoreCheckpoint(
     list.push({ name: m.name, tensor });
     byOptimizer.set(m.optimizer, list);
   }
+  const powersPath = join(dir, OPTIMIZER_POWERS);
+  // Checkpoints written before the powers were saved lack the file: those are rebuilt step by step.
+  const saved = existsSync(powersPath)
+    ? PowersSchema.safeParse(JSON.parse(readFileSync(powersPath, 'utf8')))
+    : null;
+  const savedPowers = saved?.success ? saved.data : {};
   for (const [key, opt] of Object.entries(models.optimizers)) {
     const list = byOptimizer.get(key);
     if (list) {
       await opt.setWeights(list);
       tf.dispose(list.map((l) => l.tensor));
+    }
+    const adam = adamPowers(opt);
+    if (adam && list) {
+      const config = opt.getConfig();
+      const [p1, p2] =
+        savedPowers[key] ?? stepwisePowers(Number(config.beta1), Number(config.beta2), opt.iterations);
+      tf.tidy(() => {
+        adam.accBeta1.assign(tf.scalar(p1));
+        adam.accBeta2.assign(tf.scalar(p2));
+      });
     }
   }
   return info;
