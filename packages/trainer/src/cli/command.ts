@@ -121,6 +121,9 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
   };
 }
 
+/** Exit status of a run stopped by SIGTERM, after its checkpoint. */
+export const TERMINATED_EXIT = 143;
+
 export function trainCommand(): Command {
   const cmd = new Command('train')
     .description('Train a GAN and write a run directory (config, checkpoints, samples, metrics).')
@@ -164,13 +167,22 @@ export function trainCommand(): Command {
       typeof resume === 'string'
         ? resumeConfig(resolve(base, resume), flags)
         : resolveConfig({ file, flags });
+    // SIGTERM (kill, a job scheduler, docker stop) stops like Ctrl-C: after this step, with a checkpoint.
     const controller = new AbortController();
-    const onSignal = () => {
-      if (controller.signal.aborted) process.exit(130);
-      console.error('\nstopping after this step (Ctrl-C again to quit at once)…');
+    let terminated = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      const term = signal === 'SIGTERM';
+      if (controller.signal.aborted) process.exit(term ? 143 : 130);
+      terminated ||= term;
+      console.error(
+        term
+          ? '\nSIGTERM: stopping after this step (send it again to quit at once)…'
+          : '\nstopping after this step (Ctrl-C again to quit at once)…',
+      );
       controller.abort();
     };
     process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       await train(config, {
         onEvent: reporter(Boolean(quiet)),
@@ -181,7 +193,10 @@ export function trainCommand(): Command {
       });
     } finally {
       process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
+    // The checkpoint is on disk; exit as a terminated process does (128 + 15), so a supervisor sees it.
+    if (terminated) throw new CommanderError(TERMINATED_EXIT, 'ganforge.terminated', 'terminated by SIGTERM');
   });
   return cmd;
 }
