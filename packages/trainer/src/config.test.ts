@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError, DEFAULTS, parseFlagValues, readConfigFile, resolveConfig } from './config';
 
 describe('config resolution', () => {
@@ -34,6 +34,7 @@ describe('config resolution', () => {
 
   it('validates config files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ epochs: 2 }));
     expect(readConfigFile(good)).toEqual({ epochs: 2 });

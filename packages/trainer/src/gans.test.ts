@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from './backend';
 import { resolveConfig, type ConfigOverrides } from './config';
 import { modeSeekingTerm } from './losses';
@@ -11,7 +11,22 @@ import { RunDir } from './run/io';
 import { FileModelIO } from './run/model-io';
 import { train } from './train';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'gf-gans-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gf-gans-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Image folders are cached under GANFORGE_CACHE_DIR (else the shared <tmpdir>/ganforge-cache).
+const cacheEnv = process.env.GANFORGE_CACHE_DIR;
+beforeAll(() => {
+  process.env.GANFORGE_CACHE_DIR = join(tmp(), 'cache');
+});
+afterAll(() => {
+  if (cacheEnv === undefined) delete process.env.GANFORGE_CACHE_DIR;
+  else process.env.GANFORGE_CACHE_DIR = cacheEnv;
+});
 /** A few steps on 64 bundled images with small networks. */
 const small: ConfigOverrides = {
   epochs: 1,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tf } from './backend';
 import { resolveConfig, type ConfigOverrides } from './config';
 import { buildModels } from './models';
@@ -10,7 +10,13 @@ import { RunDir } from './run/io';
 import { FileModelIO } from './run/model-io';
 import { resumeConfig, train, TrainingError } from './train';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'gf-resume-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gf-resume-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const base: ConfigOverrides = {
   preset: 'tiny',
   limit: 96,

@@ -1,12 +1,27 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from './datasets';
 import { loadImageFolder } from './folder';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'gf-folder-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gf-folder-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Loads without a cacheDir cache under GANFORGE_CACHE_DIR (else the shared <tmpdir>/ganforge-cache).
+const cacheEnv = process.env.GANFORGE_CACHE_DIR;
+beforeAll(() => {
+  process.env.GANFORGE_CACHE_DIR = join(tmp(), 'default-cache');
+});
+afterAll(() => {
+  if (cacheEnv === undefined) delete process.env.GANFORGE_CACHE_DIR;
+  else process.env.GANFORGE_CACHE_DIR = cacheEnv;
+});
 
 async function png(path: string, w: number, h: number, channels: 1 | 3, value: number) {
   await sharp(Buffer.alloc(w * h * channels, value), { raw: { width: w, height: h, channels } })

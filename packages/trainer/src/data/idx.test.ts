@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_IDX, gaussianPoints, loadDataset } from './datasets';
 import { readIdxImages, readIdxLabels } from './idx';
 
 const dir = mkdtempSync(join(tmpdir(), 'idx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function idxImages(count: number, rows: number, cols: number, fill: (i: number) => number): Buffer {
   const head = Buffer.alloc(16);

@@ -1,14 +1,16 @@
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../backend';
 import { FileModelIO } from './model-io';
+
+const dir = mkdtempSync(join(tmpdir(), 'mio-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('FileModelIO', () => {
   it('saves and loads a LayersModel that predicts the same', async () => {
     await initBackend();
-    const dir = mkdtempSync(join(tmpdir(), 'mio-'));
     const m = tf.sequential();
     m.add(tf.layers.dense({ units: 5, inputShape: [3], activation: 'tanh' }));
     m.add(tf.layers.dense({ units: 2 }));
