@@ -282,6 +282,25 @@ describe('gallery in Chromium', () => {
     expect(page.url()).toContain('trunc=0.7');
   });
 
+  it('draws a tiny truncation (trunc=1e-9), says why trunc=0 is refused, and a new seed clears it', async () => {
+    await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=3&trunc=1e-9`);
+    const tiny = await samples(page, 3);
+    expect(tiny.count).toBe(64);
+    expect(await page.locator('.status').textContent()).toBe('64 samples, seed 3, truncation 1e-9');
+
+    await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=6&trunc=0`);
+    await waitForOutput(page, 6);
+    expect(await page.locator('.status.error').textContent()).toContain(
+      'truncation "0" is not valid: use a number above 0 and at most 4',
+    );
+
+    await page.fill('#seed', '7');
+    await page.click('button[type="submit"]');
+    await waitForOutput(page, 7);
+    expect(await page.locator('.status.error').count()).toBe(0);
+    expect(await page.locator('.status').textContent()).toBe('64 samples, seed 7');
+  });
+
   it('opens a sample large from the keyboard and downloads it as PNG', async () => {
     await page.goto(`${server.url}#/model/${IMAGE_RUN}?seed=5`);
     await waitForOutput(page, 5);
