@@ -81,38 +81,43 @@ describe('checkpoints and resume', () => {
     );
   });
 
-  it('is bit-identical when stopped where float32 β2^(t+1) differs from the running product (steps 2, 5, 20)', async () => {
-    // 0.999 in float32: pow(β, t + 1) and t + 1 multiplications part at t = 2, 5 and 18 to 46 (not at 4).
-    const cfg = (out: string) => resolveConfig({ flags: { ...base, engine: 'tfjs', epochs: 4, out } });
-    const straight = join(tmp(), 'straight');
-    expect((await train(cfg(straight))).steps).toBe(24);
-    const expected = {
-      g: await weights(join(straight, 'generator')),
-      d: await weights(join(straight, 'discriminator')),
-    };
-    for (const stop of [2, 5, 20]) {
-      const split = join(tmp(), `split-${stop}`);
-      const controller = new AbortController();
-      const first = await train(cfg(split), {
-        signal: controller.signal,
-        onEvent: (e) => {
-          if (e.status === 'step' && e.step === stop) controller.abort();
-        },
-      });
-      expect(first.steps).toBe(stop);
-      if (stop === 5) {
-        // A checkpoint written before the β powers were saved: they are rebuilt step by step.
-        const dir = join(split, 'checkpoint', readCheckpointInfo(new RunDir(split)).dir);
-        rmSync(join(dir, 'optimizer-powers.json'));
+  it.each(['tfjs', 'onnxruntime'] as const)(
+    'is bit-identical on %s when stopped where float32 β2^(t+1) differs from the running product (steps 2, 5, 20)',
+    async (engine) => {
+      // 0.999 in float32: pow(β, t + 1) and t + 1 multiplications part at t = 2, 5 and 18 to 46 (not at 4).
+      const cfg = (out: string) => resolveConfig({ flags: { ...base, engine, epochs: 4, out } });
+      const straight = join(tmp(), 'straight');
+      expect((await train(cfg(straight))).steps).toBe(24);
+      const expected = {
+        g: await weights(join(straight, 'generator')),
+        d: await weights(join(straight, 'discriminator')),
+      };
+      for (const stop of [2, 5, 20]) {
+        const split = join(tmp(), `split-${stop}`);
+        const controller = new AbortController();
+        const first = await train(cfg(split), {
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.status === 'step' && e.step === stop) controller.abort();
+          },
+        });
+        expect(first.steps).toBe(stop);
+        if (stop === 5) {
+          // A checkpoint written before the β powers were saved: they are rebuilt step by step.
+          const dir = join(split, 'checkpoint', readCheckpointInfo(new RunDir(split)).dir);
+          rmSync(join(dir, 'optimizer-powers.json'));
+        }
+        expect((await train(resumeConfig(split), { resume: true })).steps).toBe(24);
+        expect(differing(await weights(join(split, 'generator')), expected.g), `G, stopped at ${stop}`).toBe(
+          0,
+        );
+        expect(
+          differing(await weights(join(split, 'discriminator')), expected.d),
+          `D, stopped at ${stop}`,
+        ).toBe(0);
       }
-      expect((await train(resumeConfig(split), { resume: true })).steps).toBe(24);
-      expect(differing(await weights(join(split, 'generator')), expected.g), `G, stopped at ${stop}`).toBe(0);
-      expect(
-        differing(await weights(join(split, 'discriminator')), expected.d),
-        `D, stopped at ${stop}`,
-      ).toBe(0);
-    }
-  });
+    },
+  );
 
   it('resumes after a completed epoch with a larger --epochs, and refuses to change the model', async () => {
     const out = join(tmp(), 'run');

@@ -17,7 +17,7 @@ import {
   type TrainConfig,
 } from './config';
 import { criticSchedule } from './critic-schedule';
-import { createEngine, type EngineName } from './engine';
+import { createEngine, type EngineName, type ProfileRow } from './engine';
 import { batchValues, loadDataset, type Dataset } from './data/datasets';
 import type { GaussianEstimate } from './estimate';
 import { epochEvaluator } from './eval/hook';
@@ -105,6 +105,8 @@ export interface TrainOptions {
    * record under `extra` (e.g. evaluation scores).
    */
   onEpochEnd?: (ctx: EpochContext) => Promise<Record<string, number> | void>;
+  /** Profile the compiled step (TrainResult.profile: time per operator type). */
+  profile?: boolean;
 }
 
 export interface TrainResult {
@@ -122,6 +124,8 @@ export interface TrainResult {
   checkpoint?: string;
   /** 2-D runs: the d2l mean/covariance read-out over `evalSamples` generated points. */
   estimate?: GaussianEstimate;
+  /** With options.profile and the compiled engine: where the steps' time went. */
+  profile?: ProfileRow[];
 }
 
 /** Figures are read back about this many times per epoch (each read waits for the backend). */
@@ -357,7 +361,12 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       optG: models.optimizers.g,
     },
     config,
-    { batch: B, dataShape: data.shape, numClasses: data.classNames?.length ?? 0 },
+    {
+      batch: B,
+      dataShape: data.shape,
+      numClasses: data.classNames?.length ?? 0,
+      ...(options.profile ? { profile: true } : {}),
+    },
   );
   t.engineName = engine.name;
   const samples = new SampleWriter(tf, config, data);
@@ -618,7 +627,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         : undefined;
     if (t.epochsCompleted > 0 || (t.budgetReached && t.step > 0)) run.writeModelCard(card(estimate));
     run.writeState(t.state(t.interrupted ? 'interrupted' : 'completed'));
+    const profile = options.profile ? await engine.profile?.() : undefined;
     const result: TrainResult = {
+      ...(profile?.length ? { profile } : {}),
       runDir: run.root,
       backend: t.backend,
       engine: engine.name,

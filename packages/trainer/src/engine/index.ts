@@ -10,12 +10,14 @@ import { UncompilableError } from './onnx/net';
 import { TfjsEngine } from './tfjs-step';
 import type { EngineModels, TrainEngine } from './types';
 
-export type { EngineName, StepBatch, TrainEngine } from './types';
+export type { EngineName, ProfileRow, StepBatch, TrainEngine } from './types';
 
 export interface EngineContext {
   batch: number;
   dataShape: number[];
   numClasses: number;
+  /** Record where the compiled step's time goes (TrainEngine.profile). */
+  profile?: boolean;
 }
 
 export async function createEngine(
@@ -41,6 +43,7 @@ export async function createEngine(
       dataShape: ctx.dataShape,
       threads: config.threads,
       provider: config.provider,
+      ...(ctx.profile ? { profile: true } : {}),
     });
   } catch (e) {
     if (!(e instanceof UncompilableError)) throw e;

@@ -15,8 +15,12 @@ interface AdamFields {
 
 export interface OptimizerState {
   iterations: number;
-  /** Per variable name: its two slots (Adam m and v; RMSprop mean square and momentum). */
-  slots: Map<string, [Float32Array, Float32Array]>;
+  /**
+   * Each variable's two slots (Adam m and v; RMSprop mean square and momentum), in the order of the
+   * variables the optimizer updates — TF.js itself pairs slots with variables by position, not name.
+   * Empty before the first update.
+   */
+  slots: [Float32Array, Float32Array][];
   /** Adam's running β powers, float32 values. */
   powers?: [number, number];
 }
@@ -30,17 +34,16 @@ function adam(opt: tfTypes.Optimizer): AdamFields | undefined {
 
 export async function readOptimizerState(opt: tfTypes.Optimizer): Promise<OptimizerState> {
   const weights = await opt.getWeights();
-  const [first, second] = slotSuffixes(opt);
   const iterations = Number((await weights[0]!.tensor.data())[0] ?? 0);
   weights[0]!.tensor.dispose();
-  const byName = new Map<string, Float32Array>();
-  for (const w of weights.slice(1)) byName.set(w.name, Float32Array.from(await w.tensor.data()));
-  const slots = new Map<string, [Float32Array, Float32Array]>();
-  for (const [name, values] of byName) {
-    if (!name.endsWith(first)) continue;
-    const variable = name.slice(0, -first.length);
-    const other = byName.get(variable + second);
-    if (other) slots.set(variable, [values, other]);
+  const rest = weights.slice(1);
+  const n = rest.length / 2;
+  const slots: [Float32Array, Float32Array][] = [];
+  for (let i = 0; i < n; i++) {
+    slots.push([
+      Float32Array.from(await rest[i]!.tensor.data()),
+      Float32Array.from(await rest[n + i]!.tensor.data()),
+    ]);
   }
   const a = adam(opt);
   const powers: [number, number] | undefined = a
@@ -49,20 +52,20 @@ export async function readOptimizerState(opt: tfTypes.Optimizer): Promise<Optimi
   return { iterations, slots, ...(powers ? { powers } : {}) };
 }
 
-/** Replaces the optimizer's state; `shapes` gives each variable's TF.js shape. */
+/** Replaces the optimizer's state; `variables` are the ones it updates, in order. */
 export async function writeOptimizerState(
   tf: typeof tfTypes,
   opt: tfTypes.Optimizer,
   state: OptimizerState,
-  shapes: Map<string, number[]>,
+  variables: tfTypes.Variable[],
 ): Promise<void> {
   const [first, second] = slotSuffixes(opt);
-  const names = [...state.slots.keys()];
-  const tensor = (values: Float32Array, name: string) => tf.tensor(values, shapes.get(name));
+  const slot = (k: 0 | 1, suffix: string) =>
+    variables.map((v, i) => ({ name: v.name + suffix, tensor: tf.tensor(state.slots[i]![k], v.shape) }));
   const list = [
     { name: 'iter', tensor: tf.scalar(state.iterations, 'int32') },
-    ...names.map((n) => ({ name: n + first, tensor: tensor(state.slots.get(n)![0], n) })),
-    ...names.map((n) => ({ name: n + second, tensor: tensor(state.slots.get(n)![1], n) })),
+    ...slot(0, first),
+    ...slot(1, second),
   ];
   // setWeights makes new variables; the old ones would leak.
   const old = (await opt.getWeights()).slice(1).map((w) => w.tensor);

@@ -35,6 +35,8 @@ export interface TrainEngine {
   setSums(values: number[]): void;
   /** Writes the engine's weights and optimizer state into the TF.js models and optimizers. */
   sync(): Promise<void>;
+  /** Where the steps' time went, when the engine was created to profile. */
+  profile?(): Promise<ProfileRow[]>;
   dispose(): void;
 }
 
@@ -46,4 +48,12 @@ export interface EngineModels {
   ema?: tfTypes.LayersModel;
   optG: tfTypes.Optimizer;
   optD: tfTypes.Optimizer;
+}
+
+/** Time of one operator type over `runs` steps. */
+export interface ProfileRow {
+  op: string;
+  ms: number;
+  calls: number;
+  runs: number;
 }

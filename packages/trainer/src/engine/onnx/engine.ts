@@ -4,10 +4,12 @@
  * buffers, read by one step and written by it through preallocated outputs, then swapped — nothing
  * is allocated or copied per step but the batch. `sync()` converts them back to TF.js layouts.
  */
-import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { EngineModels, StepBatch, TrainEngine } from '../types';
+import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
 import { readNet, UncompilableError, type Net } from './net';
 import {
@@ -31,6 +33,8 @@ export interface OnnxEngineOptions {
   /** onnxruntime's intra-op threads (0: every core). */
   threads: number;
   provider: ExecutionProvider;
+  /** Record onnxruntime's per-operator profile (read with profile()). */
+  profile?: boolean;
 }
 
 type Ort = typeof OrtTypes;
@@ -70,7 +74,17 @@ const tfShape = (shape: number[], perm?: number[]) => (perm ? inverse(perm).map(
 
 interface Session {
   run(feeds: Record<string, OrtTypes.Tensor>, fetches: Record<string, OrtTypes.Tensor>): Promise<unknown>;
+  endProfiling(): void;
   release(): Promise<void>;
+}
+
+const PROFILE_PREFIX = join(tmpdir(), `ganforge-ort-profile-${process.pid}`);
+
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string };
 }
 
 interface CompiledGraph {
@@ -134,6 +148,7 @@ export class OnnxEngine implements TrainEngine {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       executionProviders: [opts.provider],
+      ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
     };
     const compile = async (generatorStep: boolean): Promise<CompiledGraph> => {
       const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep);
@@ -168,7 +183,7 @@ export class OnnxEngine implements TrainEngine {
           (this.buffer(name).data as Float32Array).set(toGraph(values));
         set(`${prefix}.w${i}`, slot.variable.read().dataSync() as Float32Array);
         if (!slot.trainable) continue;
-        const saved = st.slots.get((slot.variable.read() as tfTypes.Variable).name);
+        const saved = st.slots[model.trainableWeights.indexOf(slot.variable)];
         // A fresh optimizer has no slots yet: zeros, as TF.js creates them on the first update.
         if (saved) {
           set(`${prefix}.m${i}`, saved[0]);
@@ -279,13 +294,10 @@ export class OnnxEngine implements TrainEngine {
       t.dispose();
     };
     const back = async (prefix: 'g' | 'd', net: Net, opt: tfTypes.Optimizer, model: tfTypes.LayersModel) => {
-      const st: OptimizerState = { iterations: this.iterations[prefix], slots: new Map() };
-      const shapes = new Map<string, number[]>();
+      const st: OptimizerState = { iterations: this.iterations[prefix], slots: [] };
       if (this.powers) st.powers = this.powers[prefix];
+      const get = (name: string) => this.buffer(name).data as Float32Array;
       for (const [i, slot] of net.weights.entries()) {
-        const get = (name: string) => this.buffer(name).data as Float32Array;
-        const toTf = (values: Float32Array) =>
-          slot.perm ? permute(values, slot.shape, inverse(slot.perm)) : values.slice();
         write(slot.variable, get(`${prefix}.w${i}`), slot.shape, slot.perm);
         if (prefix === 'g' && ema) {
           // The EMA copy averages trainable weights and copies the BatchNorm statistics.
@@ -293,15 +305,44 @@ export class OnnxEngine implements TrainEngine {
           const from = slot.trainable ? `g.e${i}` : `g.w${i}`;
           write(ema.weights[k]!, get(from), slot.shape, slot.perm);
         }
-        if (!slot.trainable) continue;
-        const name = (slot.variable.read() as tfTypes.Variable).name;
-        shapes.set(name, tfShape(slot.shape, slot.perm));
-        st.slots.set(name, [toTf(get(`${prefix}.m${i}`)), toTf(get(`${prefix}.v${i}`))]);
       }
-      await writeOptimizerState(tf, opt, st, shapes);
+      // Slots in the order of the trainable weights, as TF.js pairs them.
+      const variables = model.trainableWeights.map((w) => {
+        const i = net.weights.findIndex((slot) => slot.variable === w);
+        const slot = net.weights[i]!;
+        const toTf = (values: Float32Array) =>
+          slot.perm ? permute(values, slot.shape, inverse(slot.perm)) : values.slice();
+        st.slots.push([toTf(get(`${prefix}.m${i}`)), toTf(get(`${prefix}.v${i}`))]);
+        return w.read() as tfTypes.Variable;
+      });
+      await writeOptimizerState(tf, opt, st, variables);
     };
     await back('g', this.G, optG, generator);
     await back('d', this.D, optD, discriminator);
+  }
+
+  /** Sums onnxruntime's profile per operator type (the files are removed once read). */
+  async profile(): Promise<ProfileRow[]> {
+    if (!this.opts.profile) return [];
+    for (const g of [this.graphs.full, this.graphs.critic]) g?.session.endProfiling();
+    const rows = new Map<string, ProfileRow>();
+    let runs = 0;
+    const dir = tmpdir();
+    const prefix = PROFILE_PREFIX.slice(dir.length + 1);
+    for (const file of readdirSync(dir).filter((f) => f.startsWith(prefix))) {
+      const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
+      rmSync(join(dir, file), { force: true });
+      for (const e of events) {
+        if (e.cat === 'Session' && e.name === 'model_run') runs++;
+        const op = e.args?.op_name;
+        if (e.cat !== 'Node' || !op || !e.name.endsWith('_kernel_time')) continue;
+        const r = rows.get(op) ?? { op, ms: 0, calls: 0, runs: 0 };
+        r.ms += e.dur / 1000;
+        r.calls++;
+        rows.set(op, r);
+      }
+    }
+    return [...rows.values()].map((r) => ({ ...r, runs }));
   }
 
   dispose(): void {

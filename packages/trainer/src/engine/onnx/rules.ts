@@ -168,7 +168,7 @@ export function backward(
         break;
       case 'conv': {
         if (opts.weights) {
-          grads.set(op.kernel, filterGrad(g, op, s.x!, d, false));
+          grads.set(op.kernel, filterGrad(g, op, s.x!, d, batch, false));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
         }
         if (needDx) {
@@ -188,7 +188,7 @@ export function backward(
       }
       case 'convT': {
         if (opts.weights) {
-          grads.set(op.kernel, filterGrad(g, op, s.x!, d, true));
+          grads.set(op.kernel, filterGrad(g, op, s.x!, d, batch, true));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
         }
         if (needDx) {
@@ -236,31 +236,101 @@ export function backward(
 }
 
 /**
- * The weight gradient of a Conv (or ConvTranspose) as one dilated convolution. For a Conv, x's
- * channels act as the batch and dy is the filter; for a ConvTranspose the roles of x and dy swap.
+ * The weight gradient of a Conv (or ConvTranspose). For a Conv, x is the larger ("image") side and dy
+ * the smaller; for a ConvTranspose the roles swap. Result: [small channels, big channels, kh, kw].
  */
 function filterGrad(
   g: Graph,
   op: Extract<Op, { kind: 'conv' | 'convT' }>,
   x: string,
   dy: string,
+  batch: number,
   transposed: boolean,
 ): string {
-  // The "image" is the side with the larger spatial size; the "filter" the other, dilated by s.
-  const [big, small, bigHW, smallHW] = transposed ? [dy, x, op.outHW, op.inHW] : [x, dy, op.inHW, op.outHW];
+  const sides = transposed
+    ? { big: dy, bigC: op.cout, bigHW: op.outHW, small: x, smallC: op.cin, smallHW: op.inHW }
+    : { big: x, bigC: op.cin, bigHW: op.inHW, small: dy, smallC: op.cout, smallHW: op.outHW };
+  const [s, t] = [op.s[0], op.s[1]];
+  const phased = s === t && op.k[0] % s === 0 && op.k[1] % s === 0;
+  return phased ? phaseFilterGrad(g, op, sides, batch) : dilatedFilterGrad(g, op, sides);
+}
+
+interface Sides {
+  big: string;
+  bigC: number;
+  bigHW: [number, number];
+  small: string;
+  smallC: number;
+  smallHW: [number, number];
+}
+
+/**
+ * dW[o, c, i, j] = Σ small[n, o, a, b] · bigPadded[n, c, s·a + i, s·b + j] as a few large matrix
+ * products: the padded image split into its s² phases (SpaceToDepth) makes each tap (u, v) of the
+ * k/s × k/s taps per phase a contiguous window, so each is one GEMM over every example and position
+ * (K = N·H·W), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
+ */
+function phaseFilterGrad(
+  g: Graph,
+  op: Extract<Op, { kind: 'conv' | 'convT' }>,
+  x: Sides,
+  batch: number,
+): string {
+  const s = op.s[0];
+  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
+  const [a, b] = x.smallHW;
+  // Rows the taps read: s·(a + KU − 1) from the top pad on.
+  const rows = s * (a + KU - 1);
+  const cols = s * (b + KV - 1);
   const [top, left] = [op.pads[0], op.pads[1]];
-  let image = g.transpose(big, [1, 0, 2, 3]);
-  const end = [0, 1].map((a) => op.k[a]! - 1 - op.pads[a]! + op.s[a]! * (smallHW[a]! - 1) - (bigHW[a]! - 1));
+  const bottom = rows - x.bigHW[0] - top;
+  const right = cols - x.bigHW[1] - left;
+  let big = x.big;
+  if (bottom < 0 || right < 0) {
+    big = g.op('Slice', [
+      big,
+      g.ints([0, 0]),
+      g.ints([x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)]),
+      g.ints([2, 3]),
+    ]);
+  }
+  if (top || left || bottom > 0 || right > 0) {
+    big = g.op('Pad', [big, g.ints([0, 0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right)])]);
+  }
+  // [N, s²C, rows/s, cols/s] with depth (p·s + q)·C + c, then channels last for the GEMMs.
+  const phases = g.transpose(g.op('SpaceToDepth', [big], { blocksize: { i: s } }), [0, 2, 3, 1]);
+  const depth = s * s * x.bigC;
+  const smallT = g.reshape(g.transpose(x.small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);
+  const taps: string[] = [];
+  for (let u = 0; u < KU; u++) {
+    for (let v = 0; v < KV; v++) {
+      const window = g.op('Slice', [phases, g.ints([u, v]), g.ints([u + a, v + b]), g.ints([1, 2])]);
+      taps.push(g.op('MatMul', [smallT, g.reshape(window, [batch * a * b, depth])]));
+    }
+  }
+  // [o, (u, v, p, q, c)] -> [o, c, (u, p), (v, q)]: kernel row i = u·s + p, column j = v·s + q.
+  const all = taps.length > 1 ? g.op('Concat', taps, { axis: { i: 1 } }) : taps[0]!;
+  const split = g.reshape(all, [x.smallC, KU, KV, s, s, x.bigC]);
+  return g.reshape(g.transpose(split, [0, 5, 1, 3, 2, 4]), [x.smallC, x.bigC, op.k[0], op.k[1]]);
+}
+
+/** The same gradient as one stride-1 convolution dilated by the stride (any stride and kernel). */
+function dilatedFilterGrad(g: Graph, op: Extract<Op, { kind: 'conv' | 'convT' }>, x: Sides): string {
+  const [top, left] = [op.pads[0], op.pads[1]];
+  let image = g.transpose(x.big, [1, 0, 2, 3]);
+  const end = [0, 1].map(
+    (a) => op.k[a]! - 1 - op.pads[a]! + op.s[a]! * (x.smallHW[a]! - 1) - (x.bigHW[a]! - 1),
+  );
   if (end[0]! < 0 || end[1]! < 0) {
     // Rows of the image no tap reads: crop them instead of padding negatively.
-    const keep = [0, 1].map((a) => bigHW[a]! + Math.min(0, end[a]!));
+    const keep = [0, 1].map((a) => x.bigHW[a]! + Math.min(0, end[a]!));
     image = g.op('Slice', [image, g.ints([0, 0]), g.ints(keep), g.ints([2, 3])]);
   }
-  const out = g.op('Conv', [image, g.transpose(small, [1, 0, 2, 3])], {
-    kernel_shape: { ints: [smallHW[0]!, smallHW[1]!] },
+  const out = g.op('Conv', [image, g.transpose(x.small, [1, 0, 2, 3])], {
+    kernel_shape: { ints: [x.smallHW[0], x.smallHW[1]] },
     dilations: { ints: op.s },
     pads: { ints: [top, left, Math.max(0, end[0]!), Math.max(0, end[1]!)] },
   });
-  // Conv: [cin, cout, kh, kw] -> [cout, cin, kh, kw]. ConvTranspose: [cout, cin, kh, kw] -> [cin, cout, kh, kw].
+  // [big channels, small channels, kh, kw] -> [small, big, kh, kw].
   return g.transpose(out, [1, 0, 2, 3]);
 }
