@@ -1,64 +1,65 @@
 /**
- * DCGAN-28 training throughput: the project's real training step (train() with the dcgan28 preset,
- * batch 64, the bundled Fashion-MNIST 10k split) against the PyTorch reference of ../shared/bench at
- * 1 and 2 threads, interleaved in the same run. Prints one JSON line per measurement, then a summary
- * line with the ratio ours / PyTorch-best (medians over the repetitions).
+ * Training throughput, side by side with PyTorch in the same run: the project's real training loop
+ * (train() with the dcgan28 and mlp presets, batch 64, the bundled Fashion-MNIST 10k split) against
+ * the PyTorch reference bench/reference/train_bench.py at 1 and 2 threads. Every measurement is its
+ * own process (so peak RSS is that run's), ours and PyTorch's interleaved per repetition. Prints one
+ * JSON line per measurement, then per model a summary with the ratio ours / PyTorch-best: of the
+ * medians, and per repetition against the PyTorch run right after it (same load).
  *
- *   npx nx run trainer:bench [-- --steps 20 --warmup 3 --reps 3 --profile]
+ *   npx nx run trainer:bench [-- --models dcgan28,mlp --reps 3 --engine tfjs --profile]
  *
- * --conv=xnnpack runs the wasm convolutions without onnxruntime; --ort-threads sets its intra-op threads.
- * --profile also times every wasm kernel call during the measured steps and prints the split.
+ * --profile adds where a step's time goes: per ONNX operator type for the compiled engine (from
+ * onnxruntime's profiler), per TF.js kernel for --engine=tfjs.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, resolveConfig, train } from '../src/index';
-import { ortConvActive, setOrtConv } from '../src/kernels/index';
 
 const { values: opts } = parseArgs({
   options: {
-    steps: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
+    models: { type: 'string', default: 'dcgan28,mlp' },
     reps: { type: 'string', default: '3' },
-    'torch-steps': { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
     threads: { type: 'string', default: '1,2' },
+    engine: { type: 'string', default: 'auto' },
+    'ours-threads': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
-    conv: { type: 'string', default: 'onnxruntime' },
-    'ort-threads': { type: 'string', default: process.env.GANFORGE_ORT_THREADS ?? '1' },
+    /** Internal: run one measurement of ours in this process and print it. */
+    child: { type: 'string' },
   },
 });
 
 const BATCH = 64;
-const steps = Number(opts.steps);
+/** Timed steps per model: both fit in the first epoch of the 10k split (no epoch-end work timed). */
+const STEPS: Record<string, number> = { dcgan28: 40, mlp: 150 };
 const warmup = Number(opts.warmup);
-const reps = Number(opts.reps);
 const here = dirname(fileURLToPath(import.meta.url));
-const workspaceRoot = resolve(here, '../../..');
-const sharedBench = resolve(workspaceRoot, '../shared/bench');
+const reference = join(here, 'reference');
 
 const emit = (o: object) => console.log(JSON.stringify(o));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
 };
-const load = () => loadavg().map((v) => Math.round(v * 100) / 100);
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+const load = () => loadavg().map((v) => round(v, 2));
 
-/** Per-kernel wall time (wasm kernels are synchronous, so a wrapper's clock is exact). */
-const kernelMs = new Map<string, { ms: number; calls: number }>();
-let profiling = false;
-function installProfiler(backendName: string): void {
+/** Wall time per TF.js kernel (wasm kernels are synchronous, so a wrapper's clock is exact). */
+function profileKernels(backendName: string, on: () => boolean): Map<string, { ms: number; calls: number }> {
+  const kernelMs = new Map<string, { ms: number; calls: number }>();
   for (const config of tf.getKernelsForBackend(backendName)) {
     const inner = config.kernelFunc;
     tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
-        if (!profiling) return inner(args);
+        if (!on()) return inner(args);
         const t = performance.now();
         const out = inner(args);
         const e = kernelMs.get(config.kernelName) ?? { ms: 0, calls: 0 };
@@ -69,158 +70,162 @@ function installProfiler(backendName: string): void {
       },
     });
   }
+  return kernelMs;
 }
 
-async function ours(rep: number): Promise<number> {
+/** One measurement of ours, in this (child) process. */
+async function child(model: string): Promise<void> {
+  const steps = STEPS[model]!;
   const out = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
+  const backend = await initBackend();
+  let timing = false;
+  const kernels = opts.profile && opts.engine === 'tfjs' ? profileKernels(backend, () => timing) : undefined;
   const config = resolveConfig({
-    preset: 'dcgan28',
-    flags: { epochs: 1, limit: BATCH * (warmup + steps), out, seed: rep + 1 },
+    preset: model,
+    flags: {
+      epochs: 1,
+      limit: BATCH * (warmup + steps),
+      out,
+      seed: 1,
+      engine: opts.engine as 'auto',
+      threads: Number(opts['ours-threads']),
+    },
   });
   const marks: number[] = [];
   try {
     const result = await train(config, {
       overwrite: true,
+      profile: opts.profile,
       onEvent: (e) => {
         if (e.status !== 'step') return;
         marks.push(performance.now());
-        // Kernels are timed over the measured steps only.
-        profiling = opts.profile && marks.length >= warmup && marks.length < warmup + steps;
+        timing = marks.length >= warmup && marks.length < warmup + steps;
       },
     });
-    profiling = false;
     const msPerStep = (marks[warmup + steps - 1]! - marks[warmup - 1]!) / steps;
-    const imgPerS = (BATCH * 1000) / msPerStep;
     emit({
-      bench: 'dcgan28-train',
+      bench: `${model}-train`,
       impl: 'ganforge',
+      engine: result.engine,
       backend: result.backend,
-      conv: convRoute,
-      rep,
+      threads: Number(opts['ours-threads']) || 'all cores',
       batch: BATCH,
       steps,
-      img_per_s: Math.round(imgPerS * 10) / 10,
-      ms_per_step: Math.round(msPerStep * 10) / 10,
+      img_per_s: round((BATCH * 1000) / msPerStep),
+      ms_per_step: round(msPerStep, 2),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-      tensors_after: tf.memory().numTensors,
       load: load(),
     });
-    return imgPerS;
+    // The compiled engine's profile covers every run of its session (warm-up included).
+    const rows = result.profile ?? [...(kernels ?? [])].map(([op, e]) => ({ op, ms: e.ms, calls: e.calls, runs: steps }));
+    if (rows.length) {
+      const total = rows.reduce((a, r) => a + r.ms, 0);
+      for (const r of rows.sort((a, b) => b.ms - a.ms)) {
+        emit({
+          profile: r.op,
+          ms_per_step: round(r.ms / r.runs, 2),
+          share: round(r.ms / total, 3),
+          calls_per_step: round(r.calls / r.runs, 1),
+        });
+      }
+      const runs = rows[0]!.runs;
+      emit({ profile: 'all operators', ms_per_step: round(total / runs, 1), step_ms: round(msPerStep, 1) });
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-/** Runs the PyTorch reference script; peak RSS comes from the child's own getrusage. */
-function pytorch(threads: number, rep: number): number | undefined {
-  const script = join(sharedBench, 'torch_dcgan_train.py');
-  const wrapper = [
-    'import sys, runpy, resource, json',
-    `sys.path.insert(0, ${JSON.stringify(sharedBench)})`,
-    `sys.argv = [${JSON.stringify(script)}, '--steps', '${opts['torch-steps']}', '--batch', '${BATCH}', '--threads', '${threads}']`,
-    `runpy.run_path(${JSON.stringify(script)}, run_name='__main__')`,
-    'print(json.dumps({"peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))',
-  ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', wrapper], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    emit({
-      bench: 'dcgan28-train',
-      impl: 'pytorch',
-      threads,
-      rep,
-      error: r.stderr.trim().split('\n').at(-1),
-    });
+function ours(model: string, rep: number): Record<string, number> | undefined {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model];
+  for (const k of ['engine', 'ours-threads', 'warmup'] as const) args.push(`--${k}`, String(opts[k]));
+  if (opts.profile) args.push('--profile');
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, number>);
+  for (const l of lines) emit('profile' in l ? { ...l, rep } : { ...l, rep });
+  const m = lines.find((l) => 'img_per_s' in l);
+  if (r.status !== 0 || !m) {
+    emit({ bench: `${model}-train`, impl: 'ganforge', rep, error: r.stderr.trim().split('\n').slice(-3).join(' | ') });
     return undefined;
   }
-  const lines = r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>);
-  const m = lines.find((l) => 'img_per_s' in l)!;
-  const rss = lines.find((l) => 'peak_rss_kb' in l)?.peak_rss_kb ?? 0;
-  emit({
-    bench: 'dcgan28-train',
-    impl: 'pytorch',
-    rep,
-    batch: BATCH,
-    threads,
-    steps: Number(opts['torch-steps']),
-    img_per_s: m.img_per_s,
-    ms_per_step: m.ms_per_step,
-    peak_rss_mb: Math.round(rss / 1024),
-    load: load(),
+  return m;
+}
+
+function pytorch(model: string, threads: number, rep: number): Record<string, number> | undefined {
+  const script = join(reference, 'train_bench.py');
+  const args = [script, '--model', model, '--steps', String(STEPS[model]), '--warmup', String(warmup)];
+  const r = spawnSync('/usr/bin/python3', [...args, '--batch', String(BATCH), '--threads', String(threads)], {
+    encoding: 'utf8',
   });
-  return m.img_per_s;
+  if (r.status !== 0) {
+    emit({ bench: `${model}-train`, impl: 'pytorch', threads, rep, error: r.stderr.trim().split('\n').at(-1) });
+    return undefined;
+  }
+  const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  emit({ ...m, rep, load: load() });
+  return m;
 }
 
 function torchAvailable(): string | undefined {
   if (opts['no-torch']) return 'disabled by --no-torch';
-  if (!existsSync(join(sharedBench, 'torch_dcgan_train.py'))) return `no PyTorch reference at ${sharedBench}`;
+  if (!existsSync(join(reference, 'train_bench.py'))) return `no PyTorch reference at ${reference}`;
   if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0)
-    return `/usr/bin/python3 cannot import torch (install it with bash ${join(sharedBench, 'setup-reference.sh')})`;
+    return `/usr/bin/python3 cannot import torch (install it with: bash ${join(reference, 'setup.sh')})`;
   return undefined;
 }
 
-const backend = await initBackend();
-setOrtConv(opts.conv !== 'xnnpack', Number(opts['ort-threads']));
-const convRoute =
-  backend === 'wasm' ? (ortConvActive() ? `onnxruntime x${opts['ort-threads']}` : 'xnnpack') : backend;
-if (opts.profile) installProfiler(backend);
-const skipTorch = torchAvailable();
-if (skipTorch) emit({ bench: 'dcgan28-train', impl: 'pytorch', skipped: skipTorch });
-const threadList = opts.threads.split(',').map(Number);
-const ourRuns: number[] = [];
-const torchRuns = new Map<number, number[]>(threadList.map((t) => [t, []]));
-for (let rep = 0; rep < reps; rep++) {
-  ourRuns.push(await ours(rep));
-  if (!skipTorch)
-    for (const t of threadList) {
-      const v = pytorch(t, rep);
-      if (v !== undefined) torchRuns.get(t)!.push(v);
-    }
-}
-const oursMedian = median(ourRuns);
-// Per repetition: ours against the best PyTorch setting measured right after it (same load).
-const paired = ourRuns.map((v, rep) => {
-  const t = Math.max(...[...torchRuns.values()].map((r) => r[rep] ?? 0));
-  return t > 0 ? Math.round((v / t) * 1000) / 1000 : null;
-});
-let best: { threads: number; img_per_s: number } | undefined;
-for (const [threads, runs] of torchRuns) {
-  if (!runs.length) continue;
-  const m = median(runs);
-  if (!best || m > best.img_per_s) best = { threads, img_per_s: m };
-}
-emit({
-  bench: 'dcgan28-train',
-  summary: true,
-  backend,
-  conv: convRoute,
-  ours_img_per_s: Math.round(oursMedian * 10) / 10,
-  ours_ms_per_step: Math.round(((BATCH * 1000) / oursMedian) * 10) / 10,
-  ...(best
-    ? {
-        pytorch_best_img_per_s: best.img_per_s,
-        pytorch_best_threads: best.threads,
-        pytorch_img_per_s: Object.fromEntries([...torchRuns].map(([t, r]) => [`threads_${t}`, median(r)])),
-        ratio: Math.round((oursMedian / best.img_per_s) * 1000) / 1000,
-        paired_ratios: paired,
+async function main(): Promise<void> {
+  if (opts.child) return child(opts.child);
+  const skipTorch = torchAvailable();
+  if (skipTorch) emit({ impl: 'pytorch', skipped: skipTorch });
+  const threadList = opts.threads.split(',').map(Number);
+  for (const model of opts.models.split(',')) {
+    const mine: Record<string, number>[] = [];
+    const theirs: Record<string, number>[][] = [];
+    for (let rep = 0; rep < Number(opts.reps); rep++) {
+      const m = ours(model, rep);
+      if (m) mine.push(m);
+      if (!skipTorch) {
+        theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
       }
-    : {}),
-  peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-  load: load(),
-});
-if (opts.profile) {
-  const measured = reps * steps;
-  const total = [...kernelMs.values()].reduce((a, e) => a + e.ms, 0);
-  const rows = [...kernelMs].sort((a, b) => b[1].ms - a[1].ms);
-  for (const [kernel, e] of rows) {
+    }
+    const oursMedian = median(mine.map((m) => m.img_per_s!));
+    const byThreads = new Map<number, number[]>();
+    for (const rep of theirs) for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
+    let best: { threads: number; img_per_s: number } | undefined;
+    for (const [threads, runs] of byThreads) {
+      const v = median(runs);
+      if (!best || v > best.img_per_s) best = { threads, img_per_s: v };
+    }
+    // Per repetition: ours against the best PyTorch setting measured right after it.
+    const paired = mine.map((m, i) => {
+      const t = Math.max(0, ...(theirs[i] ?? []).map((x) => x.img_per_s!));
+      return t > 0 ? round(m.img_per_s! / t, 3) : null;
+    });
+    const pairedOk = paired.filter((p): p is number => p !== null);
     emit({
-      profile: kernel,
-      ms_per_step: Math.round((e.ms / measured) * 100) / 100,
-      share: Math.round((e.ms / total) * 1000) / 1000,
-      calls_per_step: Math.round((e.calls / measured) * 10) / 10,
+      bench: `${model}-train`,
+      summary: true,
+      engine: mine[0]?.engine,
+      ours_img_per_s: round(oursMedian),
+      ours_peak_rss_mb: median(mine.map((m) => m.peak_rss_mb!)),
+      ...(best
+        ? {
+            pytorch_best_img_per_s: best.img_per_s,
+            pytorch_best_threads: best.threads,
+            pytorch_img_per_s: Object.fromEntries([...byThreads].map(([t, r]) => [`threads_${t}`, median(r)])),
+            pytorch_peak_rss_mb: median(theirs.flat().map((m) => m.peak_rss_mb!)),
+            ratio: round(oursMedian / best.img_per_s, 3),
+            paired_ratios: paired,
+            paired_median: pairedOk.length ? round(median(pairedOk), 3) : null,
+          }
+        : {}),
+      load: load(),
     });
   }
-  emit({ profile: 'all kernels', ms_per_step: Math.round((total / measured) * 10) / 10 });
 }
+
+await main();
