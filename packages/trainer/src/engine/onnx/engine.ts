@@ -11,7 +11,7 @@ import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
-import { readNet, UncompilableError, type Net } from './net';
+import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
 import {
   buildStepGraph,
   elementCount,
@@ -47,30 +47,6 @@ async function loadOrt(): Promise<Ort> {
     throw new UncompilableError(`onnxruntime-node did not load (${(e as Error).message.split('\n')[0]})`);
   }
 }
-
-/** Permutes a row-major array of `shape` by `perm` (out axis k = in axis perm[k]). */
-export function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const outShape = perm.map((p) => shape[p]!);
-  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const out = new Float32Array(data.length);
-  const idx = new Array<number>(shape.length).fill(0);
-  const strides = perm.map((p) => inStrides[p]!);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let k = 0; k < idx.length; k++) src += idx[k]! * strides[k]!;
-    out[o] = data[src]!;
-    for (let k = idx.length - 1; k >= 0; k--) {
-      if (++idx[k]! < outShape[k]!) break;
-      idx[k] = 0;
-    }
-  }
-  return out;
-}
-
-const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
-
-/** The TF.js shape of a weight whose graph shape is `shape` under `perm`. */
-const tfShape = (shape: number[], perm?: number[]) => (perm ? inverse(perm).map((p) => shape[p]!) : shape);
 
 interface Session {
   run(feeds: Record<string, OrtTypes.Tensor>, fetches: Record<string, OrtTypes.Tensor>): Promise<unknown>;
@@ -177,10 +153,8 @@ export class OnnxEngine implements TrainEngine {
       const st = await readOptimizerState(opt);
       this.iterations[prefix] = st.iterations;
       for (const [i, slot] of net.weights.entries()) {
-        const toGraph = (values: Float32Array) =>
-          slot.perm ? permute(values, tfShape(slot.shape, slot.perm), slot.perm) : values;
         const set = (name: string, values: Float32Array) =>
-          (this.buffer(name).data as Float32Array).set(toGraph(values));
+          (this.buffer(name).data as Float32Array).set(toGraph(slot, values));
         set(`${prefix}.w${i}`, slot.variable.read().dataSync() as Float32Array);
         if (!slot.trainable) continue;
         const saved = st.slots[model.trainableWeights.indexOf(slot.variable)];
@@ -287,9 +261,8 @@ export class OnnxEngine implements TrainEngine {
   async sync(): Promise<void> {
     const { tf } = this;
     const { generator, discriminator, ema, optG, optD } = this.models;
-    const write = (v: tfTypes.LayerVariable, values: Float32Array, shape: number[], perm?: number[]) => {
-      const data = perm ? permute(values, shape, inverse(perm)) : values.slice();
-      const t = tf.tensor(data, tfShape(shape, perm));
+    const write = (v: tfTypes.LayerVariable, slot: WeightSlot, values: Float32Array) => {
+      const t = tf.tensor(toTfjs(slot, values), v.shape as number[]);
       v.write(t);
       t.dispose();
     };
@@ -298,21 +271,19 @@ export class OnnxEngine implements TrainEngine {
       if (this.powers) st.powers = this.powers[prefix];
       const get = (name: string) => this.buffer(name).data as Float32Array;
       for (const [i, slot] of net.weights.entries()) {
-        write(slot.variable, get(`${prefix}.w${i}`), slot.shape, slot.perm);
+        write(slot.variable, slot, get(`${prefix}.w${i}`));
         if (prefix === 'g' && ema) {
           // The EMA copy averages trainable weights and copies the BatchNorm statistics.
           const k = model.weights.indexOf(slot.variable);
           const from = slot.trainable ? `g.e${i}` : `g.w${i}`;
-          write(ema.weights[k]!, get(from), slot.shape, slot.perm);
+          write(ema.weights[k]!, slot, get(from));
         }
       }
       // Slots in the order of the trainable weights, as TF.js pairs them.
       const variables = model.trainableWeights.map((w) => {
         const i = net.weights.findIndex((slot) => slot.variable === w);
         const slot = net.weights[i]!;
-        const toTf = (values: Float32Array) =>
-          slot.perm ? permute(values, slot.shape, inverse(slot.perm)) : values.slice();
-        st.slots.push([toTf(get(`${prefix}.m${i}`)), toTf(get(`${prefix}.v${i}`))]);
+        st.slots.push([toTfjs(slot, get(`${prefix}.m${i}`)), toTfjs(slot, get(`${prefix}.v${i}`))]);
         return w.read() as tfTypes.Variable;
       });
       await writeOptimizerState(tf, opt, st, variables);

@@ -17,9 +17,49 @@ export interface WeightSlot {
   variable: tfTypes.LayerVariable;
   /** Shape in the graphs (ONNX layout). */
   shape: number[];
-  /** Axis permutation from the TF.js layout to the graph's (undefined: the same layout). */
-  perm?: number[];
+  /**
+   * How the graph's layout differs from TF.js's (undefined: it does not): the TF.js values seen as
+   * an array of shape `view`, with its axes permuted by `perm`.
+   */
+  layout?: { view: number[]; perm: number[] };
   trainable: boolean;
+}
+
+/** Permutes a row-major array of `shape` by `perm` (out axis k = in axis perm[k]). */
+export function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const outShape = perm.map((p) => shape[p]!);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out = new Float32Array(data.length);
+  const idx = new Array<number>(shape.length).fill(0);
+  const strides = perm.map((p) => inStrides[p]!);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let k = 0; k < idx.length; k++) src += idx[k]! * strides[k]!;
+    out[o] = data[src]!;
+    for (let k = idx.length - 1; k >= 0; k--) {
+      if (++idx[k]! < outShape[k]!) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
+
+/** TF.js values of a weight in the graph's layout. */
+export function toGraph(slot: WeightSlot, values: Float32Array): Float32Array {
+  return slot.layout ? permute(values, slot.layout.view, slot.layout.perm) : values;
+}
+
+/** Graph values of a weight in TF.js's layout (a copy). */
+export function toTfjs(slot: WeightSlot, values: Float32Array): Float32Array {
+  if (!slot.layout) return values.slice();
+  const { view, perm } = slot.layout;
+  return permute(
+    values,
+    perm.map((p) => view[p]!),
+    inverse(perm),
+  );
 }
 
 interface Conv {
@@ -45,8 +85,10 @@ export type Op =
       /** 'features': [N, F] batches; 'channels': NCHW, statistics over N, H and W. */
       over: 'features' | 'channels';
       size: number;
-      /** Elements each statistic averages (N·H·W per channel for a batch of N). */
+      /** Elements per example each statistic averages over (H·W per channel; 1 for features). */
       perExample: number;
+      /** Spatial size of 'channels' inputs. */
+      hw: [number, number];
       eps: number;
       momentum: number;
       gamma?: number;
@@ -55,10 +97,13 @@ export type Op =
       variance: number;
     }
   | { kind: 'act'; act: Act; alpha: number }
-  /** [N, H·W·C] (TF.js NHWC order) to NCHW images. */
-  | { kind: 'toImage'; h: number; w: number; c: number }
-  /** NCHW images to [N, H·W·C] in TF.js's NHWC order. */
-  | { kind: 'flatten'; h: number; w: number; c: number };
+  /**
+   * [N, H·W·C] to NCHW images. The features are in TF.js's NHWC order unless `folded`: then the
+   * layers before were permuted to give them in NCHW order, and this is a reshape.
+   */
+  | { kind: 'toImage'; h: number; w: number; c: number; folded?: boolean }
+  /** NCHW images to [N, H·W·C]: TF.js's NHWC order, or NCHW order where the next Dense was permuted (`folded`). */
+  | { kind: 'flatten'; h: number; w: number; c: number; folded?: boolean };
 
 export interface Net {
   ops: Op[];
@@ -123,7 +168,8 @@ export function readNet(model: tfTypes.LayersModel): Net {
   const ops: Op[] = [];
   const weights: WeightSlot[] = [];
   const slot = (v: tfTypes.LayerVariable, shape: number[], perm?: number[]) => {
-    weights.push({ variable: v, shape, ...(perm ? { perm } : {}), trainable: v.trainable });
+    const layout = perm ? { view: v.shape as number[], perm } : undefined;
+    weights.push({ variable: v, shape, ...(layout ? { layout } : {}), trainable: v.trainable });
     return weights.length - 1;
   };
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
@@ -212,6 +258,7 @@ export function readNet(model: tfTypes.LayersModel): Net {
           over: shape.length === 1 ? 'features' : 'channels',
           size,
           perExample: shape.length === 1 ? 1 : shape[1]! * shape[2]!,
+          hw: shape.length === 1 ? [1, 1] : [shape[1]!, shape[2]!],
           eps: Number(cfg.epsilon),
           momentum: Number(cfg.momentum),
           ...(gamma !== undefined ? { gamma } : {}),
@@ -248,10 +295,54 @@ export function readNet(model: tfTypes.LayersModel): Net {
         throw new UncompilableError(`${layer.name}: ${cls} layers are not compiled`);
     }
   }
+  foldLayouts(ops, weights);
   return {
     ops,
     weights,
     input: inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : inShape,
     output: shape,
   };
+}
+
+/**
+ * Removes the NHWC<->NCHW transposes around Flatten/Reshape by permuting the neighbouring Dense
+ * weights instead (once, at load), where the only operations between them act per feature: a
+ * Flatten followed by a Dense reads its rows in NCHW order; a Dense (then per-feature BatchNorm and
+ * activations) followed by a Reshape to an image writes its columns in NCHW order.
+ */
+function foldLayouts(ops: Op[], weights: WeightSlot[]): void {
+  const fold = (i: number, view: number[], perm: number[]) => {
+    const w = weights[i]!;
+    w.layout = { view, perm };
+  };
+  ops.forEach((op, k) => {
+    if ((op.kind !== 'flatten' && op.kind !== 'toImage') || op.c === 1) return;
+    const { h, w, c } = op;
+    if (op.kind === 'flatten') {
+      const next = ops[k + 1];
+      if (next?.kind !== 'dense') return;
+      fold(next.kernel, [h, w, c, next.units], [2, 0, 1, 3]);
+      op.folded = true;
+      return;
+    }
+    let j = k - 1;
+    const between: Op[] = [];
+    while (
+      j >= 0 &&
+      (ops[j]!.kind === 'act' || (ops[j]!.kind === 'bn' && (ops[j] as { over: string }).over === 'features'))
+    ) {
+      between.push(ops[j]!);
+      j--;
+    }
+    const dense = ops[j];
+    if (dense?.kind !== 'dense') return;
+    fold(dense.kernel, [dense.inF, h, w, c], [0, 3, 1, 2]);
+    if (dense.bias !== undefined) fold(dense.bias, [h, w, c], [2, 0, 1]);
+    for (const b of between) {
+      if (b.kind !== 'bn') continue;
+      for (const i of [b.gamma, b.beta, b.mean, b.variance])
+        if (i !== undefined) fold(i, [h, w, c], [2, 0, 1]);
+    }
+    op.folded = true;
+  });
 }

@@ -20,8 +20,19 @@ export interface Forward {
   stats: Map<number, string>;
 }
 
-/** `w[i]` names the value of weight i; `batch` is the (static) batch size. */
-export function forward(g: Graph, net: Net, w: (i: number) => string, x: string, batch: number): Forward {
+/**
+ * `w[i]` names the value of weight i; `batch` is the (static) batch size. With `groups` > 1 the
+ * batch is that many batches stacked (D's real and fake batch in one pass): BatchNorm normalises
+ * each with its own statistics and moves its averages once per group, in order, as separate passes would.
+ */
+export function forward(
+  g: Graph,
+  net: Net,
+  w: (i: number) => string,
+  x: string,
+  batch: number,
+  groups = 1,
+): Forward {
   const tape: Saved[] = [];
   const stats = new Map<number, string>();
   let h = x;
@@ -51,27 +62,34 @@ export function forward(g: Graph, net: Net, w: (i: number) => string, x: string,
         );
         break;
       case 'bn': {
-        const axes = op.over === 'features' ? [0] : [0, 2, 3];
-        const bshape = op.over === 'features' ? [1, op.size] : [1, op.size, 1, 1];
-        const mean = g.mean(h, axes, true);
-        const xc = g.sub(h, mean);
-        const variance = g.mean(g.mul(xc, xc), axes, true);
+        const v = bnView(op, batch, groups);
+        const hv = v.to(g, h);
+        const mean = g.mean(hv, v.axes, true);
+        const xc = g.sub(hv, mean);
+        const variance = g.mean(g.mul(xc, xc), v.axes, true);
         const rstd = g.op('Reciprocal', [g.op('Sqrt', [g.add(variance, g.scalar(op.eps))])]);
         saved.xhat = g.mul(xc, rstd);
         let y = saved.xhat;
         if (op.gamma !== undefined) {
-          saved.gammaR = g.reshape(w(op.gamma), bshape);
+          saved.gammaR = g.reshape(w(op.gamma), v.param);
           y = g.mul(y, saved.gammaR);
           saved.k = g.mul(saved.gammaR, rstd);
         } else {
           saved.k = rstd;
         }
-        if (op.beta !== undefined) y = g.add(y, g.reshape(w(op.beta), bshape));
-        h = y;
+        if (op.beta !== undefined) y = g.add(y, g.reshape(w(op.beta), v.param));
+        h = v.from(g, y);
         const decay = g.scalar(1 - op.momentum);
         const moving = (i: number, batchValue: string) => {
-          const old = w(i);
-          stats.set(i, g.sub(old, g.mul(g.sub(old, g.reshape(batchValue, [op.size])), decay)));
+          let value = w(i);
+          for (let k = 0; k < groups; k++) {
+            const one =
+              groups > 1
+                ? g.op('Slice', [batchValue, g.ints([k]), g.ints([k + 1]), g.ints([0])])
+                : batchValue;
+            value = g.sub(value, g.mul(g.sub(value, g.reshape(one, [op.size])), decay));
+          }
+          stats.set(i, value);
         };
         moving(op.mean, mean);
         moving(op.variance, variance);
@@ -84,20 +102,47 @@ export function forward(g: Graph, net: Net, w: (i: number) => string, x: string,
         break;
       case 'toImage':
         h =
-          op.c === 1
-            ? g.reshape(h, [batch, 1, op.h, op.w])
+          op.c === 1 || op.folded
+            ? g.reshape(h, [batch, op.c, op.h, op.w])
             : g.transpose(g.reshape(h, [batch, op.h, op.w, op.c]), [0, 3, 1, 2]);
         break;
       case 'flatten':
         h =
-          op.c === 1
-            ? g.reshape(h, [batch, op.h * op.w])
+          op.c === 1 || op.folded
+            ? g.reshape(h, [batch, op.h * op.w * op.c])
             : g.reshape(g.transpose(h, [0, 2, 3, 1]), [batch, op.h * op.w * op.c]);
         break;
     }
     tape.push(saved);
   }
   return { y: h, tape, stats };
+}
+
+type BnOp = Extract<Op, { kind: 'bn' }>;
+
+/**
+ * How BatchNorm sees its input: [N, F] or NCHW as is, or split into groups ([G, N/G, F] or
+ * [G, N/G, C, H·W]) with statistics per group.
+ */
+function bnView(op: BnOp, batch: number, groups: number) {
+  const features = op.over === 'features';
+  if (groups === 1) {
+    return {
+      axes: features ? [0] : [0, 2, 3],
+      param: features ? [1, op.size] : [1, op.size, 1, 1],
+      to: (_g: Graph, t: string) => t,
+      from: (_g: Graph, t: string) => t,
+    };
+  }
+  const per = batch / groups;
+  const grouped = features ? [groups, per, op.size] : [groups, per, op.size, op.perExample];
+  const flat = features ? [batch, op.size] : [batch, op.size, op.hw[0], op.hw[1]];
+  return {
+    axes: features ? [1] : [1, 3],
+    param: features ? [1, 1, op.size] : [1, 1, op.size, 1],
+    to: (g: Graph, t: string) => g.reshape(t, grouped),
+    from: (g: Graph, t: string) => g.reshape(t, flat),
+  };
 }
 
 function activation(g: Graph, op: Extract<Op, { kind: 'act' }>, x: string): string {
@@ -149,8 +194,9 @@ export function backward(
   fwd: Forward,
   dy: string,
   batch: number,
-  opts: { inputGrad: boolean; weights: boolean },
+  opts: { inputGrad: boolean; weights: boolean; groups?: number },
 ): Backward {
+  const groups = opts.groups ?? 1;
   const grads = new Map<number, string>();
   let d = dy;
   for (let i = net.ops.length - 1; i >= 0; i--) {
@@ -201,17 +247,19 @@ export function backward(
         break;
       }
       case 'bn': {
-        const axes = op.over === 'features' ? [0] : [0, 2, 3];
-        const count = batch * op.perExample;
-        const s1 = g.sum(d, axes, true);
-        const s2 = g.sum(g.mul(d, s.xhat!), axes, true);
+        const v = bnView(op, batch, groups);
+        const dv = v.to(g, d);
+        const count = (batch / groups) * op.perExample;
+        const s1 = g.sum(dv, v.axes, true);
+        const s2 = g.sum(g.mul(dv, s.xhat!), v.axes, true);
         if (opts.weights) {
-          if (op.beta !== undefined) grads.set(op.beta, g.reshape(s1, [op.size]));
-          if (op.gamma !== undefined) grads.set(op.gamma, g.reshape(s2, [op.size]));
+          const total = (t: string) => (groups > 1 ? g.sum(t, [0]) : t);
+          if (op.beta !== undefined) grads.set(op.beta, g.reshape(total(s1), [op.size]));
+          if (op.gamma !== undefined) grads.set(op.gamma, g.reshape(total(s2), [op.size]));
         }
         if (needDx) {
-          const centred = g.sub(d, g.add(g.scale(s1, 1 / count), g.mul(s.xhat!, g.scale(s2, 1 / count))));
-          d = g.mul(centred, s.k!);
+          const centred = g.sub(dv, g.add(g.scale(s1, 1 / count), g.mul(s.xhat!, g.scale(s2, 1 / count))));
+          d = v.from(g, g.mul(centred, s.k!));
         }
         break;
       }
@@ -220,14 +268,14 @@ export function backward(
         break;
       case 'toImage':
         d =
-          op.c === 1
-            ? g.reshape(d, [batch, op.h * op.w])
+          op.c === 1 || op.folded
+            ? g.reshape(d, [batch, op.h * op.w * op.c])
             : g.reshape(g.transpose(d, [0, 2, 3, 1]), [batch, op.h * op.w * op.c]);
         break;
       case 'flatten':
         d =
-          op.c === 1
-            ? g.reshape(d, [batch, 1, op.h, op.w])
+          op.c === 1 || op.folded
+            ? g.reshape(d, [batch, op.c, op.h, op.w])
             : g.transpose(g.reshape(d, [batch, op.h, op.w, op.c]), [0, 3, 1, 2]);
         break;
     }
@@ -297,7 +345,8 @@ function phaseFilterGrad(
   if (top || left || bottom > 0 || right > 0) {
     big = g.op('Pad', [big, g.ints([0, 0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right)])]);
   }
-  // [N, s²C, rows/s, cols/s] with depth (p·s + q)·C + c, then channels last for the GEMMs.
+  // [N, s²C, rows/s, cols/s] with depth (p·s + q)·C + c, then channels last for the GEMMs. (ORT's
+  // SpaceToDepth and a 4-D transpose are faster than one 6-D transpose.)
   const phases = g.transpose(g.op('SpaceToDepth', [big], { blocksize: { i: s } }), [0, 2, 3, 1]);
   const depth = s * s * x.bigC;
   const smallT = g.reshape(g.transpose(x.small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);

@@ -137,23 +137,25 @@ export function buildStepGraph(
   const fake = gf.y;
   for (const [i, value] of gf.stats) setNext(`g.w${i}`, value, G.weights[i]!.shape);
 
-  // D's update: two passes, real then fake, each moving D's statistics on.
-  let dStats = new Map<number, string>();
-  const dw = (i: number) => dStats.get(i) ?? ds.w(i);
-  const realPass = forward(graph, D, dw, noisy(toNet(x), 0), batch);
-  dStats = new Map([...dStats, ...realPass.stats]);
-  const fakePass = forward(graph, D, dw, noisy(fake, 1), batch);
-  dStats = new Map([...dStats, ...fakePass.stats]);
-  const dLoss = discriminatorLoss(graph, config, realPass.y, fakePass.y, batch);
-  const wOpts = { inputGrad: false, weights: true };
-  const gReal = backward(graph, D, dw, realPass, dLoss.dReal, batch, wOpts);
-  const gFake = backward(graph, D, dw, fakePass, dLoss.dFake, batch, wOpts);
+  // D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
+  // statistics (as two passes would have them), real first.
+  const both = graph.op('Concat', [noisy(toNet(x), 0), noisy(fake, 1)], { axis: { i: 0 } });
+  const dPass = forward(graph, D, ds.w, both, 2 * batch, 2);
+  const half = (v: string, k: number) =>
+    graph.op('Slice', [v, graph.ints([k * batch]), graph.ints([(k + 1) * batch]), graph.ints([0])]);
+  const [realOut, fakeOut] = [half(dPass.y, 0), half(dPass.y, 1)];
+  const dLoss = discriminatorLoss(graph, config, realOut, fakeOut, batch);
+  const dOut = graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } });
+  const dGrads = backward(graph, D, ds.w, dPass, dOut, 2 * batch, {
+    inputGrad: false,
+    weights: true,
+    groups: 2,
+  });
+  const dStats = dPass.stats;
   const dNew = new Map<number, string>(dStats);
   D.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
-    const a = gReal.grads.get(i);
-    const b = gFake.grads.get(i);
-    const grad = a && b ? graph.add(a, b) : (a ?? b);
+    const grad = dGrads.grads.get(i);
     if (!grad) throw new UncompilableError(`no gradient reaches D's weight ${i}`);
     let w = optimizerStep(graph, config, 'd', i, grad, wt.shape, setNext, powers.slice(2));
     if (config.clipValue > 0) {
@@ -162,8 +164,8 @@ export function buildStepGraph(
     dNew.set(i, w);
   });
   graph.output(dLoss.loss, FIGURES.lossD, []);
-  graph.output(realPass.y, FIGURES.real, [batch, ...D.output]);
-  graph.output(fakePass.y, FIGURES.fake, [batch, ...D.output]);
+  graph.output(realOut, FIGURES.real, [batch, ...D.output]);
+  graph.output(fakeOut, FIGURES.fake, [batch, ...D.output]);
 
   if (!generatorStep) {
     for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
