@@ -114,7 +114,9 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type ConfigOverrides = Partial<TrainConfig>;
 
 export const DEFAULTS: TrainConfig = {
-  preset: 'mlp',
+  // The preset a run starts from when none is named (the main job); the values below are the base
+  // every preset overrides.
+  preset: 'fashion',
   model: 'mlp',
   dataset: 'fashion-mnist-test', // the 10k Fashion-MNIST test split bundled in packages/trainer/data
   channels: 'auto',

@@ -29,6 +29,7 @@ afterAll(() => {
 });
 /** A few steps on 64 bundled images with small networks. */
 const small: ConfigOverrides = {
+  preset: 'mlp',
   epochs: 1,
   limit: 64,
   batchSize: 16,
@@ -66,7 +67,7 @@ async function trainedOk(flags: ConfigOverrides) {
 }
 
 describe('every preset trains a few steps with finite losses', () => {
-  it.each(['mlp', 'tiny', 'cgan', 'wgan', 'wgan-gp', 'dcgan28'])('%s', async (preset) => {
+  it.each(['fashion', 'mlp', 'tiny', 'cgan', 'wgan', 'wgan-gp', 'dcgan28'])('%s', async (preset) => {
     const { run } = await trainedOk({ preset });
     expect(run.readState().status).toBe('completed');
   });

@@ -1,18 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli, trainCommand } from './cli/command';
 import { tf } from './backend';
 import { resolveConfig } from './config';
 import { RunDir } from './run/io';
 import { FileModelIO } from './run/model-io';
 import { ModelCardSchema, RunStateSchema } from './run/schema';
-import { train, type TrainEvent } from './train';
+import { resumeConfig, train, type TrainEvent } from './train';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'gf-train-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'gf-train-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function generatorWeights(runDir: string): Promise<Float32Array> {
@@ -88,9 +94,10 @@ describe('--maxMinutes', () => {
     // A clock that moves 1 s per reading: the 1-minute budget ends the run after a few dozen steps.
     let now = 0;
     const clock = () => (now += 1000);
-    const result = await train(resolveConfig({ flags: { preset: 'gaussian2d', maxMinutes: 1, out } }), {
-      clock,
-    });
+    const result = await train(
+      resolveConfig({ flags: { preset: 'gaussian2d', maxMinutes: 1, evalEvery: 5, out } }),
+      { clock },
+    );
     expect(result.budgetReached).toBe(true);
     expect(result.interrupted).toBe(false);
     expect(result.epochsCompleted).toBe(0);
@@ -102,6 +109,14 @@ describe('--maxMinutes', () => {
     expect(ModelCardSchema.parse(run.readModelCard()).steps).toBe(result.steps);
     expect(existsSync(join(out, 'generator', 'model.json'))).toBe(true);
     expect(existsSync(join(out, 'samples', 'epoch-0001.png'))).toBe(true);
+    // The part epoch is recorded and scored as the run's last.
+    const metrics = run.readMetrics();
+    expect(metrics).toHaveLength(1);
+    expect(Number.isFinite(metrics[0]!.extra?.['eval.frechet2d'])).toBe(true);
+    expect(run.readModelCard().finalMetrics['eval.frechet2d']).toBe(metrics[0]!.extra!['eval.frechet2d']);
+    // Continued, the epoch is recorded once, whole.
+    await train(resumeConfig(out, { maxMinutes: 0 }), { resume: true });
+    expect(run.readMetrics().map((m) => m.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 });
 
@@ -171,7 +186,7 @@ describe('trainer CLI', () => {
     });
 
   it.each([
-    [['--preset=nope'], /unknown preset "nope"; available presets: gaussian2d/],
+    [['--preset=nope'], /unknown preset "nope"; available presets: fashion, gaussian2d/],
     [['--colour=red'], /unknown option '--colour=red'[\s\S]*valid keys: preset, model/],
     [[`--dataset=${join(bad, 'corrupt-images-idx3-ubyte')}`], /is truncated: header says 10 images/],
   ])('rejects %j with a one-line error, exit 1 and no stack', (args, message) => {

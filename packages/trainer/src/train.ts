@@ -86,6 +86,8 @@ export interface EpochContext {
   config: TrainConfig;
   generator: tf.LayersModel;
   classNames?: string[];
+  /** The run ends after this (a time budget ended it before its last epoch). */
+  final?: boolean;
 }
 
 export interface TrainOptions {
@@ -307,7 +309,10 @@ class Training {
     this.resumeAt = { stepInEpoch: info.stepInEpoch, sums: info.sums };
     this.rng = seedrandom.alea('', { state: info.rngState as seedrandom.State.Alea });
     this.lastCheckpoint = join(this.run.path(RUN_FILES.checkpointDir), info.dir);
-    this.metrics = this.run.readMetrics().filter((m) => m.epoch <= info.epoch);
+    const all = this.run.readMetrics();
+    this.metrics = all.filter((m) => m.epoch <= info.epoch);
+    // A time budget's record of a part epoch: that epoch is continued now and recorded whole.
+    if (this.metrics.length < all.length) this.run.writeMetrics(this.metrics);
     try {
       this.priorWallTime = this.run.readState().wallTimeSec;
     } catch {
@@ -540,8 +545,15 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     return tally;
   };
 
-  /** The epoch's record, samples, saved models, checkpoint, evaluation, card and plot. */
-  const endEpoch = async (epoch: number, tally: EpochTally) => {
+  /**
+   * The epoch's record, samples, saved models, checkpoint, evaluation, card and plot. `partial`: the
+   * time budget ended the epoch early; the checkpoint continues it, and the evaluation runs as the run's last.
+   */
+  const endEpoch = async (
+    epoch: number,
+    tally: EpochTally,
+    partial?: { skip: number; epochRngState: Record<string, number> },
+  ) => {
     const v = await sumsOrThrow(epoch);
     const [lossD = 0, lossG = 0, realOk = 0, fakeOk = 0, dReal = 0, dFake = 0] = v;
     const record: MetricsRecord = {
@@ -558,14 +570,23 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     };
     await engine.sync();
     await writeSamples(epoch);
-    t.epochsCompleted = epoch;
+    if (!partial) t.epochsCompleted = epoch;
     await saveModels();
-    await checkpoint({
-      epoch,
-      stepInEpoch: 0,
-      rngState: t.rng.state() as Record<string, number>,
-      sums: [0, 0, 0, 0, 0, 0, 0, 0],
-    });
+    await checkpoint(
+      partial
+        ? {
+            epoch: epoch - 1,
+            stepInEpoch: partial.skip + tally.stepsThisRun,
+            rngState: partial.epochRngState,
+            sums: [...v, tally.seenD, tally.seenG],
+          }
+        : {
+            epoch,
+            stepInEpoch: 0,
+            rngState: t.rng.state() as Record<string, number>,
+            sums: [0, 0, 0, 0, 0, 0, 0, 0],
+          },
+    );
     if (onEpochEnd) {
       const extra = await onEpochEnd({
         epoch,
@@ -573,6 +594,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         runDir: run.root,
         config,
         generator: sampler,
+        ...(partial ? { final: true } : {}),
         ...(data.classNames ? { classNames: data.classNames } : {}),
       });
       if (extra && Object.keys(extra).length > 0) record.extra = extra;
@@ -588,8 +610,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     t.emit({ status: 'epoch', record, epochs: config.epochs });
   };
 
-  /** Ctrl-C or the budget ended an epoch early: keep the steps done since the last checkpoint. */
-  const endEarly = async (
+  /** Ctrl-C ended an epoch early: keep the steps done since the last checkpoint. */
+  const endInterrupted = async (
     epoch: number,
     tally: EpochTally,
     skip: number,
@@ -604,8 +626,6 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       sums: [...v, tally.seenD, tally.seenG],
     });
     await saveModels();
-    // A time budget is a normal end: show where the generator got to.
-    if (t.budgetReached) await writeSamples(epoch);
   };
 
   try {
@@ -614,8 +634,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       const epochRngState = t.rng.state() as Record<string, number>;
       const skip = epoch === firstEpoch ? t.resumeAt.stepInEpoch : 0;
       const tally = await runEpoch(epoch, epochRngState, skip);
-      if (t.interrupted || t.budgetReached) {
-        await endEarly(epoch, tally, skip, epochRngState);
+      if (t.interrupted) {
+        await endInterrupted(epoch, tally, skip, epochRngState);
+        break;
+      }
+      if (t.budgetReached) {
+        // A time budget is a normal end: the epoch so far is recorded, shown and scored.
+        if (tally.stepsThisRun > 0) await endEpoch(epoch, tally, { skip, epochRngState });
         break;
       }
       await endEpoch(epoch, tally);

@@ -42,8 +42,9 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
         critic = e.config.loss === 'wasserstein';
         console.log(`run directory: ${e.runDir}`);
         console.log(
-          `preset ${e.config.preset} · backend ${e.backend} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
+          `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? 'onnxruntime (compiled step)' : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
         );
+        if (e.engineNote) console.log(`engine: TF.js because ${e.engineNote}`);
         if (e.resumedAt) console.log(`resuming after epoch ${e.resumedAt.epoch}, step ${e.resumedAt.step}`);
         break;
       case 'step':
@@ -104,6 +105,16 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
             `covariance                       ${v(est.cov.flat())}   target AᵀA ${v(est.targetCov.flat())}`,
           );
           console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
+        }
+        const scored = result.metrics.filter((m) => m.extra?.['eval.fd'] !== undefined).at(-1)?.extra;
+        if (scored) {
+          const x = (k: string) => scored[k] ?? NaN;
+          console.log(
+            `quality after epoch ${result.metrics.at(-1)?.epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/10`,
+          );
+          console.log(
+            `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx nx run trainer:eval -- --run ${result.runDir} for more)`,
+          );
         }
         console.log(
           `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${result.epochsCompleted} epochs, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,

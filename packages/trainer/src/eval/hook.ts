@@ -40,6 +40,8 @@ export interface EpochEvalContext {
   generator: tf.LayersModel;
   config: { latentDim: number; seed: number };
   classNames?: string[];
+  /** The run ends after this epoch (a time budget), so it is scored like the last. */
+  final?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export function epochEvaluator(
   let classifier: Classifier | undefined;
   let reference: ReferenceFeatures | undefined;
   return async (ctx) => {
-    const last = ctx.epoch === options.epochs;
+    const last = ctx.epoch === options.epochs || ctx.final === true;
     if (!last && ctx.epoch % options.every !== 0) return;
     if (ctx.generator.inputs.length !== 1 && generatorClasses(ctx.generator) === undefined) return;
     const output = outputSpecOf(ctx.generator);

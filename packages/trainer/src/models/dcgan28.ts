@@ -1,5 +1,5 @@
 /**
- * The DCGAN-28 preset: exactly the reference network of ../shared/bench (PyTorch's dcgan28.py),
+ * The DCGAN-28 preset: exactly the reference network of bench/reference/models.py (PyTorch, NCHW),
  * written in TF.js layers with NHWC tensors. BatchNorm momentum 0.9 is PyTorch's 0.1; epsilon 1e-5.
  */
 import type * as tfTypes from '@tensorflow/tfjs';

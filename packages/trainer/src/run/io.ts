@@ -222,6 +222,10 @@ export class RunDir {
     mkdirSync(this.root, { recursive: true });
     await appendFile(this.path(RUN_FILES.metrics), JSON.stringify(MetricsRecordSchema.parse(record)) + '\n');
   }
+  /** Rewrites metrics.jsonl with `records` (a resume drops what came after its checkpoint). */
+  writeMetrics(records: MetricsRecord[]): void {
+    writeFileAtomic(this.path(RUN_FILES.metrics), records.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
   /** Reads metrics.jsonl, skipping a truncated last line left by a crash. */
   readMetrics(): MetricsRecord[] {
     const p = this.path(RUN_FILES.metrics);
