@@ -273,6 +273,9 @@ export function readNet(model: tfTypes.LayersModel): Net {
         act('relu');
         break;
       case 'LeakyReLU':
+        // Its gradient reads the sign of the output, which is the input's only for alpha >= 0.
+        if (!(Number(cfg.alpha) >= 0))
+          throw new UncompilableError(`${layer.name}: a negative LeakyReLU slope is not compiled`);
         act('leaky', Number(cfg.alpha));
         break;
       case 'Activation':

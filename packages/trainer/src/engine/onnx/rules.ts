@@ -96,7 +96,6 @@ export function forward(
         break;
       }
       case 'act':
-        saved.x = h;
         h = activation(g, op, h);
         saved.y = h;
         break;
@@ -164,9 +163,10 @@ function activationGrad(g: Graph, op: Extract<Op, { kind: 'act' }>, s: Saved, dy
   const zero = g.scalar(0);
   switch (op.act) {
     case 'relu':
-      return g.op('Where', [g.op('Greater', [s.x!, zero]), dy, zero]);
+      // y > 0 exactly where x > 0; reading y (not x) lets onnxruntime fuse the activation into the op before.
+      return g.op('Where', [g.op('Greater', [s.y!, zero]), dy, zero]);
     case 'leaky':
-      return g.op('Where', [g.op('Greater', [s.x!, zero]), dy, g.scale(dy, op.alpha)]);
+      return g.op('Where', [g.op('Greater', [s.y!, zero]), dy, g.scale(dy, op.alpha)]);
     case 'tanh':
       return g.mul(dy, g.sub(g.scalar(1), g.mul(s.y!, s.y!)));
     case 'sigmoid':
