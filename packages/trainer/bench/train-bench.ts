@@ -117,7 +117,9 @@ async function child(model: string): Promise<void> {
       load: load(),
     });
     // The compiled engine's profile covers every run of its session (warm-up included).
-    const rows = result.profile ?? [...(kernels ?? [])].map(([op, e]) => ({ op, ms: e.ms, calls: e.calls, runs: steps }));
+    const rows =
+      result.profile ??
+      [...(kernels ?? [])].map(([op, e]) => ({ op, ms: e.ms, calls: e.calls, runs: steps }));
     if (rows.length) {
       const total = rows.reduce((a, r) => a + r.ms, 0);
       for (const r of rows.sort((a, b) => b.ms - a.ms)) {
@@ -148,7 +150,12 @@ function ours(model: string, rep: number): Record<string, number> | undefined {
   for (const l of lines) emit('profile' in l ? { ...l, rep } : { ...l, rep });
   const m = lines.find((l) => 'img_per_s' in l);
   if (r.status !== 0 || !m) {
-    emit({ bench: `${model}-train`, impl: 'ganforge', rep, error: r.stderr.trim().split('\n').slice(-3).join(' | ') });
+    emit({
+      bench: `${model}-train`,
+      impl: 'ganforge',
+      rep,
+      error: r.stderr.trim().split('\n').slice(-3).join(' | '),
+    });
     return undefined;
   }
   return m;
@@ -161,7 +168,13 @@ function pytorch(model: string, threads: number, rep: number): Record<string, nu
     encoding: 'utf8',
   });
   if (r.status !== 0) {
-    emit({ bench: `${model}-train`, impl: 'pytorch', threads, rep, error: r.stderr.trim().split('\n').at(-1) });
+    emit({
+      bench: `${model}-train`,
+      impl: 'pytorch',
+      threads,
+      rep,
+      error: r.stderr.trim().split('\n').at(-1),
+    });
     return undefined;
   }
   const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
@@ -194,7 +207,8 @@ async function main(): Promise<void> {
     }
     const oursMedian = median(mine.map((m) => m.img_per_s!));
     const byThreads = new Map<number, number[]>();
-    for (const rep of theirs) for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
+    for (const rep of theirs)
+      for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
     let best: { threads: number; img_per_s: number } | undefined;
     for (const [threads, runs] of byThreads) {
       const v = median(runs);
@@ -216,7 +230,9 @@ async function main(): Promise<void> {
         ? {
             pytorch_best_img_per_s: best.img_per_s,
             pytorch_best_threads: best.threads,
-            pytorch_img_per_s: Object.fromEntries([...byThreads].map(([t, r]) => [`threads_${t}`, median(r)])),
+            pytorch_img_per_s: Object.fromEntries(
+              [...byThreads].map(([t, r]) => [`threads_${t}`, median(r)]),
+            ),
             pytorch_peak_rss_mb: median(theirs.flat().map((m) => m.peak_rss_mb!)),
             ratio: round(oursMedian / best.img_per_s, 3),
             paired_ratios: paired,
