@@ -20,6 +20,7 @@ export class Graph {
   private readonly outputs: ValueInfo[] = [];
   private readonly consts = new Map<string, string>();
   private readonly pending: [string, string][] = [];
+  private readonly memos = new Map<string, string>();
 
   constructor(readonly name: string) {}
 
@@ -75,6 +76,16 @@ export class Graph {
       this.consts.set(key, name);
     }
     return name;
+  }
+
+  /** The value `build` makes, built once per `key` (a rule's intermediate that another rule reuses). */
+  memo(key: string, build: () => string): string {
+    let v = this.memos.get(key);
+    if (v === undefined) {
+      v = build();
+      this.memos.set(key, v);
+    }
+    return v;
   }
 
   // Shorthands for the element-wise arithmetic the rules are written in.

@@ -48,18 +48,36 @@ export function forward(
         ]);
         break;
       case 'conv':
+        saved.x = h;
+        if (tapped(op, op.cin)) {
+          const P = phases(g, op, { big: h, bigC: op.cin, bigHW: op.inHW, smallHW: op.outHW }, batch);
+          h = tapConv(
+            g,
+            op,
+            P,
+            w(op.kernel),
+            op.cout,
+            op.cin,
+            op.outHW,
+            batch,
+            op.bias !== undefined ? w(op.bias) : undefined,
+          );
+          break;
+        }
+        h = g.op('Conv', [h, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])], {
+          kernel_shape: { ints: op.k },
+          strides: { ints: op.s },
+          pads: { ints: op.pads },
+        });
+        break;
       case 'convT':
         saved.x = h;
-        h = g.op(
-          op.kind === 'conv' ? 'Conv' : 'ConvTranspose',
-          [h, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])],
-          {
-            kernel_shape: { ints: op.k },
-            strides: { ints: op.s },
-            pads: { ints: op.pads },
-            ...(op.kind === 'convT' ? { output_padding: { ints: op.outPad } } : {}),
-          },
-        );
+        h = g.op('ConvTranspose', [h, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])], {
+          kernel_shape: { ints: op.k },
+          strides: { ints: op.s },
+          pads: { ints: op.pads },
+          output_padding: { ints: op.outPad },
+        });
         break;
       case 'bn': {
         const v = bnView(op, batch, groups);
@@ -237,7 +255,11 @@ export function backward(
           grads.set(op.kernel, filterGrad(g, op, s.x!, d, batch, true));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
         }
-        if (needDx) {
+        if (needDx && tapped(op, op.cout)) {
+          // The input gradient is a Conv from dy (the larger side) back to x's size.
+          const P = phases(g, op, { big: d, bigC: op.cout, bigHW: op.outHW, smallHW: op.inHW }, batch);
+          d = tapConv(g, op, P, w(op.kernel), op.cin, op.cout, op.inHW, batch);
+        } else if (needDx) {
           d = g.op('Conv', [d, w(op.kernel)], {
             kernel_shape: { ints: op.k },
             strides: { ints: op.s },
@@ -283,24 +305,26 @@ export function backward(
   return { ...(opts.inputGrad ? { dx: d } : {}), grads };
 }
 
+type ConvOp = Extract<Op, { kind: 'conv' | 'convT' }>;
+
+/** A stride-s convolution whose kernel is a whole number of s × s blocks splits into s² phases. */
+const phased = (op: ConvOp) => op.s[0] === op.s[1] && op.k[0] % op.s[0] === 0 && op.k[1] % op.s[1] === 0;
+
+/**
+ * Whether a phased convolution over `bigC` image channels runs as a few GEMMs over its phases (see
+ * tapConv). With very few channels the GEMMs are too thin to beat onnxruntime's direct Conv.
+ */
+const tapped = (op: ConvOp, bigC: number) => phased(op) && op.s[0] * op.s[0] * bigC >= 32;
+
 /**
  * The weight gradient of a Conv (or ConvTranspose). For a Conv, x is the larger ("image") side and dy
  * the smaller; for a ConvTranspose the roles swap. Result: [small channels, big channels, kh, kw].
  */
-function filterGrad(
-  g: Graph,
-  op: Extract<Op, { kind: 'conv' | 'convT' }>,
-  x: string,
-  dy: string,
-  batch: number,
-  transposed: boolean,
-): string {
+function filterGrad(g: Graph, op: ConvOp, x: string, dy: string, batch: number, transposed: boolean): string {
   const sides = transposed
     ? { big: dy, bigC: op.cout, bigHW: op.outHW, small: x, smallC: op.cin, smallHW: op.inHW }
     : { big: x, bigC: op.cin, bigHW: op.inHW, small: dy, smallC: op.cout, smallHW: op.outHW };
-  const [s, t] = [op.s[0], op.s[1]];
-  const phased = s === t && op.k[0] % s === 0 && op.k[1] % s === 0;
-  return phased ? phaseFilterGrad(g, op, sides, batch) : dilatedFilterGrad(g, op, sides);
+  return phased(op) ? phaseFilterGrad(g, op, sides, batch) : dilatedFilterGrad(g, op, sides);
 }
 
 interface Sides {
@@ -313,50 +337,90 @@ interface Sides {
 }
 
 /**
- * dW[o, c, i, j] = Σ small[n, o, a, b] · bigPadded[n, c, s·a + i, s·b + j] as a few large matrix
- * products: the padded image split into its s² phases (SpaceToDepth) makes each tap (u, v) of the
- * k/s × k/s taps per phase a contiguous window, so each is one GEMM over every example and position
- * (K = N·H·W), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
+ * The image side of a phased convolution cut into the windows its taps read. Padded to the rows the
+ * taps reach, split into its s² phases (SpaceToDepth: depth (p·s + q)·C + c) and made channels-last,
+ * the image holds, for each tap (u, v) of the k/s × k/s taps per phase, one contiguous window
+ * [N·a·b, s²·C] (a × b the small side). Built once per image value: the forward Conv and its weight
+ * gradient share them. (ORT's SpaceToDepth and a 4-D transpose are faster than one 6-D transpose.)
  */
-function phaseFilterGrad(
-  g: Graph,
-  op: Extract<Op, { kind: 'conv' | 'convT' }>,
-  x: Sides,
-  batch: number,
-): string {
+function phases(g: Graph, op: ConvOp, x: Omit<Sides, 'small' | 'smallC'>, batch: number): string[] {
   const s = op.s[0];
   const [KU, KV] = [op.k[0] / s, op.k[1] / s];
   const [a, b] = x.smallHW;
-  // Rows the taps read: s·(a + KU − 1) from the top pad on.
-  const rows = s * (a + KU - 1);
-  const cols = s * (b + KV - 1);
-  const [top, left] = [op.pads[0], op.pads[1]];
-  const bottom = rows - x.bigHW[0] - top;
-  const right = cols - x.bigHW[1] - left;
-  let big = x.big;
-  if (bottom < 0 || right < 0) {
-    big = g.op('Slice', [
-      big,
-      g.ints([0, 0]),
-      g.ints([x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)]),
-      g.ints([2, 3]),
-    ]);
-  }
-  if (top || left || bottom > 0 || right > 0) {
-    big = g.op('Pad', [big, g.ints([0, 0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right)])]);
-  }
-  // [N, s²C, rows/s, cols/s] with depth (p·s + q)·C + c, then channels last for the GEMMs. (ORT's
-  // SpaceToDepth and a 4-D transpose are faster than one 6-D transpose.)
-  const phases = g.transpose(g.op('SpaceToDepth', [big], { blocksize: { i: s } }), [0, 2, 3, 1]);
-  const depth = s * s * x.bigC;
+  return [...Array(KU * KV).keys()].map((t) =>
+    g.memo(`taps/${x.big}/${op.kernel}/${t}`, () => {
+      const all = g.memo(`phases/${x.big}/${op.kernel}`, () => {
+        // Rows the taps read: s·(a + KU − 1) from the top pad on.
+        const rows = s * (a + KU - 1);
+        const cols = s * (b + KV - 1);
+        const [top, left] = [op.pads[0], op.pads[1]];
+        const bottom = rows - x.bigHW[0] - top;
+        const right = cols - x.bigHW[1] - left;
+        let big = x.big;
+        if (bottom < 0 || right < 0) {
+          big = g.op('Slice', [
+            big,
+            g.ints([0, 0]),
+            g.ints([x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)]),
+            g.ints([2, 3]),
+          ]);
+        }
+        if (top || left || bottom > 0 || right > 0) {
+          big = g.op('Pad', [big, g.ints([0, 0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right)])]);
+        }
+        return g.transpose(g.op('SpaceToDepth', [big], { blocksize: { i: s } }), [0, 2, 3, 1]);
+      });
+      const [u, v] = [Math.floor(t / KV), t % KV];
+      const window = g.op('Slice', [all, g.ints([u, v]), g.ints([u + a, v + b]), g.ints([1, 2])]);
+      return g.reshape(window, [batch * a * b, s * s * x.bigC]);
+    }),
+  );
+}
+
+/**
+ * A phased convolution as one GEMM per tap over the image's phase windows, summed (each Gemm adds
+ * the one before as its C): y[n, o, a, b] = Σ_(u,v) window_(u,v)[n·a·b, (p, q, c)] · W[o, c, u·s + p, v·s + q].
+ * `w` is in Conv layout [O, C, kh, kw]; the result is NCHW [N, O, a, b].
+ */
+function tapConv(
+  g: Graph,
+  op: ConvOp,
+  windows: string[],
+  w: string,
+  O: number,
+  C: number,
+  smallHW: [number, number],
+  batch: number,
+  bias?: string,
+): string {
+  const s = op.s[0];
+  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
+  const depth = s * s * C;
+  // [O, C, (u, p), (v, q)] -> [(u, v), (p, q, c), O]: one [depth, O] matrix per tap.
+  const taps = g.reshape(g.transpose(g.reshape(w, [O, C, KU, s, KV, s]), [2, 4, 3, 5, 1, 0]), [
+    KU * KV,
+    depth,
+    O,
+  ]);
+  let acc = bias;
+  windows.forEach((window, t) => {
+    const wt = g.reshape(g.op('Slice', [taps, g.ints([t]), g.ints([t + 1]), g.ints([0])]), [depth, O]);
+    acc = g.op('Gemm', [window, wt, ...(acc !== undefined ? [acc] : [])]);
+  });
+  return g.transpose(g.reshape(acc!, [batch, smallHW[0], smallHW[1], O]), [0, 3, 1, 2]);
+}
+
+/**
+ * dW[o, c, i, j] = Σ small[n, o, a, b] · bigPadded[n, c, s·a + i, s·b + j] as a few large matrix
+ * products: each tap's window (see phases) against dy, one GEMM over every example and position
+ * (K = N·H·W), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
+ */
+function phaseFilterGrad(g: Graph, op: ConvOp, x: Sides, batch: number): string {
+  const s = op.s[0];
+  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
+  const [a, b] = x.smallHW;
   const smallT = g.reshape(g.transpose(x.small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);
-  const taps: string[] = [];
-  for (let u = 0; u < KU; u++) {
-    for (let v = 0; v < KV; v++) {
-      const window = g.op('Slice', [phases, g.ints([u, v]), g.ints([u + a, v + b]), g.ints([1, 2])]);
-      taps.push(g.op('MatMul', [smallT, g.reshape(window, [batch * a * b, depth])]));
-    }
-  }
+  const taps = phases(g, op, x, batch).map((window) => g.op('MatMul', [smallT, window]));
   // [o, (u, v, p, q, c)] -> [o, c, (u, p), (v, q)]: kernel row i = u·s + p, column j = v·s + q.
   const all = taps.length > 1 ? g.op('Concat', taps, { axis: { i: 1 } }) : taps[0]!;
   const split = g.reshape(all, [x.smallC, KU, KV, s, s, x.bigC]);
@@ -364,7 +428,7 @@ function phaseFilterGrad(
 }
 
 /** The same gradient as one stride-1 convolution dilated by the stride (any stride and kernel). */
-function dilatedFilterGrad(g: Graph, op: Extract<Op, { kind: 'conv' | 'convT' }>, x: Sides): string {
+function dilatedFilterGrad(g: Graph, op: ConvOp, x: Sides): string {
   const [top, left] = [op.pads[0], op.pads[1]];
   let image = g.transpose(x.big, [1, 0, 2, 3]);
   const end = [0, 1].map(
