@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { DatasetError, readIdxImages, readIdxLabels } from './idx';
+import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
@@ -152,13 +152,16 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     };
     const labelPath = opts.labels ? resolve(opts.labels) : (builtin?.labels ?? siblingLabelFile(path));
     if (opts.labels || (opts.needLabels && labelPath)) {
-      const labels = readIdxLabels(labelPath!, limit);
-      if (labels.length !== idx.count) {
+      // Checked as given, before --limit: a label file for other images must not pass because the
+      // first `limit` happen to line up.
+      const all = readIdxLabels(labelPath!);
+      if (all.length !== idx.total) {
         throw new DatasetError(
-          `${labelPath} has ${labels.length} labels but ${path} has ${idx.count} images: pass the label file that belongs to these images`,
+          `${labelPath} has ${all.length} labels but ${path} has ${idx.total} images: pass the label file that belongs to these images`,
         );
       }
-      const classes = labels.reduce((m, l) => Math.max(m, l), 0) + 1;
+      const classes = labelClasses(labelPath!, all);
+      const labels = all.subarray(0, idx.count);
       ds.labels = Int32Array.from(labels);
       ds.classNames =
         builtin?.classNames ??

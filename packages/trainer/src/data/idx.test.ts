@@ -60,6 +60,45 @@ describe('IDX reader', () => {
     expect(() => readIdxImages(join(dir, 'labels.idx'))).toThrow(/not an IDX image file/);
     expect(() => readIdxImages(join(dir, 'nothing.idx'))).toThrow(/not found/);
     expect(() => readIdxImages(dir)).toThrow(/is a directory/);
+    writeFileSync(
+      join(dir, 'empty.idx'),
+      idxImages(0, 28, 28, () => 0),
+    );
+    expect(() => readIdxImages(join(dir, 'empty.idx'))).toThrow(
+      /empty\.idx holds no images: its IDX header says 0 images of 28x28/,
+    );
+  });
+
+  it('checks label files as given, before --limit, and refuses gaps in the class numbering', async () => {
+    writeFileSync(
+      join(dir, 'six.idx'),
+      idxImages(6, 2, 2, (i) => i % 256),
+    );
+    const write = (name: string, labels: number[]) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(0x801, 0);
+      head.writeUInt32BE(labels.length, 4);
+      writeFileSync(join(dir, name), Buffer.concat([head, Buffer.from(labels)]));
+      return join(dir, name);
+    };
+    const load = (labels: string, limit?: number) =>
+      loadDataset({
+        dataset: join(dir, 'six.idx'),
+        labels,
+        seed: 1,
+        channels: 'auto',
+        ...(limit ? { limit } : {}),
+      });
+    // Ten labels for six images: wrong even when --limit keeps only the first four of each.
+    await expect(load(write('ten.idx', [0, 1, 2, 0, 1, 2, 0, 1, 2, 0]), 4)).rejects.toThrow(
+      /ten\.idx has 10 labels but .*six\.idx has 6 images/,
+    );
+    await expect(load(write('gap.idx', [0, 1, 200, 0, 1, 0]))).rejects.toThrow(
+      /gap\.idx: labels must number the classes 0\.\.C-1, but values go up to 200 and 198 of them never appear \(2, 3, 4, 5, 6, …\)/,
+    );
+    const ok = await load(write('ok.idx', [0, 1, 2, 2, 1, 0]), 4);
+    expect(Array.from(ok.labels!)).toEqual([0, 1, 2, 2]);
+    expect(ok.classNames).toEqual(['0', '1', '2']);
   });
 });
 

@@ -158,7 +158,7 @@ describe('eval command', () => {
     // G(z, c) = the mean test image of class c (+ 0·z): only balanced labels reach all classes, and
     // one image per class is the textbook collapsed generator (no recall).
     const images = readIdxImages(DEFAULT_REFERENCE, 2000);
-    const labels = readIdxLabels(DEFAULT_REFERENCE.replace('images-idx3', 'labels-idx1'), 2000);
+    const labels = readIdxLabels(DEFAULT_REFERENCE.replace('images-idx3', 'labels-idx1')).subarray(0, 2000);
     const means = new Float32Array(10 * 784);
     const counts = new Array<number>(10).fill(0);
     labels.forEach((c, i) => {
