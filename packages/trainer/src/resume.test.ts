@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,6 +169,44 @@ describe('checkpoints and resume', () => {
     fresh.generator.dispose();
     fresh.discriminator.dispose();
     optD.dispose();
+  });
+
+  it('a resume clears what a killed run left, and names a damaged checkpoint file', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
+    const ckpt = join(out, 'checkpoint');
+    const { dir } = readCheckpointInfo(new RunDir(out));
+    // Temporary files of a writer that was killed (a pid that has exited), one of a live writer, and a
+    // checkpoint folder whose write never reached latest.json.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const leftovers = [
+      join(ckpt, `latest.json.tmp-${dead}-1-1`),
+      join(out, `state.json.tmp-${dead}-1-2`),
+      join(ckpt, dir, 'generator', `weights.bin.tmp-${dead}-1-3`),
+    ];
+    const live = join(out, `model-card.json.tmp-${process.pid}-1-4`);
+    for (const f of [...leftovers, live]) writeFileSync(f, '');
+    mkdirSync(join(ckpt, 'step-000000099', 'generator'), { recursive: true });
+    const r = await train(resumeConfig(out, { epochs: 2 }), { resume: true });
+    expect(r.steps).toBe(12);
+    expect(leftovers.filter((f) => existsSync(f))).toEqual([]);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(join(ckpt, 'step-000000099'))).toBe(false);
+    rmSync(live);
+
+    // Damage the checkpoint the run now points at.
+    const bin = join(ckpt, readCheckpointInfo(new RunDir(out)).dir, 'optimizers.bin');
+    const bytes = readFileSync(bin);
+    writeFileSync(bin, bytes.subarray(0, bytes.length - 8));
+    await expect(train(resumeConfig(out, { epochs: 3 }), { resume: true })).rejects.toThrow(
+      new RegExp(
+        `${bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds ${bytes.length - 8} bytes where optimizers.json describes ${bytes.length}: the checkpoint is damaged`,
+      ),
+    );
+    writeFileSync(bin.replace('.bin', '.json'), '[{"optimizer":');
+    await expect(train(resumeConfig(out, { epochs: 3 }), { resume: true })).rejects.toThrow(
+      /optimizers\.json is not valid JSON: the checkpoint is damaged; resume from a copy of the run or start again/,
+    );
   });
 
   it('stops on a NaN/Inf loss with a clear message and keeps the last good checkpoint', async () => {

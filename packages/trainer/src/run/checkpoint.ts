@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { RunDirError, writeFileAtomic, writeJsonAtomic, type RunDir } from './io';
+import { isLeftoverTemp, RunDirError, writeFileAtomic, writeJsonAtomic, type RunDir } from './io';
 import { FileModelIO } from './model-io';
 import { CheckpointInfoSchema, RUN_FILES, type CheckpointInfo } from './schema';
 
@@ -45,11 +45,52 @@ export function stepwisePowers(beta1: number, beta2: number, iterations: number)
 
 const PowersSchema = z.record(z.string(), z.tuple([z.number(), z.number()]));
 
-interface SavedTensor {
-  optimizer: string;
-  name: string;
-  shape: number[];
-  dtype: string;
+const SavedTensorsSchema = z.array(
+  z.object({
+    optimizer: z.string(),
+    name: z.string(),
+    shape: z.array(z.number().int().nonnegative()),
+    dtype: z.string(),
+  }),
+);
+type SavedTensor = z.infer<typeof SavedTensorsSchema>[number];
+
+/** A checkpoint's JSON file, or an error that names it and says the checkpoint is damaged. */
+function readSaved<T>(path: string, schema: z.ZodType<T>): T {
+  const damaged = (why: string) =>
+    new RunDirError(
+      `${path} ${why}: the checkpoint is damaged; resume from a copy of the run or start again`,
+    );
+  if (!existsSync(path)) throw damaged('is missing');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw damaged('is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw damaged(`does not hold what the trainer writes (${parsed.error.issues[0]?.message})`);
+  return parsed.data;
+}
+
+/**
+ * Removes what a killed run left behind: temporary files of dead writers anywhere in the run, and
+ * checkpoint folders latest.json does not name (a write cut short). Called when a run resumes.
+ */
+export function sweepLeftovers(run: RunDir, keep: string): void {
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && isLeftoverTemp(entry.name)) rmSync(path, { force: true });
+    }
+  };
+  walk(run.root);
+  const root = checkpointRoot(run);
+  for (const name of readdirSync(root)) {
+    if (name !== keep && name.startsWith('step-')) rmSync(join(root, name), { recursive: true, force: true });
+  }
 }
 
 export interface CheckpointModels {
@@ -133,6 +174,12 @@ export async function restoreCheckpoint(
 ): Promise<CheckpointInfo> {
   const info = readCheckpointInfo(run);
   const dir = join(checkpointRoot(run), info.dir);
+  if (!existsSync(dir)) {
+    throw new RunDirError(
+      `${join(checkpointRoot(run), RUN_FILES.checkpointLatest)} names ${info.dir}, which is missing: the checkpoint is damaged; resume from a copy of the run or start again`,
+    );
+  }
+  sweepLeftovers(run, info.dir);
   const copy = async (name: string, into: tfTypes.LayersModel) => {
     const saved = await tf.loadLayersModel(new FileModelIO(join(dir, name)));
     try {
@@ -155,8 +202,15 @@ export async function restoreCheckpoint(
   await copy('discriminator', models.discriminator);
   if (models.ema) await copy(info.ema ? 'generator-ema' : 'generator', models.ema);
 
-  const manifest = JSON.parse(readFileSync(join(dir, OPTIMIZER_JSON), 'utf8')) as SavedTensor[];
-  const bin = readFileSync(join(dir, OPTIMIZER_BIN));
+  const manifest = readSaved(join(dir, OPTIMIZER_JSON), SavedTensorsSchema);
+  const binPath = join(dir, OPTIMIZER_BIN);
+  const bin = existsSync(binPath) ? readFileSync(binPath) : undefined;
+  const expected = manifest.reduce((n, m) => n + m.shape.reduce((a, b) => a * b, 1), 0);
+  if (!bin || bin.byteLength !== expected * 4) {
+    throw new RunDirError(
+      `${binPath} ${bin ? `holds ${bin.byteLength} bytes where ${OPTIMIZER_JSON} describes ${expected * 4}` : 'is missing'}: the checkpoint is damaged; resume from a copy of the run or start again`,
+    );
+  }
   const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   let offset = 0;
   const byOptimizer = new Map<string, { name: string; tensor: tfTypes.Tensor }[]>();
@@ -174,10 +228,7 @@ export async function restoreCheckpoint(
   }
   const powersPath = join(dir, OPTIMIZER_POWERS);
   // Checkpoints written before the powers were saved lack the file: those are rebuilt step by step.
-  const saved = existsSync(powersPath)
-    ? PowersSchema.safeParse(JSON.parse(readFileSync(powersPath, 'utf8')))
-    : null;
-  const savedPowers = saved?.success ? saved.data : {};
+  const savedPowers = existsSync(powersPath) ? readSaved(powersPath, PowersSchema) : {};
   for (const [key, opt] of Object.entries(models.optimizers)) {
     const list = byOptimizer.get(key);
     if (list) {

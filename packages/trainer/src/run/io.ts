@@ -78,6 +78,26 @@ export interface StagedFile {
 
 let staged = 0;
 
+/** stageFile's temporary names: `<file>.tmp-<pid>-<ms>-<n>`. */
+const TEMP_NAME = /\.tmp-(\d+)-\d+-\d+$/;
+
+/**
+ * Whether `name` is a temporary file a process that no longer runs left behind (killed between its
+ * write and its rename). A live writer's files are not leftovers.
+ */
+export function isLeftoverTemp(name: string): boolean {
+  const m = TEMP_NAME.exec(name);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function removeQuietly(path: string): void {
   try {
     rmSync(path, { force: true });
