@@ -29,7 +29,7 @@ const HELP = `trainer:faults — kill training runs at random moments, resume th
   -h, --help      this text`;
 
 export interface FaultTrial {
-  signal: NodeJS.Signals;
+  signal: Signal;
   /** Milliseconds after the process started. */
   afterMs: number;
   /** What the kill left: exit code or signal, and whether a write was cut short. */
@@ -65,7 +65,8 @@ const RUN = [
   '--seed=7',
   '--quiet',
 ];
-const SIGNALS: NodeJS.Signals[] = ['SIGKILL', 'SIGINT', 'SIGTERM'];
+const SIGNALS = ['SIGKILL', 'SIGINT', 'SIGTERM'] as const;
+type Signal = (typeof SIGNALS)[number];
 
 interface Exit {
   code: number | null;
@@ -75,7 +76,7 @@ interface Exit {
 }
 
 /** Runs the trainer; `kill` sends a signal after that many milliseconds. */
-function trainer(args: string[], kill?: { signal: NodeJS.Signals; afterMs: number }): Promise<Exit> {
+function trainer(args: string[], kill?: { signal: Signal; afterMs: number }): Promise<Exit> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: join(here, '..'),
@@ -154,9 +155,9 @@ export async function runFaults(opts: {
       outcome: 'exact',
     };
     // The kill itself must be clean: Ctrl-C and SIGTERM exit 130 / 143 (or 0 if the run had ended).
-    const expectedExit = { SIGINT: [130, 0], SIGTERM: [143, 0], SIGKILL: [] }[signal];
+    const expectedExit: Record<Signal, number[]> = { SIGINT: [130, 0], SIGTERM: [143, 0], SIGKILL: [] };
     const stackTrace = / {4}at .+[:(]/.test(killed.output);
-    if (stackTrace || (killed.code !== null && signal !== 'SIGKILL' && !expectedExit.includes(killed.code))) {
+    if (stackTrace || (killed.code !== null && signal !== 'SIGKILL' && !expectedExit[signal].includes(killed.code))) {
       // A signal before the handlers are installed ends node itself (code null): not a fault.
       trial.outcome = 'leaked';
       trial.detail = `the killed run ended with ${exit}${stackTrace ? ' and a stack trace' : ''}:\n${killed.output.slice(-800)}`;
