@@ -157,7 +157,10 @@ export async function runFaults(opts: {
     // The kill itself must be clean: Ctrl-C and SIGTERM exit 130 / 143 (or 0 if the run had ended).
     const expectedExit: Record<Signal, number[]> = { SIGINT: [130, 0], SIGTERM: [143, 0], SIGKILL: [] };
     const stackTrace = / {4}at .+[:(]/.test(killed.output);
-    if (stackTrace || (killed.code !== null && signal !== 'SIGKILL' && !expectedExit[signal].includes(killed.code))) {
+    if (
+      stackTrace ||
+      (killed.code !== null && signal !== 'SIGKILL' && !expectedExit[signal].includes(killed.code))
+    ) {
       // A signal before the handlers are installed ends node itself (code null): not a fault.
       trial.outcome = 'leaked';
       trial.detail = `the killed run ended with ${exit}${stackTrace ? ' and a stack trace' : ''}:\n${killed.output.slice(-800)}`;
