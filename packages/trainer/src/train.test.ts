@@ -86,6 +86,15 @@ describe('gaussian2d (the d2l experiment)', () => {
       /already exists/,
     );
   });
+
+  it('refuses an --out that is a file, or lies inside one, before any work and without touching it', async () => {
+    const file = join(tmp(), 'notes.txt');
+    writeFileSync(file, 'keep me');
+    const run = (out: string) => train(resolveConfig({ flags: { preset: 'gaussian2d', out } }));
+    await expect(run(file)).rejects.toThrow(/--out .*notes\.txt is a file, not a folder: pass a folder path/);
+    await expect(run(join(file, 'run'))).rejects.toThrow(/is inside .*notes\.txt, which is a file/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
 });
 
 describe('--maxMinutes', () => {

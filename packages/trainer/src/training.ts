@@ -3,8 +3,17 @@
  * data order, seeds and schedules, and the progress counters; the arithmetic of a step belongs to
  * the engine, pictures to samples.ts, the model card to card.ts.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { initBackend, tf, type BackendName } from './backend';
 import { modelCard } from './card';
@@ -18,7 +27,7 @@ import { ensureTrainingSupport } from './grad-support';
 import { buildModels } from './models';
 import { lossCurvePng } from './plots';
 import { restoreCheckpoint, writeCheckpoint, type CheckpointModels } from './run/checkpoint';
-import { RunDir, RunDirError, writeFileAtomic } from './run/io';
+import { RunDir, RunDirError, writeFailure, writeFileAtomic } from './run/io';
 import { FileModelIO } from './run/model-io';
 import {
   CurvePointSchema,
@@ -38,10 +47,34 @@ export class TrainingError extends Error {
 /** Figures are read back about this many times per epoch (each read waits for the backend). */
 const READS_PER_EPOCH = 50;
 
+/**
+ * Refuses an --out that cannot become a run folder before any work starts: a file, or a place on a
+ * read-only disk or without write permission (the nearest existing folder is asked, so the error gives
+ * the real cause rather than what a recursive mkdir reports).
+ */
+function assertWritableFolder(root: string): void {
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new RunDirError(`--out ${root} is a file, not a folder: pass a folder path for the run`);
+  }
+  let nearest = root;
+  while (!existsSync(nearest)) nearest = dirname(nearest);
+  if (!statSync(nearest).isDirectory()) {
+    throw new RunDirError(
+      `--out ${root} is inside ${nearest}, which is a file: pass a folder path for the run`,
+    );
+  }
+  try {
+    accessSync(nearest, constants.W_OK);
+  } catch (e) {
+    throw writeFailure(root, e);
+  }
+}
+
 function prepareRunDir(path: string, overwrite: boolean): RunDir {
   const run = new RunDir(path);
   if (overwrite && existsSync(join(run.root, RUN_FILES.state)))
     rmSync(run.root, { recursive: true, force: true });
+  assertWritableFolder(run.root);
   if (existsSync(run.root) && readdirSync(run.root).length > 0) {
     throw new RunDirError(
       `run directory ${run.root} already exists and is not empty: pass another --out, or --resume ${run.root} to continue it (nothing was overwritten)`,
