@@ -134,6 +134,8 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
 
 /** Exit status of a run stopped by SIGTERM, after its checkpoint. */
 export const TERMINATED_EXIT = 143;
+/** Exit status after Ctrl-C, once the checkpoint is written (128 + SIGINT), so `train && export` stops. */
+export const INTERRUPTED_EXIT = 130;
 
 export function trainCommand(): Command {
   const cmd = new Command('train')
@@ -180,11 +182,11 @@ export function trainCommand(): Command {
         : resolveConfig({ file, flags });
     // SIGTERM (kill, a job scheduler, docker stop) stops like Ctrl-C: after this step, with a checkpoint.
     const controller = new AbortController();
-    let terminated = false;
+    let stoppedBy: NodeJS.Signals | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
       const term = signal === 'SIGTERM';
-      if (controller.signal.aborted) process.exit(term ? 143 : 130);
-      terminated ||= term;
+      if (controller.signal.aborted) process.exit(term ? TERMINATED_EXIT : INTERRUPTED_EXIT);
+      stoppedBy ??= signal;
       console.error(
         term
           ? '\nSIGTERM: stopping after this step (send it again to quit at once)…'
@@ -206,8 +208,12 @@ export function trainCommand(): Command {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    // The checkpoint is on disk; exit as a terminated process does (128 + 15), so a supervisor sees it.
-    if (terminated) throw new CommanderError(TERMINATED_EXIT, 'ganforge.terminated', 'terminated by SIGTERM');
+    // The checkpoint is on disk; exit as a process stopped by that signal does, so a supervisor or a
+    // shell script sees the run did not finish.
+    if (stoppedBy === 'SIGTERM')
+      throw new CommanderError(TERMINATED_EXIT, 'ganforge.terminated', 'terminated by SIGTERM');
+    if (stoppedBy === 'SIGINT')
+      throw new CommanderError(INTERRUPTED_EXIT, 'ganforge.interrupted', 'interrupted by Ctrl-C');
   });
   return cmd;
 }

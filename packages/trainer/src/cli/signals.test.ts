@@ -72,4 +72,15 @@ describe('trainer:train and signals', () => {
     expect(r.stdout).toContain(`continue with: --resume ${out}`);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).epochs).toBe(100000);
   });
+
+  it('Ctrl-C (SIGINT) stops the same way and exits 130, so `train && export` does not go on', async () => {
+    const out = join(tmp, 'int');
+    const r = await trainAndSignal(out, 'SIGINT');
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('stopping after this step (Ctrl-C again to quit at once)');
+    const state = new RunDir(out).readState();
+    expect(state.status).toBe('interrupted');
+    expect(readCheckpointInfo(new RunDir(out)).step).toBe(state.step);
+  });
 });
