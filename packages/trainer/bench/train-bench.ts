@@ -30,6 +30,7 @@ const { values: opts } = parseArgs({
     'ours-threads': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
     /** Internal: run one measurement of ours in this process and print it. */
     child: { type: 'string' },
   },
@@ -190,7 +191,26 @@ function torchAvailable(): string | undefined {
   return undefined;
 }
 
+const HELP = `trainer:bench — training throughput of GANForge and PyTorch, side by side in one run
+
+  --models <list>        dcgan28, mlp or both (default dcgan28,mlp)
+  --reps <n>             repetitions; each is ours, then PyTorch at every thread count (default 3)
+  --warmup <n>           untimed steps before the timed ones (default 5)
+  --threads <list>       PyTorch thread counts to try (default 1,2)
+  --engine <name>        auto, onnxruntime or tfjs (default auto)
+  --ours-threads <n>     onnxruntime intra-op threads (default 0: every core)
+  --profile              where a step's time goes, per operator or kernel
+  --no-torch             ours only
+  -h, --help             this text
+
+Prints one JSON line per measurement, then per model a summary: the ratio of our img/s to PyTorch's
+best thread setting (of the medians, and paired per repetition), peak RSS of each, the load average.`;
+
 async function main(): Promise<void> {
+  if (opts.help) {
+    console.log(HELP);
+    return;
+  }
   if (opts.child) return child(opts.child);
   const skipTorch = torchAvailable();
   if (skipTorch) emit({ impl: 'pytorch', skipped: skipTorch });
