@@ -206,6 +206,34 @@ describe('bad input: one clear error, nothing written', () => {
     expect(onnxFiles(m.dir)).toEqual([]);
   });
 
+  it('an activation TF.js does not know is named in one line, with the supported ones', async () => {
+    const m = await saved('bad-activation');
+    const model = JSON.parse(readFileSync(m.json, 'utf8'));
+    const layers = model.modelTopology.config.layers as {
+      class_name: string;
+      config: Record<string, unknown>;
+    }[];
+    layers.find((l) => l.class_name === 'Dense')!.config.activation = 'wiggle';
+    writeFileSync(m.json, JSON.stringify(model));
+    const err = (await exportGenerator({ model: m.json }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(
+      /^layer '.+' uses activation 'wiggle', which is not supported; supported activations: linear, relu/,
+    );
+    expect(err.message).not.toContain('\n');
+    expect(onnxFiles(m.dir)).toEqual([]);
+  });
+
+  it('weights holding NaN are named as such, not as a failed parity check', async () => {
+    const m = await saved('nan-weights');
+    const bytes = readFileSync(m.weights);
+    bytes.writeFloatLE(Number.NaN, 8);
+    writeFileSync(m.weights, bytes);
+    await expect(exportGenerator({ model: m.json })).rejects.toThrow(
+      /model\.json: weight .+ holds NaN \(value 2 of \d+\): the model diverged; export an earlier checkpoint or retrain$/,
+    );
+    expect(onnxFiles(m.dir)).toEqual([]);
+  });
+
   it('an output folder that does not exist is refused before any work', async () => {
     const m = await saved('no-folder');
     const out = join(tmp.dir, 'no-such-folder', 'g.onnx');

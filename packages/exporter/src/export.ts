@@ -207,6 +207,22 @@ function summarize(converted: ConvertResult): { inputs: TensorSummary[]; outputs
   };
 }
 
+/** Weights holding NaN or Infinity (a run that diverged) make a model no check can pass: say so first. */
+function assertFiniteWeights(
+  model: Awaited<ReturnType<typeof loadLayersModelFromFile>>,
+  modelPath: string,
+): void {
+  for (const w of model.weights) {
+    const values = w.read().dataSync();
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ExportError(
+        `${modelPath}: weight ${w.originalName} holds ${values[bad]} (value ${bad} of ${values.length}): the model diverged; export an earlier checkpoint or retrain`,
+      );
+    }
+  }
+}
+
 export async function exportGenerator(options: ExportOptions): Promise<ExportResult> {
   const opset = checkOptions(options);
   let run: RunDir | undefined;
@@ -232,6 +248,7 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
   const t0 = performance.now();
   const model = await loadLayersModelFromFile(modelPath);
   try {
+    assertFiniteWeights(model, modelPath);
     const t1 = performance.now();
     const fp16 = options.fp16 ?? false;
     const converted = convertLayersModel(model, {

@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FileModelIO, ModelFileError, tf } from '@ganforge/trainer';
 import { ModelLoadError, UnsupportedLayerError } from './errors';
+import { findActivation, SUPPORTED_ACTIVATIONS } from './convert/activations';
 import { SUPPORTED_LAYERS } from './convert/registry';
 
 interface LayerEntry {
   className: string;
   name: string;
+  /** The layer's `activation` setting, when it has one. */
+  activation?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -25,6 +28,9 @@ function topologyLayers(topology: unknown): LayerEntry[] {
   return layers.filter(isObject).map((l) => ({
     className: String(l.class_name),
     name: isObject(l.config) && typeof l.config.name === 'string' ? l.config.name : '?',
+    ...(isObject(l.config) && typeof l.config.activation === 'string'
+      ? { activation: l.config.activation }
+      : {}),
   }));
 }
 
@@ -44,6 +50,12 @@ function assertSupportedLayers(modelJsonPath: string): void {
     if (!SUPPORTED_LAYERS.includes(layer.className)) {
       throw new UnsupportedLayerError(
         `layer '${layer.name}' of class ${layer.className} is not supported; supported layer classes: ${SUPPORTED_LAYERS.join(', ')}`,
+      );
+    }
+    // Checked here too: TF.js's own message for an unknown activation runs to several paragraphs.
+    if (layer.activation !== undefined && !findActivation(layer.activation)) {
+      throw new UnsupportedLayerError(
+        `layer '${layer.name}' uses activation '${layer.activation}', which is not supported; supported activations: ${SUPPORTED_ACTIVATIONS.join(', ')}`,
       );
     }
   }
