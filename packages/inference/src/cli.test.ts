@@ -89,7 +89,13 @@ describe('ganforge sample', () => {
     expect(badCount.err).toMatch(/argument 'lots' is invalid\. count must be an integer >= 1/);
     const badExt = await run('sample', '-m', paths.rgb!, '-o', join(dir, 'x.gif'));
     expect(badExt.err).toMatch(/use .png, .jpg or .webp/);
-    for (const r of [flat, missing, conditional, badCount, badExt]) expect(r.err).not.toMatch(/\n\s+at /);
+    const noFolder = await run('sample', '-m', paths.rgb!, '-o', join(dir, 'no', 'such', 'x.png'));
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.err).toMatch(
+      /output folder .*no\/such does not exist; create the folder first or pass another --out/,
+    );
+    for (const r of [flat, missing, conditional, badCount, badExt, noFolder])
+      expect(r.err).not.toMatch(/\n\s+at /);
   });
 
   it('has --help', async () => {

@@ -3,8 +3,9 @@
  * an image grid (or CSV/JSON points). Node only. sampleCommand() / interpolateCommand() are mounted into
  * the ganforge bin; main() runs them standalone (`tsx src/cli.ts sample --help`).
  */
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError as OptionError, Option } from 'commander';
 import type { OutputConfiguration } from 'commander';
@@ -80,6 +81,13 @@ async function runWith(cmd: Command, flags: ModelFlags, work: (g: Generator) => 
   let generator: Generator | undefined;
   try {
     const ext = extname(flags.out).toLowerCase();
+    // Before the model loads and runs: a missing folder would otherwise fail at the very end.
+    const folder = dirname(resolve(flags.out));
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new InferenceError(
+        `output folder ${folder} ${existsSync(folder) ? 'is a file' : 'does not exist'}; create the folder first or pass another --out`,
+      );
+    }
     generator = await loadGenerator(flags.model, loadOptions(flags));
     const result = await work(generator);
     if (result.kind === 'points') {
