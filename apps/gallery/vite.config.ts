@@ -14,7 +14,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
 
 // onnxruntime-web's plain wasm build (no WebGPU/JSEP); the site serves these itself under ort/.
 const ORT_FILES: [string, ...string[]] = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
@@ -256,7 +256,10 @@ export default defineConfig({
   // Relative asset URLs: the built site works from any folder or sub-path.
   base: './',
   plugins: [ortRuntime(), offlineWorker(), precompressed(), devCsp()],
+  // Workspace packages resolve to their TypeScript sources here (their "@ganforge/source" export condition).
+  ssr: { resolve: { conditions: ['@ganforge/source', ...defaultServerConditions] } },
   resolve: {
+    conditions: ['@ganforge/source', ...defaultClientConditions],
     // The SDK imports 'onnxruntime-web', whose default entry is the WebGPU/JSEP build (a 28 MB wasm).
     // Use the wasm-only build that loads its glue (.mjs) and .wasm from wasmPaths: the "bundle" builds
     // reference the .wasm through new URL(..., import.meta.url), which would emit a second 14 MB copy.

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGenerator, makeGrid } from './node';
 import type { SampleOptions } from './node';
@@ -50,6 +50,8 @@ beforeAll(async () => {
     base: './',
     logLevel: 'error',
     plugins: [ganforgeOrt()],
+    // The page imports the SDK by name; in the workspace that is its sources.
+    resolve: { conditions: ['@ganforge/source', ...defaultClientConditions] },
     build: { outDir: out, emptyOutDir: true, target: 'es2022' },
   });
   server = await serveFolder(out, MODELS);

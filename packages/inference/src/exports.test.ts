@@ -4,7 +4,7 @@
  * this process. (The browser side is browser.test.ts: a Vite build with the "browser" condition.)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +29,20 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Runs `code` in a new Node process at the workspace root (where npm links the package). */
+/**
+ * Runs `code` in a new Node process at the workspace root (where npm links the package), with the
+ * workspace's source condition (installed elsewhere, the package resolves to dist/; see consumer-test).
+ */
 function node(code: string, esm: boolean): Record<string, unknown> {
-  const args = ['--import', 'tsx', ...(esm ? ['--input-type=module'] : []), '-e', code, model];
+  const args = [
+    '--conditions=@ganforge/source',
+    '--import',
+    'tsx',
+    ...(esm ? ['--input-type=module'] : []),
+    '-e',
+    code,
+    model,
+  ];
   const r = spawnSync(process.execPath, args, { cwd: workspaceRoot, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -83,4 +94,20 @@ describe('package exports in Node', () => {
       resolved: join(packageRoot, 'src', 'node.ts'),
     });
   }, 60_000);
+});
+
+describe('committed fixture', () => {
+  it('fixtures/rgb-4x4.expected.json is what the sources generate from fixtures/rgb-4x4.onnx', async () => {
+    const fixtures = join(packageRoot, 'fixtures');
+    const want = JSON.parse(await readFile(join(fixtures, 'rgb-4x4.expected.json'), 'utf8')) as {
+      count: number;
+      seed: number;
+      first: number[];
+    };
+    const g = await loadGenerator(join(fixtures, 'rgb-4x4.onnx'));
+    const r = await g.sample({ count: want.count, seed: want.seed });
+    await g.dispose();
+    expect(r.kind).toBe('image');
+    expect(Array.from(r.kind === 'image' ? r.pixels.subarray(0, want.first.length) : [])).toEqual(want.first);
+  });
 });
