@@ -208,7 +208,18 @@ function metrics(epochs: number): MetricsRecord[] {
     accFake: 0.5 + 0.1 / (i + 1),
     examplesPerSec: 1000,
     wallTimeSec: 0.1 * (i + 1),
+    // The last epoch is scored: a distance and a count, which must never be drawn as a curve.
+    ...(i === epochs - 1 ? { extra: { 'eval.fd': 12.5, 'eval.samples': 2000 } } : {}),
   }));
+}
+
+/** Per-step loss means every 2 steps, as the trainer's curve.jsonl holds them. */
+export function curveLines(fromStep: number, toStep: number): string {
+  let text = '';
+  for (let step = fromStep; step <= toStep; step += 2) {
+    text += JSON.stringify({ step, lossD: 0.7 + 0.3 / step, lossG: 0.69 + 0.5 / step }) + '\n';
+  }
+  return text;
 }
 
 async function writeRun(dir: string, c: ModelCard, onnx: Uint8Array, epochs: number): Promise<RunDir> {
@@ -217,6 +228,7 @@ async function writeRun(dir: string, c: ModelCard, onnx: Uint8Array, epochs: num
   writeFileSync(run.onnxPath, onnx);
   run.writeModelCard(c);
   for (const m of metrics(epochs)) await run.appendMetrics(m);
+  writeFileSync(run.path(RUN_FILES.curve), curveLines(2, epochs * 10));
   mkdirSync(run.path(RUN_FILES.samplesDir), { recursive: true });
   // One flat-coloured picture per epoch, brighter each epoch, so the timeline's frames differ.
   for (let epoch = 1; epoch <= epochs; epoch++) {

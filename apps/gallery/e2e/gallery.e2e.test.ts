@@ -251,9 +251,22 @@ describe('gallery in Chromium', () => {
     await page.reload();
     expect((await points(page, 7)).digest).toBe(seven.digest);
 
-    // Loss and accuracy curves from metrics.json, beside the per-epoch pictures.
-    await page.locator('.chart .uplot').first().waitFor();
-    expect(await page.locator('.chart .uplot').count()).toBe(2);
+    // Per-step losses from curve.json, accuracy from metrics.json, and each metric on its own chart.
+    await page.locator('.chart.loss-steps .uplot').waitFor();
+    expect(await page.locator('.chart .uplot').count()).toBe(3);
+    expect(Number(await page.locator('.chart.loss-steps').getAttribute('data-points'))).toBeGreaterThan(10);
+    expect(
+      await page.locator('.metric-chart').evaluateAll((els) => els.map((e) => e.dataset['metric'])),
+    ).toEqual(['eval.fd']);
+    expect(await page.locator('.metric-chart .u-title').textContent()).toBe(
+      'Fréchet distance (lower is better)',
+    );
+    // Legends show the last values before anything is hovered, never "--"; no raw keys in titles.
+    const legends = await page.locator('.chart .u-legend').allTextContents();
+    for (const text of legends) expect(text).not.toContain('--');
+    expect((await page.locator('.charts').textContent()) ?? '').not.toMatch(/eval\./);
+    await page.fill('#smoothing', '0');
+    await page.fill('#smoothing', '0.9');
     expect(await layoutProblems(page)).toEqual({ overflow: 0, unnamed: [] });
     await expectPhoneFit(page);
   });

@@ -6,6 +6,7 @@
  */
 import {
   copyFileSync,
+  readFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -17,11 +18,19 @@ import {
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { FileWriteError, RUN_FILES, RunDir, RunDirError, writeJsonAtomic } from '@ganforge/trainer';
+import {
+  CurvePointSchema,
+  FileWriteError,
+  RUN_FILES,
+  RunDir,
+  RunDirError,
+  writeJsonAtomic,
+} from '@ganforge/trainer';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestRun } from '../src/manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
 const METRICS_JSON = 'metrics.json';
+const CURVE_JSON = 'curve.json';
 
 export class ManifestError extends Error {
   override name = 'ManifestError';
@@ -100,6 +109,13 @@ function collectRun(name: string, runsDir: string, outDir: string, warn: (m: str
     metrics = `${name}/${METRICS_JSON}`;
   }
 
+  let curve: string | null = null;
+  const curveFrom = optional(RUN_FILES.curve);
+  if (curveFrom) {
+    writeJsonAtomic(join(dest, CURVE_JSON), readCurve(curveFrom));
+    curve = `${name}/${CURVE_JSON}`;
+  }
+
   let realPoints: string | null = null;
   if (optional(RUN_FILES.realPoints)) {
     writeJsonAtomic(join(dest, RUN_FILES.realPoints), { points: run.readRealPoints() });
@@ -131,6 +147,7 @@ function collectRun(name: string, runsDir: string, outDir: string, warn: (m: str
       onnx: `${name}/${RUN_FILES.onnx}`,
       modelCard: `${name}/${RUN_FILES.modelCard}`,
       metrics,
+      curve,
       realPoints,
       samples,
     },
@@ -206,3 +223,18 @@ function main(argv: string[]): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv);
+
+/** curve.jsonl as an array of points; a line cut short by a writer still running is left out. */
+export function readCurve(path: string): unknown[] {
+  const points: unknown[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const p = CurvePointSchema.safeParse(JSON.parse(line));
+      if (p.success) points.push(p.data);
+    } catch {
+      // a partial last line
+    }
+  }
+  return points;
+}

@@ -7,10 +7,18 @@ import { el, modelsUrl, runtimeUrl } from '../dom';
 import { GeneratorClient } from '../generator-client';
 import { keepOffline } from '../offline';
 import { fetchRunFile } from '../offline-protocol';
-import { runFiles, type ManifestRun, type MetricsRecord } from '../manifest';
+import { runFiles, type CurvePoint, type ManifestRun, type MetricsRecord } from '../manifest';
 import type { GeneratorInfo, LoadTimings, ModelSummary, SampleResult } from '../protocol';
 import { DEFAULT_OPTIONS, MAX_SEED, MAX_TRUNCATION, parseSeed, type ViewOptions } from '../router';
-import { extraLines, lineChart, type LineChart } from '../views/charts';
+import {
+  lineChart,
+  lossSeries,
+  metricCharts,
+  smoothingControl,
+  stepChart,
+  type LineChart,
+  type StepChart,
+} from '../views/charts';
 import type { ImageResult } from '../views/image-grid';
 import { Lightbox } from '../views/lightbox';
 import { renderSamples, type SampleRow } from '../views/samples';
@@ -431,9 +439,11 @@ export class ModelPage {
 
   private trainingSection(run: ManifestRun): HTMLElement | null {
     const { samples, metrics } = run.files;
-    if (samples.length === 0 && !metrics) return null;
+    const curve = run.files.curve ?? null;
+    if (samples.length === 0 && !metrics && !curve) return null;
     const charts = el('div', { class: 'charts' });
     const lines: LineChart[] = [];
+    const steps: StepChart[] = [];
     let marked: number | null = null;
     if (samples.length > 0) {
       this.timeline = timeline(samples, run.name, (epoch) => {
@@ -441,40 +451,58 @@ export class ModelPage {
         for (const c of lines) c.mark(epoch);
       });
     }
-    if (metrics) {
-      void fetchJson(metrics).then(
-        (data) => {
-          const records = data as MetricsRecord[];
-          if (records.length === 0) return;
-          const width = Math.max(260, Math.min(460, window.innerWidth - 48));
-          lines.push(
-            lineChart(
-              'Loss',
-              records,
-              [
-                { label: 'discriminator', color: REAL_COLOR, value: (r) => r.lossD },
-                { label: 'generator', color: FAKE_COLOR, value: (r) => r.lossG },
-              ],
-              width,
-            ),
-            lineChart(
-              'Discriminator accuracy',
-              records,
-              [
-                { label: 'on real', color: REAL_COLOR, value: (r) => r.accReal },
-                { label: 'on generated', color: FAKE_COLOR, value: (r) => r.accFake },
-              ],
-              width,
-            ),
-          );
-          const extra = extraLines(records);
-          if (extra.length > 0) lines.push(lineChart('Metrics', records, extra, width));
-          for (const c of lines) c.mark(marked);
-          charts.replaceChildren(...lines.map((c) => c.host));
-        },
-        (e: unknown) => charts.replaceChildren(el('p', { class: 'error', text: message(e) })),
-      );
-    }
+    const width = Math.max(260, Math.min(560, window.innerWidth - 48));
+    const load = async () => {
+      const records = metrics ? ((await fetchJson(metrics)) as MetricsRecord[]) : [];
+      const points = curve ? ((await fetchJson(curve)) as CurvePoint[]) : [];
+      const epochSteps = records.map((r) => r.step);
+      const lossTitle = 'Loss per step';
+      if (points.length > 0) {
+        const c = stepChart(lossTitle, lossSeries(points), epochSteps, width);
+        c.host.classList.add('loss-steps');
+        steps.push(c);
+        lines.push(c);
+      } else if (records.length > 0) {
+        lines.push(
+          lineChart(
+            'Loss',
+            records,
+            [
+              { label: 'discriminator', color: REAL_COLOR, value: (r) => r.lossD },
+              { label: 'generator', color: FAKE_COLOR, value: (r) => r.lossG },
+            ],
+            width,
+          ),
+        );
+      }
+      if (records.length > 0) {
+        lines.push(
+          lineChart(
+            'Discriminator accuracy',
+            records,
+            [
+              { label: 'on real', color: REAL_COLOR, value: (r) => r.accReal },
+              { label: 'on generated', color: FAKE_COLOR, value: (r) => r.accFake },
+            ],
+            width,
+          ),
+        );
+      }
+      const metricList = metricCharts(records, Math.min(width, 320));
+      lines.push(...metricList);
+      for (const c of lines) c.mark(marked);
+      const children: HTMLElement[] = [];
+      if (steps.length > 0) children.push(smoothingControl(() => steps));
+      children.push(...lines.filter((c) => !metricList.includes(c)).map((c) => c.host));
+      if (metricList.length > 0) {
+        children.push(
+          el('h3', { text: 'Quality during training' }),
+          el('div', { class: 'metric-charts' }, ...metricList.map((c) => c.host)),
+        );
+      }
+      charts.replaceChildren(...children);
+    };
+    void load().catch((e: unknown) => charts.replaceChildren(el('p', { class: 'error', text: message(e) })));
     return el(
       'section',
       { class: 'training' },
