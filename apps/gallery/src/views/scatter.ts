@@ -47,12 +47,33 @@ export function drawScatter(
   ctx.fillRect(0, 0, size, size);
 
   const b = scatterBounds(series.map((s) => s.points));
+  // Room on the left and at the bottom for the axes' tick labels.
+  const left = 40;
+  const bottom = 28;
   const margin = 8;
-  const sx = (x: number) => margin + ((x - b.xMin) / (b.xMax - b.xMin)) * (size - 2 * margin);
-  const sy = (y: number) => size - margin - ((y - b.yMin) / (b.yMax - b.yMin)) * (size - 2 * margin);
+  const w = size - left - margin;
+  const h = size - bottom - margin;
+  const sx = (x: number) => left + ((x - b.xMin) / (b.xMax - b.xMin)) * w;
+  const sy = (y: number) => margin + h - ((y - b.yMin) / (b.yMax - b.yMin)) * h;
 
   ctx.strokeStyle = '#ddd';
-  ctx.strokeRect(margin, margin, size - 2 * margin, size - 2 * margin);
+  ctx.strokeRect(left, margin, w, h);
+  ctx.fillStyle = '#444';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of ticks(b.xMin, b.xMax)) {
+    const x = sx(t);
+    ctx.fillRect(x, margin + h, 1, 4);
+    ctx.fillText(tickText(t), x, margin + h + 6);
+  }
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of ticks(b.yMin, b.yMax)) {
+    const y = sy(t);
+    ctx.fillRect(left - 4, y, 4, 1);
+    ctx.fillText(tickText(t), left - 6, y);
+  }
   for (const { points, color } of series) {
     ctx.fillStyle = color;
     ctx.globalAlpha = 0.7;
@@ -63,4 +84,21 @@ export function drawScatter(
     }
   }
   ctx.globalAlpha = 1;
+}
+
+/** Round tick values (1, 2 or 5 times a power of ten apart), about five across the range. */
+export function ticks(min: number, max: number, count = 5): number[] {
+  const span = max - min;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const raw = span / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  const out: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step)
+    out.push(Number(t.toPrecision(12)));
+  return out;
+}
+
+function tickText(t: number): string {
+  return Math.abs(t) < 1e-12 ? '0' : String(Number(t.toPrecision(4)));
 }
