@@ -258,9 +258,8 @@ describe('gallery in Chromium', () => {
     expect(
       await page.locator('.metric-chart').evaluateAll((els) => els.map((e) => e.dataset['metric'])),
     ).toEqual(['eval.fd']);
-    expect(await page.locator('.metric-chart .u-title').textContent()).toBe(
-      'Fréchet distance (lower is better)',
-    );
+    expect(await page.locator('.metric-chart .u-title').textContent()).toBe('Fréchet distance');
+    expect(await page.locator('.metric-note').textContent()).toMatch(/^Lower is better: /);
     // Legends show the last values before anything is hovered, never "--"; no raw keys in titles.
     const legends = await page.locator('.chart .u-legend').allTextContents();
     for (const text of legends) expect(text).not.toContain('--');

@@ -298,7 +298,7 @@ export function metricCharts(records: MetricsRecord[], width: number): LineChart
   const scored = records.filter((r) => r.extra && Object.keys(r.extra).length > 0);
   return evalMetrics(scored).map((m, i) => {
     const chart = lineChart(
-      `${m.name} (${betterText(m)})`,
+      m.name,
       scored,
       [{ label: m.name, color: COLORS[i % COLORS.length] ?? '#333', value: (r) => r.extra?.[m.key] }],
       width,
@@ -307,7 +307,7 @@ export function metricCharts(records: MetricsRecord[], width: number): LineChart
     chart.host.dataset['metric'] = m.key;
     const note = document.createElement('p');
     note.className = 'metric-note';
-    note.textContent = `${m.explain}; scored in ${m.evaluator}.`;
+    note.textContent = `${betterText(m)[0]?.toUpperCase() ?? ''}${betterText(m).slice(1)}: ${m.explain}; scored in ${m.evaluator}.`;
     chart.host.append(note);
     return chart;
   });
