@@ -3,16 +3,7 @@
  * data order, seeds and schedules, and the progress counters; the arithmetic of a step belongs to
  * the engine, pictures to samples.ts, the model card to card.ts.
  */
-import {
-  accessSync,
-  appendFileSync,
-  constants,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { initBackend, tf, type BackendName } from './backend';
@@ -29,13 +20,7 @@ import { lossCurvePng } from './plots';
 import { restoreCheckpoint, writeCheckpoint, type CheckpointModels } from './run/checkpoint';
 import { RunDir, RunDirError, writeFailure, writeFileAtomic } from './run/io';
 import { FileModelIO } from './run/model-io';
-import {
-  CurvePointSchema,
-  RUN_FILES,
-  type CurvePoint,
-  type MetricsRecord,
-  type RunState,
-} from './run/schema';
+import { RUN_FILES, type CurvePoint, type MetricsRecord, type RunState } from './run/schema';
 import { SampleWriter } from './samples';
 import type { EpochContext, RunningFigures, TrainEvent, TrainOptions, TrainResult } from './train';
 
@@ -87,22 +72,6 @@ function makeOptimizer(config: TrainConfig, lr: number): tf.Optimizer {
   // PyTorch's Adam epsilon (1e-8), so the reference figures compare like for like.
   if (config.optimizer === 'rmsprop') return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
   return tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
-}
-
-function readCurve(run: RunDir): CurvePoint[] {
-  const p = run.path(RUN_FILES.curve);
-  if (!existsSync(p)) return [];
-  const out: CurvePoint[] = [];
-  for (const line of readFileSync(p, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = CurvePointSchema.safeParse(JSON.parse(line));
-      if (r.success) out.push(r.data);
-    } catch {
-      // a partial last line from an interrupted write
-    }
-  }
-  return out;
 }
 
 /** Lets signal handlers (Ctrl-C, SIGTERM) and timers run between steps. */
@@ -454,7 +423,7 @@ export class TrainingRun {
     await run.appendMetrics(record);
     writeFileAtomic(
       run.path(RUN_FILES.losses),
-      await lossCurvePng(readCurve(run), this.metrics, `${config.preset}: losses`),
+      await lossCurvePng(run.readCurve(), this.metrics, `${config.preset}: losses`),
     );
     run.writeModelCard(this.card());
     run.writeState(this.state('running'));

@@ -14,11 +14,13 @@ import { appendFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import {
+  CurvePointSchema,
   MetricsRecordSchema,
   ModelCardSchema,
   RealPointsSchema,
   RunStateSchema,
   RUN_FILES,
+  type CurvePoint,
   type MetricsRecord,
   type ModelCard,
   type RunState,
@@ -248,18 +250,26 @@ export class RunDir {
   }
   /** Reads metrics.jsonl, skipping a truncated last line left by a crash. */
   readMetrics(): MetricsRecord[] {
-    const p = this.path(RUN_FILES.metrics);
-    if (!existsSync(p)) return [];
-    const out: MetricsRecord[] = [];
-    for (const line of readFileSync(p, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const r = MetricsRecordSchema.safeParse(JSON.parse(line));
-        if (r.success) out.push(r.data);
-      } catch {
-        // a partial line from an interrupted write
-      }
-    }
-    return out;
+    return readJsonLines(this.path(RUN_FILES.metrics), MetricsRecordSchema);
   }
+  /** Reads curve.jsonl (per-step figures) the same way. */
+  readCurve(): CurvePoint[] {
+    return readJsonLines(this.path(RUN_FILES.curve), CurvePointSchema);
+  }
+}
+
+/** The records of a JSON-lines file that match `schema`; a missing file is empty, a partial line is skipped. */
+function readJsonLines<T>(path: string, schema: z.ZodType<T>): T[] {
+  if (!existsSync(path)) return [];
+  const out: T[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = schema.safeParse(JSON.parse(line));
+      if (r.success) out.push(r.data);
+    } catch {
+      // a partial line from an interrupted write
+    }
+  }
+  return out;
 }
