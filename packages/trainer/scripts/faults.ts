@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
+import { TEMP_NAME } from '../src/run/io';
 
 const HELP = `trainer:faults — kill training runs at random moments, resume them, check nothing is lost
 
@@ -104,7 +105,7 @@ function walk(dir: string): string[] {
 
 /** Temporary files anywhere, and checkpoint folders latest.json does not name. */
 function leftovers(out: string): string[] {
-  const temps = walk(out).filter((p) => /\.tmp-\d+-\d+-\d+$/.test(p));
+  const temps = walk(out).filter((p) => TEMP_NAME.test(p));
   const root = join(out, 'checkpoint');
   const latest = join(root, 'latest.json');
   let named = '';
@@ -124,7 +125,10 @@ function leftovers(out: string): string[] {
 const weightFiles = (out: string) =>
   ['generator', 'discriminator'].map((m) => readFileSync(join(out, m, 'weights.bin')));
 
-const failed = (e: Exit) => e.code !== 0 || / {4}at .+[:(]/.test(e.output);
+/** A stack trace line in a command's output (a user error prints one line, never this). */
+const STACK_LINE = / {4}at .+[:(]/;
+
+const failed = (e: Exit) => e.code !== 0 || STACK_LINE.test(e.output);
 
 export async function runFaults(opts: {
   kills: number;
@@ -156,7 +160,7 @@ export async function runFaults(opts: {
     };
     // The kill itself must be clean: Ctrl-C and SIGTERM exit 130 / 143 (or 0 if the run had ended).
     const expectedExit: Record<Signal, number[]> = { SIGINT: [130, 0], SIGTERM: [143, 0], SIGKILL: [] };
-    const stackTrace = / {4}at .+[:(]/.test(killed.output);
+    const stackTrace = STACK_LINE.test(killed.output);
     if (
       stackTrace ||
       (killed.code !== null && signal !== 'SIGKILL' && !expectedExit[signal].includes(killed.code))

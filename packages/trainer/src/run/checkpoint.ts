@@ -87,7 +87,11 @@ export function sweepLeftovers(run: RunDir, keep: string): void {
     }
   };
   walk(run.root);
-  const root = checkpointRoot(run);
+  removeOtherCheckpoints(checkpointRoot(run), keep);
+}
+
+/** Removes every checkpoint folder under `root` but `keep`. */
+function removeOtherCheckpoints(root: string, keep: string): void {
   for (const name of readdirSync(root)) {
     if (name !== keep && name.startsWith('step-')) rmSync(join(root, name), { recursive: true, force: true });
   }
@@ -140,10 +144,7 @@ export async function writeCheckpoint(
   const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
   writeJsonAtomic(join(root, RUN_FILES.checkpointLatest), CheckpointInfoSchema.parse(full));
   // Older checkpoints are superseded now that latest.json names this one.
-  for (const name of readdirSync(root)) {
-    if (name !== dirName && name.startsWith('step-'))
-      rmSync(join(root, name), { recursive: true, force: true });
-  }
+  removeOtherCheckpoints(root, dirName);
   return dir;
 }
 

@@ -81,7 +81,7 @@ export interface StagedFile {
 let staged = 0;
 
 /** stageFile's temporary names: `<file>.tmp-<pid>-<ms>-<n>`. */
-const TEMP_NAME = /\.tmp-(\d+)-\d+-\d+$/;
+export const TEMP_NAME = /\.tmp-(\d+)-\d+-\d+$/;
 
 /**
  * Whether `name` is a temporary file a process that no longer runs left behind (killed between its
