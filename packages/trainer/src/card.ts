@@ -1,5 +1,7 @@
 /** The model card the gallery and the exporter read: what the run is and how far it got. */
-import type { TrainConfig } from './config';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolveConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/datasets';
 import type { GaussianEstimate } from './estimate';
 import { evaluationSource } from './eval/hook';
@@ -52,6 +54,58 @@ export function modelCard(f: CardFacts): ModelCard {
       ...(lastEval?.extra ?? {}),
     },
     ...(evaluation ? { evaluation } : {}),
-    reproduce: `npx nx run trainer:train --preset=${config.preset} --seed=${config.seed}`,
+    reproduce: reproduceText(config),
   };
+}
+
+/** Written first (preset, seed), or where the run went rather than what it is (out). */
+const NOT_REPRODUCED = new Set<keyof TrainConfig>(['preset', 'out', 'seed']);
+
+/** A flag value as the CLI reads it back (arrays comma-separated), shell-quoted when it has to be. */
+function flagValue(v: unknown): string {
+  const text = Array.isArray(v) ? v.join(',') : String(v);
+  return /^[\w.,/:@+-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The train command that resolves to `config` again: the preset, the seed and every key whose value
+ * differs from what the preset alone gives, in the schema's order.
+ */
+export function reproduceCommand(config: TrainConfig): string {
+  const base = resolveConfig({ preset: config.preset }) as Record<string, unknown>;
+  const flags = [`--preset=${flagValue(config.preset)}`, `--seed=${config.seed}`];
+  for (const [key, value] of Object.entries(config)) {
+    if (NOT_REPRODUCED.has(key as keyof TrainConfig) || value === undefined) continue;
+    if (JSON.stringify(value) !== JSON.stringify(base[key])) flags.push(`--${key}=${flagValue(value)}`);
+  }
+  return `npx nx run trainer:train -- ${flags.join(' ')}`;
+}
+
+const require = createRequire(import.meta.url);
+const TRACKED = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node'];
+
+/** Versions of the trainer, the libraries that compute a step, and Node: what else a rerun needs the same. */
+export function packageVersions(): Record<string, string> {
+  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  const out: Record<string, string> = { [own.name]: own.version };
+  for (const name of TRACKED) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      // not installed (an optional backend): nothing to record
+    }
+  }
+  out['node'] = process.versions.node;
+  return out;
+}
+
+/** The card's reproduce text: the command, then a comment line with the versions it ran with. */
+export function reproduceText(config: TrainConfig): string {
+  const versions = Object.entries(packageVersions())
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${reproduceCommand(config)}\n# trained with ${versions}`;
 }
