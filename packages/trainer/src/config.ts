@@ -2,7 +2,6 @@
  * Training configuration. Every default lives in DEFAULTS below; a preset overrides some, then a
  * JSON config file, then `--key=value` flags. Unknown keys and wrong types are refused.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PRESETS } from './presets';
 
@@ -160,7 +159,8 @@ export const DEFAULTS: TrainConfig = {
 
 export const CONFIG_KEYS = Object.keys(TrainConfigSchema.shape) as (keyof TrainConfig)[];
 
-function describeIssues(error: z.ZodError, source: string): string {
+/** Zod's issues as one line (also used by config-file.ts). */
+export function describeIssues(error: z.ZodError, source: string): string {
   return error.issues
     .map((i) => {
       if (i.code === 'unrecognized_keys') {
@@ -169,20 +169,6 @@ function describeIssues(error: z.ZodError, source: string): string {
       return `${i.path.join('.') || '(root)'} in ${source}: ${i.message}`;
     })
     .join('; ');
-}
-
-/** Reads a JSON config file (a partial config). */
-export function readConfigFile(path: string): ConfigOverrides {
-  if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = TrainConfigSchema.partial().safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
-  return parsed.data;
 }
 
 /** Turns `--key=value` strings into typed overrides, using the schema to know each key's type. */

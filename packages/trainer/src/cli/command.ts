@@ -8,9 +8,9 @@ import {
   ConfigError,
   DEFAULTS,
   parseFlagValues,
-  readConfigFile,
   resolveConfig,
 } from '../config';
+import { readConfigFile } from '../config-file';
 import { PRESETS } from '../presets';
 import { BUILTIN_IDX } from '../data/datasets';
 import { resumeConfig, train, type TrainEvent } from '../train';

@@ -2,9 +2,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import seedrandom from 'seedrandom';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
+import { gaussianPoints } from './points2d';
+
+// The 2-D generators live in a module without Node imports (the browser playground uses them too).
+export { GAUSSIAN_A, GAUSSIAN_B, gaussianPoints, normals } from './points2d';
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
 
@@ -68,40 +71,6 @@ export interface DataOptions {
 export function siblingLabelFile(imagesPath: string): string | undefined {
   const candidate = imagesPath.replace('images-idx3', 'labels-idx1').replace('images.idx3', 'labels.idx1');
   return candidate !== imagesPath && existsSync(candidate) ? candidate : undefined;
-}
-
-/** The d2l chapter's A and b: real data is X·A + b with X ~ N(0, I). */
-export const GAUSSIAN_A: [[number, number], [number, number]] = [
-  [1, 2],
-  [-0.1, 0.5],
-];
-export const GAUSSIAN_B: [number, number] = [1, 2];
-
-/** Standard normal draws from a seeded PRNG (Box-Muller). */
-export function normals(rng: seedrandom.PRNG, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - rng();
-    const u2 = rng();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return out;
-}
-
-export function gaussianPoints(seed: number, count = 1000): Float32Array {
-  const rng = seedrandom.alea(`gaussian2d:${seed}`);
-  const x = normals(rng, count * 2);
-  const out = new Float32Array(count * 2);
-  const [[a00, a01], [a10, a11]] = GAUSSIAN_A;
-  for (let i = 0; i < count; i++) {
-    const x0 = x[2 * i]!;
-    const x1 = x[2 * i + 1]!;
-    out[2 * i] = x0 * a00 + x1 * a10 + GAUSSIAN_B[0];
-    out[2 * i + 1] = x0 * a01 + x1 * a11 + GAUSSIAN_B[1];
-  }
-  return out;
 }
 
 /** Copies the examples at `indices` into one batch (kept in JS memory: gathering from a large tensor is slow). */

@@ -1,0 +1,30 @@
+/**
+ * The trainer's core for browsers (the gallery's playground trains in a Web Worker with it): models,
+ * losses, the TF.js step, the critic schedule, the config schema, the 2-D datasets and metrics. Nothing
+ * here, or below it, imports a Node module, sharp or the file system; `browser.test.ts` bundles this
+ * file for the browser and keeps it so. Reading and writing run folders stays in the Node entry.
+ */
+export * as tf from '@tensorflow/tfjs';
+export {
+  checkCombination,
+  ConfigError,
+  DEFAULTS,
+  TrainConfigSchema,
+  type ConfigOverrides,
+  type TrainConfig,
+} from './config';
+export { buildModels, type GanModels, type ModelDataSpec } from './models';
+export {
+  buildPointsMlp,
+  HIDDEN_ACTIVATIONS,
+  POINTS_MLP_LIMITS,
+  type HiddenActivation,
+  type PointsMlpOptions,
+} from './models/points-mlp';
+export { objective, type Objective } from './losses';
+export { criticSchedule, type CriticSchedule } from './critic-schedule';
+export { TfjsEngine, type TfjsEngineOptions } from './engine/tfjs-step';
+export type { EngineModels, StepBatch, StepSums, TrainEngine } from './engine/types';
+export * from './data/points2d';
+export { jsDivergence, pointMetrics, type PointMetrics } from './eval/point-metrics';
+export { gaussianEstimate, meanAndCovariance, targetCovariance, type GaussianEstimate } from './estimate';
