@@ -1,7 +1,6 @@
 /** exportGenerator: model.json (or a run directory) -> generator.onnx with metadata, verified against TF.js. */
 import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { encodeModel, META, type ModelProto } from '@ganforge/inference/onnx';
 import {
   FileWriteError,
   initBackend,
@@ -20,6 +19,7 @@ import {
 import { loadLayersModelFromFile } from './load';
 import { ExportError, ExportOptionError } from './errors';
 import { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from './opset';
+import { encodeGenerator, metadataFor } from './onnx-file';
 import {
   DEFAULT_VERIFY_BATCHES,
   FP16_PARITY_TOLERANCE,
@@ -180,26 +180,6 @@ function convertOptionsFromCard(card: ModelCard | undefined): ConvertOptions {
     : { kind: 'points' };
 }
 
-function metadataFor(
-  converted: ConvertResult,
-  card: ModelCard | undefined,
-  run: RunDir | undefined,
-): Record<string, string> {
-  const latent = converted.inputs.find((b) => b.name === 'z')?.dims[0];
-  const meta: Record<string, string> = {
-    [META.kind]: converted.output.kind,
-    [META.latentDim]: String(latent),
-    [META.outputShape]: converted.output.dims.join(','),
-    [META.layout]: converted.output.layout,
-  };
-  const range = card?.output.kind === 'image' ? card.output.range : converted.range;
-  if (range) meta[META.outputRange] = range.join(',');
-  if (card?.classNames?.length) meta[META.classNames] = JSON.stringify(card.classNames);
-  if (card?.preset) meta[META.preset] = card.preset;
-  if (run) meta[META.sourceRun] = basename(run.root);
-  return meta;
-}
-
 function summarize(converted: ConvertResult): { inputs: TensorSummary[]; outputs: TensorSummary[] } {
   return {
     inputs: converted.inputs.map((b) => ({ name: b.name, dtype: b.dtype, shape: ['N', ...b.dims] })),
@@ -268,16 +248,8 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
         `model-card.json says ${card.output.dims}-D points but the generator outputs ${converted.output.dims[0]}`,
       );
     }
-    const metadata = metadataFor(converted, card, run);
-    const proto: ModelProto = {
-      irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: opset }],
-      producerName: 'ganforge-exporter',
-      producerVersion: '0.1.0',
-      graph: converted.graph,
-      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-    };
-    const bytes = encodeModel(proto);
+    const metadata = metadataFor(converted, card, run && basename(run.root));
+    const bytes = encodeGenerator(converted, metadata, opset);
     const t2 = performance.now();
 
     // Verified in memory first: a file that does not match TF.js is never written.

@@ -13,7 +13,8 @@ import {
   type GraphProto,
   type ValueInfo,
 } from '@ganforge/inference/onnx';
-import { tf } from '@ganforge/trainer';
+// The trainer's browser entry: the converter runs in a page too (src/browser.ts).
+import { tf } from '@ganforge/trainer/browser';
 import { UnsupportedLayerError, ExportError } from '../errors';
 import { findActivation, SUPPORTED_ACTIVATIONS } from './activations';
 import { Layouts, onnxAxis } from './layout';
