@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
-import { TEMP_NAME } from '../src/run/io';
+import { TEMP_NAME } from '@ganforge/contracts';
 
 const HELP = `trainer:faults — kill training runs at random moments, resume them, check nothing is lost
 

@@ -16,7 +16,7 @@ import { initBackend, tf } from '../src/backend';
 import { FASHION_CLASSES } from '../src/data/datasets';
 import { readIdxImages, readIdxLabels } from '../src/data/idx';
 import { FileModelIO } from '../src/run/model-io';
-import { writeJsonAtomic } from '../src/run/io';
+import { writeJsonAtomic } from '@ganforge/contracts';
 import { CLASSIFIER_INPUT, FEATURE_LAYER, type ClassifierInfo } from '../src/eval/classifier';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@ import { resolveConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/datasets';
 import type { GaussianEstimate } from './estimate';
 import { evaluationSource } from './eval/hook';
-import type { MetricsRecord, ModelCard } from './run/schema';
+import type { MetricsRecord, ModelCard } from '@ganforge/contracts';
 
 export interface CardFacts {
   name: string;

@@ -7,7 +7,7 @@ import { tf } from './backend';
 import { resolveConfig, type ConfigOverrides } from './config';
 import { modeSeekingTerm } from './losses';
 import { buildModels } from './models';
-import { RunDir } from './run/io';
+import { RunDir } from '@ganforge/contracts';
 import { FileModelIO } from './run/model-io';
 import { train } from './train';
 

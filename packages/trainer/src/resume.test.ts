@@ -7,7 +7,7 @@ import { tf } from './backend';
 import { resolveConfig, type ConfigOverrides } from './config';
 import { buildModels } from './models';
 import { readCheckpointInfo, restoreCheckpoint, writeCheckpoint } from './run/checkpoint';
-import { RunDir } from './run/io';
+import { RunDir } from '@ganforge/contracts';
 import { FileModelIO } from './run/model-io';
 import { resumeConfig, train, TrainingError } from './train';
 

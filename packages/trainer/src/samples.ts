@@ -7,8 +7,7 @@ import type { TrainConfig } from './config';
 import type { Dataset } from './data/datasets';
 import { gaussianEstimate, type GaussianEstimate } from './estimate';
 import { imageGridPng, scatterPng } from './plots';
-import { writeFileAtomic, type RunDir } from './run/io';
-import { RUN_FILES, sampleFileName } from './run/schema';
+import { RUN_FILES, type RunDir, sampleFileName, writeFileAtomic } from '@ganforge/contracts';
 
 const GRID_SAMPLES = 64;
 const GRID_COLS_PER_CLASS = 10;

@@ -7,9 +7,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli, trainCommand } from './cli/command';
 import { tf } from './backend';
 import { resolveConfig } from './config';
-import { RunDir } from './run/io';
+import { ModelCardSchema, RunDir, RunStateSchema } from '@ganforge/contracts';
 import { FileModelIO } from './run/model-io';
-import { ModelCardSchema, RunStateSchema } from './run/schema';
 import { resumeConfig, train, type TrainEvent } from './train';
 
 const dirs: string[] = [];

@@ -15,8 +15,7 @@ import {
 } from './config';
 import type { EngineName, ProfileRow } from './engine';
 import type { GaussianEstimate } from './estimate';
-import { RunDir, RunDirError } from './run/io';
-import { RUN_FILES, type MetricsRecord } from './run/schema';
+import { type MetricsRecord, RUN_FILES, RunDir, RunDirError } from '@ganforge/contracts';
 import { TrainingRun } from './training';
 
 export { defaultRunDir, TrainingError } from './training';

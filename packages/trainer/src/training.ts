@@ -17,10 +17,19 @@ import { epochEvaluator } from './eval/hook';
 import { ensureTrainingSupport } from './grad-support';
 import { buildModels } from './models';
 import { lossCurvePng } from './plots';
+import { recalibrateBatchNorm } from './regularisers';
 import { restoreCheckpoint, writeCheckpoint, type CheckpointModels } from './run/checkpoint';
-import { RunDir, RunDirError, writeFailure, writeFileAtomic } from './run/io';
+import {
+  type CurvePoint,
+  type MetricsRecord,
+  RUN_FILES,
+  RunDir,
+  RunDirError,
+  type RunState,
+  writeFailure,
+  writeFileAtomic,
+} from '@ganforge/contracts';
 import { FileModelIO } from './run/model-io';
-import { RUN_FILES, type CurvePoint, type MetricsRecord, type RunState } from './run/schema';
 import { SampleWriter } from './samples';
 import type { EpochContext, RunningFigures, TrainEvent, TrainOptions, TrainResult } from './train';
 
@@ -31,6 +40,8 @@ export class TrainingError extends Error {
 
 /** Figures are read back about this many times per epoch (each read waits for the backend). */
 const READS_PER_EPOCH = 50;
+/** Latent batches an EMA generator's BatchNorm statistics are averaged over. */
+const EMA_BN_BATCHES = 20;
 
 /**
  * Refuses an --out that cannot become a run folder before any work starts: a file, or a place on a
@@ -392,7 +403,7 @@ export class TrainingRun {
       examplesPerSec: (tally.stepsThisRun * this.B) / ((performance.now() - tally.startedAt) / 1000),
       wallTimeSec: this.wall(),
     };
-    await this.engine.sync();
+    await this.syncModels();
     await this.writeSamples(epoch);
     if (!partial) this.epochsCompleted = epoch;
     await this.saveModels();
@@ -445,7 +456,7 @@ export class TrainingRun {
 
   /** The final card (with the 2-D read-out) and state; the result train() returns. */
   async finish(): Promise<TrainResult> {
-    await this.engine.sync();
+    await this.syncModels();
     const estimate =
       this.data.kind === 'points' && this.epochsCompleted > 0 && !this.interrupted
         ? await this.samples.estimate(this.sampler)
@@ -504,6 +515,23 @@ export class TrainingRun {
     });
   }
 
+  /**
+   * The engine's state into the TF.js models; an EMA generator then gets BatchNorm statistics of its
+   * own weights (the ones copied from G do not fit them), so samples, checkpoints and exports use them.
+   */
+  private async syncModels(): Promise<void> {
+    await this.engine.sync();
+    const { ema } = this.models;
+    if (!ema) return;
+    recalibrateBatchNorm(tf, ema, {
+      latentDim: this.config.latentDim,
+      batchSize: this.B,
+      batches: EMA_BN_BATCHES,
+      seed: this.config.seed + 13,
+      ...(this.config.conditional ? { numClasses: this.data.classNames?.length ?? 0 } : {}),
+    });
+  }
+
   private async writeSamples(epoch: number): Promise<void> {
     if (!(await this.samples.write(this.run, this.sampler, epoch))) {
       throw new TrainingError(`the generator's output became NaN/Inf at step ${this.step} (epoch ${epoch})`);
@@ -512,7 +540,7 @@ export class TrainingRun {
 
   /** The engine's state into the TF.js models, then models and optimizers into checkpoint/. */
   private async checkpoint(info: { epoch: number; stepInEpoch: number; rngState: RngState; sums: number[] }) {
-    await this.engine.sync();
+    await this.syncModels();
     this.lastCheckpoint = await writeCheckpoint(this.run, this.models, {
       ...info,
       step: this.step,

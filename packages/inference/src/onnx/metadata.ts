@@ -1,27 +1,13 @@
 /**
- * The ONNX contract between the exporter (writes) and the SDK (reads): names of graph inputs and
- * outputs and the metadata_props keys a GANForge generator carries.
+ * Reading GANForge's metadata_props. The contract itself (input/output names, keys, opsets) lives in
+ * @ganforge/contracts/onnx, shared with the exporter; it is re-exported as part of this entry's API.
  */
-export const INPUT_LATENT = 'z';
-export const INPUT_LABEL = 'label';
-export const OUTPUT_IMAGE = 'image';
-export const OUTPUT_POINTS = 'points';
-
-export const META = {
-  /** 'image' (output [N,C,H,W] or [N,H,W,C]) or 'points' (output [N,D], e.g. the 2-D toy data). */
-  kind: 'ganforge.kind',
-  latentDim: 'ganforge.latent_dim',
-  /** Per-sample output shape, comma-separated, in the order of the output tensor (e.g. "1,28,28"). */
-  outputShape: 'ganforge.output_shape',
-  /** 'NCHW', 'NHWC' or 'flat'. */
-  layout: 'ganforge.layout',
-  /** "lo,hi", e.g. "-1,1" for a tanh output. */
-  outputRange: 'ganforge.output_range',
-  /** JSON array of class names, for conditional generators. */
-  classNames: 'ganforge.class_names',
-  preset: 'ganforge.preset',
-  sourceRun: 'ganforge.source_run',
-} as const;
-
-export type GeneratorKind = 'image' | 'points';
-export type Layout = 'NCHW' | 'NHWC' | 'flat';
+export {
+  INPUT_LABEL,
+  INPUT_LATENT,
+  META,
+  OUTPUT_IMAGE,
+  OUTPUT_POINTS,
+  type GeneratorKind,
+  type Layout,
+} from '@ganforge/contracts/onnx';

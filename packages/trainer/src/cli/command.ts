@@ -2,14 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import {
-  CONFIG_HELP,
-  CONFIG_KEYS,
-  ConfigError,
-  DEFAULTS,
-  parseFlagValues,
-  resolveConfig,
-} from '../config';
+import { CONFIG_HELP, CONFIG_KEYS, ConfigError, DEFAULTS, parseFlagValues, resolveConfig } from '../config';
 import { readConfigFile } from '../config-file';
 import { PRESETS } from '../presets';
 import { BUILTIN_IDX } from '../data/datasets';

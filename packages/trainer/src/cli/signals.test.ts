@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointInfo } from '../run/checkpoint';
-import { RunDir } from '../run/io';
+import { RunDir } from '@ganforge/contracts';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'gf-signals-'));

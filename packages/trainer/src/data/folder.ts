@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../run/io';
+import { writeFileAtomic } from '@ganforge/contracts';
 import type { Dataset } from './datasets';
 import { DatasetError } from './idx';
 

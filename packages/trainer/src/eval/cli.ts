@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { writeJsonAtomic } from '../run/io';
+import { writeJsonAtomic } from '@ganforge/contracts';
 import { ModelFileError } from '../run/model-io';
 import { initBackend } from '../backend';
 import { Classifier, DEFAULT_EVALUATOR } from './classifier';

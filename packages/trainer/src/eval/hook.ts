@@ -4,8 +4,7 @@
  * trainer stores in that epoch's metrics record.
  */
 import { existsSync } from 'node:fs';
-import { RunDir } from '../run/io';
-import { RUN_FILES } from '../run/schema';
+import { RUN_FILES, RunDir } from '@ganforge/contracts';
 import type { tf } from '../backend';
 import { Classifier, DEFAULT_EVALUATOR } from './classifier';
 import {

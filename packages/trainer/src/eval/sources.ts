@@ -10,7 +10,7 @@ import seedrandom from 'seedrandom';
 import { tf } from '../backend';
 import { DatasetError, readIdxImages } from '../data/idx';
 import { FileModelIO } from '../run/model-io';
-import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '../run/schema';
+import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '@ganforge/contracts';
 import { EvalError } from './errors';
 
 export const DEFAULT_REFERENCE = join(

@@ -7,9 +7,17 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { isLeftoverTemp, RunDirError, writeFileAtomic, writeJsonAtomic, type RunDir } from './io';
+import {
+  type CheckpointInfo,
+  CheckpointInfoSchema,
+  isLeftoverTemp,
+  RUN_FILES,
+  type RunDir,
+  RunDirError,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '@ganforge/contracts';
 import { FileModelIO } from './model-io';
-import { CheckpointInfoSchema, RUN_FILES, type CheckpointInfo } from './schema';
 
 const OPTIMIZER_JSON = 'optimizers.json';
 const OPTIMIZER_BIN = 'optimizers.bin';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
-import { writeFileAtomic } from './io';
+import { writeFileAtomic } from '@ganforge/contracts';
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileWriteError, RunDir, stageFile, writeFileAtomic, writeJsonAtomic } from './io';
+import { FileWriteError, stageFile, writeFileAtomic, writeJsonAtomic } from './io';
+import { RunDir } from './run-dir';
 
 /** Which fs call fails next, and with which errno code; the failing write still writes a few bytes. */
 const inject = vi.hoisted(() => ({ call: '', code: '' }));
