@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CGAN_RUN, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
-import { buildManifest, ManifestError } from './build-manifest';
+import { RunDir, resolveConfig } from '@ganforge/trainer';
+import { buildManifest, ManifestError, overridesOf } from './build-manifest';
 
 describe('buildManifest', () => {
   let tmp: string;
@@ -26,8 +27,28 @@ describe('buildManifest', () => {
     runsDir = join(tmp, 'runs');
     outDir = join(tmp, 'public', 'models');
     await writeFixtureRuns(runsDir);
-    // Not exported yet: no generator.onnx, so it is left out silently.
-    mkdirSync(join(runsDir, 'still-training'), { recursive: true });
+    // Not a run yet (its first epoch has not ended: no model card): left out silently.
+    mkdirSync(join(runsDir, 'just-started'), { recursive: true });
+    writeFileSync(join(runsDir, 'just-started', 'config.json'), '{}');
+    // Training, not exported: listed with its pictures and curves but no generator.
+    cpSync(join(runsDir, IMAGE_RUN), join(runsDir, 'still-training'), { recursive: true });
+    rmSync(join(runsDir, 'still-training', 'generator.onnx'));
+    const training = new RunDir(join(runsDir, 'still-training'));
+    training.writeConfig({
+      ...resolveConfig({ flags: { preset: 'mlp', epochs: 3, lrG: 1e-3 } }),
+      out: training.root,
+    });
+    training.writeState({
+      status: 'running',
+      epoch: 2,
+      epochs: 3,
+      step: 20,
+      seed: 1,
+      backend: 'wasm',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:01:00.000Z',
+      wallTimeSec: 60,
+    });
     // Exported but its model card is broken: skipped with a warning.
     mkdirSync(join(runsDir, 'broken'), { recursive: true });
     writeFileSync(join(runsDir, 'broken', 'generator.onnx'), 'x');
@@ -39,7 +60,7 @@ describe('buildManifest', () => {
 
   it('copies exported runs and lists them', () => {
     const manifest = buildManifest({ runsDir, outDir, warn: (m) => warnings.push(m) });
-    expect(manifest.runs.map((r) => r.name)).toEqual([CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
+    expect(manifest.runs.map((r) => r.name)).toEqual(['still-training', CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('broken');
     expect(warnings[0]).toContain('model-card.json');
@@ -71,15 +92,38 @@ describe('buildManifest', () => {
         ...run.files.samples,
       ];
       for (const f of files) if (f) expect(existsSync(join(outDir, f)), f).toBe(true);
-      expect(readFileSync(join(outDir, run.files.onnx))).toEqual(
+      if (run.name === 'still-training') continue;
+      expect(readFileSync(join(outDir, run.files.onnx ?? 'missing'))).toEqual(
         readFileSync(join(runsDir, run.name, 'generator.onnx')),
       );
     }
+
+    // The run still training: its status, progress and the settings that differ from its preset.
+    const live = manifest.runs.find((r) => r.name === 'still-training');
+    expect(live).toMatchObject({
+      status: 'running',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      overrides: { epochs: 3, lrG: 1e-3 },
+      progress: { epoch: 2, step: 20, samples: 2 },
+      files: { onnx: null },
+    });
+    expect(live?.progress.curvePoints).toBeGreaterThan(5);
+    expect(existsSync(join(outDir, 'still-training', 'generator.onnx'))).toBe(false);
+    // A run without state.json or config.json (an older trainer): no status, nothing to compare.
+    expect(image).toMatchObject({ status: null, config: null, overrides: {} });
 
     const metrics = JSON.parse(readFileSync(join(outDir, POINTS_RUN, 'metrics.json'), 'utf8'));
     expect(metrics.map((m: { epoch: number }) => m.epoch)).toEqual([1, 2, 3]);
     const real = JSON.parse(readFileSync(join(outDir, POINTS_RUN, 'real-points.json'), 'utf8'));
     expect(real.points).toHaveLength(200);
+  });
+
+  it('lists only the settings that differ from the preset', () => {
+    const config = resolveConfig({ flags: { preset: 'gaussian2d', seed: 4, batchSize: 8, epochs: 2 } });
+    // batchSize 8 is the preset's own value; out says where, not what.
+    expect(overridesOf({ ...config, out: '/x' })).toEqual({ seed: 4, epochs: 2 });
+    expect(overridesOf({ ...config, preset: 'no-such-preset' })).toEqual({});
+    expect(overridesOf(null)).toEqual({});
   });
 
   it('says where to look when the runs folder is missing', () => {

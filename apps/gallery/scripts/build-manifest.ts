@@ -1,6 +1,7 @@
 /**
- * Copies every exported run (runs/<name>/generator.onnx) into public/models/<name>/ and writes
- * public/models/manifest.json for the site. public/models/ is generated: it is rebuilt from scratch.
+ * Copies every run (runs/<name>/ with a model card; its generator.onnx once exported) into
+ * public/models/<name>/ and writes public/models/manifest.json for the site. public/models/ is
+ * generated: it is rebuilt from scratch. scripts/serve.ts serves the same plan live, without copying.
  *
  *   tsx scripts/build-manifest.ts [--runs <dir>] [--out <dir>]
  */
@@ -15,7 +16,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import {
@@ -24,7 +25,9 @@ import {
   RUN_FILES,
   RunDir,
   RunDirError,
+  resolveConfig,
   writeJsonAtomic,
+  type RunState,
 } from '@ganforge/trainer';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestRun } from '../src/manifest';
 
@@ -79,8 +82,55 @@ function hasEntry(path: string): boolean {
 
 const ONLY_FILES = 'only regular files inside the run folder are copied';
 
-function collectRun(name: string, runsDir: string, outDir: string, warn: (m: string) => void): ManifestRun {
+/** One file the site serves for a run (its path under models/ is the key): a run file, or JSON made from one. */
+export type SiteFile = { from: string } | { json: unknown };
+
+/** A run as the site sees it, and the files behind it. */
+export interface RunPlan {
+  run: ManifestRun;
+  files: Map<string, SiteFile>;
+}
+
+/** config.json's keys that differ from what the run's preset alone resolves to (the where, `out`, left out). */
+export function overridesOf(config: Record<string, unknown> | null): Record<string, unknown> {
+  if (!config || typeof config['preset'] !== 'string') return {};
+  let base: Record<string, unknown>;
+  try {
+    base = resolveConfig({ preset: config['preset'] });
+  } catch {
+    return {}; // a preset this version does not have: nothing to compare with
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'out' || key === 'preset' || value === undefined) continue;
+    if (JSON.stringify(value) !== JSON.stringify(base[key])) out[key] = value;
+  }
+  return out;
+}
+
+function readState(run: RunDir): RunState | null {
+  try {
+    return run.readState();
+  } catch {
+    return null;
+  }
+}
+
+function readConfig(run: RunDir): Record<string, unknown> | null {
+  try {
+    return run.readConfig();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the site shows of one run and where each file comes from. A run counts once its first epoch has
+ * written the model card; its generator.onnx (the exporter's) is optional, so a run still training shows.
+ */
+export function planRun(name: string, runsDir: string, warn: (m: string) => void): RunPlan {
   const root = join(runsDir, name);
+  const files = new Map<string, SiteFile>();
   const required = (rel: string): string => {
     const f = runFile(root, rel);
     if (f === null) throw new RunDirError(`${rel} not found in ${root}`);
@@ -93,34 +143,25 @@ function collectRun(name: string, runsDir: string, outDir: string, warn: (m: str
     if (f && 'refused' in f) warn(`run "${name}": left out ${f.refused}; ${ONLY_FILES}`);
     return f && 'path' in f ? f.path : null;
   };
-  const onnx = required(RUN_FILES.onnx);
+  const site = (rel: string, file: SiteFile): string => {
+    files.set(`${name}/${rel}`, file);
+    return `${name}/${rel}`;
+  };
+  const onnxFrom = hasEntry(join(root, RUN_FILES.onnx)) ? required(RUN_FILES.onnx) : null;
   required(RUN_FILES.modelCard);
   const run = new RunDir(root);
   const card = run.readModelCard();
-  const dest = join(outDir, name);
-  mkdirSync(dest, { recursive: true });
+  const onnx = onnxFrom ? site(RUN_FILES.onnx, { from: onnxFrom }) : null;
+  const modelCard = site(RUN_FILES.modelCard, { json: card });
 
-  copyFileSync(onnx, join(dest, RUN_FILES.onnx));
-  writeJsonAtomic(join(dest, RUN_FILES.modelCard), card);
-
-  let metrics: string | null = null;
-  if (optional(RUN_FILES.metrics)) {
-    writeJsonAtomic(join(dest, METRICS_JSON), run.readMetrics());
-    metrics = `${name}/${METRICS_JSON}`;
-  }
-
-  let curve: string | null = null;
+  const records = optional(RUN_FILES.metrics) ? run.readMetrics() : null;
+  const metrics = records ? site(METRICS_JSON, { json: records }) : null;
   const curveFrom = optional(RUN_FILES.curve);
-  if (curveFrom) {
-    writeJsonAtomic(join(dest, CURVE_JSON), readCurve(curveFrom));
-    curve = `${name}/${CURVE_JSON}`;
-  }
-
-  let realPoints: string | null = null;
-  if (optional(RUN_FILES.realPoints)) {
-    writeJsonAtomic(join(dest, RUN_FILES.realPoints), { points: run.readRealPoints() });
-    realPoints = `${name}/${RUN_FILES.realPoints}`;
-  }
+  const points = curveFrom ? readCurve(curveFrom) : null;
+  const curve = points ? site(CURVE_JSON, { json: points }) : null;
+  const realPoints = optional(RUN_FILES.realPoints)
+    ? site(RUN_FILES.realPoints, { json: { points: run.readRealPoints() } })
+    : null;
 
   const samples: string[] = [];
   const samplesDir = run.path(RUN_FILES.samplesDir);
@@ -133,44 +174,51 @@ function collectRun(name: string, runsDir: string, outDir: string, warn: (m: str
       .sort();
     for (const f of pngs) {
       const from = optional(join(RUN_FILES.samplesDir, f));
-      if (!from) continue;
-      mkdirSync(join(dest, RUN_FILES.samplesDir), { recursive: true });
-      copyFileSync(from, join(dest, RUN_FILES.samplesDir, f));
-      samples.push(`${name}/${RUN_FILES.samplesDir}/${f}`);
+      if (from) samples.push(site(`${RUN_FILES.samplesDir}/${f}`, { from }));
     }
   }
 
+  const state = readState(run);
+  const config = readConfig(run);
   return {
-    name,
-    card,
-    files: {
-      onnx: `${name}/${RUN_FILES.onnx}`,
-      modelCard: `${name}/${RUN_FILES.modelCard}`,
-      metrics,
-      curve,
-      realPoints,
-      samples,
+    run: {
+      name,
+      card,
+      status: state?.status ?? null,
+      startedAt: state?.startedAt ?? null,
+      updatedAt: state?.updatedAt ?? null,
+      ...(state?.error ? { error: state.error } : {}),
+      config,
+      overrides: overridesOf(config),
+      files: { onnx, modelCard, metrics, curve, realPoints, samples },
+      thumbnail: samples.at(-1) ?? null,
+      progress: {
+        epoch: state?.epoch ?? card.epochs,
+        step: state?.step ?? card.steps,
+        curvePoints: points?.length ?? 0,
+        samples: samples.length,
+      },
     },
-    thumbnail: samples.at(-1) ?? null,
+    files,
   };
 }
 
-/** Rebuilds `outDir` from the exported runs under `runsDir`; returns the manifest it wrote. */
-export function buildManifest({ runsDir, outDir, warn = () => {} }: BuildManifestOptions): Manifest {
+/**
+ * Every run under `runsDir` the site can show, sorted by name. A folder that is not a run (no model card
+ * and no generator yet) is left out silently; one that cannot be shown is left out with a warning.
+ */
+export function scanRuns(runsDir: string, warn: (m: string) => void = () => {}): RunPlan[] {
   if (!existsSync(runsDir) || !statSync(runsDir).isDirectory()) {
     throw new ManifestError(
       `runs directory not found: ${runsDir} (train and export a run first, or pass --runs <dir>)`,
     );
   }
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-
-  const runs: ManifestRun[] = [];
+  const plans: RunPlan[] = [];
   for (const name of readdirSync(runsDir).sort()) {
     const dir = join(runsDir, name);
     const entry = lstatSync(dir);
-    // Not exported yet (or not a run at all): left out silently.
-    if (!(entry.isDirectory() || entry.isSymbolicLink()) || !hasEntry(join(dir, RUN_FILES.onnx))) continue;
+    const isRun = hasEntry(join(dir, RUN_FILES.onnx)) || hasEntry(join(dir, RUN_FILES.modelCard));
+    if (!(entry.isDirectory() || entry.isSymbolicLink()) || !isRun) continue;
     if (entry.isSymbolicLink()) {
       warn(`skipped run "${name}": its folder is a symbolic link; copy the run into ${runsDir} to show it`);
       continue;
@@ -180,16 +228,39 @@ export function buildManifest({ runsDir, outDir, warn = () => {} }: BuildManifes
       continue;
     }
     try {
-      runs.push(collectRun(name, runsDir, outDir, warn));
+      plans.push(planRun(name, runsDir, warn));
     } catch (e) {
       // One broken run (e.g. exported before its model card was written) must not hide the others.
       if (!(e instanceof RunDirError)) throw e;
-      rmSync(join(outDir, name), { recursive: true, force: true });
       warn(`skipped run "${name}": ${e.message}`);
     }
   }
+  return plans;
+}
 
-  const manifest: Manifest = { version: MANIFEST_VERSION, generatedAt: new Date().toISOString(), runs };
+export function manifestOf(plans: RunPlan[], live = false): Manifest {
+  return {
+    version: MANIFEST_VERSION,
+    generatedAt: new Date().toISOString(),
+    ...(live ? { live: true } : {}),
+    runs: plans.map((p) => p.run),
+  };
+}
+
+/** Rebuilds `outDir` from the runs under `runsDir`; returns the manifest it wrote. */
+export function buildManifest({ runsDir, outDir, warn = () => {} }: BuildManifestOptions): Manifest {
+  const plans = scanRuns(runsDir, warn);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const plan of plans) {
+    for (const [path, file] of plan.files) {
+      const dest = join(outDir, path);
+      mkdirSync(dirname(dest), { recursive: true });
+      if ('from' in file) copyFileSync(file.from, dest);
+      else writeJsonAtomic(dest, file.json);
+    }
+  }
+  const manifest = manifestOf(plans);
   writeJsonAtomic(join(outDir, MANIFEST_FILE), manifest);
   return manifest;
 }
@@ -210,7 +281,7 @@ function main(argv: string[]): void {
       warn: (m) => console.warn(`warning: ${m}`),
     });
     if (manifest.runs.length === 0) {
-      console.warn(`warning: no exported runs in ${resolve(opts.runs)} (need <run>/${RUN_FILES.onnx})`);
+      console.warn(`warning: no runs in ${resolve(opts.runs)} (need <run>/${RUN_FILES.modelCard})`);
     }
     console.log(`manifest: ${manifest.runs.length} run(s) -> ${join(resolve(opts.out), MANIFEST_FILE)}`);
   } catch (e) {

@@ -5,15 +5,19 @@ import { GeneratorClient } from './generator-client';
 import { enableOffline, markSeen } from './offline';
 import { MANIFEST_FILE, MANIFEST_VERSION, thumbnails, type Manifest } from './manifest';
 import { ModelPage, startEarlyLoad, type EarlyLoad, type PageSource } from './pages/model-page';
-import { renderIndex } from './pages/index-page';
+import { IndexPage } from './pages/index-page';
+import { ComparePage } from './pages/compare-page';
 import { MAX_MODEL_BYTES, renderOpen } from './pages/open-page';
 import { localHash, modelHash, optionsQuery, parseRoute, type ViewOptions } from './router';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html must contain <main id="app">');
 
-async function loadManifest(): Promise<Manifest> {
-  const res = await fetch(modelsUrl(MANIFEST_FILE));
+/** How often a live gallery (scripts/serve.ts) asks for the runs again. */
+const LIVE_POLL_MS = 1500;
+
+async function loadManifest(fresh = false): Promise<Manifest> {
+  const res = await fetch(modelsUrl(MANIFEST_FILE), fresh ? { cache: 'no-store' } : {});
   if (!res.ok) {
     throw new Error(
       `models/${MANIFEST_FILE} is missing (HTTP ${res.status}): run the gallery's build or serve script`,
@@ -52,8 +56,11 @@ enableOffline(
   () => thumbs,
 );
 
-function start(container: HTMLElement, manifest: Manifest): void {
+function start(container: HTMLElement, first: Manifest): void {
+  let manifest = first;
   let current: { key: string; page: ModelPage } | undefined;
+  // The index or comparison on screen, which a live manifest refreshes in place.
+  let listPage: { key: string; page: IndexPage | ComparePage } | undefined;
   // The file opened last; kept in memory only, so a reload asks for it again.
   let local: { name: string; bytes: ArrayBuffer; opened: number } | undefined;
   let openNotice: string | null = null;
@@ -111,7 +118,24 @@ function start(container: HTMLElement, manifest: Manifest): void {
       current?.page.dispose();
       current = undefined;
     }
-    if (route.page === 'index') return renderIndex(container, manifest, openFile);
+    const listKey = route.page === 'compare' ? `compare:${location.hash}` : route.page;
+    if (listPage && listPage.key !== listKey) {
+      if (listPage.page instanceof ComparePage) listPage.page.dispose();
+      listPage = undefined;
+    }
+    if (route.page === 'index') {
+      listPage = { key: listKey, page: new IndexPage(container, manifest, openFile) };
+      return;
+    }
+    if (route.page === 'compare') {
+      if (!listPage) {
+        listPage = {
+          key: listKey,
+          page: new ComparePage(container, manifest, route.names, route.seed, route.errors, go),
+        };
+      }
+      return;
+    }
     if (route.page === 'open') {
       renderOpen(container, openFile, openNotice);
       openNotice = null;
@@ -157,8 +181,39 @@ function start(container: HTMLElement, manifest: Manifest): void {
     }
     const canonical = modelHash(run.name, route.options);
     if (route.errors.length === 0 && location.hash !== canonical) history.replaceState(null, '', canonical);
-    show(`run:${run.name}`, () => ({ kind: 'run', run }), route.options, route.errors, canonical);
+    // A run that gets exported while its page is open is built again, now with its generator.
+    show(
+      `run:${run.name}:${run.files.onnx ?? ''}`,
+      () => ({ kind: 'run', run }),
+      route.options,
+      route.errors,
+      canonical,
+    );
   };
+
+  /** A live gallery: new runs, epochs, curve points and status, into the page on screen. */
+  const follow = async () => {
+    let next: Manifest;
+    try {
+      next = await loadManifest(true);
+    } catch {
+      return; // the server went away for a moment (or for good): keep what is on screen
+    }
+    const same = (m: Manifest) => JSON.stringify(m.runs);
+    if (same(next) === same(manifest)) return;
+    manifest = next;
+    thumbs = thumbnails(manifest).map(modelsUrl);
+    const route = parseRoute(location.hash);
+    if (route.page === 'model') {
+      const run = manifest.runs.find((r) => r.name === route.name);
+      if (run && current?.key !== `run:${run.name}:${run.files.onnx ?? ''}`) return render();
+      if (run) current?.page.refresh(run);
+    } else listPage?.page.update(manifest);
+  };
+  if (manifest.live) {
+    const tick = () => void follow().finally(() => setTimeout(tick, LIVE_POLL_MS));
+    setTimeout(tick, LIVE_POLL_MS);
+  }
 
   // A file dropped anywhere opens it (and the browser does not navigate away to it).
   window.addEventListener('dragover', (ev) => ev.preventDefault());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compareHash,
   DEFAULT_OPTIONS,
   MAX_SEED,
   localHash,
@@ -34,6 +35,20 @@ describe('parseRoute', () => {
       options: { ...DEFAULT_OPTIONS, seed: 4 },
       errors: [],
     });
+  });
+
+  it('reads the runs to compare and their shared seed, and writes them back', () => {
+    expect(parseRoute('#/compare?runs=a,b%20c,a&seed=5')).toEqual({
+      page: 'compare',
+      names: ['a', 'b c'],
+      seed: 5,
+      errors: [],
+    });
+    expect(parseRoute('#/compare?runs=a&seed=x')).toMatchObject({
+      seed: 0,
+      errors: [expect.stringMatching(/seed "x"/)],
+    });
+    expect(parseRoute(compareHash(['a', 'b c'], 9))).toMatchObject({ names: ['a', 'b c'], seed: 9 });
   });
 
   it('decodes the run name', () => {

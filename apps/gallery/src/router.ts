@@ -27,6 +27,7 @@ export type Route =
   | { page: 'open' }
   | { page: 'model'; name: string; options: ViewOptions; errors: string[] }
   | { page: 'local'; options: ViewOptions; errors: string[] }
+  | { page: 'compare'; names: string[]; seed: number; errors: string[] }
   | { page: 'not-found'; hash: string };
 
 function wholeNumber(text: string, name: string, max: number): { value: number } | { error: string } {
@@ -107,6 +108,7 @@ export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = h.split('?', 2);
   if (path === '/open') return { page: 'open' };
   if (path === '/local') return { page: 'local', ...parseOptions(query) };
+  if (path === '/compare') return { page: 'compare', ...parseCompare(query) };
   const m = /^\/model\/([^/]+)\/?$/.exec(path);
   if (!m?.[1]) return { page: 'not-found', hash };
   let name: string;
@@ -124,6 +126,32 @@ export function modelHash(name: string, options?: Partial<ViewOptions> | number)
   if (options === undefined) return base;
   const o = typeof options === 'number' ? { seed: options } : options;
   return `${base}?${optionsQuery({ ...DEFAULT_OPTIONS, ...o })}`;
+}
+
+/** `runs=a,b` (names, in order, once each) and the seed every run's samples share. */
+function parseCompare(query: string): { names: string[]; seed: number; errors: string[] } {
+  const params = new URLSearchParams(query);
+  const names = [
+    ...new Set(
+      (params.get('runs') ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const errors: string[] = [];
+  let seed = DEFAULT_OPTIONS.seed;
+  const text = params.get('seed');
+  if (text !== null) {
+    const r = parseSeed(text);
+    if ('seed' in r) seed = r.seed;
+    else errors.push(r.error);
+  }
+  return { names, seed, errors };
+}
+
+export function compareHash(names: string[], seed = DEFAULT_OPTIONS.seed): string {
+  return `#/compare?runs=${names.map(encodeURIComponent).join(',')}&seed=${seed}`;
 }
 
 export function localHash(options: Partial<ViewOptions> = {}): string {

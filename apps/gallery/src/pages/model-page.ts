@@ -25,6 +25,9 @@ import { renderSamples, type SampleRow } from '../views/samples';
 import { drawScatter, FAKE_COLOR, REAL_COLOR } from '../views/scatter';
 import { timeline, type Timeline } from '../views/timeline';
 import { WalkView } from '../views/walk';
+import { copyable } from '../views/copy';
+import { qualitySection } from '../views/quality';
+import { formatDuration, STATUS_TEXT, statusOf } from '../run-facts';
 
 const IMAGE_COUNT = 64;
 const PER_CLASS = 8;
@@ -91,12 +94,19 @@ interface Plan {
   count: number;
   labels: number[] | undefined;
   rows: SampleRow[];
+  /** Above the grid: the one class picked (rows of classes carry their names instead). */
+  heading?: string | null;
 }
 
 async function fetchJson(path: string): Promise<unknown> {
   const res = await fetchRunFile(modelsUrl(path), path);
   if (!res.ok) throw new Error(`could not load ${path} (HTTP ${res.status}); rebuild the gallery`);
   return res.json();
+}
+
+/** A run whose generator has not been exported yet: its page shows the training only. */
+class NotExported extends Error {
+  override name = 'NotExported';
 }
 
 function message(e: unknown): string {
@@ -132,6 +142,12 @@ export class ModelPage {
   private firstImage = true;
   private timeline: Timeline | undefined;
   private readonly sampleCommand = el('code', { attrs: { id: 'sample-command' } });
+  private readonly meta = el('p', { class: 'run-meta' });
+  /** The run as the latest manifest has it (a live run moves on). */
+  private run: ManifestRun | undefined;
+  /** Fetches the run's curves again and redraws them (set once the training section is built). */
+  private reloadCharts: (() => Promise<void>) | undefined;
+  private trainingHost: HTMLElement | undefined;
 
   // Built once the model is loaded (what to show depends on what the generator is).
   private output: HTMLElement | undefined;
@@ -147,7 +163,9 @@ export class ModelPage {
   ) {
     this.client = early?.client ?? GeneratorClient.take();
     this.title = source.kind === 'run' ? source.run.name : source.name;
+    this.run = source.kind === 'run' ? source.run : undefined;
     document.title = `${this.title} · GANForge gallery`;
+    this.renderMeta();
     root.replaceChildren(
       el(
         'nav',
@@ -156,7 +174,7 @@ export class ModelPage {
         ' · ',
         el('a', { attrs: { href: '#/open' }, text: 'open your own .onnx' }),
       ),
-      el('h1', { text: this.title }),
+      el('header', { class: 'page-head' }, el('h1', { text: this.title }), this.meta),
       this.status,
       this.body,
     );
@@ -182,10 +200,12 @@ export class ModelPage {
       return { info, summary, realPoints: null };
     }
     const { files } = this.source.run;
+    const onnx = files.onnx;
+    if (!onnx) throw new NotExported(`no generator.onnx yet`);
     const [{ info, summary }, real] = await Promise.all([
-      (this.early?.url === modelsUrl(files.onnx)
+      (this.early?.url === modelsUrl(onnx)
         ? this.early.loading
-        : this.client.load({ url: modelsUrl(files.onnx) }, wasmPaths)
+        : this.client.load({ url: modelsUrl(onnx) }, wasmPaths)
       ).then(timed),
       files.realPoints ? fetchJson(files.realPoints) : Promise.resolve(null),
     ]);
@@ -204,11 +224,63 @@ export class ModelPage {
       this.body.replaceChildren(
         el('p', {}, el('a', { attrs: { href: '#/open', id: 'open-another' }, text: 'Open another file' })),
       );
+    } else if (e instanceof NotExported) {
+      const { run } = this.source;
+      this.status.textContent = `Not exported yet, so nothing to generate here: below are the trainer's own pictures and curves${
+        run.status === 'running' ? ', following the run as it trains' : ''
+      }. Export it to generate samples live:`;
+      this.body.replaceChildren(
+        copyable(`npx ganforge export generator --run runs/${run.name}`),
+        ...[qualitySection(run), this.trainingSection(run), this.cardSection(null)].filter(
+          (n): n is HTMLElement => !!n,
+        ),
+      );
     } else {
       this.showError(e);
       this.body.replaceChildren(this.cardSection(null));
     }
   }
+
+  /** Status, progress and time of a run, under its name. */
+  private renderMeta(): void {
+    const run = this.run;
+    if (!run) {
+      this.meta.replaceChildren('A generator you opened: it stays on this device.');
+      return;
+    }
+    const status = statusOf(run);
+    const c = run.card;
+    this.meta.replaceChildren(
+      el('span', {
+        class: `badge status-${status}`,
+        attrs: { 'data-status': status },
+        text: STATUS_TEXT[status],
+      }),
+      ` ${c.preset} on ${c.dataset.name} · epoch ${run.progress.epoch}${
+        typeof run.config?.['epochs'] === 'number' ? ` of ${run.config['epochs']}` : ''
+      } · ${run.progress.step.toLocaleString('en')} steps · ${formatDuration(c.wallTimeSec)}`,
+      run.error ? el('span', { class: 'error', text: ` · ${run.error}` }) : '',
+    );
+  }
+
+  /** A newer manifest entry for this run (a live run moved on): status, pictures and curves. */
+  refresh(run: ManifestRun): void {
+    const before = this.run;
+    this.run = run;
+    this.renderMeta();
+    if (!before || JSON.stringify(before.progress) === JSON.stringify(run.progress)) return;
+    if (before.files.samples.length !== run.files.samples.length && this.trainingHost) {
+      const old = this.timeline?.host;
+      this.timeline?.dispose();
+      this.timeline = timeline(run.files.samples, run.name, (epoch) => this.markEpoch?.(epoch));
+      if (old) old.replaceWith(this.timeline.host);
+      else this.trainingHost.querySelector('.training-grid')?.prepend(this.timeline.host);
+    }
+    void this.reloadCharts?.();
+  }
+
+  private markEpoch: ((epoch: number) => void) | undefined;
+  private smoothing: HTMLElement | undefined;
 
   private classNames(info: GeneratorInfo): string[] | null {
     if (!info.labelInputName) return null;
@@ -250,10 +322,14 @@ export class ModelPage {
     this.body.replaceChildren(
       ...[
         this.controls.form,
-        this.output,
-        legend,
-        this.walk?.host,
+        el(
+          'div',
+          { class: `explore ${isImage ? 'explore-images' : 'explore-points'}` },
+          el('div', { class: 'explore-main' }, this.output, legend),
+          this.walk?.host ?? (this.source.kind === 'run' ? qualitySection(this.source.run) : null),
+        ),
         this.lightbox?.dialog,
+        this.source.kind === 'run' && isImage ? qualitySection(this.source.run) : null,
         this.source.kind === 'run' ? this.trainingSection(this.source.run) : null,
         this.cardSection(loaded),
       ].filter((n): n is HTMLElement => !!n),
@@ -296,9 +372,8 @@ export class ModelPage {
       count: Math.min(cols, count - r * cols),
     }));
     const labels = classes && cls !== null ? new Array<number>(count).fill(cls) : undefined;
-    const label = classes && cls !== null ? (classes[cls] ?? null) : null;
-    if (label !== null && rows[0]) rows[0] = { ...rows[0], label };
-    return { plan: { ...base, count, labels, rows }, problems };
+    const heading = classes && cls !== null ? `${classes[cls] ?? `class ${cls}`}: ${count} samples` : null;
+    return { plan: { ...base, count, labels, rows, heading }, problems };
   }
 
   private async render(): Promise<void> {
@@ -386,6 +461,7 @@ export class ModelPage {
       plan.rows,
       (i) => this.describe(i, plan),
       (i) => this.openSample(result, i, plan),
+      plan.heading ?? null,
     );
   }
 
@@ -440,23 +516,36 @@ export class ModelPage {
   private trainingSection(run: ManifestRun): HTMLElement | null {
     const { samples, metrics } = run.files;
     const curve = run.files.curve ?? null;
-    if (samples.length === 0 && !metrics && !curve) return null;
+    // A live run gets its first files later: keep the section so they have a place to go.
+    if (samples.length === 0 && !metrics && !curve && run.status !== 'running') return null;
     const charts = el('div', { class: 'charts' });
     const lines: LineChart[] = [];
     const steps: StepChart[] = [];
     let marked: number | null = null;
-    if (samples.length > 0) {
-      this.timeline = timeline(samples, run.name, (epoch) => {
-        marked = epoch;
-        for (const c of lines) c.mark(epoch);
-      });
-    }
-    const width = Math.max(260, Math.min(560, window.innerWidth - 48));
+    this.markEpoch = (epoch) => {
+      marked = epoch;
+      for (const c of lines) c.mark(epoch);
+    };
+    if (samples.length > 0) this.timeline = timeline(samples, run.name, (epoch) => this.markEpoch?.(epoch));
+    // Two charts beside the timeline on a wide screen, one per row below that.
+    const avail = Math.min(window.innerWidth, 1240) - 48;
+    const width = avail >= 1100 ? Math.floor((avail - 400) / 2) : Math.max(260, Math.min(600, avail));
+    let epochsDrawn = -1;
     const load = async () => {
-      const records = metrics ? ((await fetchJson(metrics)) as MetricsRecord[]) : [];
-      const points = curve ? ((await fetchJson(curve)) as CurvePoint[]) : [];
+      const now = this.run ?? run;
+      const records = now.files.metrics ? ((await fetchJson(now.files.metrics)) as MetricsRecord[]) : [];
+      const points = now.files.curve ? ((await fetchJson(now.files.curve)) as CurvePoint[]) : [];
       const epochSteps = records.map((r) => r.step);
       const lossTitle = 'Loss per step';
+      // Between epochs a live run only adds curve points: those go into the chart on screen.
+      const stepped = steps[0];
+      if (stepped && records.length === epochsDrawn && points.length > 0) {
+        stepped.update(lossSeries(points), epochSteps);
+        return;
+      }
+      epochsDrawn = records.length;
+      lines.length = 0;
+      steps.length = 0;
       if (points.length > 0) {
         const c = stepChart(lossTitle, lossSeries(points), epochSteps, width);
         c.host.classList.add('loss-steps');
@@ -492,7 +581,7 @@ export class ModelPage {
       lines.push(...metricList);
       for (const c of lines) c.mark(marked);
       const children: HTMLElement[] = [];
-      if (steps.length > 0) children.push(smoothingControl(() => steps));
+      if (steps.length > 0) children.push(this.smoothing ?? (this.smoothing = smoothingControl(() => steps)));
       children.push(...lines.filter((c) => !metricList.includes(c)).map((c) => c.host));
       if (metricList.length > 0) {
         children.push(
@@ -502,13 +591,16 @@ export class ModelPage {
       }
       charts.replaceChildren(...children);
     };
-    void load().catch((e: unknown) => charts.replaceChildren(el('p', { class: 'error', text: message(e) })));
-    return el(
+    this.reloadCharts = () =>
+      load().catch((e: unknown) => charts.replaceChildren(el('p', { class: 'error', text: message(e) })));
+    void this.reloadCharts();
+    this.trainingHost = el(
       'section',
       { class: 'training' },
       el('h2', { text: 'Training' }),
       el('div', { class: 'training-grid' }, this.timeline?.host, charts),
     );
+    return this.trainingHost;
   }
 
   private cardSection(loaded: Loaded | null): HTMLElement {
@@ -553,7 +645,7 @@ export class ModelPage {
             : `max |TF.js − onnxruntime| = ${c.export.maxAbsDiff.toExponential(2)} at batch ${c.export.verifiedBatches.join(' and ')}`,
         ]);
       }
-      reproduce.push(c.reproduce, `npx ganforge export generator --run runs/${run.name}`);
+      reproduce.push(...c.reproduce.split('\n'), `npx ganforge export generator --run runs/${run.name}`);
     }
     if (loaded) {
       const { summary: s, info } = loaded;
@@ -573,11 +665,32 @@ export class ModelPage {
       'section',
       { class: 'card' },
       el('h2', { text: 'Model card' }),
-      definitionList(rows),
-      layers.length > 0 ? el('h3', { text: `Architecture (${loaded?.summary.nodeCount} ONNX nodes)` }) : null,
-      layers.length > 0 ? el('ol', { class: 'layers' }, ...layers.map((l) => el('li', { text: l }))) : null,
-      el('h3', { text: 'How to reproduce' }),
-      el('pre', {}, el('code', { text: reproduce.map((l) => `${l}\n`).join('') }), this.sampleCommand),
+      el(
+        'div',
+        { class: 'card-grid' },
+        el('div', { class: 'card-facts' }, definitionList(rows)),
+        el(
+          'div',
+          { class: 'card-side' },
+          el('h3', { text: 'How to reproduce' }),
+          el(
+            'div',
+            { class: 'reproduce' },
+            ...reproduce.map((line) =>
+              line.startsWith('#')
+                ? el('p', { class: 'hint versions', text: line.replace(/^#\s*/, '') })
+                : copyable(line),
+            ),
+            loaded ? copyable(this.sampleCommand, 'sample command') : null,
+          ),
+          layers.length > 0
+            ? el('h3', { text: `Architecture (${loaded?.summary.nodeCount} ONNX nodes)` })
+            : null,
+          layers.length > 0
+            ? el('ol', { class: 'layers' }, ...layers.map((l) => el('li', { text: l })))
+            : null,
+        ),
+      ),
     );
   }
 

@@ -169,6 +169,8 @@ export function stepChart(
   epochSteps: number[],
   width = 480,
   initialWeight = 0.6,
+  /** Faint unsmoothed lines under the smoothed ones (off for a handful of points, e.g. evaluations). */
+  raw = true,
 ): StepChart {
   const host = chartHost(
     `${title} per step: ${series.map((s) => `${s.label} ends at ${fmtLast(s.values)}`).join(', ')}`,
@@ -179,7 +181,7 @@ export function stepChart(
   let marked: number | null = null;
   const dataOf = (): uPlot.AlignedData => {
     const { xs, ys } = align(current);
-    return [xs, ...ys.map((y) => smooth(y, weight)), ...ys];
+    return [xs, ...ys.map((y) => smooth(y, weight)), ...(raw ? ys : [])];
   };
   const build = () =>
     new uPlot(
@@ -198,7 +200,7 @@ export function stepChart(
             value: legendValue,
             spanGaps: true,
           })),
-          ...current.map((s) => ({
+          ...(raw ? current : []).map((s) => ({
             label: `${s.label} (raw)`,
             stroke: `${s.color}40`,
             width: 1,

@@ -32,8 +32,8 @@ export function tileImages(result: ImageResult, cols = Math.ceil(Math.sqrt(resul
   return { width, height, data };
 }
 
-export function drawImageGrid(canvas: HTMLCanvasElement, result: ImageResult): void {
-  const tiled = tileImages(result);
+export function drawImageGrid(canvas: HTMLCanvasElement, result: ImageResult, cols?: number): void {
+  const tiled = tileImages(result, cols);
   canvas.width = tiled.width;
   canvas.height = tiled.height;
   const ctx = canvas.getContext('2d');

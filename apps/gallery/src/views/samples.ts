@@ -15,8 +15,11 @@ export function renderSamples(
   rows: SampleRow[],
   describe: (index: number) => string,
   onOpen: (index: number) => void,
+  /** A line above the grid (the class picked), or null. */
+  heading: string | null = null,
 ): void {
   host.replaceChildren(
+    heading === null ? '' : el('p', { class: 'grid-label', text: heading }),
     ...rows.map((row) => {
       const cells = Array.from({ length: row.count }, (_, k) => {
         const index = row.start + k;
