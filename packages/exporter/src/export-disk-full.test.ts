@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type * as fsTypes from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FileWriteError, initBackend, RunDir, tf, type ModelCard } from '@ganforge/trainer';
+import { FileWriteError, RunDir, type ModelCard } from '@ganforge/contracts';
+import { initBackend, tf } from '@ganforge/trainer';
 import { exportGenerator } from './export';
 import { saveModel, tempDir } from './test/helpers';
 

@@ -11,7 +11,8 @@ import {
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, META } from '@ganforge/inference/onnx';
-import { initBackend, RunDir, tf, type ModelCard } from '@ganforge/trainer';
+import { RunDir, type ModelCard } from '@ganforge/contracts';
+import { initBackend, tf } from '@ganforge/trainer';
 import { exportGenerator } from './export';
 import { ModelLoadError } from './errors';
 import { checkOnnx, saveModel, tempDir } from './test/helpers';

@@ -3,13 +3,14 @@ import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   FileWriteError,
-  initBackend,
   RunDir,
   RUN_FILES,
   stageFile,
+  type ExportInfo,
   type ModelCard,
   type StagedFile,
-} from '@ganforge/trainer';
+} from '@ganforge/contracts';
+import { initBackend } from '@ganforge/trainer';
 import {
   convertLayersModel,
   type ConvertOptions,
@@ -274,20 +275,18 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
     let cardOut: { path: string; stage: () => StagedFile } | undefined;
     if (run && card) {
       const rel = relative(run.root, out);
-      const updated: ModelCard = {
-        ...card,
-        export: {
-          file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
-          bytes: bytes.byteLength,
-          opset,
-          // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
-          maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
-          verifiedBatches: verified.map((b) => b.batch),
-          exportedAt: new Date().toISOString(),
-        },
+      // Only the export section: the rest of the card is the trainer's and stays as it is.
+      const exported: ExportInfo = {
+        file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
+        bytes: bytes.byteLength,
+        opset,
+        // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
+        maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
+        verifiedBatches: verified.map((b) => b.batch),
+        exportedAt: new Date().toISOString(),
       };
       const dir = run;
-      cardOut = { path: dir.path(RUN_FILES.modelCard), stage: () => dir.stageModelCard(updated) };
+      cardOut = { path: dir.modelCardPath, stage: () => dir.stageModelCard({ export: exported }).file };
     }
     writeOutputs(out, bytes, cardOut);
     const t4 = performance.now();

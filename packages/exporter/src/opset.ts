@@ -1,4 +1,2 @@
-/** ONNX versions the exporter writes: the Debian ONNX checker (onnx 1.12) validates up to opset 17, IR 8. */
-export const DEFAULT_OPSET = 17;
-export const MIN_OPSET = 13;
-export const IR_VERSION = 8;
+/** The ONNX versions the exporter writes: the contract the SDK reads (see @ganforge/contracts/onnx). */
+export { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from '@ganforge/contracts/onnx';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ganforge/trainer';
 import { decodeModel, META } from '@ganforge/inference/onnx';
-import { RunDir } from '@ganforge/trainer';
+import { RunDir } from '@ganforge/contracts';
 import { checkOnnx, saveModel, tempDir } from '../test/helpers';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
