@@ -7,7 +7,6 @@
  */
 import {
   copyFileSync,
-  readFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -22,13 +21,14 @@ import { Command } from 'commander';
 import {
   CurvePointSchema,
   FileWriteError,
+  readJsonLines,
   RUN_FILES,
   RunDir,
   RunDirError,
-  resolveConfig,
   writeJsonAtomic,
   type RunState,
-} from '@ganforge/trainer';
+} from '@ganforge/contracts';
+import { resolveConfig } from '@ganforge/trainer/config';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestRun } from '../src/manifest';
 
 const appDir = resolve(fileURLToPath(import.meta.url), '../..');
@@ -297,15 +297,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 
 /** curve.jsonl as an array of points; a line cut short by a writer still running is left out. */
 export function readCurve(path: string): unknown[] {
-  const points: unknown[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const p = CurvePointSchema.safeParse(JSON.parse(line));
-      if (p.success) points.push(p.data);
-    } catch {
-      // a partial last line
-    }
-  }
-  return points;
+  return readJsonLines(path, CurvePointSchema);
 }
