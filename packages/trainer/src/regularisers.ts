@@ -48,3 +48,38 @@ export function updateEma(
     e.write(w.trainable ? tf.add(tf.mul(e.read(), decay), tf.mul(w.read(), 1 - decay)) : w.read().clone());
   });
 }
+
+/**
+ * Sets the BatchNorm moving statistics of `generator` to the average batch statistics it makes
+ * itself on `batches` latent batches (a training-mode forward pass with a cumulative average).
+ * An EMA generator needs this: its averaged weights do not match the statistics copied from G,
+ * and samples drawn with the copied ones come out worse than the raw G's. Deterministic per seed.
+ */
+export function recalibrateBatchNorm(
+  tf: typeof tfTypes,
+  generator: tfTypes.LayersModel,
+  opts: { latentDim: number; batchSize: number; batches: number; seed: number; numClasses?: number },
+): void {
+  // TF.js moves the statistics by m − (m − batch)·(1 − momentum) per training-mode call; momentum
+  // (k−1)/k at the k-th batch makes that the mean of the k batches seen.
+  const layers = generator.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as {
+    momentum: number;
+  }[];
+  if (layers.length === 0) return;
+  const saved = layers.map((l) => l.momentum);
+  try {
+    for (let k = 1; k <= opts.batches; k++) {
+      for (const l of layers) l.momentum = (k - 1) / k;
+      tf.tidy(() => {
+        const seed = opts.seed + k;
+        const z = tf.randomNormal([opts.batchSize, opts.latentDim], 0, 1, 'float32', seed);
+        const inputs = opts.numClasses
+          ? [z, tf.randomUniform([opts.batchSize, 1], 0, opts.numClasses, 'int32', seed)]
+          : z;
+        generator.apply(inputs, { training: true });
+      });
+    }
+  } finally {
+    layers.forEach((l, i) => (l.momentum = saved[i]!));
+  }
+}
