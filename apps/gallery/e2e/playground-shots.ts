@@ -1,0 +1,50 @@
+/**
+ * Screenshots of the playground for people to look at: `npx tsx e2e/playground-shots.ts <dist> <outDir>`
+ * serves a built site, trains the ring of 8 and the d2l Gaussian for a while at desktop and phone width,
+ * and writes PNGs.
+ */
+import { join } from 'node:path';
+import { launchChromium } from './chromium';
+import { serveStatic } from './static-server';
+
+const [dist, out] = process.argv.slice(2);
+if (!dist || !out)
+  throw new Error('usage: tsx e2e/playground-shots.ts <built site folder> <folder for the PNGs>');
+
+const server = await serveStatic(dist);
+const browser = await launchChromium();
+try {
+  for (const [name, hash, steps] of [
+    ['ring8', '#', 3000],
+    ['d2l', '#preset=d2l', 2500],
+  ] as const) {
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
+      page.on(
+        'console',
+        (m) => m.type() === 'error' && console.log(`[${name} ${width}] console: ${m.text()}`),
+      );
+      page.on('pageerror', (e) => console.log(`[${name} ${width}] page error: ${e.message}`));
+      await page.goto(`${server.url}playground.html${hash}`);
+      await page.waitForSelector('#pg-play:not([disabled])');
+      await page.selectOption('#pg-speed', { index: 0 }).catch(() => undefined);
+      await page.evaluate(() => {
+        const speed = document.querySelector<HTMLInputElement>('#pg-speed')!;
+        speed.value = speed.max;
+        speed.dispatchEvent(new Event('input'));
+      });
+      await page.click('#pg-play');
+      await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.step) >= n, steps, {
+        timeout: 300_000,
+      });
+      await page.click('#pg-play');
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(out, `playground-${name}-${width}.png`), fullPage: true });
+      console.log(name, width, await page.textContent('#pg-metrics'), await page.textContent('#pg-backend'));
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,227 @@
+/**
+ * The settings form: data, model, objective and optimiser fields built from one table, read back into
+ * PlaygroundSettings. A change is reported once the form's values make a valid run.
+ */
+import { el } from '../dom';
+import {
+  BACKENDS,
+  checkSettings,
+  POINTS_MLP_LIMITS,
+  PRESETS,
+  type DatasetChoice,
+  type LossChoice,
+  type PlaygroundSettings,
+} from './settings';
+
+type Key = keyof PlaygroundSettings;
+
+interface Field {
+  key: Exclude<Key, 'drawn'>;
+  label: string;
+  group: string;
+  /** Options of a select (value, label). */
+  options?: [string, string][];
+  /** Number inputs: step; list inputs have neither. */
+  step?: string;
+  list?: boolean;
+  /** Shown only when this holds. */
+  when?: (s: PlaygroundSettings) => boolean;
+  hint?: string;
+}
+
+const DATASET_LABELS: Record<DatasetChoice, string> = {
+  gaussian2d: 'd2l Gaussian (X·A + b)',
+  ring8: 'Ring of 8 Gaussians',
+  grid25: '5×5 grid',
+  moons: 'Two moons',
+  line: 'A line',
+  drawn: 'Draw your own',
+};
+const LOSS_LABELS: Record<LossChoice, string> = {
+  minimax: 'Minimax (original)',
+  'non-saturating': 'Non-saturating',
+  'least-squares': 'Least squares',
+  'wgan-clip': 'Wasserstein, weight clipping',
+  'wgan-gp': 'Wasserstein, gradient penalty',
+};
+const pairs = <T extends string>(labels: Record<T, string>): [string, string][] =>
+  Object.entries(labels) as [string, string][];
+const mlp = (s: PlaygroundSettings) => s.model === 'mlp';
+
+const FIELDS: Field[] = [
+  { key: 'dataset', label: 'Data', group: 'Data', options: pairs(DATASET_LABELS) },
+  { key: 'seed', label: 'Seed', group: 'Data', step: '1' },
+  {
+    key: 'model',
+    label: 'Network',
+    group: 'Model',
+    options: [
+      ['mlp', 'MLP (editable)'],
+      ['d2l', 'd2l (linear G, 5-3 tanh D)'],
+    ],
+  },
+  {
+    key: 'hiddenG',
+    label: 'G hidden layers',
+    group: 'Model',
+    list: true,
+    when: mlp,
+    hint: 'widths, e.g. 64,64',
+  },
+  {
+    key: 'hiddenD',
+    label: 'D hidden layers',
+    group: 'Model',
+    list: true,
+    when: mlp,
+    hint: 'widths, e.g. 64,64',
+  },
+  {
+    key: 'activation',
+    label: 'Activation',
+    group: 'Model',
+    when: mlp,
+    options: [
+      ['relu', 'ReLU'],
+      ['leakyRelu', 'LeakyReLU 0.2'],
+      ['tanh', 'tanh'],
+    ],
+  },
+  { key: 'latentDim', label: 'Latent size', group: 'Model', step: '1' },
+  { key: 'loss', label: 'Loss', group: 'Objective', options: pairs(LOSS_LABELS) },
+  { key: 'clip', label: 'Clip to ±', group: 'Objective', step: 'any', when: (s) => s.loss === 'wgan-clip' },
+  { key: 'gp', label: 'Penalty λ', group: 'Objective', step: 'any', when: (s) => s.loss === 'wgan-gp' },
+  { key: 'dSteps', label: 'D steps per G step', group: 'Objective', step: '1' },
+  {
+    key: 'optimizer',
+    label: 'Optimizer',
+    group: 'Optimizer',
+    options: [
+      ['adam', 'Adam'],
+      ['rmsprop', 'RMSprop'],
+    ],
+  },
+  { key: 'lrD', label: 'D learning rate', group: 'Optimizer', step: 'any' },
+  { key: 'lrG', label: 'G learning rate', group: 'Optimizer', step: 'any' },
+  { key: 'beta1', label: 'Adam β₁', group: 'Optimizer', step: 'any', when: (s) => s.optimizer === 'adam' },
+  { key: 'batchSize', label: 'Batch size', group: 'Optimizer', step: '1' },
+  {
+    key: 'backend',
+    label: 'Engine',
+    group: 'Engine',
+    options: BACKENDS.map((b): [string, string] => [b, b === 'auto' ? 'Auto (fastest that works)' : b]),
+  },
+];
+
+export class Controls {
+  readonly host = el('form', { class: 'pg-controls', attrs: { id: 'pg-controls', novalidate: '' } });
+  readonly preset = el('select', { attrs: { id: 'pg-preset', 'aria-label': 'Preset' } });
+  private readonly inputs = new Map<Key, HTMLInputElement | HTMLSelectElement>();
+  private readonly rows = new Map<Key, HTMLElement>();
+  private settings: PlaygroundSettings;
+
+  constructor(
+    initial: PlaygroundSettings,
+    private readonly onChange: (s: PlaygroundSettings) => void,
+    private readonly onInvalid: (problems: string[], next: PlaygroundSettings) => void,
+  ) {
+    this.settings = initial;
+    this.preset.append(
+      el('option', { text: 'Choose a preset…', attrs: { value: '' } }),
+      ...Object.entries(PRESETS).map(([k, p]) => el('option', { text: p.label, attrs: { value: k } })),
+    );
+    this.preset.addEventListener('change', () => {
+      const p = PRESETS[this.preset.value];
+      this.preset.value = '';
+      if (p) this.apply({ ...this.settings, ...p.settings });
+    });
+    this.host.append(el('label', { class: 'pg-preset' }, 'Preset ', this.preset));
+    const groups = new Map<string, HTMLFieldSetElement>();
+    for (const f of FIELDS) {
+      let group = groups.get(f.group);
+      if (!group) {
+        group = el('fieldset', {}, el('legend', { text: f.group }));
+        groups.set(f.group, group);
+        this.host.append(group);
+      }
+      const input = this.input(f);
+      this.inputs.set(f.key, input);
+      const row = el('label', { class: 'pg-field' }, el('span', { text: f.label }), input);
+      this.rows.set(f.key, row);
+      group.append(row);
+    }
+    this.host.addEventListener('submit', (e) => e.preventDefault());
+    this.fill(initial);
+  }
+
+  private input(f: Field): HTMLInputElement | HTMLSelectElement {
+    const id = `pg-${f.key}`;
+    if (f.options) {
+      const select = el('select', { attrs: { id, name: f.key } });
+      for (const [value, label] of f.options) select.append(el('option', { text: label, attrs: { value } }));
+      select.addEventListener('change', () => this.read());
+      return select;
+    }
+    const input = el('input', {
+      attrs: {
+        id,
+        name: f.key,
+        ...(f.list
+          ? { type: 'text', inputmode: 'numeric', placeholder: f.hint ?? '', pattern: '[0-9, ]*' }
+          : { type: 'number', step: f.step ?? 'any' }),
+      },
+    });
+    if (f.list) input.title = `up to ${POINTS_MLP_LIMITS.layers} widths of 1 to ${POINTS_MLP_LIMITS.width}`;
+    input.addEventListener('change', () => this.read());
+    return input;
+  }
+
+  /** Shows `s` in the form (and which fields apply to it). */
+  fill(s: PlaygroundSettings): void {
+    this.settings = s;
+    for (const f of FIELDS) {
+      const input = this.inputs.get(f.key)!;
+      const v = s[f.key];
+      input.value = Array.isArray(v) ? v.join(',') : String(v);
+      this.rows.get(f.key)!.hidden = f.when ? !f.when(s) : false;
+    }
+  }
+
+  private apply(next: PlaygroundSettings): void {
+    const problems = checkSettings(next);
+    this.fill(next);
+    if (problems.length) this.onInvalid(problems, next);
+    else this.onChange(next);
+  }
+
+  private read(): void {
+    const next: PlaygroundSettings = { ...this.settings };
+    const record = next as unknown as Record<string, unknown>;
+    for (const f of FIELDS) {
+      const text = this.inputs.get(f.key)!.value.trim();
+      if (f.options) record[f.key] = text;
+      else if (f.list) record[f.key] = text === '' ? [] : text.split(',').map((t) => Number(t.trim()));
+      else record[f.key] = text === '' ? NaN : Number(text);
+    }
+    // The d2l network only fits the d2l data: choosing one brings the other.
+    if (next.model === 'd2l' && this.settings.model !== 'd2l') next.dataset = 'gaussian2d';
+    if (next.dataset !== 'gaussian2d' && this.settings.dataset === 'gaussian2d' && next.model === 'd2l') {
+      next.model = 'mlp';
+    }
+    const widths = [...next.hiddenG, ...next.hiddenD];
+    const { layers, width } = POINTS_MLP_LIMITS;
+    if (
+      next.hiddenG.length > layers ||
+      next.hiddenD.length > layers ||
+      widths.some((w) => !Number.isInteger(w) || w < 1 || w > width)
+    ) {
+      this.settings = next;
+      this.onInvalid(
+        [`hidden layers: give up to ${layers} comma-separated widths from 1 to ${width}, e.g. 64,64`],
+        next,
+      );
+      return;
+    }
+    this.apply(next);
+  }
+}

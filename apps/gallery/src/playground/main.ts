@@ -1,0 +1,276 @@
+/**
+ * The playground page: a GAN trains on 2-D data in a worker while the views show the data, D's
+ * decision surface, G's transport of the latent grid, the curves and the 2-D metrics. The URL hash holds
+ * the settings (the same link reproduces the run); Export converts G to ONNX in the page.
+ */
+import './playground.css';
+import { el } from '../dom';
+import { TrainerClient } from './client';
+import { Controls } from './controls';
+import type { Snapshot } from './protocol';
+import { DEFAULT_SETTINGS, parseHash, toHash, type PlaygroundSettings } from './settings';
+import { Toolbar } from './toolbar';
+import { CurvesView } from './views/curves-view';
+import { HeatmapView } from './views/heatmap-view';
+import { MetricsView } from './views/metrics-view';
+import { SamplesView } from './views/samples-view';
+import { TransportView } from './views/transport-view';
+
+/** What tests (and curious users, from the console) can ask the page. */
+export interface PlaygroundHandle {
+  settings(): PlaygroundSettings;
+  snapshot(): Snapshot | undefined;
+  /** G(z) of the model in training for count * latentDim latents. */
+  sample(latents: number[]): Promise<number[]>;
+  /** Milliseconds from each click to the next frame after it was handled. */
+  clickLatencies: number[];
+}
+
+declare global {
+  interface Window {
+    playground?: PlaygroundHandle;
+  }
+}
+
+const app = document.getElementById('app')!;
+const errorBox = el('p', { class: 'pg-error', attrs: { id: 'pg-error', role: 'alert' } });
+const statusLine = el('p', { class: 'pg-status', attrs: { id: 'pg-status', role: 'status' } });
+const samples = new SamplesView();
+const heatmap = new HeatmapView();
+const transport = new TransportView();
+const curves = new CurvesView();
+const metrics = new MetricsView();
+
+let settings: PlaygroundSettings = DEFAULT_SETTINGS;
+let last: Snapshot | undefined;
+let pendingDraw: Snapshot | undefined;
+let backendLabel = '…';
+/** Points being drawn for the 'drawn' dataset, before they train. */
+let sketch: number[] | null = null;
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+  errorBox.hidden = message === '';
+}
+
+function initialSettings(): PlaygroundSettings {
+  if (!location.hash) return DEFAULT_SETTINGS;
+  try {
+    return parseHash(location.hash);
+  } catch (e) {
+    showError(
+      `${(e as Error).message} Starting from the defaults instead; fix the link or pick settings below.`,
+    );
+    return DEFAULT_SETTINGS;
+  }
+}
+
+const client = new TrainerClient({
+  ready(m) {
+    backendLabel = m.backend;
+    statusLine.dataset.backend = m.backend;
+    toolbar.setBackend(`${m.backend} (${m.backendNote})`);
+    for (const v of [samples, heatmap, transport]) v.setReal(m.real, m.bounds);
+    curves.reset();
+    metrics.reset();
+    metrics.gaussianTarget = m.gaussianTarget;
+    toolbar.setBusy(false);
+    onSnapshot(m.snapshot, false);
+  },
+  snapshot: onSnapshot,
+  error(message) {
+    toolbar.setPlaying(false);
+    toolbar.setBusy(false);
+    showError(`Training stopped: ${message}`);
+  },
+});
+
+function onSnapshot(s: Snapshot, playing: boolean): void {
+  last = s;
+  curves.add(s);
+  toolbar.setPlaying(playing);
+  if (!pendingDraw) requestAnimationFrame(draw);
+  pendingDraw = s;
+}
+
+/** Draws the latest snapshot once per frame, however many arrived. */
+function draw(): void {
+  const s = pendingDraw;
+  pendingDraw = undefined;
+  if (!s) return;
+  if (sketch) samples.drawSketch(sketch);
+  else samples.draw(s.fake);
+  heatmap.draw(s);
+  transport.draw(s);
+  curves.draw();
+  metrics.update(s);
+  statusLine.textContent = `Step ${s.step} · ${backendLabel}`;
+  app.dataset.step = String(s.step);
+}
+
+function reset(next: PlaygroundSettings): void {
+  settings = next;
+  sketch = null;
+  showError('');
+  history.replaceState(null, '', toHash(next) === '#' ? location.pathname : toHash(next));
+  toolbar.setBusy(true);
+  toolbar.setPlaying(false);
+  client.send({ type: 'reset', settings: next });
+}
+
+function startSketch(next: PlaygroundSettings): void {
+  settings = next;
+  sketch = [...next.drawn];
+  samples.setReal([], [-3, 3, -3, 3]);
+  samples.drawSketch(sketch);
+  toolbar.setSketching(true);
+  showError(
+    'Click or drag on the “Real and generated” canvas to draw points, then press “Train on drawing”.',
+  );
+}
+
+errorBox.hidden = true;
+const first = initialSettings();
+const controls = new Controls(
+  first,
+  (next) => {
+    if (next.dataset === 'drawn' && sketch === null && next.drawn.length === 0) startSketch(next);
+    else reset(next);
+  },
+  (problems, next) => {
+    if (next.dataset === 'drawn' && next.drawn.length < 4) startSketch(next);
+    else showError(`These settings cannot train: ${problems.join('; ')}.`);
+  },
+);
+
+const toolbar = new Toolbar({
+  play: () => client.send({ type: 'play' }),
+  pause: () => client.send({ type: 'pause' }),
+  step: () => client.send({ type: 'step' }),
+  reset: () => reset(settings),
+  speed: (stepsPerDraw) => client.send({ type: 'speed', stepsPerDraw }),
+  exportOnnx: () => client.exportOnnx(),
+  link: () => `${location.origin}${location.pathname}${toHash(settings)}`,
+  trainSketch: () => {
+    if (!sketch || sketch.length < 4) {
+      showError('Draw at least 2 points first: click or drag on the “Real and generated” canvas.');
+      return;
+    }
+    const next = { ...settings, dataset: 'drawn' as const, drawn: sketch };
+    toolbar.setSketching(false);
+    controls.fill(next);
+    reset(next);
+  },
+  clearSketch: () => {
+    sketch = [];
+    samples.drawSketch(sketch);
+  },
+  showError,
+});
+
+/** Drawing: a click adds a point, a drag adds one every few pixels. */
+function enableDrawing(): void {
+  const canvas = samples.plane.canvas;
+  let down = false;
+  let lastAt: [number, number] | null = null;
+  const add = (e: PointerEvent) => {
+    if (!sketch) return;
+    if (lastAt && Math.hypot(e.clientX - lastAt[0], e.clientY - lastAt[1]) < 6) return;
+    lastAt = [e.clientX, e.clientY];
+    const [x, y] = samples.plane.toPlane(e.clientX, e.clientY);
+    // Rounded as the share link stores them, so a shared drawing trains identically.
+    sketch.push(Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000);
+    samples.drawSketch(sketch);
+  };
+  canvas.addEventListener('pointerdown', (e) => {
+    down = true;
+    lastAt = null;
+    add(e);
+  });
+  canvas.addEventListener('pointermove', (e) => down && add(e));
+  window.addEventListener('pointerup', () => (down = false));
+}
+
+function figure(title: string, caption: string, body: HTMLElement): HTMLElement {
+  return el(
+    'figure',
+    { class: 'pg-view' },
+    el('h2', { text: title }),
+    body,
+    el('figcaption', { text: caption }),
+  );
+}
+
+function layout(): void {
+  document.title = 'GANForge playground';
+  app.replaceChildren(
+    el(
+      'header',
+      { class: 'page-head' },
+      el('nav', {}, el('a', { attrs: { href: './' }, text: '← gallery' })),
+      el('h1', { text: 'GAN playground' }),
+      el(
+        'p',
+        { class: 'intro' },
+        'A GAN trains on 2-D data in your browser while you watch: the discriminator’s judgement of the plane, where the generator sends its latent grid, the losses and the distance between the real and generated sets. Export the generator as ONNX when you like it.',
+      ),
+    ),
+    toolbar.host,
+    statusLine,
+    errorBox,
+    el(
+      'div',
+      { class: 'pg-main' },
+      controls.host,
+      el(
+        'div',
+        { class: 'pg-views' },
+        figure(
+          'Real and generated',
+          'Green: real data. Purple: G(z) for 1000 fixed latents.',
+          samples.plane.canvas,
+        ),
+        figure(
+          'Discriminator',
+          'D’s output over the plane: green where it says real, purple where it says fake.',
+          heatmap.plane.canvas,
+        ),
+        figure(
+          'Generator transport',
+          'A grid of latent points (z₁, z₂ in [−2, 2], other coordinates 0) and where G sends it.',
+          transport.plane.canvas,
+        ),
+        figure('Training curves', 'Mean losses and D’s accuracy between two drawn frames.', curves.canvas),
+        figure(
+          'Distance to the real data',
+          'The project’s 2-D metrics on 1000 generated points: mode collapse keeps grid JS high.',
+          metrics.host,
+        ),
+      ),
+    ),
+  );
+}
+
+function measureClicks(handle: PlaygroundHandle): void {
+  document.addEventListener(
+    'click',
+    (e) => {
+      const t = e.timeStamp;
+      requestAnimationFrame(() => handle.clickLatencies.push(performance.now() - t));
+    },
+    true,
+  );
+}
+
+const handle: PlaygroundHandle = {
+  settings: () => settings,
+  snapshot: () => last,
+  sample: async (latents) => Array.from(await client.sample(Float32Array.from(latents))),
+  clickLatencies: [],
+};
+window.playground = handle;
+measureClicks(handle);
+layout();
+enableDrawing();
+if (first.dataset === 'drawn' && first.drawn.length < 4) startSketch(first);
+else reset(first);

@@ -1,0 +1,60 @@
+/** Messages between the playground page and its training worker. */
+import type { PlaygroundSettings } from './settings';
+
+export type ToWorker =
+  | { type: 'reset'; settings: PlaygroundSettings }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  /** Steps between two drawn snapshots (the speed control). */
+  | { type: 'speed'; stepsPerDraw: number }
+  /** G(z) for the given latents (count * latentDim values), answered with 'samples'. */
+  | { type: 'sample'; id: number; latents: Float32Array }
+  | { type: 'export'; id: number };
+
+/** Bounds of the drawn plane: [xMin, xMax, yMin, yMax]. */
+export type Bounds = [number, number, number, number];
+
+export interface Snapshot {
+  step: number;
+  /** Generator updates so far. */
+  gSteps: number;
+  /** Generated points for fixed latents (x, y pairs). */
+  fake: Float32Array;
+  /** D's belief on a `heatSize` x `heatSize` grid over the bounds, row 0 at the top. */
+  heat: Float32Array;
+  heatSize: number;
+  /** Whether `heat` is a probability (cross-entropy losses) or a raw score to scale for display. */
+  heatIsProbability: boolean;
+  /** G's image of a `gridSize` x `gridSize` grid of latents (x, y pairs, row-major). */
+  transport: Float32Array;
+  gridSize: number;
+  /** Mean losses and D's accuracy on real and fake since the last snapshot (NaN before any step). */
+  lossD: number;
+  lossG: number;
+  accReal: number;
+  accFake: number;
+  /** The project's 2-D metrics of 1000 generated points against the real set. */
+  frechet: number;
+  gridJs: number;
+  /** Mean and covariance of the generated points (shown for the d2l Gaussian). */
+  mean: [number, number];
+  cov: [number, number, number];
+  stepsPerSecond: number;
+}
+
+export type FromWorker =
+  | {
+      type: 'ready';
+      backend: string;
+      backendNote: string;
+      real: Float32Array;
+      bounds: Bounds;
+      /** The d2l targets b and AᵀA (row-major 2x2), for the d2l Gaussian only. */
+      gaussianTarget: { mean: number[]; cov: number[] } | null;
+      snapshot: Snapshot;
+    }
+  | { type: 'snapshot'; snapshot: Snapshot; playing: boolean }
+  | { type: 'samples'; id: number; points: Float32Array }
+  | { type: 'exported'; id: number; bytes: Uint8Array; metadata: Record<string, string> }
+  | { type: 'error'; message: string; id?: number };

@@ -1,0 +1,292 @@
+/**
+ * One playground run inside the worker: the trainer's models, objective and TF.js step on 2-D data,
+ * with the Node trainer's data order and seeds (so the d2l preset retraces `trainer:train
+ * --preset=gaussian2d`), and what the views need read out of it.
+ */
+import {
+  buildModels,
+  buildPointsMlp,
+  criticSchedule,
+  DEFAULTS,
+  drawnPoints,
+  GAUSSIAN_B,
+  meanAndCovariance,
+  objective,
+  pointMetrics,
+  POINT_DATASETS,
+  targetCovariance,
+  TfjsEngine,
+  tf,
+  type CriticSchedule,
+  type GanModels,
+  type Objective,
+  type TrainConfig,
+} from '@ganforge/trainer/browser';
+import { exportModel } from '@ganforge/exporter/browser';
+import seedrandom from 'seedrandom';
+import type { Bounds, Snapshot } from './protocol';
+import type { PlaygroundSettings } from './settings';
+
+/** Points in the real set (as the Node trainer's gaussian2d dataset). */
+const REAL_COUNT = 1000;
+/** Generated points drawn and measured per snapshot. */
+const FAKE_COUNT = 1000;
+const HEAT_SIZE = 48;
+const GRID_SIZE = 13;
+/** Latents of the transport grid span [-LATENT_SPAN, LATENT_SPAN] on z's first two axes. */
+const LATENT_SPAN = 2;
+
+/** The trainer's config for these settings (everything else at the trainer's defaults). */
+export function trainConfig(s: PlaygroundSettings): TrainConfig {
+  return {
+    ...DEFAULTS,
+    preset: s.model === 'd2l' ? 'gaussian2d' : 'playground',
+    model: 'gaussian2d',
+    dataset: 'gaussian2d',
+    epochs: 1,
+    batchSize: s.batchSize,
+    latentDim: s.latentDim,
+    hiddenG: s.hiddenG,
+    hiddenD: s.hiddenD,
+    loss: s.loss === 'wgan-clip' || s.loss === 'wgan-gp' ? 'wasserstein' : s.loss,
+    clipValue: s.loss === 'wgan-clip' ? s.clip : 0,
+    gradientPenalty: s.loss === 'wgan-gp' ? s.gp : 0,
+    dSteps: s.dSteps,
+    optimizer: s.optimizer,
+    lrD: s.lrD,
+    lrG: s.lrG,
+    beta1: s.beta1,
+    seed: s.seed,
+    engine: 'tfjs',
+  };
+}
+
+export function realPoints(s: PlaygroundSettings): Float32Array {
+  if (s.dataset === 'drawn') return drawnPoints(s.drawn, s.seed, REAL_COUNT);
+  return POINT_DATASETS[s.dataset].make(s.seed, REAL_COUNT);
+}
+
+/** The real data's box, padded by a quarter of its larger side, made square so circles stay round. */
+function boundsOf(points: Float32Array): Bounds {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < points.length; i += 2) {
+    x0 = Math.min(x0, points[i]!);
+    x1 = Math.max(x1, points[i]!);
+    y0 = Math.min(y0, points[i + 1]!);
+    y1 = Math.max(y1, points[i + 1]!);
+  }
+  const half = (Math.max(x1 - x0, y1 - y0, 0.5) / 2) * 1.5;
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  return [cx - half, cx + half, cy - half, cy + half];
+}
+
+function makeOptimizer(s: PlaygroundSettings, lr: number): tf.Optimizer {
+  // As the trainer makes them (PyTorch's epsilon 1e-8).
+  if (s.optimizer === 'rmsprop') return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
+  return tf.train.adam(lr, s.beta1, 0.999, 1e-8);
+}
+
+export class Session {
+  readonly real: Float32Array;
+  readonly bounds: Bounds;
+  step = 0;
+  gSteps = 0;
+  private readonly config: TrainConfig;
+  private readonly models: GanModels;
+  private readonly optD: tf.Optimizer;
+  private readonly optG: tf.Optimizer;
+  private readonly engine: TfjsEngine;
+  private readonly schedule: CriticSchedule;
+  private readonly obj: Objective;
+  private readonly rng: () => number;
+  private perm = new Int32Array(0);
+  private stepInEpoch = 0;
+  private readonly stepsPerEpoch: number;
+  private readonly batch: Float32Array;
+  private seenD = 0;
+  private seenG = 0;
+  private readonly fixedZ: tf.Tensor2D;
+  private readonly heatGrid: tf.Tensor2D;
+  private readonly latentGrid: tf.Tensor2D;
+  /** Time spent in training steps since the last snapshot, and their count. */
+  private busyMs = 0;
+  private busySteps = 0;
+
+  constructor(private readonly settings: PlaygroundSettings) {
+    const s = settings;
+    this.config = trainConfig(s);
+    this.real = realPoints(s);
+    this.bounds = boundsOf(this.real);
+    const B = Math.min(s.batchSize, REAL_COUNT);
+    this.stepsPerEpoch = Math.floor(REAL_COUNT / B);
+    this.batch = new Float32Array(B * 2);
+    this.models =
+      s.model === 'd2l'
+        ? buildModels(tf, this.config, { shape: [2] })
+        : buildPointsMlp(tf, {
+            latentDim: s.latentDim,
+            hiddenG: s.hiddenG,
+            hiddenD: s.hiddenD,
+            activation: s.activation,
+            seed: s.seed,
+          });
+    this.optD = makeOptimizer(s, s.lrD);
+    this.optG = makeOptimizer(s, s.lrG);
+    this.engine = new TfjsEngine(
+      tf,
+      { ...this.models, optD: this.optD, optG: this.optG },
+      { config: this.config, batch: B, dataShape: [2], numClasses: 0 },
+    );
+    this.schedule = criticSchedule(s.dSteps, false);
+    this.obj = objective(tf, this.config);
+    // The Node trainer's stream: one shuffle per epoch, then one seed per step.
+    this.rng = seedrandom.alea(`train:${s.seed}`);
+    this.fixedZ = tf.randomNormal([FAKE_COUNT, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
+    this.heatGrid = this.planeGrid();
+    this.latentGrid = this.latentPlane();
+  }
+
+  /** One training step: D's update, and G's when the schedule says so. */
+  async trainStep(): Promise<void> {
+    const t0 = performance.now();
+    if (this.stepInEpoch === 0) this.shuffle();
+    const B = this.batch.length / 2;
+    const idx = this.perm.subarray(this.stepInEpoch * B, (this.stepInEpoch + 1) * B);
+    for (let i = 0; i < B; i++) {
+      this.batch[2 * i] = this.real[2 * idx[i]!]!;
+      this.batch[2 * i + 1] = this.real[2 * idx[i]! + 1]!;
+    }
+    const seed = Math.floor(this.rng() * 2 ** 31);
+    const generatorStep = this.schedule.isGeneratorStep(this.step);
+    await this.engine.step({ x: this.batch, seed, generatorStep, noiseStd: 0 });
+    this.step++;
+    this.seenD += B;
+    if (generatorStep) {
+      this.gSteps++;
+      this.seenG += B;
+    }
+    this.stepInEpoch = (this.stepInEpoch + 1) % this.stepsPerEpoch;
+    this.busyMs += performance.now() - t0;
+    this.busySteps++;
+  }
+
+  private shuffle(): void {
+    const perm = Int32Array.from({ length: REAL_COUNT }, (_, i) => i);
+    for (let i = perm.length - 1; i > 0; i--) {
+      const j = Math.floor(this.rng() * (i + 1));
+      [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+    }
+    this.perm = perm;
+  }
+
+  /** Centres of a HEAT_SIZE² grid over the bounds, the top row first (as a canvas draws). */
+  private planeGrid(): tf.Tensor2D {
+    const [x0, x1, y0, y1] = this.bounds;
+    const n = HEAT_SIZE;
+    const values = new Float32Array(n * n * 2);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        values[2 * (r * n + c)] = x0 + ((c + 0.5) / n) * (x1 - x0);
+        values[2 * (r * n + c) + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
+      }
+    }
+    return tf.tensor2d(values, [n * n, 2]);
+  }
+
+  /** A GRID_SIZE² grid on z's first two axes (the others 0). */
+  private latentPlane(): tf.Tensor2D {
+    const n = GRID_SIZE;
+    const d = this.settings.latentDim;
+    const values = new Float32Array(n * n * d);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        values[(r * n + c) * d] = -LATENT_SPAN + (2 * LATENT_SPAN * c) / (n - 1);
+        if (d > 1) values[(r * n + c) * d + 1] = LATENT_SPAN - (2 * LATENT_SPAN * r) / (n - 1);
+      }
+    }
+    return tf.tensor2d(values, [n * n, d]);
+  }
+
+  private generate(z: tf.Tensor2D): Float32Array {
+    return tf.tidy(() => this.models.generator.predict(z) as tf.Tensor).dataSync() as Float32Array;
+  }
+
+  /** G(z) for the given latents (the export's check compares these with the ONNX file's). */
+  sample(latents: Float32Array): Float32Array {
+    const d = this.settings.latentDim;
+    if (latents.length % d !== 0) {
+      throw new Error(`latents must hold a multiple of latentDim (${d}) values; got ${latents.length}`);
+    }
+    const z = tf.tensor2d(latents, [latents.length / d, d]);
+    try {
+      return this.generate(z);
+    } finally {
+      z.dispose();
+    }
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const sums = await this.engine.readSums();
+    const [sD, sG, realOk, fakeOk] = sums as [number, number, number, number];
+    const { seenD, seenG } = this;
+    this.engine.setSums([0, 0, 0, 0, 0, 0]);
+    this.seenD = 0;
+    this.seenG = 0;
+    const fake = this.generate(this.fixedZ);
+    const heat = tf
+      .tidy(() => this.obj.belief(this.models.discriminator.predict(this.heatGrid) as tf.Tensor))
+      .dataSync() as Float32Array;
+    const metrics = pointMetrics(
+      { data: this.real, count: REAL_COUNT, dim: 2 },
+      { data: fake, count: FAKE_COUNT, dim: 2 },
+    );
+    const { mean, cov } = meanAndCovariance(fake);
+    const stepsPerSecond = this.busyMs > 0 ? (this.busySteps * 1000) / this.busyMs : 0;
+    this.busyMs = 0;
+    this.busySteps = 0;
+    return {
+      step: this.step,
+      gSteps: this.gSteps,
+      fake,
+      heat,
+      heatSize: HEAT_SIZE,
+      heatIsProbability: this.config.loss === 'minimax' || this.config.loss === 'non-saturating',
+      transport: this.generate(this.latentGrid),
+      gridSize: GRID_SIZE,
+      lossD: seenD ? sD / seenD : NaN,
+      lossG: seenG ? sG / seenG : NaN,
+      accReal: seenD ? realOk / seenD : NaN,
+      accFake: seenD ? fakeOk / seenD : NaN,
+      frechet: metrics.frechet,
+      gridJs: metrics.gridJs,
+      mean,
+      cov: [cov[0][0], cov[0][1], cov[1][1]],
+      stepsPerSecond,
+    };
+  }
+
+  gaussianTarget(): { mean: number[]; cov: number[] } | null {
+    if (this.settings.dataset !== 'gaussian2d') return null;
+    return { mean: [...GAUSSIAN_B], cov: targetCovariance().flat() };
+  }
+
+  /** The generator as an ONNX file with the project's metadata, converted here by the exporter. */
+  exportOnnx(): { bytes: Uint8Array; metadata: Record<string, string> } {
+    const s = this.settings;
+    const { bytes, metadata } = exportModel(this.models.generator, {
+      kind: 'points',
+      facts: { output: { kind: 'points' }, preset: this.config.preset },
+      sourceRun: `playground-${s.dataset}-seed${s.seed}-step${this.step}`,
+    });
+    return { bytes, metadata };
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+    this.models.generator.dispose();
+    this.models.discriminator.dispose();
+    this.optD.dispose();
+    this.optG.dispose();
+    tf.dispose([this.fixedZ, this.heatGrid, this.latentGrid]);
+  }
+}

@@ -1,0 +1,48 @@
+import {
+  MAX_DRAWN_POINTS as TRAINER_MAX_DRAWN,
+  POINTS_MLP_LIMITS as TRAINER_LIMITS,
+} from '@ganforge/trainer/browser';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SETTINGS,
+  MAX_DRAWN_POINTS,
+  parseHash,
+  POINTS_MLP_LIMITS,
+  PRESETS,
+  SettingsError,
+  toHash,
+} from './settings';
+
+describe('playground settings in the URL hash', () => {
+  it('round-trips every preset and a drawing through the hash', () => {
+    for (const p of Object.values(PRESETS)) {
+      const s = { ...DEFAULT_SETTINGS, ...p.settings };
+      expect(parseHash(toHash(s))).toEqual(s);
+    }
+    const drawn = { ...DEFAULT_SETTINGS, dataset: 'drawn' as const, drawn: [0.5, -1.25, 2, 2.001] };
+    expect(toHash(drawn)).toContain('drawn=0.5,-1.25,2,2.001');
+    expect(parseHash(toHash(drawn))).toEqual(drawn);
+  });
+
+  it('keeps default settings out of the link', () => {
+    expect(toHash(DEFAULT_SETTINGS)).toBe('#');
+    expect(toHash({ ...DEFAULT_SETTINGS, seed: 7 })).toBe('#seed=7');
+  });
+
+  it('refuses bad links with what was wrong and what is allowed', () => {
+    const bad = (hash: string) => () => parseHash(hash);
+    expect(bad('#loss=hinge')).toThrow(/loss="hinge": use one of minimax, non-saturating/);
+    expect(bad('#colour=red')).toThrow(/unknown setting "colour"/);
+    expect(bad('#hiddenG=64,abc')).toThrow(/hiddenG="64,abc": give up to 6 comma-separated layer widths/);
+    expect(bad('#lrD=0')).toThrow(/lrD=0: must be a number from 0.000001 to 1/);
+    expect(bad('#batchSize=3.5')).toThrow(/batchSize=3.5: must be a whole number/);
+    expect(bad('#drawn=1,2,3')).toThrow(/drawn: give x,y pairs/);
+    expect(bad('#model=d2l&dataset=ring8')).toThrow(/use dataset=gaussian2d or model=mlp/);
+    expect(bad('#preset=nope')).toThrow(SettingsError);
+  });
+
+  it('uses the limits the trainer enforces', () => {
+    expect(POINTS_MLP_LIMITS).toEqual(TRAINER_LIMITS);
+    expect(MAX_DRAWN_POINTS).toBe(TRAINER_MAX_DRAWN);
+  });
+});

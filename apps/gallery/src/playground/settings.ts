@@ -1,0 +1,223 @@
+/**
+ * Everything that decides a playground run, its defaults and presets, and its form in the URL hash
+ * (`#dataset=ring8&hiddenG=64,64&seed=3`): the same hash reproduces the same run. Bad hashes are refused
+ * with one message per field saying what was wrong and what is allowed.
+ */
+import type { HiddenActivation } from '@ganforge/trainer/browser';
+
+/**
+ * The trainer's POINTS_MLP_LIMITS and MAX_DRAWN_POINTS (settings.test.ts checks they agree), kept here so
+ * the page's own bundle does not carry TF.js: only the worker imports the trainer.
+ */
+export const POINTS_MLP_LIMITS = { layers: 6, width: 512, latentDim: 64 } as const;
+export const MAX_DRAWN_POINTS = 5000;
+
+export const DATASETS = ['gaussian2d', 'ring8', 'grid25', 'moons', 'line', 'drawn'] as const;
+export const LOSSES = ['minimax', 'non-saturating', 'least-squares', 'wgan-clip', 'wgan-gp'] as const;
+export const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
+export const MODELS = ['mlp', 'd2l'] as const;
+
+export type DatasetChoice = (typeof DATASETS)[number];
+export type LossChoice = (typeof LOSSES)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface PlaygroundSettings {
+  dataset: DatasetChoice;
+  /** The user's points (x0, y0, x1, y1, ...), for dataset 'drawn'. */
+  drawn: number[];
+  /** 'd2l': the trainer's gaussian2d network (one linear layer G, 5-3 tanh D); 'mlp': editable. */
+  model: (typeof MODELS)[number];
+  hiddenG: number[];
+  hiddenD: number[];
+  activation: HiddenActivation;
+  latentDim: number;
+  loss: LossChoice;
+  /** WGAN weight clipping bound and WGAN-GP penalty weight. */
+  clip: number;
+  gp: number;
+  optimizer: 'adam' | 'rmsprop';
+  lrD: number;
+  lrG: number;
+  beta1: number;
+  dSteps: number;
+  batchSize: number;
+  seed: number;
+  backend: BackendChoice;
+}
+
+/** GAN Lab-like defaults: the ring of 8 with small ReLU MLPs. */
+export const DEFAULT_SETTINGS: PlaygroundSettings = {
+  dataset: 'ring8',
+  drawn: [],
+  model: 'mlp',
+  hiddenG: [64, 64],
+  hiddenD: [64, 64],
+  activation: 'relu',
+  latentDim: 2,
+  loss: 'non-saturating',
+  clip: 0.1,
+  gp: 1,
+  optimizer: 'adam',
+  lrD: 0.001,
+  lrG: 0.001,
+  beta1: 0.5,
+  dSteps: 1,
+  batchSize: 128,
+  seed: 1,
+  backend: 'auto',
+};
+
+/** Named starting points. 'd2l' is the trainer's gaussian2d preset, step for step. */
+export const PRESETS: Record<string, { label: string; settings: Partial<PlaygroundSettings> }> = {
+  ring8: { label: 'Ring of 8 (MLP, non-saturating)', settings: {} },
+  d2l: {
+    label: 'd2l.ai Gaussian (the trainer’s gaussian2d preset)',
+    settings: {
+      dataset: 'gaussian2d',
+      model: 'd2l',
+      latentDim: 2,
+      loss: 'non-saturating',
+      optimizer: 'adam',
+      lrD: 0.05,
+      lrG: 0.005,
+      beta1: 0.9,
+      batchSize: 8,
+      dSteps: 1,
+    },
+  },
+  wgan: {
+    label: '5×5 grid (WGAN-GP, 5 critic steps)',
+    settings: {
+      dataset: 'grid25',
+      loss: 'wgan-gp',
+      gp: 0.1,
+      dSteps: 5,
+      lrD: 0.0005,
+      lrG: 0.0005,
+      beta1: 0.5,
+      hiddenD: [128, 128],
+      hiddenG: [128, 128],
+    },
+  },
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+type Key = keyof PlaygroundSettings;
+
+const LIMITS = {
+  latentDim: [1, POINTS_MLP_LIMITS.latentDim],
+  lrD: [1e-6, 1],
+  lrG: [1e-6, 1],
+  beta1: [0, 0.999],
+  clip: [1e-4, 10],
+  gp: [0, 100],
+  dSteps: [1, 20],
+  batchSize: [2, 1024],
+  seed: [0, 2 ** 31 - 1],
+} as const satisfies Partial<Record<Key, readonly [number, number]>>;
+
+const INTEGER: ReadonlySet<Key> = new Set<Key>(['latentDim', 'dSteps', 'batchSize', 'seed']);
+const CHOICES: Partial<Record<Key, readonly string[]>> = {
+  dataset: DATASETS,
+  model: MODELS,
+  activation: ['relu', 'tanh', 'leakyRelu'],
+  loss: LOSSES,
+  optimizer: ['adam', 'rmsprop'],
+  backend: BACKENDS,
+};
+
+function parseWidths(key: Key, text: string, errors: string[]): number[] {
+  const { layers, width } = POINTS_MLP_LIMITS;
+  const parts = text === '' ? [] : text.split(',').map((s) => Number(s.trim()));
+  if (parts.length > layers || parts.some((w) => !Number.isInteger(w) || w < 1 || w > width)) {
+    errors.push(
+      `${key}="${text}": give up to ${layers} comma-separated layer widths from 1 to ${width}, e.g. 64,64`,
+    );
+  }
+  return parts;
+}
+
+function parseDrawn(text: string, errors: string[]): number[] {
+  const values = text === '' ? [] : text.split(',').map(Number);
+  if (values.length % 2 !== 0 || values.some((v) => !Number.isFinite(v) || Math.abs(v) > 100)) {
+    errors.push('drawn: give x,y pairs of numbers within ±100, e.g. drawn=0,0,1.5,1');
+  } else if (values.length / 2 > MAX_DRAWN_POINTS) {
+    errors.push(`drawn: at most ${MAX_DRAWN_POINTS} points (got ${values.length / 2})`);
+  }
+  return values;
+}
+
+/** Validates a full settings object (also used for the form's values); returns the problems found. */
+export function checkSettings(s: PlaygroundSettings): string[] {
+  const errors: string[] = [];
+  for (const [key, [lo, hi]] of Object.entries(LIMITS) as [Key, readonly [number, number]][]) {
+    const v = s[key] as number;
+    const whole = INTEGER.has(key);
+    if (!Number.isFinite(v) || v < lo || v > hi || (whole && !Number.isInteger(v))) {
+      errors.push(
+        `${key}=${String(v)}: must be ${whole ? 'a whole number' : 'a number'} from ${lo} to ${hi}`,
+      );
+    }
+  }
+  if (s.dataset === 'drawn' && s.drawn.length < 4) {
+    errors.push(
+      'the drawn dataset needs at least 2 points: draw on the data canvas, or pick another dataset',
+    );
+  }
+  if (s.model === 'd2l' && s.dataset !== 'gaussian2d') {
+    errors.push('the d2l network (model=d2l) is for the d2l Gaussian: use dataset=gaussian2d or model=mlp');
+  }
+  return errors;
+}
+
+/** Reads settings from a URL hash; unknown keys and bad values are errors, absent keys take defaults. */
+export function parseHash(hash: string, base: PlaygroundSettings = DEFAULT_SETTINGS): PlaygroundSettings {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: PlaygroundSettings = { ...base, drawn: [...base.drawn] };
+  const errors: string[] = [];
+  const preset = params.get('preset');
+  if (preset !== null) {
+    const p = PRESETS[preset];
+    if (p) Object.assign(out, p.settings);
+    else errors.push(`preset="${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
+  }
+  for (const [key, text] of params) {
+    if (key === 'preset') continue;
+    if (!(key in DEFAULT_SETTINGS)) {
+      errors.push(`unknown setting "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
+      continue;
+    }
+    const k = key as Key;
+    const choices = CHOICES[k];
+    if (choices) {
+      if (choices.includes(text)) (out as unknown as Record<string, unknown>)[k] = text;
+      else errors.push(`${k}="${text}": use one of ${choices.join(', ')}`);
+    } else if (k === 'hiddenG' || k === 'hiddenD') out[k] = parseWidths(k, text, errors);
+    else if (k === 'drawn') out.drawn = parseDrawn(text, errors);
+    else {
+      const n = text.trim() === '' ? NaN : Number(text);
+      (out as unknown as Record<string, unknown>)[k] = n;
+    }
+  }
+  if (errors.length === 0) errors.push(...checkSettings(out));
+  if (errors.length) throw new SettingsError(`This link's settings cannot be used: ${errors.join('; ')}.`);
+  return out;
+}
+
+/** The hash that reproduces `s`: only what differs from the defaults, so links stay short. */
+export function toHash(s: PlaygroundSettings): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Key[]) {
+    const v = s[key];
+    const d = DEFAULT_SETTINGS[key];
+    const text = Array.isArray(v) ? v.map((x) => (key === 'drawn' ? round(x) : x)).join(',') : String(v);
+    const dText = Array.isArray(d) ? d.join(',') : String(d);
+    if (text !== dText) params.set(key, text);
+  }
+  return `#${params.toString().replace(/%2C/g, ',')}`;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

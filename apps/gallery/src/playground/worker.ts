@@ -1,0 +1,93 @@
+/**
+ * The playground's training worker: runs a Session (the trainer's step on TF.js) and answers the page.
+ * Every request runs in order on one queue, so a reset or an export never lands in the middle of a step.
+ */
+import { chooseBackend } from './backend';
+import type { FromWorker, ToWorker } from './protocol';
+import { Session } from './session';
+
+let session: Session | undefined;
+let playing = false;
+let stepsPerDraw = 10;
+let queue: Promise<void> = Promise.resolve();
+
+const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
+
+function enqueue(task: () => Promise<void>, id?: number): void {
+  queue = queue.then(task).catch((e: unknown) => {
+    playing = false;
+    post({ type: 'error', message: (e as Error).message ?? String(e), ...(id !== undefined ? { id } : {}) });
+  });
+}
+
+async function sendSnapshot(): Promise<void> {
+  if (!session) return;
+  post({ type: 'snapshot', snapshot: await session.snapshot(), playing });
+}
+
+/** Trains one chunk, draws, and lets queued messages in before the next chunk. */
+async function chunk(): Promise<void> {
+  if (!playing || !session) return;
+  for (let i = 0; i < stepsPerDraw; i++) await session.trainStep();
+  await sendSnapshot();
+  if (playing) setTimeout(() => enqueue(chunk), 0);
+}
+
+function handle(msg: ToWorker): void {
+  switch (msg.type) {
+    case 'reset':
+      playing = false;
+      enqueue(async () => {
+        const backend = await chooseBackend(msg.settings.backend);
+        session?.dispose();
+        session = undefined;
+        session = new Session(msg.settings);
+        const snapshot = await session.snapshot();
+        post({
+          type: 'ready',
+          backend: backend.label,
+          backendNote: backend.note,
+          real: session.real,
+          bounds: session.bounds,
+          gaussianTarget: session.gaussianTarget(),
+          snapshot,
+        });
+      });
+      return;
+    case 'play':
+      if (!playing) {
+        playing = true;
+        enqueue(chunk);
+      }
+      return;
+    case 'pause':
+      playing = false;
+      enqueue(sendSnapshot);
+      return;
+    case 'step':
+      playing = false;
+      enqueue(async () => {
+        await session?.trainStep();
+        await sendSnapshot();
+      });
+      return;
+    case 'speed':
+      stepsPerDraw = Math.max(1, Math.min(500, Math.round(msg.stepsPerDraw)));
+      return;
+    case 'sample':
+      enqueue(async () => {
+        if (!session) throw new Error('no model yet: wait for the page to load');
+        const points = session.sample(msg.latents);
+        post({ type: 'samples', id: msg.id, points }, [points.buffer]);
+      }, msg.id);
+      return;
+    case 'export':
+      enqueue(async () => {
+        if (!session) throw new Error('no model yet: wait for the page to load');
+        const { bytes, metadata } = session.exportOnnx();
+        post({ type: 'exported', id: msg.id, bytes, metadata }, [bytes.buffer as ArrayBuffer]);
+      }, msg.id);
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => handle(e.data);
