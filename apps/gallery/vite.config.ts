@@ -273,6 +273,8 @@ export default defineConfig({
     target: 'es2022',
     // Never inline assets as data: URLs; the Content-Security-Policy allows images from 'self' only.
     assetsInlineLimit: 0,
-    rolldownOptions: { input: { main: join(appDir, 'index.html'), playground: join(appDir, 'playground.html') } },
+    rolldownOptions: {
+      input: { main: join(appDir, 'index.html'), playground: join(appDir, 'playground.html') },
+    },
   },
 });

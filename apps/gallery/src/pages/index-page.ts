@@ -17,6 +17,11 @@ export class IndexPage {
       'p',
       { class: 'intro' },
       'GANs trained with GANForge. A run’s page generates its samples live in your browser with the exported ONNX generator, and shows how training went.',
+      ' ',
+      el('a', {
+        attrs: { href: './playground.html', id: 'playground-link' },
+        text: 'Or train one live in the playground →',
+      }),
     );
     const live = manifest.live
       ? el(
