@@ -4,7 +4,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_FILES, RunDir, sampleFileName, type MetricsRecord, type ModelCard } from '@ganforge/trainer';
+import {
+  RUN_FILES,
+  RunDir,
+  resolveConfig,
+  sampleFileName,
+  type MetricsRecord,
+  type ModelCard,
+  type TrainConfig,
+} from '@ganforge/trainer';
 import {
   DataType,
   encodeModel,
@@ -222,11 +230,39 @@ export function curveLines(fromStep: number, toStep: number): string {
   return text;
 }
 
-async function writeRun(dir: string, c: ModelCard, onnx: Uint8Array, epochs: number): Promise<RunDir> {
+/** How a fixture run was trained: its config flags, and when it started (its state.json). */
+interface Trained {
+  flags: Partial<TrainConfig>;
+  startedAt: string;
+  status?: 'running' | 'completed' | 'interrupted' | 'failed';
+}
+
+async function writeRun(
+  dir: string,
+  c: ModelCard,
+  onnx: Uint8Array,
+  epochs: number,
+  trained?: Trained,
+): Promise<RunDir> {
   const run = new RunDir(dir);
   mkdirSync(run.root, { recursive: true });
   writeFileSync(run.onnxPath, onnx);
   run.writeModelCard(c);
+  if (trained) {
+    const config = resolveConfig({ flags: { ...trained.flags, out: run.root } });
+    run.writeConfig(config);
+    run.writeState({
+      status: trained.status ?? 'completed',
+      epoch: epochs,
+      epochs,
+      step: c.steps,
+      seed: config.seed,
+      backend: 'wasm',
+      startedAt: trained.startedAt,
+      updatedAt: trained.startedAt,
+      wallTimeSec: c.wallTimeSec,
+    });
+  }
   for (const m of metrics(epochs)) await run.appendMetrics(m);
   writeFileSync(run.path(RUN_FILES.curve), curveLines(2, epochs * 10));
   mkdirSync(run.path(RUN_FILES.samplesDir), { recursive: true });
@@ -255,6 +291,7 @@ export async function writeFixtureRuns(
     card(POINTS_RUN, { kind: 'points', dims: 2 }, 'gaussian2d', 3),
     pointsModel(),
     3,
+    { flags: { preset: 'gaussian2d', epochs: 3 }, startedAt: '2026-12-01T09:00:00.000Z' },
   );
   // Deterministic "real" data: a rotated ellipse of 200 points.
   points.writeRealPoints(
@@ -269,6 +306,11 @@ export async function writeFixtureRuns(
     card(IMAGE_RUN, { kind: 'image', height: 4, width: 4, channels: 1, range: [0, 1] }, 'dcgan28', 2),
     imageModel(),
     2,
+    {
+      flags: { preset: 'dcgan28', epochs: 2, lrG: 1e-3 },
+      startedAt: '2026-12-02T09:00:00.000Z',
+      status: 'interrupted',
+    },
   );
   const cgan = await writeRun(
     join(runsDir, CGAN_RUN),
@@ -278,6 +320,7 @@ export async function writeFixtureRuns(
     },
     conditionalModel(),
     2,
+    { flags: { preset: 'cgan', epochs: 2, seed: 7 }, startedAt: '2026-12-03T09:00:00.000Z' },
   );
   return { points, image, cgan };
 }

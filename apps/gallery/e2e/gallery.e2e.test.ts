@@ -117,6 +117,44 @@ function layoutProblems(page: Page): Promise<{ overflow: number; unnamed: string
   });
 }
 
+/**
+ * Elements sticking out of their parent sideways, and boxes that clip their own content, on the page as
+ * laid out now. Content inside a scroll container (a long command in its box) is fine: it scrolls.
+ */
+function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const name = (e: Element) =>
+      `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${[...e.classList].map((c) => `.${c}`).join('')}`;
+    const scrolls = (e: Element | null): boolean => {
+      for (let a = e; a && a !== document.body; a = a.parentElement) {
+        const o = getComputedStyle(a).overflowX;
+        if (o === 'auto' || o === 'scroll') return true;
+      }
+      return false;
+    };
+    const out: string[] = [];
+    for (const e of document.querySelectorAll('main *')) {
+      const r = e.getBoundingClientRect();
+      const parent = e.parentElement;
+      if (!parent || (r.width === 0 && r.height === 0) || e.closest('.visually-hidden')) continue;
+      if (scrolls(parent)) continue;
+      const p = parent.getBoundingClientRect();
+      if (r.left < p.left - 1 || r.right > p.right + 1) {
+        out.push(
+          `${name(e)} [${Math.round(r.left)}, ${Math.round(r.right)}] outside ${name(parent)} [${Math.round(p.left)}, ${Math.round(p.right)}]`,
+        );
+      }
+      const o = getComputedStyle(e).overflowX;
+      // Form fields scroll their own text; only boxes that cut content off count.
+      const field = e instanceof HTMLInputElement || e instanceof HTMLSelectElement;
+      if (!field && (o === 'hidden' || o === 'clip') && e.scrollWidth > e.clientWidth + 1) {
+        out.push(`${name(e)} clips its content (${e.scrollWidth} px in ${e.clientWidth} px)`);
+      }
+    }
+    return out;
+  });
+}
+
 /** At phone width (360 px) nothing is wider than the screen and everything is still named. */
 async function expectPhoneFit(page: Page): Promise<void> {
   const desktop = page.viewportSize();
@@ -174,8 +212,9 @@ describe('gallery in Chromium', () => {
     }
     buildManifest({ runsDir: join(tmp, 'runs'), outDir: join(tmp, 'public', 'models') });
     await buildSite(tmp);
-    // One copy of the runtime in the build: ort/ only, no second hashed .wasm under assets/.
-    expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => f.endsWith('.wasm'))).toEqual([]);
+    // One copy of onnxruntime's wasm in the build: ort/ only, no second hashed one under assets/ (the
+    // playground's TF.js wasm files are its own).
+    expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => /^ort.*\.wasm$/.test(f))).toEqual([]);
     server = await serveStatic(join(tmp, 'dist'));
     browser = await launchChromium();
     page = await browser.newPage({ acceptDownloads: true });
@@ -198,13 +237,29 @@ describe('gallery in Chromium', () => {
 
   it('lists the runs on the index', async () => {
     await page.goto(server.url);
-    const card = page.locator(`li[data-run="${POINTS_RUN}"]`);
-    await card.waitFor();
-    expect(await card.textContent()).toContain('gaussian2d');
-    expect(await card.textContent()).toContain('meanError0.05');
-    expect(await page.locator(`li[data-run="${IMAGE_RUN}"]`).textContent()).toContain('dcgan28');
-    expect(await page.locator(`li[data-run="${CGAN_RUN}"]`).textContent()).toContain('cgan');
-    expect(await page.locator(`li[data-run="${POINTS_RUN}"] img.thumb`).count()).toBe(1);
+    const row = page.locator(`tr[data-run="${POINTS_RUN}"]`);
+    await row.waitFor();
+    const cells = async (name: string) =>
+      Object.fromEntries(
+        await page
+          .locator(`tr[data-run="${name}"] td[data-label]`)
+          .evaluateAll((tds) => tds.map((td) => [td.className, td.textContent?.trim() ?? ''])),
+      ) as Record<string, string>;
+    expect(await cells(IMAGE_RUN)).toEqual({
+      'col-name': IMAGE_RUN,
+      'col-status': 'interrupted',
+      'col-preset': 'dcgan28epochs=2lrG=0.001',
+      'col-dataset': 'dcgan28-data',
+      'col-steps': '20',
+      'col-duration': '2 s',
+      'col-quality': 'FD 12.5',
+      'col-date': '2026-12-02 09:00',
+    });
+    expect(await cells(CGAN_RUN)).toMatchObject({
+      'col-status': 'completed',
+      'col-preset': 'cganepochs=2seed=7',
+    });
+    expect(await page.locator(`tr[data-run="${POINTS_RUN}"] img.thumb`).count()).toBe(1);
     expect(await page.locator('#drop-zone').count()).toBe(1);
     expect(await layoutProblems(page)).toEqual({ overflow: 0, unnamed: [] });
     const indexBytes = [...server.sent.values()].reduce((a, b) => a + b, 0);
@@ -216,7 +271,7 @@ describe('gallery in Chromium', () => {
   it('draws real and generated points, keeps the seed in the URL and reproduces it', async () => {
     // Pointing at a run already starts a worker and its runtime; the page then uses that worker (the
     // runtime is fetched once, below).
-    const link = page.locator(`li[data-run="${POINTS_RUN}"] a`);
+    const link = page.locator(`tr[data-run="${POINTS_RUN}"] a.run-link`);
     const runtimeFetch = page.waitForRequest((r) => r.url().endsWith('/ort/ort-wasm-simd-threaded.wasm'));
     await link.hover();
     await runtimeFetch;
@@ -237,7 +292,7 @@ describe('gallery in Chromium', () => {
     // Only the plain wasm runtime is fetched (not the 28 MB WebGPU/JSEP one), only once, and as its
     // brotli copy: about a sixth of the 14 MB.
     const wasm = join(tmp, 'dist/ort/ort-wasm-simd-threaded.wasm');
-    expect(fetched.filter(([p]) => p.endsWith('.wasm'))).toEqual([
+    expect(fetched.filter(([p]) => /ort-wasm.*\.wasm$/.test(p))).toEqual([
       ['/ort/ort-wasm-simd-threaded.wasm', statSync(`${wasm}.br`).size],
     ]);
     expect(statSync(`${wasm}.br`).size).toBeLessThan(statSync(wasm).size / 4);
@@ -389,6 +444,10 @@ describe('gallery in Chromium', () => {
     const rows = await samples(page, 0);
     expect(rows.count).toBe(CLASS_NAMES.length * 8);
     expect(await page.locator('.row-label').allTextContents()).toEqual(CLASS_NAMES);
+    const rowTiles = await page
+      .locator('.sample')
+      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+    expect(new Set(rowTiles).size).toBe(1);
     expect(await page.locator('#class option').allTextContents()).toEqual([
       'one row per class',
       ...CLASS_NAMES,
@@ -409,7 +468,17 @@ describe('gallery in Chromium', () => {
       Array.from({ length: 8 }, (_, k) => `.sample[data-index="${16 + k}"] canvas`).join(','),
     );
     expect(same.digest).toBe(bagRow.digest);
-    expect(await page.locator('.row-label').allTextContents()).toEqual(['Bag']);
+    // One class: a label above the grid, and every tile the same size (no row label squeezing row 1).
+    expect(await page.locator('.grid-label').textContent()).toBe('Bag: 64 samples');
+    expect(await page.locator('.row-label').count()).toBe(0);
+    const tiles = await page.locator('.sample').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return `${Math.round(r.width)}x${Math.round(r.height)}`;
+      }),
+    );
+    expect(tiles).toHaveLength(64);
+    expect(new Set(tiles).size, tiles.join(' ')).toBe(1);
     expect(await page.locator('.sample[data-index="3"]').getAttribute('aria-label')).toBe(
       'sample 4 (Bag): open large',
     );
@@ -435,7 +504,9 @@ describe('gallery in Chromium', () => {
     const card = (await page.locator('.card').textContent()) ?? '';
     expect(card).toContain('parameters (G / D)6 / 20');
     expect(card).toContain('evaluationeval.* by fmnist-classifier-v1 against a test split, 2000 samples');
-    expect(card).toContain('eval.fd12.5');
+    // The final figures read in words, with their direction, in "How good is it".
+    expect(await page.locator('.quality dd[data-metric="eval.fd"]').textContent()).toContain('12.5');
+    expect(await page.locator('.quality').textContent()).toContain('Fréchet distance (lower is better)');
     expect(card).toContain('inputsz [N,2], label [N]');
     expect(card).toContain('outputsimage [N,1,4,4]');
     expect(card).toContain("class label input 'label'");
@@ -447,6 +518,9 @@ describe('gallery in Chromium', () => {
       'Reshape',
     ]);
     expect(card).toContain('npx nx run trainer:train --preset cgan');
+    // Every command has its own copy button.
+    expect(await page.locator('.card .command').count()).toBe(3);
+    expect(await page.locator('.card .command button.copy').count()).toBe(3);
     expect(await page.locator('#sample-command').textContent()).toContain(
       `--model runs/${CGAN_RUN}/generator.onnx --count 24 --seed 4 --labels 0,0,0,0,0,0,0,0,1`,
     );
@@ -503,6 +577,120 @@ describe('gallery in Chromium', () => {
     expect(await page.locator('[role="alert"]').textContent()).toBe(
       'Opened files are not kept: open the file again.',
     );
+  });
+
+  it('sorts and filters the runs table and selects runs to compare', async () => {
+    await page.goto(server.url);
+    await page.locator(`tr[data-run="${POINTS_RUN}"]`).waitFor();
+    const order = () =>
+      page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
+    // Newest first by default.
+    expect(await order()).toEqual([CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
+    await page.click('button.sort[data-sort="steps"]');
+    expect(await order()).toEqual([POINTS_RUN, CGAN_RUN, IMAGE_RUN]);
+    expect(await page.getAttribute('th.col-steps', 'aria-sort')).toBe('descending');
+    await page.click('button.sort[data-sort="name"]');
+    expect(await order()).toEqual([CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
+    await page.click('button.sort[data-sort="name"]');
+    expect(await order()).toEqual([POINTS_RUN, IMAGE_RUN, CGAN_RUN]);
+
+    await page.fill('#run-filter', 'lrG');
+    expect(await order()).toEqual([IMAGE_RUN]);
+    await page.fill('#run-filter', 'completed');
+    expect(await order()).toEqual([POINTS_RUN, CGAN_RUN]);
+    await page.fill('#run-filter', '');
+
+    expect(await page.getAttribute('#compare-selected', 'aria-disabled')).toBe('true');
+    await page.check(`tr[data-run="${IMAGE_RUN}"] .select-run`);
+    await page.check(`tr[data-run="${CGAN_RUN}"] .select-run`);
+    expect(await page.textContent('#compare-selected')).toBe('Compare 2 runs');
+    await page.click('#compare-selected');
+    await page.waitForFunction(() => location.hash.startsWith('#/compare'));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/compare?runs=${IMAGE_RUN},${CGAN_RUN}`);
+  });
+
+  it('compares two runs: overlaid curves, samples at one seed side by side, the differing settings', async () => {
+    await page.goto(`${server.url}#/compare?runs=${IMAGE_RUN},${CGAN_RUN}&seed=4`);
+    await page.waitForSelector(`.compare-figure[data-run="${IMAGE_RUN}"][data-state="ready"]`, {
+      timeout: 60_000,
+    });
+    await page.waitForSelector(`.compare-figure[data-run="${CGAN_RUN}"][data-state="ready"]`, {
+      timeout: 60_000,
+    });
+    expect(
+      await page.locator('.compare-figure').evaluateAll((f) => f.map((e) => e.getAttribute('data-seed'))),
+    ).toEqual(['4', '4']);
+    const image = await summarize(page, `.compare-figure[data-run="${IMAGE_RUN}"] canvas`);
+    const cgan = await summarize(page, `.compare-figure[data-run="${CGAN_RUN}"] canvas`);
+    // 8×8 tiles of 4×4 with 1 px gaps; the conditional run one row of 8 per class.
+    expect(image.sizes).toEqual(['39x39']);
+    expect(cgan.sizes).toEqual([`39x${CLASS_NAMES.length * 5 - 1}`]);
+    // Side by side at desktop width: the same top edge.
+    const tops = await page
+      .locator('.compare-figure')
+      .evaluateAll((f) => f.map((e) => Math.round(e.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
+
+    // Two runs, two series in each loss chart (one per run, raw lines aside).
+    await page.locator('.compare-charts .loss-steps .uplot').first().waitFor();
+    expect(
+      await page
+        .locator('.compare-charts .loss-steps')
+        .evaluateAll((c) => c.map((e) => e.getAttribute('data-series'))),
+    ).toEqual(['2', '2']);
+    const legend = (await page.locator('.compare-charts .loss-steps .u-legend').first().textContent()) ?? '';
+    expect(legend).toContain(IMAGE_RUN);
+    expect(legend).toContain(CGAN_RUN);
+    // Metrics on charts of their own, never with a count (eval.samples) on the same axis.
+    expect(
+      await page
+        .locator('.compare-charts .metric-chart')
+        .evaluateAll((c) => c.map((e) => e.getAttribute('data-metric'))),
+    ).toEqual(['eval.fd']);
+
+    const settings = Object.fromEntries(
+      await page
+        .locator('.compare-table tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.getAttribute('data-key'),
+            [...r.querySelectorAll('td')].map((td) => td.textContent),
+          ]),
+        ),
+    );
+    expect(settings).toMatchObject({
+      preset: ['dcgan28', 'cgan'],
+      conditional: ['false', 'true'],
+      lrG: ['0.001', '0.0002'],
+      seed: ['1', '7'],
+    });
+    expect(settings['epochs']).toBeUndefined(); // the same in both
+    expect(await layoutProblems(page)).toEqual({ overflow: 0, unnamed: [] });
+  });
+
+  it('lays every page out inside its boxes at 1280 and 390 px', async () => {
+    const pages: [string, string][] = [
+      ['#/', `tr[data-run="${POINTS_RUN}"]`],
+      [`#/model/${IMAGE_RUN}?seed=2`, '.output[data-state="ready"]'],
+      [`#/model/${POINTS_RUN}?seed=2`, '.output[data-state="ready"]'],
+      [`#/model/${CGAN_RUN}?seed=2`, '.output[data-state="ready"]'],
+      [`#/model/${CGAN_RUN}?seed=2&class=1`, '.output[data-state="ready"]'],
+      [`#/compare?runs=${IMAGE_RUN},${POINTS_RUN},${CGAN_RUN}`, '.compare-figure[data-state="ready"]'],
+    ];
+    for (const width of [1280, 390]) {
+      const view = await browser.newPage({ viewport: { width, height: 800 } });
+      try {
+        for (const [hash, ready] of pages) {
+          await view.goto(`${server.url}${hash}`);
+          await view.waitForSelector(ready, { timeout: 60_000 });
+          // Charts are drawn after their data arrives.
+          if (hash.startsWith('#/model')) await view.waitForSelector('.chart .uplot');
+          expect({ width, hash, problems: await overflowing(view) }).toEqual({ width, hash, problems: [] });
+        }
+      } finally {
+        await view.close();
+      }
+    }
   });
 
   it('fits a phone-width screen (index and open pages; model pages above)', async () => {
@@ -586,7 +774,7 @@ describe('gallery in Chromium', () => {
       });
       // The index, with every run's thumbnail.
       await visit.goto(`${own.url}#/`);
-      await visit.locator(`li[data-run="${POINTS_RUN}"]`).waitFor();
+      await visit.locator(`tr[data-run="${POINTS_RUN}"]`).waitFor();
       await visit.waitForFunction((n) => {
         const imgs = [...document.querySelectorAll<HTMLImageElement>('img.thumb')];
         return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);

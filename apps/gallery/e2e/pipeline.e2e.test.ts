@@ -4,9 +4,10 @@
  * gallery on that run and let headless Chromium generate the same model with onnxruntime-web.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
 import { FileModelIO, RunDir, resolveConfig, tf, train } from '@ganforge/trainer';
@@ -18,6 +19,21 @@ import { launchChromium } from './chromium';
 import { buildSite } from './site';
 
 const RUN = 'd2l';
+const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A command line split into words as a POSIX shell does for plain words and '…' quoting. */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+/** config.json of a run, without `out` (where it went is not what it is). */
+function configOf(dir: string): Record<string, unknown> {
+  const { out: _out, ...rest } = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
 
 describe('train → export → SDK → gallery, on a real gaussian2d run', () => {
   let tmp: string;
@@ -28,7 +44,12 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'gf-pipeline-'));
     runDir = join(tmp, 'runs', RUN);
-    await train(resolveConfig({ flags: { preset: 'gaussian2d', epochs: 3, seed: 2, out: runDir } }));
+    // Settings off the preset's, so the reproduce command has something to carry.
+    await train(
+      resolveConfig({
+        flags: { preset: 'gaussian2d', epochs: 3, seed: 2, batchSize: 16, lrG: 0.01, out: runDir },
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -101,6 +122,22 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
     // Generated (orange) over real (blue) points, both present.
     expect(counts.orange).toBeGreaterThan(100);
     expect(counts.blue).toBeGreaterThan(100);
+
+    // "How to reproduce" reproduces: its train command, run for real, resolves to the same config.json.
+    const command = (await page.locator('.reproduce .command code').first().textContent()) ?? '';
+    const words = shellWords(command);
+    expect(words.slice(0, 5)).toEqual(['npx', 'nx', 'run', 'trainer:train', '--']);
+    expect(words).toEqual(expect.arrayContaining(['--batchSize=16', '--lrG=0.01', '--epochs=3', '--seed=2']));
+    const again = join(tmp, 'reproduced');
+    // The same CLI the Nx target runs, without Nx in between.
+    const rerun = spawnSync(
+      join(workspace, 'node_modules/.bin/ganforge'),
+      ['train', ...words.slice(5), `--out=${again}`, '--quiet'],
+      { cwd: workspace, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(configOf(again)).toEqual(configOf(runDir));
+    expect(await page.locator('.reproduce .versions').textContent()).toMatch(/@tensorflow\/tfjs \d/);
     expect(errors).toEqual([]);
   });
 });

@@ -49,6 +49,9 @@ describe('buildManifest', () => {
       updatedAt: '2026-12-01T10:01:00.000Z',
       wallTimeSec: 60,
     });
+    cpSync(join(runsDir, POINTS_RUN), join(runsDir, 'older-trainer'), { recursive: true });
+    rmSync(join(runsDir, 'older-trainer', 'state.json'));
+    rmSync(join(runsDir, 'older-trainer', 'config.json'));
     // Exported but its model card is broken: skipped with a warning.
     mkdirSync(join(runsDir, 'broken'), { recursive: true });
     writeFileSync(join(runsDir, 'broken', 'generator.onnx'), 'x');
@@ -60,7 +63,13 @@ describe('buildManifest', () => {
 
   it('copies exported runs and lists them', () => {
     const manifest = buildManifest({ runsDir, outDir, warn: (m) => warnings.push(m) });
-    expect(manifest.runs.map((r) => r.name)).toEqual(['still-training', CGAN_RUN, IMAGE_RUN, POINTS_RUN]);
+    expect(manifest.runs.map((r) => r.name)).toEqual([
+      'older-trainer',
+      'still-training',
+      CGAN_RUN,
+      IMAGE_RUN,
+      POINTS_RUN,
+    ]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('broken');
     expect(warnings[0]).toContain('model-card.json');
@@ -109,8 +118,14 @@ describe('buildManifest', () => {
     });
     expect(live?.progress.curvePoints).toBeGreaterThan(5);
     expect(existsSync(join(outDir, 'still-training', 'generator.onnx'))).toBe(false);
+    expect(image).toMatchObject({ status: 'interrupted', overrides: { epochs: 2, lrG: 1e-3 } });
     // A run without state.json or config.json (an older trainer): no status, nothing to compare.
-    expect(image).toMatchObject({ status: null, config: null, overrides: {} });
+    expect(manifest.runs.find((r) => r.name === 'older-trainer')).toMatchObject({
+      status: null,
+      startedAt: null,
+      config: null,
+      overrides: {},
+    });
 
     const metrics = JSON.parse(readFileSync(join(outDir, POINTS_RUN, 'metrics.json'), 'utf8'));
     expect(metrics.map((m: { epoch: number }) => m.epoch)).toEqual([1, 2, 3]);

@@ -40,9 +40,9 @@ export function formatNumber(v: number): string {
   return v.toExponential(1);
 }
 
+/** A config value as the command line writes it (numbers exactly, arrays comma-separated). */
 export function formatValue(v: unknown): string {
   if (Array.isArray(v)) return v.join(',');
-  if (typeof v === 'number') return formatNumber(v);
   return String(v);
 }
 

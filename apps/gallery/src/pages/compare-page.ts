@@ -44,6 +44,8 @@ async function fetchJson<T>(path: string | null, empty: T): Promise<T> {
   return (await res.json()) as T;
 }
 
+const capital = (t: string) => `${t.charAt(0).toUpperCase()}${t.slice(1)}`;
+
 function colorOf(i: number): string {
   return COLORS[i % COLORS.length] ?? '#333';
 }
@@ -292,8 +294,12 @@ export class ComparePage {
       const c = stepChart(m.name, s, [], Math.min(width, 380), 0, false);
       c.host.classList.add('metric-chart');
       c.host.dataset['metric'] = m.key;
+      c.host.style.width = `${Math.min(width, 380)}px`;
       c.host.append(
-        el('p', { class: 'metric-note', text: `${betterText(m)}; ${m.explain}. Scored in ${m.evaluator}.` }),
+        el('p', {
+          class: 'metric-note',
+          text: `${capital(betterText(m))}; ${m.explain}. Scored in ${m.evaluator}.`,
+        }),
       );
       return c;
     });

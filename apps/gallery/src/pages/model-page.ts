@@ -635,7 +635,7 @@ export class ModelPage {
           `eval.* by ${e.evaluator} against ${e.reference}, ${e.samples} samples, epoch ${e.epoch}`,
         ]);
       }
-      for (const [k, v] of Object.entries(c.finalMetrics)) rows.push([k, String(Number(v.toPrecision(4)))]);
+      // The final figures are under "How good is it", in words.
       if (c.export) {
         rows.push(['ONNX file', `${kib(c.export.bytes)}, opset ${c.export.opset}`]);
         rows.push([

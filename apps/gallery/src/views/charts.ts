@@ -307,6 +307,8 @@ export function metricCharts(records: MetricsRecord[], width: number): LineChart
     );
     chart.host.classList.add('metric-chart');
     chart.host.dataset['metric'] = m.key;
+    // As wide as its canvas, so the note under it wraps there.
+    chart.host.style.width = `${width}px`;
     const note = document.createElement('p');
     note.className = 'metric-note';
     note.textContent = `${betterText(m)[0]?.toUpperCase() ?? ''}${betterText(m).slice(1)}: ${m.explain}; scored in ${m.evaluator}.`;
