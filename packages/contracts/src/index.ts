@@ -18,3 +18,4 @@ export {
 } from './io';
 export { mergeModelCard, readJsonFile, RunDir, RunDirError, type ModelCardUpdate } from './run-dir';
 export * from './onnx';
+export { isKebabFlag, kebabCase, kebabFlags } from './flags';

@@ -117,7 +117,8 @@ try {
   );
 
   // The whole command, as a user runs it (process start, tsx, TF.js and onnxruntime load included).
-  const bin = resolve(import.meta.dirname, '../bin/ganforge.js');
+  // The ganforge bin the workspace links (packages/cli), run as a user runs it.
+  const bin = resolve(import.meta.dirname, '../../../node_modules/.bin/ganforge');
   for (const extra of [['--no-verify'], []]) {
     const t = performance.now();
     const r = spawnSync(

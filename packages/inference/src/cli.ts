@@ -53,15 +53,15 @@ function withModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-m, --model <file>', 'ONNX generator to run')
     .requiredOption('-o, --out <file>', 'output: .png/.jpg/.webp grid, or .csv/.json for point generators')
-    .option('--columns <n>', 'images per grid row (default: square grid)', int('columns', 1))
-    .option('--padding <px>', 'pixels between grid images', int('padding', 0), 2)
-    .option('--latent-dim <n>', 'latent size, when the model does not say', int('latent dim', 1))
-    .option('--latent-shape <dims>', 'per-sample latent shape, e.g. 100,1,1', ints)
-    .option('--output-shape <dims>', 'per-sample output shape, e.g. 28,28,1 for a flat [N,784] output', ints)
-    .addOption(new Option('--layout <layout>', 'output layout').choices(['NCHW', 'NHWC', 'flat']))
-    .option('--range <lo,hi>', 'generator output range, e.g. -1,1', numberPair)
-    .addOption(new Option('--kind <kind>', 'what the generator makes').choices(['image', 'points']))
-    .option('--classes <names>', 'comma-separated class names of a conditional generator');
+    .option('--columns <int>', 'images per grid row (default: square grid)', int('columns', 1))
+    .option('--padding <int>', 'pixels between grid images', int('padding', 0), 2)
+    .option('--latent-dim <int>', 'latent size, when the model does not say', int('latent dim', 1))
+    .option('--latent-shape <ints>', 'per-sample latent shape, e.g. 100,1,1', ints)
+    .option('--output-shape <ints>', 'per-sample output shape, e.g. 28,28,1 for a flat [N,784] output', ints)
+    .addOption(new Option('--layout <choice>', 'output layout').choices(['NCHW', 'NHWC', 'flat']))
+    .option('--range <numbers>', 'generator output range lo,hi, e.g. -1,1', numberPair)
+    .addOption(new Option('--kind <choice>', 'what the generator makes').choices(['image', 'points']))
+    .option('--classes <list>', 'comma-separated class names of a conditional generator');
 }
 
 function loadOptions(flags: ModelFlags): LoadOptions {
@@ -162,11 +162,11 @@ function cycle(labels: number[] | undefined, count: number): number[] | undefine
 export function sampleCommand(): Command {
   const cmd = withModelOptions(new Command('sample'))
     .description('sample images (or points) from an ONNX generator and write them as a grid')
-    .option('-n, --count <n>', 'number of samples', int('count', 1), 64)
-    .option('-s, --seed <n>', 'latent seed (same seed, same images)', int('seed', 0), 0)
-    .option('-t, --truncation <t>', 'redraw latent values with |z| > t', positive)
+    .option('-n, --count <int>', 'number of samples', int('count', 1), 64)
+    .option('-s, --seed <int>', 'latent seed (same seed, same images)', int('seed', 0), 1)
+    .option('-t, --truncation <number>', 'redraw latent values with |z| > this', positive)
     .option(
-      '--labels <list>',
+      '--labels <ints>',
       'class indices for a conditional generator, repeated to --count, e.g. 0,1,2',
       ints,
     );
@@ -189,11 +189,11 @@ export function sampleCommand(): Command {
 export function interpolateCommand(): Command {
   const cmd = withModelOptions(new Command('interpolate'))
     .description('walk the latent space from one seed to another and write the steps as a grid')
-    .requiredOption('--from <seed>', 'seed of the first latent', int('from', 0))
-    .requiredOption('--to <seed>', 'seed of the last latent', int('to', 0))
-    .option('--steps <n>', 'images, both ends included', int('steps', 2), 8)
-    .addOption(new Option('--method <method>', 'interpolation').choices(['slerp', 'lerp']).default('slerp'))
-    .option('--label <n>', 'class index for a conditional generator', int('label', 0));
+    .requiredOption('--from <int>', 'seed of the first latent', int('from', 0))
+    .requiredOption('--to <int>', 'seed of the last latent', int('to', 0))
+    .option('--steps <int>', 'images, both ends included', int('steps', 2), 8)
+    .addOption(new Option('--method <choice>', 'interpolation').choices(['slerp', 'lerp']).default('slerp'))
+    .option('--label <int>', 'class index for a conditional generator', int('label', 0));
   cmd.action(
     async (
       flags: ModelFlags & {

@@ -195,7 +195,7 @@ describe('trainer CLI', () => {
 
   it.each([
     [['--preset=nope'], /unknown preset "nope"; available presets: fashion, gaussian2d/],
-    [['--colour=red'], /unknown option '--colour=red'[\s\S]*valid keys: preset, model/],
+    [['--colour=red'], /unknown option '--colour=red'[\s\S]*valid options: --preset, --arch, --dataset/],
     [[`--dataset=${join(bad, 'corrupt-images-idx3-ubyte')}`], /is truncated: header says 10 images/],
   ])('rejects %j with a one-line error, exit 1 and no stack', (args, message) => {
     const r = cli(...args);
@@ -263,13 +263,18 @@ describe('trainer CLI', () => {
   it('prints help with the presets', () => {
     const r = cli('--help');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/--preset <value>/);
+    // Kebab-case flags with typed values: one convention for every ganforge subcommand.
+    expect(r.stdout).toMatch(/--preset <string>/);
+    expect(r.stdout).toMatch(/--latent-dim <int>/);
+    expect(r.stdout).toMatch(/--lr-d <number>/);
+    expect(r.stdout).toMatch(/--arch <choice>\s+architecture: gaussian2d \| mlp/);
     expect(r.stdout).toMatch(/gaussian2d\s+the d2l.ai GAN chapter/);
     for (const preset of ['mlp', 'dcgan28', 'dcgan64', 'cgan', 'wgan', 'wgan-gp'])
       expect(r.stdout).toMatch(new RegExp(`\\n  ${preset}\\s`));
     expect(r.stdout).toMatch(/Datasets \(--dataset\):[\s\S]*fashion-mnist-test[\s\S]*<folder>/);
-    expect(r.stdout).toMatch(/--loss <value>\s+minimax \| non-saturating/);
-    expect(r.stdout).toMatch(/--resume <run>/);
+    expect(r.stdout).toMatch(/--loss <choice>\s+minimax \| non-saturating/);
+    expect(r.stdout).toMatch(/--resume <dir>/);
+    expect(r.stdout).not.toMatch(/--latentDim|--model /);
     expect(r.stdout).toMatch(/--quiet/);
   });
 });

@@ -2,7 +2,18 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { CONFIG_HELP, CONFIG_KEYS, ConfigError, DEFAULTS, parseFlagValues, resolveConfig } from '../config';
+import { kebabCase, kebabFlags } from '@ganforge/contracts';
+import { z } from 'zod';
+import {
+  CONFIG_HELP,
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULTS,
+  parseFlagValues,
+  resolveConfig,
+  TrainConfigSchema,
+  type TrainConfig,
+} from '../config';
 import { readConfigFile } from '../config-file';
 import { PRESETS } from '../presets';
 import { BUILTIN_IDX } from '../data/datasets';
@@ -11,8 +22,8 @@ import { resumeConfig, train, type TrainEvent } from '../train';
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
   `  ${'gaussian2d'.padEnd(20)} 1000 points X·A + b (the d2l chapter; model gaussian2d)`,
-  `  ${'<file>'.padEnd(20)} an IDX image file, gzipped or not (MNIST format); --labels=<IDX label file> for classes`,
-  `  ${'<folder>'.padEnd(20)} PNG/JPEG/WebP images, resized to --imageSize (default 64); one subfolder per class gives labels`,
+  `  ${'<file>'.padEnd(20)} an IDX image file, gzipped or not (MNIST format); --label-file=<IDX label file> for classes`,
+  `  ${'<folder>'.padEnd(20)} PNG/JPEG/WebP images, resized to --image-size (default 64); one subfolder per class gives labels`,
 ].join('\n');
 
 const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
@@ -130,14 +141,53 @@ export const TERMINATED_EXIT = 143;
 /** Exit status after Ctrl-C, once the checkpoint is written (128 + SIGINT), so `train && export` stops. */
 export const INTERRUPTED_EXIT = 130;
 
+/** Flags whose name differs from their config key: `model` is an ONNX or model.json file elsewhere. */
+const FLAG_NAMES: Partial<Record<keyof TrainConfig, string>> = { model: 'arch', labels: 'label-file' };
+/** Old flag name -> config key, still accepted. */
+const RENAMED: Record<string, keyof TrainConfig> = { model: 'model', labels: 'labels' };
+
+/** The flag of a config key: its FLAG_NAMES entry or the key in kebab-case. */
+export function flagOf(key: keyof TrainConfig): string {
+  return FLAG_NAMES[key] ?? kebabCase(key);
+}
+
+/** The value placeholder help shows for a config key: its type, or its choices. */
+function valueType(key: keyof TrainConfig): string {
+  const field = TrainConfigSchema.shape[key];
+  const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+  if (inner instanceof z.ZodNumber) return inner.isInt ? 'int' : 'number';
+  if (inner instanceof z.ZodBoolean) return 'bool';
+  // The choices are in the description.
+  if (inner instanceof z.ZodEnum) return 'choice';
+  if (inner instanceof z.ZodArray) return 'ints';
+  return key === 'out' || key === 'dataset' || key === 'labels' ? 'path' : 'string';
+}
+
+/** Parsed option values (commander's camelCase attribute names) -> config keys with their text. */
+function configFlags(opts: Record<string, string | boolean | undefined>): Record<string, string> {
+  const byAttribute = new Map<string, keyof TrainConfig>();
+  for (const key of CONFIG_KEYS) byAttribute.set(new Option(`--${flagOf(key)} <v>`).attributeName(), key);
+  const out: Record<string, string> = {};
+  for (const [attr, value] of Object.entries(opts)) {
+    if (typeof value !== 'string') continue;
+    const key = byAttribute.get(attr) ?? RENAMED[attr];
+    if (!key) continue;
+    if (out[key] !== undefined && out[key] !== value) {
+      throw new ConfigError(`--${flagOf(key)} and its old spelling --${attr} disagree: pass one of them`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 export function trainCommand(): Command {
   const cmd = new Command('train')
     .description('Train a GAN and write a run directory (config, checkpoints, samples, metrics).')
     .option('--config <file>', 'JSON file with config keys (applied after the preset, before flags)')
     .option('--overwrite', 'replace the run directory given by --out if it holds a previous run')
     .option(
-      '--resume <run>',
-      'continue a run from its latest checkpoint (same optimizer state and step); may change epochs, checkpointEvery, backend, lrD, lrG',
+      '--resume <dir>',
+      'continue a run from its latest checkpoint (same optimizer state and step); may change --epochs, --checkpoint-every, --backend, --lr-d, --lr-g',
     )
     .option('--quiet', 'no progress bar: one line per epoch (for logs)')
     .addHelpText(
@@ -146,25 +196,23 @@ export function trainCommand(): Command {
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
         .join(
           '\n',
-        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --imageSize=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --labels=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
+        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train -- --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
     );
-  // One flag per config key, named as the key (e.g. --batchSize=64), so flags, files and the
-  // saved config.json all use the same names.
+  // One flag per config key, the key in kebab-case (latentDim: --latent-dim); the key's own spelling
+  // (--latentDim) works too, as config files and saved config.json files use it.
   for (const key of CONFIG_KEYS) {
     const d = (DEFAULTS as Record<string, unknown>)[key];
-    cmd.addOption(
-      new Option(
-        `--${key} <value>`,
-        `${CONFIG_HELP[key]}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`,
-      ),
-    );
+    const help = `${CONFIG_HELP[key]}${d !== undefined ? ` (default ${JSON.stringify(d)})` : ''}`;
+    cmd.addOption(new Option(`--${flagOf(key)} <${valueType(key)}>`, help));
+  }
+  // Renamed flags, kept for scripts: train --model was the architecture, --labels the label file.
+  for (const [old, key] of Object.entries(RENAMED)) {
+    cmd.addOption(new Option(`--${old} <${valueType(key)}>`).hideHelp());
   }
   cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
     const base = baseDir();
     const { config: configFile, overwrite, resume, quiet, ...rest } = opts;
-    const flags = parseFlagValues(
-      Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    );
+    const flags = parseFlagValues(configFlags(rest));
     const file = typeof configFile === 'string' ? readConfigFile(resolve(base, configFile)) : undefined;
     if (typeof resume === 'string' && file) {
       throw new ConfigError("--resume uses the run's own config.json: drop --config");
@@ -230,13 +278,13 @@ export async function runCli(cmd: Command, argv: string[]): Promise<number> {
   cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cmd.showHelpAfterError(false);
   try {
-    await cmd.parseAsync(argv, { from: 'user' });
+    await cmd.parseAsync(kebabFlags(argv), { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       if (e.code === 'commander.unknownOption') {
-        process.stderr.write(`valid keys: ${CONFIG_KEYS.join(', ')}\n`);
+        process.stderr.write(`valid options: ${CONFIG_KEYS.map((k) => `--${flagOf(k)}`).join(', ')}\n`);
       }
       return e.exitCode || 1;
     }

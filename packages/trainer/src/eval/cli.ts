@@ -50,12 +50,12 @@ export function evalCommand(): Command {
     .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
     .option('--idx <file>', 'an IDX image file of samples (gzipped or raw), e.g. from another tool')
     .option('--ref <file>', 'reference IDX images (default: the bundled Fashion-MNIST 10k test split)')
-    .option('-n, --samples <n>', 'generated samples to score', positiveInt('--samples'), 10_000)
-    .option('--seed <n>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
-    .option('--evaluator <name>', 'classifier under packages/trainer/models/', DEFAULT_EVALUATOR)
-    .option('--kid-subsets <n>', 'KID subsets', positiveInt('--kid-subsets'), 10)
-    .option('--kid-subset-size <n>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
-    .option('--k <n>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
+    .option('-n, --samples <int>', 'generated samples to score', positiveInt('--samples'), 10_000)
+    .option('--seed <int>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
+    .option('--evaluator <string>', 'classifier under packages/trainer/models/', DEFAULT_EVALUATOR)
+    .option('--kid-subsets <int>', 'KID subsets', positiveInt('--kid-subsets'), 10)
+    .option('--kid-subset-size <int>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
+    .option('--k <int>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
     .option('--json <file>', 'also write the report as JSON')
     .action(async (o: Opts) => {
       const sources = [o.run, o.onnx, o.idx].filter((s) => s !== undefined);

@@ -1,8 +1,8 @@
 /** `ganforge export generator`: the exporter's subcommand. */
 import { Command, InvalidArgumentError } from 'commander';
-import { ExportError } from '../errors';
-import type { ExportResult, TensorSummary } from '../export';
-import { DEFAULT_OPSET, MIN_OPSET } from '../opset';
+import { DEFAULT_OPSET, MIN_OPSET } from '@ganforge/contracts/onnx';
+import type { ExportResult, TensorSummary } from '@ganforge/exporter';
+import { CliError } from '../errors';
 
 function parseOpset(value: string): number {
   const n = Number(value);
@@ -60,18 +60,18 @@ export function exportCommand(): Command {
       '--run <dir>',
       'GANForge run directory (reads generator/ and model-card.json, writes generator.onnx)',
     )
-    .option('--model <model.json>', 'any TF.js LayersModel model.json (instead of --run)')
+    .option('--model <file>', 'any TF.js LayersModel model.json (instead of --run)')
     .option('--out <file>', 'output path (default: <run>/generator.onnx, or model.onnx next to model.json)')
-    .option('--opset <n>', `ONNX opset, ${MIN_OPSET}-${DEFAULT_OPSET}`, parseOpset, DEFAULT_OPSET)
+    .option('--opset <int>', `ONNX opset, ${MIN_OPSET}-${DEFAULT_OPSET}`, parseOpset, DEFAULT_OPSET)
     .option('--fp16', 'store weights as float16: half the file, verified to a looser tolerance (5e-3)')
-    .option('--layout <nchw|nhwc>', 'image output layout', parseLayout, 'NCHW' as const)
+    .option('--layout <choice>', 'image output layout: nchw | nhwc', parseLayout, 'NCHW' as const)
     .option('--no-verify', 'skip the onnxruntime-vs-TF.js comparison')
     .action(async (flags: GeneratorFlags) => {
       if (Boolean(flags.run) === Boolean(flags.model)) {
-        throw new ExportError('pass exactly one of --run <dir> or --model <model.json> (see --help)');
+        throw new CliError('pass exactly one of --run <dir> or --model <model.json> (see --help)');
       }
       // Loaded on demand so that --help and flag errors do not wait for TF.js and onnxruntime.
-      const { exportGenerator } = await import('../export');
+      const { exportGenerator } = await import('@ganforge/exporter');
       report(await exportGenerator({ ...flags }));
     });
   return cmd;

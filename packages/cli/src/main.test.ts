@@ -1,15 +1,38 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '@ganforge/trainer';
-import { decodeModel, META } from '@ganforge/inference/onnx';
 import { RunDir } from '@ganforge/contracts';
-import { checkOnnx, saveModel, tempDir } from '../test/helpers';
+import { decodeModel, META } from '@ganforge/inference/onnx';
+import { FileModelIO, initBackend, tf } from '@ganforge/trainer';
 
-const repoRoot = resolve(import.meta.dirname, '../../../..');
-const bin = join(repoRoot, 'packages/exporter/bin/ganforge.js');
-const tmp = tempDir();
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const bin = join(repoRoot, 'packages/cli/bin/ganforge.js');
+const tmp = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'ganforge-cli-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+})();
+
+/** The reference ONNX checker (Debian's python3-onnx); throws with its message on failure. */
+function checkOnnx(file: string): void {
+  const check = 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)';
+  execFileSync('/usr/bin/python3', ['-c', check, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
+  await model.save(new FileModelIO(dir));
+  return join(dir, 'model.json');
+}
 
 function ganforge(...args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], {
@@ -50,11 +73,11 @@ describe('ganforge CLI', { timeout: 240_000 }, () => {
     expect(sub.status).toBe(0);
     for (const flag of [
       '--run <dir>',
-      '--model <model.json>',
+      '--model <file>',
       '--out <file>',
-      '--opset <n>',
+      '--opset <int>',
       '--fp16',
-      '--layout <nchw|nhwc>',
+      '--layout <choice>',
       '--no-verify',
     ]) {
       expect(sub.stdout).toContain(flag);
