@@ -291,7 +291,7 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   labelSmoothing: 'one-sided label smoothing: real target 1 - s (0: off)',
   instanceNoise: 'std of noise on D inputs, annealed to 0 (0: off)',
   modeSeeking: 'mode-seeking weight λ: G pays λ / (image distance / z distance) over pairs (0: off)',
-  emaDecay: 'EMA of G weights for samples/export, e.g. 0.999 (0: off)',
+  emaDecay: 'EMA of G weights for samples/export, e.g. 0.999, warming up as min(decay, (1+t)/(10+t)) (0: off)',
   initStd: 'std of the N(0, s) init of MLP weights',
   seed: 'random seed (same seed + backend = same run)',
   backend: 'TF.js backend: auto | tensorflow | wasm | cpu (anything but auto trains on TF.js)',

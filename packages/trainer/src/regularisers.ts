@@ -36,6 +36,15 @@ export function withNoise(tf: typeof tfTypes, t: T, std: number, seed: number): 
   return std > 0 ? tf.add(t, tf.randomNormal(t.shape, 0, std, 'float32', seed)) : t;
 }
 
+/**
+ * The EMA's decay at G's update number `t` (0-based): min(decay, (1 + t)/(10 + t)). Early on the
+ * average follows G closely, so the random initial weights do not linger in it (at 0.999 a plain
+ * EMA still holds 15 % of them after 1,900 steps); later it averages over roughly the last t/9 steps.
+ */
+export function emaDecayAt(decay: number, t: number): number {
+  return Math.min(decay, (1 + t) / (10 + t));
+}
+
 /** ema ← decay·ema + (1 − decay)·w for trainable weights; BatchNorm statistics are copied. */
 export function updateEma(
   tf: typeof tfTypes,

@@ -7,7 +7,7 @@ import seedrandom from 'seedrandom';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config';
 import { modeSeekingTerm, objective } from '../losses';
-import { clipWeights, gradientPenalty, updateEma, withNoise } from '../regularisers';
+import { clipWeights, emaDecayAt, gradientPenalty, updateEma, withNoise } from '../regularisers';
 import type { EngineModels, StepBatch, TrainEngine } from './types';
 
 type T = tfTypes.Tensor;
@@ -109,7 +109,8 @@ export class TfjsEngine implements TrainEngine {
         lossD = dLoss!;
         optG.applyGradients(named(g.grads));
         lossG = g.value;
-        if (ema) updateEma(tf, generator, ema, config.emaDecay);
+        // applyGradients has counted this update: it is number iterations − 1.
+        if (ema) updateEma(tf, generator, ema, emaDecayAt(config.emaDecay, optG.iterations - 1));
       } else {
         lossD = dStep(generator.apply(gIn, { training: true }) as T);
       }

@@ -11,6 +11,7 @@ import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
+import { emaDecayAt } from '../../regularisers';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
 import {
   buildStepGraph,
@@ -99,7 +100,7 @@ export class OnnxEngine implements TrainEngine {
     };
     const io = stepInputs(opts.config, B, opts.dataShape);
     for (const t of [io.z, ...io.noise]) this.inputs[t.name] = f(t.shape);
-    for (const p of io.powers) this.inputs[p] = f([]);
+    for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
     for (const t of state) {
       this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
       this.current.set(t.name, 0);
@@ -197,9 +198,14 @@ export class OnnxEngine implements TrainEngine {
       if (batch.noiseStd > 0) draw(name, dataShape, batch.noiseStd, batch.seed + k + 1);
       else (this.inputs[name]!.data as Float32Array).fill(0);
     });
+    const scalar = (name: string, v: number) => ((this.inputs[name]!.data as Float32Array)[0] = v);
+    if (this.inputs['g.ema_decay'] && batch.generatorStep) {
+      const decay = emaDecayAt(this.opts.config.emaDecay, this.iterations.g);
+      scalar('g.ema_decay', decay);
+      scalar('g.ema_rest', 1 - decay);
+    }
     if (this.powers) {
       const p = this.powers;
-      const scalar = (name: string, v: number) => ((this.inputs[name]!.data as Float32Array)[0] = v);
       scalar('g.b1t', p.g[0]);
       scalar('g.b2t', p.g[1]);
       scalar('d.b1t', p.d[0]);

@@ -84,6 +84,11 @@ export function stepInputs(config: StepConfig, batch: number, dataShape: number[
         : [],
     /** Adam's running β powers (β1^t, β2^t) of each optimizer, as float32 scalars. */
     powers: config.optimizer === 'adam' ? ['g.b1t', 'g.b2t', 'd.b1t', 'd.b2t'] : [],
+    /**
+     * The EMA's decay at this step (it warms up: regularisers.emaDecayAt) and 1 − decay, as float32
+     * scalars rounded from the same float64 values TF.js rounds.
+     */
+    emaDecay: config.emaDecay > 0 ? ['g.ema_decay', 'g.ema_rest'] : [],
   };
 }
 
@@ -117,6 +122,7 @@ export function buildStepGraph(
   const z = graph.input(io.z.name, io.z.shape);
   const noise = io.noise.map((n) => graph.input(n.name, n.shape));
   const powers = io.powers.map((p) => graph.input(p, []));
+  const [emaDecay, emaRest] = io.emaDecay.map((p) => graph.input(p, []));
   const setNext = (name: string, value: string, shape: number[]) => {
     graph.output(value, next(name), shape);
     updates.push(name);
@@ -187,10 +193,9 @@ export function buildStepGraph(
     if (!grad) throw new UncompilableError(`no gradient reaches G's weight ${i}`);
     const w = optimizerStep(graph, config, 'g', i, grad, wt.shape, setNext, powers.slice(0, 2));
     setNext(`g.w${i}`, w, wt.shape);
-    if (ema) {
+    if (emaDecay && emaRest) {
       const e = `g.e${i}`;
-      const decay = config.emaDecay;
-      setNext(e, graph.add(graph.scale(e, decay), graph.scale(w, 1 - decay)), wt.shape);
+      setNext(e, graph.add(graph.mul(e, emaDecay), graph.mul(w, emaRest)), wt.shape);
     }
   });
   graph.output(gLoss.loss, FIGURES.lossG, []);
