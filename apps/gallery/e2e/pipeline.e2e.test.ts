@@ -106,7 +106,7 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
     );
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
-    await page.locator(`li[data-run="${RUN}"] a`).click();
+    await page.locator(`tr[data-run="${RUN}"] a.run-link`).click();
     await page.waitForSelector('canvas.output[data-state="ready"]', { timeout: 60_000 });
     const counts = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('canvas.output')!;

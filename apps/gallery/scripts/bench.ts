@@ -183,11 +183,13 @@ async function main(argv: string[]): Promise<void> {
   let browser: Browser | undefined;
   try {
     const manifest = buildManifest({ runsDir: resolve(opts.runs), outDir: join(tmp, 'public', 'models') });
+    // Only exported runs have a generator to time.
+    const exported = manifest.runs.filter((r) => r.files.onnx);
     const run = opts.run
-      ? manifest.runs.find((r) => r.name === opts.run)
+      ? exported.find((r) => r.name === opts.run)
       : // The demo image run (what gallery:bench trains and exports), else the first image run.
-        (manifest.runs.find((r) => r.card.output.kind === 'image' && r.name.startsWith('demo-')) ??
-        manifest.runs.find((r) => r.card.output.kind === 'image'));
+        (exported.find((r) => r.card.output.kind === 'image' && r.name.startsWith('demo-')) ??
+        exported.find((r) => r.card.output.kind === 'image'));
     if (!run) {
       throw new BenchError(
         `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
