@@ -20,6 +20,8 @@ import { TransportView } from './views/transport-view';
 export interface PlaygroundHandle {
   settings(): PlaygroundSettings;
   snapshot(): Snapshot | undefined;
+  /** Trains until step `step`, then pauses (resolves once that step is drawn). */
+  trainUntil(step: number): Promise<Snapshot>;
   /** G(z) of the model in training for count * latentDim latents. */
   sample(latents: number[]): Promise<number[]>;
   /** Milliseconds from each click to the next frame after it was handled. */
@@ -47,6 +49,8 @@ let pendingDraw: Snapshot | undefined;
 let backendLabel = '…';
 /** Points being drawn for the 'drawn' dataset, before they train. */
 let sketch: number[] | null = null;
+/** trainUntil calls waiting for their step to be drawn. */
+const waiters: { step: number; resolve: (s: Snapshot) => void }[] = [];
 
 function showError(message: string): void {
   errorBox.textContent = message;
@@ -106,12 +110,16 @@ function draw(): void {
   metrics.update(s);
   statusLine.textContent = `Step ${s.step} · ${backendLabel}`;
   app.dataset.step = String(s.step);
+  for (let i = waiters.length - 1; i >= 0; i--) {
+    if (s.step >= waiters[i]!.step) waiters.splice(i, 1)[0]!.resolve(s);
+  }
 }
 
-function reset(next: PlaygroundSettings): void {
+/** Starts a new run; `keepMessage` leaves a message about the link that opened the page in view. */
+function reset(next: PlaygroundSettings, keepMessage = false): void {
   settings = next;
   sketch = null;
-  showError('');
+  if (!keepMessage) showError('');
   history.replaceState(null, '', toHash(next) === '#' ? location.pathname : toHash(next));
   toolbar.setBusy(true);
   toolbar.setPlaying(false);
@@ -265,6 +273,12 @@ function measureClicks(handle: PlaygroundHandle): void {
 const handle: PlaygroundHandle = {
   settings: () => settings,
   snapshot: () => last,
+  trainUntil: (step) =>
+    new Promise((resolve) => {
+      waiters.push({ step, resolve });
+      client.send({ type: 'play', until: step });
+      toolbar.setPlaying(true);
+    }),
   sample: async (latents) => Array.from(await client.sample(Float32Array.from(latents))),
   clickLatencies: [],
 };
@@ -273,4 +287,4 @@ measureClicks(handle);
 layout();
 enableDrawing();
 if (first.dataset === 'drawn' && first.drawn.length < 4) startSketch(first);
-else reset(first);
+else reset(first, true);

@@ -3,7 +3,8 @@ import type { PlaygroundSettings } from './settings';
 
 export type ToWorker =
   | { type: 'reset'; settings: PlaygroundSettings }
-  | { type: 'play' }
+  /** Train until paused, or until step `until` when given. */
+  | { type: 'play'; until?: number }
   | { type: 'pause' }
   | { type: 'step' }
   /** Steps between two drawn snapshots (the speed control). */

@@ -35,6 +35,7 @@ describe('playground settings in the URL hash', () => {
     expect(bad('#colour=red')).toThrow(/unknown setting "colour"/);
     expect(bad('#hiddenG=64,abc')).toThrow(/hiddenG="64,abc": give up to 6 comma-separated layer widths/);
     expect(bad('#lrD=0')).toThrow(/lrD=0: must be a number from 0.000001 to 1/);
+    expect(bad('#seed=abc')).toThrow(/seed="abc": give a number, e.g. 1/);
     expect(bad('#batchSize=3.5')).toThrow(/batchSize=3.5: must be a whole number/);
     expect(bad('#drawn=1,2,3')).toThrow(/drawn: give x,y pairs/);
     expect(bad('#model=d2l&dataset=ring8')).toThrow(/use dataset=gaussian2d or model=mlp/);

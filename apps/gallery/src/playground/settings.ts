@@ -199,10 +199,11 @@ export function parseHash(hash: string, base: PlaygroundSettings = DEFAULT_SETTI
     else if (k === 'drawn') out.drawn = parseDrawn(text, errors);
     else {
       const n = text.trim() === '' ? NaN : Number(text);
-      (out as unknown as Record<string, unknown>)[k] = n;
+      if (Number.isFinite(n)) (out as unknown as Record<string, unknown>)[k] = n;
+      else errors.push(`${k}="${text}": give a number, e.g. ${String(DEFAULT_SETTINGS[k])}`);
     }
   }
-  if (errors.length === 0) errors.push(...checkSettings(out));
+  errors.push(...checkSettings(out));
   if (errors.length) throw new SettingsError(`This link's settings cannot be used: ${errors.join('; ')}.`);
   return out;
 }

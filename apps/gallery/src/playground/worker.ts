@@ -9,6 +9,8 @@ import { Session } from './session';
 let session: Session | undefined;
 let playing = false;
 let stepsPerDraw = 10;
+/** The step to pause at, when training was asked to stop there. */
+let until = Infinity;
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
@@ -28,7 +30,8 @@ async function sendSnapshot(): Promise<void> {
 /** Trains one chunk, draws, and lets queued messages in before the next chunk. */
 async function chunk(): Promise<void> {
   if (!playing || !session) return;
-  for (let i = 0; i < stepsPerDraw; i++) await session.trainStep();
+  for (let i = 0; i < stepsPerDraw && session.step < until; i++) await session.trainStep();
+  if (session.step >= until) playing = false;
   await sendSnapshot();
   if (playing) setTimeout(() => enqueue(chunk), 0);
 }
@@ -55,6 +58,7 @@ function handle(msg: ToWorker): void {
       });
       return;
     case 'play':
+      until = msg.until ?? Infinity;
       if (!playing) {
         playing = true;
         enqueue(chunk);

@@ -1,0 +1,195 @@
+/**
+ * The playground in headless Chromium: the d2l Gaussian trained for the Node trainer's 2,500 steps lands
+ * within the trainer's tolerance; the heat map and curves are drawn; a click is answered while training
+ * runs; Export gives an ONNX file the Node SDK loads with the page's outputs; a ring-of-8 run improves
+ * its 2-D metric; bad links are refused in words; no console errors and no CSP violations anywhere.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadGenerator } from '@ganforge/inference';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Its Window.playground declaration types the page's handle below.
+import type { PlaygroundHandle } from '../src/playground/main';
+import type { Snapshot } from '../src/playground/protocol';
+import { launchChromium } from './chromium';
+import { buildSite } from './site';
+import { serveStatic, type StaticServer } from './static-server';
+
+/** The gallery's policy: scripts and workers from the site only, wasm compiled, nothing inline. */
+const CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'";
+
+/** The d2l read-out the Node trainer's test holds the gaussian2d preset to (train.test.ts). */
+const NODE_TOLERANCE = 0.4;
+
+let tmp: string;
+let server: StaticServer;
+let browser: Browser;
+const problems: string[] = [];
+
+async function open(hash: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A CSP violation becomes a console error, which fails the last test.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  await page.goto(`${server.url}playground.html${hash}`);
+  await page.waitForSelector('#pg-play:not([disabled])');
+  return page;
+}
+
+/** The speed control at its fastest: fewer drawn frames per step. */
+async function fastest(page: Page): Promise<void> {
+  await page.$eval('#pg-speed', (el) => {
+    const input = el as HTMLInputElement;
+    input.value = input.max;
+    input.dispatchEvent(new Event('input'));
+  });
+}
+
+async function trainUntil(page: Page, step: number): Promise<Snapshot> {
+  // Snapshots carry typed arrays; the page sends back plain numbers.
+  return page.evaluate(async (n) => {
+    const h: PlaygroundHandle = window.playground!;
+    const s = await h.trainUntil(n);
+    return { ...s, fake: Array.from(s.fake), heat: [], transport: [] } as unknown as Snapshot;
+  }, step);
+}
+
+/** Distinct colours and non-white pixels of a canvas. */
+function ink(page: Page, selector: string): Promise<{ colours: number; inked: number }> {
+  return page.evaluate((sel) => {
+    const c = document.querySelector<HTMLCanvasElement>(sel)!;
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    const colours = new Set<number>();
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      if (data[i]! < 235 || data[i + 1]! < 235 || data[i + 2]! < 235) inked++;
+    }
+    return { colours: colours.size, inked };
+  }, selector);
+}
+
+function worstRelErr(s: Snapshot): number {
+  const target = [1, 2, 1.01, 1.95, 4.25]; // b and AᵀA for A = [[1, 2], [-0.1, 0.5]]
+  const got = [s.mean[0], s.mean[1], s.cov[0], s.cov[1], s.cov[2]];
+  return Math.max(...got.map((v, i) => Math.abs(v - target[i]!) / Math.abs(target[i]!)));
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'ganforge-playground-'));
+  mkdirSync(join(tmp, 'public'));
+  const dist = await buildSite(tmp);
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the playground', () => {
+  it('trains the d2l Gaussian like the Node trainer, draws every view and exports a matching ONNX file', async () => {
+    const page = await open('#preset=d2l');
+    await fastest(page);
+    expect(await page.textContent('#pg-backend')).toMatch(/Engine: wasm \(SIMD\)/);
+    const s = await trainUntil(page, 2500);
+    expect(s.step).toBe(2500);
+    expect(worstRelErr(s)).toBeLessThan(NODE_TOLERANCE);
+    expect(await page.textContent('#pg-gaussian')).toMatch(/Generated mean \(.*\) vs b \(1\.000, 2\.000\)/);
+
+    // Heat map, transport, curves and the metric curve are drawn, not blank.
+    for (const sel of ['#pg-heatmap', '#pg-transport', '#pg-curves', '#pg-metric-curve', '#pg-samples']) {
+      const { colours, inked } = await ink(page, sel);
+      expect(colours, sel).toBeGreaterThan(20);
+      expect(inked, sel).toBeGreaterThan(2000);
+    }
+
+    // Export: the file loads in the Node SDK and gives the page's outputs.
+    const download = page.waitForEvent('download');
+    await page.click('#pg-export');
+    const file = join(tmp, 'playground.onnx');
+    await (await download).saveAs(file);
+    const generator = await loadGenerator(new Uint8Array(readFileSync(file)));
+    expect(generator.info.kind).toBe('points');
+    expect(generator.info.latentDim).toBe(2);
+    const latents = generator.latents(5, 64);
+    const inPage = await page.evaluate((z) => window.playground!.sample(z), Array.from(latents));
+    const fromFile = await generator.sample({ count: 64, latents });
+    if (fromFile.kind !== 'points') throw new Error('expected points');
+    const diff = Math.max(...inPage.map((v, i) => Math.abs(v - fromFile.points[i]!)));
+    expect(diff).toBeLessThan(1e-4);
+    await generator.dispose();
+    await page.close();
+  });
+
+  it('answers a click while training runs and shares the run by link', async () => {
+    const page = await open('');
+    const before = Number(await page.getAttribute('#app', 'data-step'));
+    const training = page.evaluate(() => window.playground!.trainUntil(400));
+    await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.step) > n, before);
+    await page.click('#pg-share');
+    const link = await page.inputValue('#pg-link');
+    const latencies = await page.evaluate(() => window.playground!.clickLatencies);
+    await training;
+    // A generous bound: a main thread busy with training would take far longer.
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(Math.max(...latencies)).toBeLessThan(100);
+    expect(link).toMatch(/playground\.html#?$/);
+
+    // Another setting shows in the link, and the link reproduces the run step for step.
+    await page.fill('#pg-seed', '5');
+    await page.dispatchEvent('#pg-seed', 'change');
+    await page.waitForSelector('#pg-play:not([disabled])');
+    expect(page.url()).toMatch(/#seed=5$/);
+    const a = await trainUntil(page, 50);
+    const again = await open('#seed=5');
+    const b = await trainUntil(again, 50);
+    expect(b.fake).toEqual(a.fake);
+    await again.close();
+    await page.close();
+  });
+
+  it('shows the ring of 8 getting closer to the real data in grid JS and Fréchet-2d', async () => {
+    const page = await open('#dataset=ring8');
+    await fastest(page);
+    const start = await page.evaluate(() => {
+      const s = window.playground!.snapshot()!;
+      return { step: s.step, gridJs: s.gridJs, frechet: s.frechet };
+    });
+    expect(start.step).toBe(0);
+    const end = await trainUntil(page, 1500);
+    expect(end.gridJs).toBeLessThan(start.gridJs * 0.6);
+    expect(end.frechet).toBeLessThan(start.frechet * 0.5);
+    expect(Number(await page.textContent('#pg-gridjs'))).toBeCloseTo(end.gridJs, 3);
+    await page.close();
+  });
+
+  it('refuses a bad link in words and starts from the defaults', async () => {
+    const page = await open('#lrD=fast&loss=hinge');
+    const message = await page.textContent('#pg-error');
+    expect(message).toMatch(/lrD="fast": give a number, e.g. 0.001/);
+    expect(message).toMatch(/loss="hinge": use one of minimax/);
+    expect(await page.inputValue('#pg-lrD')).toBe('0.001');
+    await page.close();
+  });
+
+  it('keeps the strict CSP and logs no errors', async () => {
+    const page = await open('');
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    expect(csp).toBe(CSP);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
