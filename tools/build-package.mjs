@@ -1,6 +1,6 @@
 // Builds one workspace package to dist/, driven by its package.json `exports`: every source file an
 // export's "@ganforge/source" condition names becomes dist/esm/<path>.js (ESM, code shared between
-// entries split into chunks), every export with a `require` condition also dist/cjs/<path>.cjs, and tsc
+// entries split into chunks), every `require` target (dist/cjs/<path>.cjs) is built from src/<path>.ts, and tsc
 // (the package's tsconfig.build.json) writes the .d.ts files to dist/types. esbuild bundles a package's
 // own modules (the sources import each other without extensions, which plain Node cannot resolve) and
 // leaves every dependency external. Run from the package folder: `node ../../tools/build-package.mjs`.
@@ -21,19 +21,22 @@ function sources(value) {
   if (typeof value === 'string') return value.endsWith('.ts') && !value.endsWith('.d.ts') ? [value] : [];
   return Object.entries(value ?? {}).flatMap(([k, v]) => (k === 'types' ? [] : sources(v)));
 }
-const hasRequire = (value) =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.entries(value).some(([k, v]) => k === 'require' || hasRequire(v));
+/** The `require` targets under `value` (dist/cjs/<path>.cjs), as the sources they are built from. */
+function requires(value) {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'require' && typeof v === 'string'
+      ? [v.replace(/^\.\/dist\/cjs\//, 'src/').replace(/\.cjs$/, '.ts')]
+      : requires(v),
+  );
+}
 
 const esm = new Set();
 const cjs = new Set();
 for (const target of Object.values(pkg.exports ?? {})) {
   if (typeof target !== 'object' || !target[SOURCE]) continue;
-  for (const file of sources(target[SOURCE])) {
-    esm.add(file);
-    if (hasRequire(target)) cjs.add(file);
-  }
+  for (const file of sources(target[SOURCE])) esm.add(file);
+  for (const file of requires(target)) cjs.add(file);
 }
 for (const file of pkg.ganforgeBuild?.entries ?? []) esm.add(file);
 if (esm.size === 0) throw new Error(`${pkg.name}: no "${SOURCE}" entries in package.json exports`);

@@ -1,11 +1,13 @@
 /** The model card the gallery and the exporter read: what the run is and how far it got. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { resolveConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/datasets';
 import type { GaussianEstimate } from './estimate';
 import { evaluationSource } from './eval/hook';
 import type { MetricsRecord, ModelCard } from '@ganforge/contracts';
+import { PACKAGE_DIR } from './package-dir';
 
 export interface CardFacts {
   name: string;
@@ -86,7 +88,7 @@ const TRACKED = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnxrunti
 
 /** Versions of the trainer, the libraries that compute a step, and Node: what else a rerun needs the same. */
 export function packageVersions(): Record<string, string> {
-  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  const own = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
     name: string;
     version: string;
   };

@@ -1,15 +1,15 @@
 /** Turns a config's `dataset` into training tensors. */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
 import { gaussianPoints } from './points2d';
+import { PACKAGE_DIR } from '../package-dir';
 
 // The 2-D generators live in a module without Node imports (the browser playground uses them too).
 export { GAUSSIAN_A, GAUSSIAN_B, gaussianPoints, normals } from './points2d';
 
-const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+const DATA_DIR = join(PACKAGE_DIR, 'data');
 
 /** Fashion-MNIST's label order (the IDX label file stores the index). */
 export const FASHION_CLASSES = [

@@ -4,17 +4,17 @@
  * computed in, its softmax the class histogram and the Inception-Score analogue.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { tf } from '../backend';
 import { FileModelIO } from '../run/model-io';
 import { EvalError } from './errors';
+import { PACKAGE_DIR } from '../package-dir';
 
 export const CLASSIFIER_INPUT = [28, 28, 1] as const;
 export const FEATURE_LAYER = 'features';
 export const DEFAULT_EVALUATOR = 'fmnist-classifier-v1';
-export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+export const MODELS_DIR = join(PACKAGE_DIR, 'models');
 
 export const ClassifierInfoSchema = z.object({
   name: z.string(),

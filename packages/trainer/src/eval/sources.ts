@@ -4,23 +4,16 @@
  * made by any tool. Images come back as NHWC float32 in [-1, 1], points as raw values.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { tf } from '../backend';
 import { DatasetError, readIdxImages } from '../data/idx';
 import { FileModelIO } from '../run/model-io';
 import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '@ganforge/contracts';
 import { EvalError } from './errors';
+import { PACKAGE_DIR } from '../package-dir';
 
-export const DEFAULT_REFERENCE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'data',
-  'fashion-mnist',
-  't10k-images-idx3-ubyte.gz',
-);
+export const DEFAULT_REFERENCE = join(PACKAGE_DIR, 'data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz');
 
 export type SampleSet =
   | { kind: 'image'; count: number; height: number; width: number; channels: number; values: Float32Array }

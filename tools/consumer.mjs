@@ -1,0 +1,122 @@
+// Helpers of the consumer checks: pack workspace packages with `npm pack` and install the tarballs into a
+// fresh folder outside the workspace, the way a user's app gets them. The install is offline: the app's
+// lockfile is the tarballs plus the workspace lockfile's entries for their dependency trees, whose
+// packages `npm ci` already put in npm's cache, so no registry metadata is needed.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const workspace = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The environment of a user's shell: no source condition, none of the workspace's npm settings, and
+ * onnxruntime-node's CUDA download skipped (an offline machine needs it; see the SDK's README).
+ */
+export function userEnv() {
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', NODE_OPTIONS: '' };
+  for (const k of Object.keys(env)) if (k.startsWith('npm_') && k !== 'npm_config_cache') delete env[k];
+  return env;
+}
+
+export function run(cmd, args, cwd, env = userEnv()) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+export function freshFolder(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Packs each workspace package (by folder under the workspace) into `dest`; refuses one shipping sources. */
+export function pack(folders, dest) {
+  const out = {};
+  for (const folder of folders) {
+    const root = join(workspace, folder);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dest], root));
+    const files = info.files.map((f) => f.path);
+    if (files.some((f) => f.startsWith('src/'))) throw new Error(`${info.filename} holds TypeScript sources`);
+    const integrity = `sha512-${createHash('sha512')
+      .update(readFileSync(join(dest, info.filename)))
+      .digest('base64')}`;
+    out[pkg.name] = {
+      pkg,
+      file: info.filename,
+      size: info.size,
+      unpacked: info.unpackedSize,
+      files,
+      integrity,
+    };
+  }
+  return out;
+}
+
+/** Node's lookup of `name` from the package at `key`: its own node_modules, then each folder above. */
+function lookup(lock, key, name) {
+  for (let at = key; at;) {
+    const candidate = `${at}/node_modules/${name}`;
+    if (lock.packages[candidate]) return candidate;
+    const i = at.lastIndexOf('/node_modules/');
+    at = i < 0 ? '' : at.slice(0, i);
+  }
+  return `node_modules/${name}`;
+}
+
+/**
+ * Writes package.json and package-lock.json for an app depending on `deps` (name -> range) in `app`, with
+ * packed workspace packages (`tarballs`, from pack) as `file:` dependencies, and installs it with `npm ci`.
+ * Returns the install's wall time in seconds.
+ */
+export function install(app, deps, tarballs) {
+  const lock = JSON.parse(readFileSync(join(workspace, 'package-lock.json'), 'utf8'));
+  const dependencies = Object.fromEntries(
+    Object.entries(deps).map(([n, v]) => [n, tarballs[n] ? `file:${tarballs[n].file}` : v]),
+  );
+  const packages = { '': { name: 'consumer-app', dependencies } };
+  const todo = Object.keys(deps).map((n) => `node_modules/${n}`);
+  while (todo.length) {
+    const key = todo.pop();
+    if (packages[key]) continue;
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    let entry;
+    if (tarballs[name]) {
+      const t = tarballs[name];
+      entry = {
+        version: t.pkg.version,
+        resolved: `file:${t.file}`,
+        integrity: t.integrity,
+        ...(t.pkg.dependencies ? { dependencies: t.pkg.dependencies } : {}),
+        ...(t.pkg.optionalDependencies ? { optionalDependencies: t.pkg.optionalDependencies } : {}),
+        ...(t.pkg.bin ? { bin: t.pkg.bin } : {}),
+        ...(t.pkg.engines ? { engines: t.pkg.engines } : {}),
+      };
+    } else {
+      entry = lock.packages[key];
+      if (!entry) throw new Error(`${key} is not in the workspace lockfile`);
+      entry = { ...entry };
+      delete entry.dev;
+      delete entry.peer;
+    }
+    packages[key] = entry;
+    const wanted = { ...entry.dependencies, ...entry.optionalDependencies };
+    for (const n of Object.keys(wanted)) {
+      todo.push(lookup(lock, key, n));
+    }
+  }
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer-app', private: true, type: 'module', dependencies }, null, 2),
+  );
+  writeFileSync(
+    join(app, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer-app', lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
+  const t0 = performance.now();
+  run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app);
+  return (performance.now() - t0) / 1000;
+}
