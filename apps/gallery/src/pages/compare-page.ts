@@ -185,6 +185,7 @@ export class ComparePage {
         attrs: { 'data-run': run.name, 'data-state': 'loading' },
       });
       figure.style.setProperty('--run-color', colorOf(i));
+      figure.append(el('figcaption', {}, el('strong', { text: run.name }), ' · generating…'));
       return figure;
     });
     this.samplesHost.replaceChildren(...figures);

@@ -577,7 +577,8 @@ export class ModelPage {
           ),
         );
       }
-      const metricList = metricCharts(records, Math.min(width, 320));
+      // Three to a row beside the timeline on a wide screen.
+      const metricList = metricCharts(records, Math.min(width, 260));
       lines.push(...metricList);
       for (const c of lines) c.mark(marked);
       const children: HTMLElement[] = [];

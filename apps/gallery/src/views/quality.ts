@@ -26,7 +26,10 @@ const LOSSES: Record<string, string> = {
 
 /** The quality section, or null when the run records no figures. */
 export function qualitySection(run: ManifestRun): HTMLElement | null {
-  const entries = Object.entries(run.card.finalMetrics);
+  // Quality figures first, the losses after them.
+  const entries = Object.entries(run.card.finalMetrics).sort(
+    ([a], [b]) => Number(a in LOSSES) - Number(b in LOSSES),
+  );
   if (entries.length === 0) return null;
   const rows = entries.flatMap(([key, value]) => {
     const info = metricInfo(key);
