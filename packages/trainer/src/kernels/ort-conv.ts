@@ -9,38 +9,36 @@
  * Conv2DBackpropFilter is a stride-1 convolution dilated by the stride with x's batch and channel
  * axes swapped and dy as the filter. Shapes these graphs do not cover fall back to `fallback`.
  */
-import { createRequire } from 'node:module';
 import protobuf from 'protobufjs/minimal.js';
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import type * as OrtBinding from 'onnxruntime-node/dist/binding.js';
 import type { Tensor as OrtTensor } from 'onnxruntime-common';
+import { loadOrtBinding, type OrtRuntime, type OrtSession as Session } from './ort-binding';
 import { type Pad, type WasmBackend } from './wasm-backend';
 
-type Session = InstanceType<typeof OrtBinding.binding.InferenceSession>;
 type Shape4 = [number, number, number, number];
 
-interface Runtime {
-  binding: typeof OrtBinding.binding;
-  Tensor: typeof OrtTensor;
-}
-
-let runtime: Runtime | null | undefined;
 let enabled = true;
 let threads = 1;
+let told = false;
 
-/** onnxruntime-node, or null where it cannot load (then the wasm kernels run everything). */
-function loadRuntime(): Runtime | null {
-  if (runtime !== undefined) return runtime;
-  try {
-    const require = createRequire(import.meta.url);
-    const b = require('onnxruntime-node/dist/binding.js') as typeof OrtBinding;
-    const common = require('onnxruntime-common') as { Tensor: typeof OrtTensor };
-    b.initOrt();
-    runtime = { binding: b.binding, Tensor: common.Tensor };
-  } catch {
-    runtime = null;
+/**
+ * onnxruntime-node's binding (see ort-binding.ts), or null where it cannot be used: then the wasm kernels
+ * run everything, and the reason is printed once (unless onnxruntime-node is simply not installed).
+ */
+function loadRuntime(): OrtRuntime | null {
+  const load = loadOrtBinding();
+  if (load.ok) return load.runtime;
+  if (!told && !load.why.startsWith('onnxruntime-node is not installed')) {
+    told = true;
+    console.warn(`note: ${load.why}`);
   }
-  return runtime;
+  return null;
+}
+
+/** Why the native convolutions are off, when onnxruntime-node's binding cannot be used. */
+export function ortConvUnavailable(): string | undefined {
+  const load = loadOrtBinding();
+  return load.ok ? undefined : load.why;
 }
 
 /** Whether native convolutions are available and switched on. */
