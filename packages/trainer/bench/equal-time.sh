@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Quality at equal wall-clock time: GANForge's dcgan28 preset and its PyTorch twin (bench/reference)
-# each train for the same minutes on the same images, one after the other on all cores, per seed;
-# then the project's evaluator scores 10,000 samples of each. Prints one JSON line per run and score.
+# each train for the same minutes on the same images, per seed, one after the other on all cores —
+# or, with PINNED=1, both at once, each pinned to one core with one thread (fairer on a machine that
+# other work shares: both see the same load); then the project's evaluator scores 10,000 samples of
+# each. EMA=<decay> trains GANForge with an EMA generator (the reference has none); its raw G is
+# scored as well. Prints one JSON line per run and score.
 #
-#   bash packages/trainer/bench/equal-time.sh <train-images-idx3-ubyte.gz> [minutes=10] [seeds=1 2]
+#   [PINNED=1] [EMA=0.999] bash packages/trainer/bench/equal-time.sh <train-images-idx3-ubyte.gz> [minutes=10] [seeds=1 2]
 #
 # Results (runs, sample files, logs) stay in $OUT (default: a new folder under the system temp dir).
 set -euo pipefail
@@ -28,13 +31,34 @@ eval_json() {
   npx tsx src/eval/main.ts "$@" -n 10000 --json "$json" >> "$out/eval.log" 2>&1
   tr -d '\n' < "$json"
 }
+ours() {
+  $1 npx tsx src/cli/main.ts --preset=dcgan28 --dataset="$data" --epochs=1000 --maxMinutes="$minutes" \
+    --seed="$seed" --threads="$2" --emaDecay="${EMA:-0}" --out="$out/ganforge-$seed" --quiet \
+    > "$out/ganforge-$seed.log" 2>&1
+}
+theirs() {
+  $1 /usr/bin/python3 "$here/reference/quality.py" --model dcgan28 --minutes "$minutes" --dataset "$data" \
+    --seed "$seed" --threads "$2" --out "$out/pytorch-$seed-idx3-ubyte.gz" > "$out/pytorch-$seed.log" 2>&1
+}
 for seed in "${seeds[@]}"; do
-  npx tsx src/cli/main.ts --preset=dcgan28 --dataset="$data" --epochs=1000 --maxMinutes="$minutes" \
-    --seed="$seed" --out="$out/ganforge-$seed" --quiet > "$out/ganforge-$seed.log" 2>&1
+  if [ "${PINNED:-0}" = 1 ]; then
+    ours "taskset -c 0" 1 & a=$!
+    theirs "taskset -c 1" 1 & b=$!
+    wait "$a" "$b"
+  else
+    ours "" 0
+    theirs "" "$threads"
+  fi
   echo "{\"impl\":\"ganforge\",\"seed\":$seed,\"state\":$(tr -d " \n" < "$out/ganforge-$seed/state.json")}"
-  /usr/bin/python3 "$here/reference/quality.py" --model dcgan28 --minutes "$minutes" --dataset "$data" \
-    --seed "$seed" --threads "$threads" --out "$out/pytorch-$seed-idx3-ubyte.gz" | tail -1
+  tail -1 "$out/pytorch-$seed.log"
   echo "{\"impl\":\"ganforge\",\"seed\":$seed,\"eval\":$(eval_json ganforge "$seed" --run "$out/ganforge-$seed")}"
+  # With an EMA (EMA=0.999), generator/ is the averaged G; the raw G of the same run is scored too.
+  ckpt="$(ls -d "$out/ganforge-$seed"/checkpoint/step-* 2>/dev/null | tail -1)"
+  if [ -n "$ckpt" ] && [ -d "$ckpt/generator-ema" ]; then
+    raw="$out/ganforge-$seed-raw-g"
+    mkdir -p "$raw" && cp "$out/ganforge-$seed/config.json" "$raw/" && cp -r "$ckpt/generator" "$raw/generator"
+    echo "{\"impl\":\"ganforge-raw-g\",\"seed\":$seed,\"eval\":$(eval_json ganforge-raw "$seed" --run "$raw")}"
+  fi
   echo "{\"impl\":\"pytorch\",\"seed\":$seed,\"eval\":$(eval_json pytorch "$seed" --idx "$out/pytorch-$seed-idx3-ubyte.gz")}"
 done
 echo "{\"results\":\"$out\"}"
