@@ -1,12 +1,15 @@
 /**
  * The playground in headless Chromium: the d2l Gaussian trained for the Node trainer's 2,500 steps lands
  * within the trainer's tolerance; the heat map and curves are drawn; a click is answered while training
- * runs; Export gives an ONNX file the Node SDK loads with the page's outputs; a ring-of-8 run improves
+ * runs; Export gives an ONNX file the Node SDK loads with the page's outputs, and Download run a run
+ * folder the exporter turns into the same model; a ring-of-8 run improves
  * its 2-D metric; bad links are refused in words; no console errors and no CSP violations anywhere.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +134,22 @@ describe('the playground', () => {
     const diff = Math.max(...inPage.map((v, i) => Math.abs(v - fromFile.points[i]!)));
     expect(diff).toBeLessThan(1e-4);
     await generator.dispose();
+
+    // Download run: a run folder the exporter (what `ganforge export generator --run` calls) accepts.
+    const archive = page.waitForEvent('download');
+    await page.click('#pg-download-run');
+    const tarFile = join(tmp, 'run.tar');
+    await (await archive).saveAs(tarFile);
+    const x = spawnSync('tar', ['-xf', tarFile, '-C', tmp], { encoding: 'utf8' });
+    expect(x.status, x.stderr).toBe(0);
+    const runDir = join(tmp, 'playground-gaussian2d-seed1-step2500');
+    const exported = await exportGenerator({ run: runDir });
+    expect(exported.passed).toBe(true);
+    const fromRun = await loadGenerator(new Uint8Array(readFileSync(exported.file)));
+    const again = await fromRun.sample({ count: 64, latents });
+    if (again.kind !== 'points') throw new Error('expected points');
+    expect(Math.max(...inPage.map((v, i) => Math.abs(v - again.points[i]!)))).toBeLessThan(1e-4);
+    await fromRun.dispose();
     await page.close();
   });
 

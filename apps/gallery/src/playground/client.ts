@@ -58,4 +58,9 @@ export class TrainerClient {
     const m = await this.request<'exported'>({ type: 'export', id: this.nextId++ });
     return { bytes: m.bytes, metadata: m.metadata };
   }
+
+  async runArchive(): Promise<{ bytes: Uint8Array; name: string }> {
+    const m = await this.request<'archive'>({ type: 'archive', id: this.nextId++ });
+    return { bytes: m.bytes, name: m.name };
+  }
 }

@@ -158,6 +158,7 @@ const toolbar = new Toolbar({
   reset: () => reset(settings),
   speed: (stepsPerDraw) => client.send({ type: 'speed', stepsPerDraw }),
   exportOnnx: () => client.exportOnnx(),
+  runArchive: () => client.runArchive(),
   link: () => `${location.origin}${location.pathname}${toHash(settings)}`,
   trainSketch: () => {
     if (!sketch || sketch.length < 4) {

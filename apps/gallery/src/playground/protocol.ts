@@ -11,7 +11,9 @@ export type ToWorker =
   | { type: 'speed'; stepsPerDraw: number }
   /** G(z) for the given latents (count * latentDim values), answered with 'samples'. */
   | { type: 'sample'; id: number; latents: Float32Array }
-  | { type: 'export'; id: number };
+  | { type: 'export'; id: number }
+  /** The run folder as a tar archive, answered with 'archive'. */
+  | { type: 'archive'; id: number };
 
 /** Bounds of the drawn plane: [xMin, xMax, yMin, yMax]. */
 export type Bounds = [number, number, number, number];
@@ -58,4 +60,5 @@ export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot; playing: boolean }
   | { type: 'samples'; id: number; points: Float32Array }
   | { type: 'exported'; id: number; bytes: Uint8Array; metadata: Record<string, string> }
+  | { type: 'archive'; id: number; bytes: Uint8Array; name: string }
   | { type: 'error'; message: string; id?: number };

@@ -25,7 +25,8 @@ import {
 import { exportModel } from '@ganforge/exporter/browser';
 import seedrandom from 'seedrandom';
 import type { Bounds, Snapshot } from './protocol';
-import type { PlaygroundSettings } from './settings';
+import { toHash, type PlaygroundSettings } from './settings';
+import { tar } from './tar';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
 const REAL_COUNT = 1000;
@@ -272,13 +273,64 @@ export class Session {
 
   /** The generator as an ONNX file with the project's metadata, converted here by the exporter. */
   exportOnnx(): { bytes: Uint8Array; metadata: Record<string, string> } {
-    const s = this.settings;
     const { bytes, metadata } = exportModel(this.models.generator, {
       kind: 'points',
       facts: { output: { kind: 'points' }, preset: this.config.preset },
-      sourceRun: `playground-${s.dataset}-seed${s.seed}-step${this.step}`,
+      sourceRun: this.name,
     });
     return { bytes, metadata };
+  }
+
+  /** This run's name: its data, seed and step. */
+  get name(): string {
+    return `playground-${this.settings.dataset}-seed${this.settings.seed}-step${this.step}`;
+  }
+
+  /**
+   * A run folder as a tar archive: the generator as a TF.js LayersModel (generator/model.json and
+   * weights.bin, the layout the trainer writes), the real points, and the playground settings that
+   * made it. `ganforge export generator --run <folder>` exports it.
+   */
+  async runArchive(): Promise<Uint8Array> {
+    const artifacts = await new Promise<tf.io.ModelArtifacts>((resolve, reject) => {
+      this.models.generator
+        .save(
+          tf.io.withSaveHandler(async (a) => {
+            resolve(a);
+            return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+          }),
+        )
+        .catch(reject);
+    });
+    const weightData = artifacts.weightData;
+    const weights = new Uint8Array(
+      Array.isArray(weightData)
+        ? tf.io.concatenateArrayBuffers(weightData)
+        : (weightData ?? new ArrayBuffer(0)),
+    );
+    const modelJson = {
+      format: artifacts.format ?? 'layers-model',
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy ?? null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+    };
+    const points = Array.from({ length: REAL_COUNT }, (_, i) => [this.real[2 * i]!, this.real[2 * i + 1]!]);
+    const about = {
+      madeBy: 'GANForge playground',
+      step: this.step,
+      generatorSteps: this.gSteps,
+      settings: this.settings,
+      link: `playground.html${toHash(this.settings)}`,
+    };
+    const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
+    const dir = this.name;
+    return tar([
+      { path: `${dir}/generator/model.json`, data: json(modelJson) },
+      { path: `${dir}/generator/weights.bin`, data: weights },
+      { path: `${dir}/real-points.json`, data: json({ points }) },
+      { path: `${dir}/playground.json`, data: json(about) },
+    ]);
   }
 
   dispose(): void {

@@ -15,6 +15,7 @@ export interface ToolbarActions {
   reset(): void;
   speed(stepsPerDraw: number): void;
   exportOnnx(): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }>;
+  runArchive(): Promise<{ bytes: Uint8Array; name: string }>;
   link(): string;
   trainSketch(): void;
   clearSketch(): void;
@@ -42,6 +43,14 @@ export class Toolbar {
   private readonly exportButton = el('button', {
     text: 'Export ONNX',
     attrs: { id: 'pg-export', type: 'button' },
+  });
+  private readonly archiveButton = el('button', {
+    text: 'Download run',
+    attrs: {
+      id: 'pg-download-run',
+      type: 'button',
+      title: 'A run folder (.tar) that ganforge export generator reads',
+    },
   });
   private readonly shareButton = el('button', {
     text: 'Copy link',
@@ -74,11 +83,12 @@ export class Toolbar {
     this.resetButton.addEventListener('click', () => actions.reset());
     this.speedInput.addEventListener('input', () => this.speedChanged());
     this.exportButton.addEventListener('click', () => void this.exportOnnx());
+    this.archiveButton.addEventListener('click', () => void this.downloadRun());
     this.shareButton.addEventListener('click', () => void this.share());
     this.host.append(
       el('span', { class: 'pg-buttons' }, this.playButton, this.stepButton, this.resetButton),
       el('label', { class: 'pg-speed' }, 'Speed ', this.speedInput, this.speedText),
-      el('span', { class: 'pg-buttons' }, this.exportButton, this.shareButton),
+      el('span', { class: 'pg-buttons' }, this.exportButton, this.archiveButton, this.shareButton),
       this.drawTools,
       this.linkBox,
       this.backend,
@@ -100,34 +110,54 @@ export class Toolbar {
 
   /** While a reset builds the models, training buttons wait. */
   setBusy(busy: boolean): void {
-    for (const b of [this.playButton, this.stepButton, this.exportButton]) b.disabled = busy;
+    for (const b of this.modelButtons()) b.disabled = busy;
+  }
+
+  /** The buttons that need a model. */
+  private modelButtons(): HTMLButtonElement[] {
+    return [this.playButton, this.stepButton, this.exportButton, this.archiveButton];
   }
 
   setSketching(on: boolean): void {
     this.drawTools.hidden = !on;
-    for (const b of [this.playButton, this.stepButton, this.exportButton]) b.disabled = on;
+    for (const b of this.modelButtons()) b.disabled = on;
   }
 
   setBackend(text: string): void {
     this.backend.textContent = `Engine: ${text}`;
   }
 
+  /** Saves `bytes` as a file download. */
+  private save(bytes: Uint8Array, name: string): void {
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+    const a = el('a', { attrs: { href: url, download: name } });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
   private async exportOnnx(): Promise<void> {
     this.exportButton.disabled = true;
     try {
       const { bytes, metadata } = await this.actions.exportOnnx();
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-      const a = el('a', {
-        attrs: { href: url, download: `${metadata['ganforge.source_run'] ?? 'playground'}.onnx` },
-      });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.save(bytes, `${metadata['ganforge.source_run'] ?? 'playground'}.onnx`);
     } catch (e) {
       this.actions.showError(`Export failed: ${(e as Error).message}`);
     } finally {
       this.exportButton.disabled = false;
+    }
+  }
+
+  private async downloadRun(): Promise<void> {
+    this.archiveButton.disabled = true;
+    try {
+      const { bytes, name } = await this.actions.runArchive();
+      this.save(bytes, `${name}.tar`);
+    } catch (e) {
+      this.actions.showError(`Download run failed: ${(e as Error).message}`);
+    } finally {
+      this.archiveButton.disabled = false;
     }
   }
 

@@ -91,6 +91,13 @@ function handle(msg: ToWorker): void {
         const { bytes, metadata } = session.exportOnnx();
         post({ type: 'exported', id: msg.id, bytes, metadata }, [bytes.buffer as ArrayBuffer]);
       }, msg.id);
+      return;
+    case 'archive':
+      enqueue(async () => {
+        if (!session) throw new Error('no model yet: wait for the page to load');
+        const bytes = await session.runArchive();
+        post({ type: 'archive', id: msg.id, bytes, name: session.name }, [bytes.buffer as ArrayBuffer]);
+      }, msg.id);
   }
 }
 
