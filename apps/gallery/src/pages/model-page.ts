@@ -625,7 +625,7 @@ export class ModelPage {
           'parameters (G / D)',
           `${c.generatorParams.toLocaleString('en')} / ${c.discriminatorParams.toLocaleString('en')}`,
         ],
-        ['training time', `${c.wallTimeSec.toFixed(1)} s`],
+        ['training time', formatDuration(c.wallTimeSec)],
       );
       if (c.classNames?.length) rows.push(['classes', c.classNames.join(', ')]);
       if (c.evaluation) {
