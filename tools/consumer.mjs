@@ -12,12 +12,15 @@ import { fileURLToPath } from 'node:url';
 export const workspace = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The environment of a user's shell: no source condition, none of the workspace's npm settings, and
+ * The environment of a user's shell: no source condition, none of the workspace's npm or Nx settings, and
  * onnxruntime-node's CUDA download skipped (an offline machine needs it; see the SDK's README).
  */
 export function userEnv() {
   const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', NODE_OPTIONS: '' };
-  for (const k of Object.keys(env)) if (k.startsWith('npm_') && k !== 'npm_config_cache') delete env[k];
+  for (const k of Object.keys(env)) {
+    // npm's and Nx's settings of the workspace (NX_WORKSPACE_ROOT would move the app's relative paths).
+    if ((k.startsWith('npm_') && k !== 'npm_config_cache') || k.startsWith('NX_')) delete env[k];
+  }
   return env;
 }
 

@@ -77,7 +77,7 @@ try {
     ],
     app,
   );
-  console.log(`SDK Node entry import time: ${Number(importMs).toFixed(0)} ms`);
+  console.log(`SDK Node entry import time: ${Number(importMs.trim().split('\n').at(-1)).toFixed(0)} ms`);
 
   typecheck(app);
 

@@ -109,6 +109,25 @@ describe('image generators', () => {
     await g.dispose();
   });
 
+  it('loads a PyTorch-style generator whose output sizes are symbolic with no options: one run at batch 1 tells them', async () => {
+    const m = torchModel(true);
+    const g = await loadGenerator(m.bytes);
+    expect(g.info.image).toEqual({ height: 4, width: 4, channels: 1, layout: 'NCHW' });
+    expect(g.info.sources).toMatchObject({ outputShape: 'probe', image: 'probe', layout: 'graph' });
+    const r = image(await g.sample({ count: 5, seed: 4 }));
+    expectClose(
+      r.pixels,
+      Array.from(dense(r.latents, m.w, m.b, 16, Math.tanh), (v) => (v + 1) / 2),
+    );
+    await g.dispose();
+    // An explicit option still wins over the probe.
+    const given = await loadGenerator(m.bytes, { outputShape: [4, 4, 1], layout: 'NHWC' });
+    expect(given.info.image).toEqual({ height: 4, width: 4, channels: 1, layout: 'NHWC' });
+    expect(given.info.sources).toMatchObject({ image: 'option', layout: 'option' });
+    expect(given.info.sources.outputShape).toBeUndefined();
+    await given.dispose();
+  });
+
   it('infers NHWC from a trailing channel axis', async () => {
     const m = nhwcModel();
     const g = await loadGenerator(m.bytes);
@@ -121,22 +140,26 @@ describe('image generators', () => {
     await g.dispose();
   });
 
-  it('asks for outputShape on a flat output, then uses it with the sigmoid range', async () => {
+  it('reads a flat [N,16] output as a square 4x4 image, says so, and lets outputShape override it', async () => {
     const m = flatModel();
-    await expect(loadGenerator(m.bytes)).rejects.toThrow(ModelInfoError);
-    await expect(loadGenerator(m.bytes)).rejects.toThrow(
-      /output 'y' \[N,16\] is flat: pass outputShape: \[4, 4, 1\]/,
-    );
-    await expect(loadGenerator(m.bytes, { outputShape: [5, 5, 1] })).rejects.toThrow(
-      /holds 16 values per sample/,
-    );
-    const g = await loadGenerator(m.bytes, { outputShape: [4, 4, 1] });
+    const g = await loadGenerator(m.bytes);
     expect(g.info.image).toEqual({ height: 4, width: 4, channels: 1, layout: 'flat' });
     expect(g.info.outputRange).toEqual([0, 1]);
-    expect(g.info.sources).toMatchObject({ image: 'option', outputRange: 'graph' });
+    expect(g.info.sources).toMatchObject({ kind: 'inferred', image: 'inferred', outputRange: 'graph' });
     const r = image(await g.sample({ count: 4, seed: 2 }));
     expectClose(r.pixels, dense(r.latents, m.w, m.b, 16, sigmoid));
     await g.dispose();
+    await expect(loadGenerator(m.bytes, { outputShape: [5, 5, 1] })).rejects.toThrow(
+      /holds 16 values per sample/,
+    );
+    const wide = await loadGenerator(m.bytes, { outputShape: [2, 8, 1] });
+    expect(wide.info.image).toEqual({ height: 2, width: 8, channels: 1, layout: 'flat' });
+    expect(wide.info.sources).toMatchObject({ image: 'option' });
+    await wide.dispose();
+    // kind: 'points' reads the same output as 16-D points instead.
+    const points = await loadGenerator(m.bytes, { kind: 'points' });
+    expect(points.info).toMatchObject({ kind: 'points', pointDims: 16 });
+    await points.dispose();
   });
 
   it('asks for latentDim when the latent size is symbolic', async () => {

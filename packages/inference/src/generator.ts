@@ -1,7 +1,7 @@
 /** The runtime-neutral Generator: everything except choosing onnxruntime-node or onnxruntime-web. */
 import { decodeModel } from './onnx';
 import type { ModelProto } from './onnx';
-import { describeModel } from './info';
+import { describeModel, NeedsProbe } from './info';
 import type { ModelDescription } from './info';
 import { interpolateLatents } from './interpolate';
 import { seededLatents } from './random';
@@ -47,7 +47,14 @@ export async function createGenerator(
   }
   if (bytes.length === 0) throw new ModelLoadError('the model is empty (0 bytes): pass a .onnx file');
   const model = parse(bytes);
-  const description = describeModel(model, options);
+  let description: ModelDescription | undefined;
+  let probe: NeedsProbe | undefined;
+  try {
+    description = describeModel(model, options);
+  } catch (err) {
+    if (!(err instanceof NeedsProbe)) throw err;
+    probe = err;
+  }
   let session: OrtSessionLike;
   try {
     session = await ort.InferenceSession.create(bytes, {
@@ -59,7 +66,40 @@ export async function createGenerator(
       `onnxruntime could not open the model (${oneLine(err)}); check that it is a valid ONNX file of opset 7 to 21`,
     );
   }
-  return new OnnxGenerator(session, description, ort);
+  if (probe) {
+    try {
+      description = describeModel(model, options, await probeOutput(session, probe, ort));
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+  }
+  return new OnnxGenerator(session, description!, ort);
+}
+
+/**
+ * The output's per-sample shape, from one run at batch 1 on a zero latent (and label 0): for outputs
+ * whose sizes the graph leaves symbolic, as torch.onnx.export writes them with dynamic axes.
+ */
+async function probeOutput(session: OrtSessionLike, need: NeedsProbe, ort: OrtLike): Promise<number[]> {
+  const { inputName, latentShape, labelInputName, outputName } = need.probe;
+  const size = latentShape.reduce((a, b) => a * b, 1);
+  const feeds: Record<string, OrtTensorLike> = {
+    [inputName]: new ort.Tensor('float32', new Float32Array(size), [1, ...latentShape]),
+  };
+  if (labelInputName) feeds[labelInputName] = new ort.Tensor('int64', new BigInt64Array(1), [1]);
+  let out: Record<string, OrtTensorLike>;
+  try {
+    out = await session.run(feeds, [outputName]);
+  } catch (err) {
+    throw new ModelInfoError(
+      `${need.message}, and a run at batch 1 to find them failed (${oneLine(err)}): pass outputShape`,
+    );
+  }
+  const tensor = out[outputName];
+  const dims = tensor ? tensor.dims.slice(1) : [];
+  for (const t of Object.values(out)) t.dispose();
+  return dims;
 }
 
 function oneLine(err: unknown): string {

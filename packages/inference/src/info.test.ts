@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataType, decodeModel } from './onnx';
 import type { ValueInfo } from './onnx';
-import { describeModel } from './info';
+import { describeModel, NeedsProbe } from './info';
 import { ModelInfoError } from './errors';
 import {
   build,
@@ -87,10 +87,14 @@ describe('describeModel', () => {
     expect(describeModel(model).info.sources.image).toBe('metadata');
   });
 
-  it('asks for an image shape for a symbolic output', () => {
-    expect(() => describeModel(reshapeModel(['N', 'c', 'h', 'w']))).toThrow(
-      /unknown sizes: pass outputShape/,
-    );
+  it('asks for a probe run for a symbolic output, and reads the shape that run gives', () => {
+    const model = reshapeModel(['N', 'c', 'h', 'w']);
+    expect(() => describeModel(model)).toThrow(NeedsProbe);
+    expect(() => describeModel(model)).toThrow(/\[N,c,h,w\] has symbolic sizes/);
+    const probed = describeModel(model, {}, [1, 4, 4]).info;
+    expect(probed.image).toMatchObject({ channels: 1, height: 4, width: 4, layout: 'NCHW' });
+    expect(probed.sources).toMatchObject({ outputShape: 'probe', image: 'probe' });
+    expect(() => describeModel(model, {}, [16])).toThrow(/came out as \[1,16\] at batch 1: pass outputShape/);
     expect(
       describeModel(reshapeModel(['N', 'c', 'h', 'w']), { outputShape: [1, 4, 4] }).info.image,
     ).toMatchObject({

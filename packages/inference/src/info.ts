@@ -21,7 +21,29 @@ export interface ModelDescription {
 
 const SHAPE_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Identity', 'Squeeze', 'Unsqueeze']);
 
-export function describeModel(model: ModelProto, options: LoadOptions = {}): ModelDescription {
+/**
+ * The output's per-sample sizes are symbolic (e.g. torch.onnx.export's dynamic axes) and nothing says
+ * them: one run at batch 1 tells them. Carries what that run needs.
+ */
+export class NeedsProbe extends ModelInfoError {
+  override name = 'NeedsProbe';
+  constructor(
+    message: string,
+    readonly probe: { inputName: string; latentShape: number[]; labelInputName?: string; outputName: string },
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * `probed`: the output's per-sample shape from a run at batch 1, for an output whose sizes the graph
+ * leaves symbolic (createGenerator catches NeedsProbe, runs the model once and calls again).
+ */
+export function describeModel(
+  model: ModelProto,
+  options: LoadOptions = {},
+  probed?: readonly number[],
+): ModelDescription {
   const graph = model.graph;
   if (!graph) throw new ModelInfoError('the ONNX model has no graph');
   const meta = readMetadata(model);
@@ -101,13 +123,36 @@ export function describeModel(model: ModelProto, options: LoadOptions = {}): Mod
   const output =
     graph.output.find((o) => o.name === OUTPUT_IMAGE || o.name === OUTPUT_POINTS) ?? graph.output[0];
   if (!output) throw new ModelInfoError('the ONNX graph has no outputs');
-  const outRest = dims(output).slice(1);
+  let outRest = dims(output).slice(1);
   const shapeOpt = options.outputShape ? positiveInts(options.outputShape, 'outputShape') : undefined;
-  const [outShape, outShapeSource] = shapeOpt
-    ? [shapeOpt, 'option' as const]
+  let [outShape, outShapeSource]: [number[] | undefined, InfoSource | undefined] = shapeOpt
+    ? [shapeOpt, 'option']
     : meta.outputShape
-      ? [meta.outputShape, 'metadata' as const]
+      ? [meta.outputShape, 'metadata']
       : [undefined, undefined];
+  if (!outShape && !isKnown(outRest)) {
+    if (!probed) {
+      throw new NeedsProbe(`output '${output.name}' ${describe(output)} has symbolic sizes`, {
+        inputName: latentInput.name,
+        latentShape,
+        ...(labelInput ? { labelInputName: labelInput.name } : {}),
+        outputName: output.name,
+      });
+    }
+    if (probed.length !== outRest.length) {
+      throw new ModelInfoError(
+        `output '${output.name}' ${describe(output)} came out as [1,${probed.join(',')}] at batch 1: pass outputShape`,
+      );
+    }
+    outRest = outRest.map((d, i) => (typeof d === 'number' ? d : (probed[i] as number)));
+    sources.outputShape = 'probe';
+  }
+  // A flat [N, D] image output with a square D (or 3 times a square): H = W, one (or three) channels.
+  const square = outRest.length === 1 && !outShape ? squareImage(outRest[0]) : undefined;
+  const wantsPoints = options.kind === 'points' || meta.kind === 'points' || output.name === OUTPUT_POINTS;
+  if (square && !wantsPoints) {
+    [outShape, outShapeSource] = [square, 'inferred'];
+  }
 
   let kind: GeneratorKind;
   if (options.kind !== undefined) {
@@ -118,7 +163,7 @@ export function describeModel(model: ModelProto, options: LoadOptions = {}): Mod
   } else if (meta.kind) [kind, sources.kind] = [meta.kind, 'metadata'];
   else if (output.name === OUTPUT_POINTS) [kind, sources.kind] = ['points', 'graph'];
   else if (output.name === OUTPUT_IMAGE || outRest.length >= 2 || outShape)
-    [kind, sources.kind] = ['image', 'graph'];
+    [kind, sources.kind] = ['image', outShapeSource === 'inferred' ? 'inferred' : 'graph'];
   // A 2-D output of width <= 3 is point data (e.g. the 2-D Gaussian toy); wider is a flat image.
   else if (outRest.length === 1 && typeof outRest[0] === 'number' && outRest[0] <= 3) {
     [kind, sources.kind] = ['points', 'graph'];
@@ -144,10 +189,10 @@ export function describeModel(model: ModelProto, options: LoadOptions = {}): Mod
     }
     checkSize(output, outRest, d);
     info.pointDims = d;
-    sources.pointDims = outShapeSource ?? 'graph';
+    sources.pointDims = outShapeSource ?? sources.outputShape ?? 'graph';
   } else {
     info.image = imageInfo(output, outRest, outShape, options.layout ?? meta.layout);
-    sources.image = outShapeSource ?? 'graph';
+    sources.image = outShapeSource ?? sources.outputShape ?? 'graph';
     sources.layout = options.layout ? 'option' : meta.layout ? 'metadata' : 'graph';
   }
 
@@ -242,6 +287,16 @@ function imageInfo(
   return layout === 'NCHW'
     ? { channels: a, height: b, width: c, layout }
     : { height: a, width: b, channels: c, layout };
+}
+
+/** [s, s, 1] for D = s², [s, s, 3] for D = 3s² (HWC order, as flat outputs are read), for D > 3. */
+function squareImage(d: Dim | undefined): number[] | undefined {
+  if (typeof d !== 'number' || d <= 3) return undefined;
+  const side = Math.round(Math.sqrt(d));
+  if (side * side === d) return [side, side, 1];
+  const side3 = Math.round(Math.sqrt(d / 3));
+  if (3 * side3 * side3 === d) return [side3, side3, 3];
+  return undefined;
 }
 
 function flatError(output: ValueInfo, rest: Dim[]): ModelInfoError {

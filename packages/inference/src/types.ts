@@ -30,7 +30,12 @@ export interface LoadOptions {
 }
 
 /** Where a GeneratorInfo field came from. */
-export type InfoSource = 'metadata' | 'graph' | 'option' | 'default';
+/**
+ * Where a GeneratorInfo field came from: a load option, the GANForge metadata, the graph's shapes and
+ * ops, a run at batch 1 ('probe', for output sizes the graph leaves symbolic), a reading of a flat
+ * output's size as a square image ('inferred'), or the default.
+ */
+export type InfoSource = 'metadata' | 'graph' | 'option' | 'default' | 'probe' | 'inferred';
 
 export interface ImageInfo {
   height: number;

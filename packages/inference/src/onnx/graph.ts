@@ -1,11 +1,5 @@
 /** Accumulates ONNX nodes and initializers with unique names while the layers are walked. */
-import {
-  AttributeType,
-  DataType,
-  type Attribute,
-  type NodeProto,
-  type TensorProto,
-} from './proto';
+import { AttributeType, DataType, type Attribute, type NodeProto, type TensorProto } from './proto';
 
 /** One attribute value; ints and floats are told apart explicitly because JS numbers cannot. */
 export type AttrValue =

@@ -152,13 +152,17 @@ export function rgbModel(batch: number | string = 'N', extraOutput = false): Bui
   return { bytes, w, b };
 }
 
-/** PyTorch-style, no metadata: z [N,16,1,1] -> tanh(flat(z) @ W + b) -> [N,1,4,4], output 'out'. */
-export function torchModel(): Built {
+/**
+ * PyTorch-style, no metadata: z [N,16,1,1] -> tanh(flat(z) @ W + b) -> [N,1,4,4], output 'out'. With
+ * `symbolicOutput`, the output's sizes are named rather than numbered, as torch.onnx.export writes them
+ * for dynamic axes ([batch, Cout, Hout, Wout]).
+ */
+export function torchModel(symbolicOutput = false): Built {
   const w = weights(5, 256);
   const b = weights(6, 16);
   const bytes = build({
     inputs: [value('noise', F, ['batch', 16, 1, 1])],
-    output: value('out', F, ['batch', 1, 4, 4]),
+    output: value('out', F, symbolicOutput ? ['batch', 'Cout', 'Hout', 'Wout'] : ['batch', 1, 4, 4]),
     nodes: [
       node('Reshape', ['noise', 'flat'], ['z2']),
       node('MatMul', ['z2', 'W'], ['h']),
