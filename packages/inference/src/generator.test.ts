@@ -3,7 +3,6 @@ import * as ort from 'onnxruntime-node';
 import {
   createGenerator,
   loadGenerator,
-  ModelInfoError,
   InvalidArgumentError,
   DisposedError,
   ModelLoadError,
