@@ -625,6 +625,9 @@ describe('gallery in Chromium', () => {
     // 8×8 tiles of 4×4 with 1 px gaps; the conditional run one row of 8 per class.
     expect(image.sizes).toEqual(['39x39']);
     expect(cgan.sizes).toEqual([`39x${CLASS_NAMES.length * 5 - 1}`]);
+    expect(
+      await page.locator(`.compare-figure[data-run="${CGAN_RUN}"] .row-label`).allTextContents(),
+    ).toEqual(CLASS_NAMES);
     // Side by side at desktop width: the same top edge.
     const tops = await page
       .locator('.compare-figure')

@@ -237,9 +237,22 @@ export class ComparePage {
           { points: result.points, color: FAKE_COLOR },
         ]);
       }
-      const rows =
-        classes.length > 0 ? el('p', { class: 'hint', text: `rows: ${classes.join(', ')}` }) : null;
-      figure.replaceChildren(canvas, caption(`seed ${this.seed}`), ...(rows ? [rows] : []));
+      // A conditional run's rows are its classes: their names down the left, one per row.
+      const grid =
+        classes.length > 0
+          ? el(
+              'div',
+              { class: 'class-grid' },
+              el(
+                'div',
+                { class: 'class-names' },
+                ...classes.map((c) => el('span', { class: 'row-label', text: c })),
+              ),
+              canvas,
+            )
+          : canvas;
+      grid.style.setProperty('--rows', String(classes.length || 1));
+      figure.replaceChildren(grid, caption(`seed ${this.seed}`));
       figure.dataset['state'] = 'ready';
       figure.dataset['seed'] = String(this.seed);
     } catch (e) {
