@@ -37,11 +37,32 @@ describe('ganforge sample', () => {
     expect(res).toMatchObject({ code: 0, err: '' });
     expect(res.out).toContain('6 images 4x4x3');
     const g = await loadGenerator(paths.rgb!);
-    const expected = makeGrid(await g.sample({ count: 6, seed: 7 }));
+    const samples = await g.sample({ count: 6, seed: 7 });
     await g.dispose();
+    // 4 px images are enlarged to at least 96 px by default (24x); --scale sets it.
+    const expected = makeGrid(samples, { scale: 24 });
     const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([480, 336]);
     expect([info.width, info.height]).toEqual([expected.width, expected.height]);
     expect(new Uint8Array(data)).toEqual(expected.data);
+    const small = join(dir, 'grid-2x.png');
+    expect(
+      (await run('sample', '-m', paths.rgb!, '-n', '6', '-s', '7', '--scale', '2', '-o', small)).code,
+    ).toBe(0);
+    const two = await sharp(small).raw().toBuffer({ resolveWithObject: true });
+    expect(new Uint8Array(two.data)).toEqual(makeGrid(samples, { scale: 2 }).data);
+  });
+
+  it('draws a point generator written to a .png as a scatter plot', async () => {
+    const out = join(dir, 'points.png');
+    const res = await run('sample', '-m', paths.points!, '-n', '200', '-o', out);
+    expect(res).toMatchObject({ code: 0, err: '' });
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([480, 480]);
+    // Blue-ish dots on white: the plot holds points, not a blank picture.
+    let dots = 0;
+    for (let i = 0; i < data.length; i += info.channels) if (data[i + 2]! > data[i]! + 40) dots++;
+    expect(dots).toBeGreaterThan(200);
   });
 
   it('writes points as CSV', async () => {
@@ -123,7 +144,8 @@ describe('ganforge interpolate', () => {
     );
     expect(res.code).toBe(0);
     const meta = await sharp(out).metadata();
-    expect([meta.width, meta.height]).toEqual([5 * 4 + 6 * 2, 4 + 2 * 2]);
+    // One row of five 4 px steps with 2 px padding, enlarged 24x by default.
+    expect([meta.width, meta.height]).toEqual([(5 * 4 + 6 * 2) * 24, (4 + 2 * 2) * 24]);
     const cond = await run('interpolate', '-m', paths.label!, '--from', '1', '--to', '2', '-o', out);
     expect(cond.err).toMatch(/pass label.*--label\b/);
   });

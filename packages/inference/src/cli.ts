@@ -9,7 +9,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError as OptionError, Option } from 'commander';
 import type { OutputConfiguration } from 'commander';
-import { InferenceError, loadGenerator, writeGrid } from './node';
+import { InferenceError, loadGenerator, writeGrid, writeScatter } from './node';
 import type { Generator, Layout, LoadOptions, SampleResult } from './node';
 
 const int = (what: string, min: number) => (value: string) => {
@@ -40,6 +40,7 @@ interface ModelFlags {
   out: string;
   columns?: number;
   padding: number;
+  scale?: number;
   latentDim?: number;
   latentShape?: number[];
   outputShape?: number[];
@@ -52,9 +53,17 @@ interface ModelFlags {
 function withModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-m, --model <file>', 'ONNX generator to run')
-    .requiredOption('-o, --out <file>', 'output: .png/.jpg/.webp grid, or .csv/.json for point generators')
+    .requiredOption(
+      '-o, --out <file>',
+      'output: a .png/.jpg/.webp grid (a scatter plot for point generators), or .csv/.json points',
+    )
     .option('--columns <int>', 'images per grid row (default: square grid)', int('columns', 1))
     .option('--padding <int>', 'pixels between grid images', int('padding', 0), 2)
+    .option(
+      '--scale <int>',
+      'enlarge every pixel to a scale x scale block (default: images of at least 96 px; a scatter is 480 px times this)',
+      int('scale', 1),
+    )
     .option('--latent-dim <int>', 'latent size, when the model does not say', int('latent dim', 1))
     .option('--latent-shape <ints>', 'per-sample latent shape, e.g. 100,1,1', ints)
     .option('--output-shape <ints>', 'per-sample output shape, e.g. 28,28,1 for a flat [N,784] output', ints)
@@ -90,15 +99,14 @@ async function runWith(cmd: Command, flags: ModelFlags, work: (g: Generator) => 
     }
     generator = await loadGenerator(flags.model, loadOptions(flags));
     const result = await work(generator);
-    if (result.kind === 'points') {
-      if (ext !== '.csv' && ext !== '.json') {
-        throw new InferenceError(
-          `this generator makes points: write them to a .csv or .json file, not '${flags.out}'`,
-        );
-      }
+    if (result.kind === 'points' && (ext === '.csv' || ext === '.json')) {
       await writeFile(flags.out, ext === '.csv' ? pointsCsv(result.points, result.dims) : pointsJson(result));
+    } else if (result.kind === 'points') {
+      await writeScatter(result, flags.out, { size: 480 * (flags.scale ?? 1) });
     } else {
-      const grid: { columns?: number; padding: number } = { padding: flags.padding };
+      // Small images (28 px) get enlarged to a readable size unless --scale says otherwise.
+      const scale = flags.scale ?? Math.max(1, Math.ceil(96 / Math.max(result.width, result.height)));
+      const grid: { columns?: number; padding: number; scale: number } = { padding: flags.padding, scale };
       if (flags.columns !== undefined) grid.columns = flags.columns;
       await writeGrid(result, flags.out, grid);
     }

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import {
-  createGenerator,
-  loadGenerator,
-  InvalidArgumentError,
-  DisposedError,
-  ModelLoadError,
-} from './node';
+import { createGenerator, loadGenerator, InvalidArgumentError, DisposedError, ModelLoadError } from './node';
 import type { ImageSampleResult, SampleResult } from './node';
 import {
   dense,

@@ -77,6 +77,8 @@ export interface GridOptions {
   padding?: number;
   /** Padding value in [0, 1] (default 1, white). */
   background?: number;
+  /** Whole-number enlargement, each pixel a scale x scale block (default 1): a 28 px image stays sharp. */
+  scale?: number;
 }
 
 export interface GridImage {
@@ -115,5 +117,28 @@ export function makeGrid(result: SampleResult, opts: GridOptions = {}): GridImag
       }
     }
   }
-  return { width, height, channels: c, data };
+  const scale = opts.scale ?? 1;
+  if (!Number.isInteger(scale) || scale < 1) {
+    throw new InvalidArgumentError(`scale must be a positive integer, got ${scale}`);
+  }
+  return scale === 1
+    ? { width, height, channels: c, data }
+    : enlarge({ width, height, channels: c, data }, scale);
+}
+
+/** Nearest-neighbour enlargement by a whole factor. */
+function enlarge(img: GridImage, scale: number): GridImage {
+  const { width, height, channels: c } = img;
+  const out = new Uint8Array(width * scale * height * scale * c);
+  const row = width * scale * c;
+  for (let y = 0; y < height; y++) {
+    const line = out.subarray(y * scale * row, (y * scale + 1) * row);
+    for (let x = 0; x < width; x++) {
+      const src = img.data.subarray((y * width + x) * c, (y * width + x + 1) * c);
+      for (let k = 0; k < scale; k++) line.set(src, (x * scale + k) * c);
+    }
+    for (let k = 1; k < scale; k++)
+      out.copyWithin((y * scale + k) * row, y * scale * row, (y * scale + 1) * row);
+  }
+  return { width: width * scale, height: height * scale, channels: c, data: out };
 }

@@ -66,3 +66,78 @@ export async function writeImage(result: SampleResult, index: number, path: stri
 export async function writeGrid(result: SampleResult, path: string, opts: GridOptions = {}): Promise<void> {
   await writeFile(path, await encodeGrid(result, opts, formatFromPath(path)));
 }
+
+export interface ScatterOptions {
+  /** Side of the square picture in pixels (default 480). */
+  size?: number;
+}
+
+const fmtTick = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+
+/**
+ * A scatter plot of a points result (its first two dims) as an image: what the trainer draws for 2-D
+ * runs, so `ganforge sample` of a point generator to a .png shows the points.
+ */
+export function encodeScatter(
+  result: SampleResult,
+  opts: ScatterOptions = {},
+  format: ImageFormat = 'png',
+): Promise<Buffer> {
+  if (result.kind !== 'points')
+    throw new InvalidArgumentError(`expected a points result, got '${result.kind}'`);
+  if (result.dims < 2) {
+    throw new InvalidArgumentError(
+      `a scatter plot needs 2-D points; these have ${result.dims} dims: write a .csv or .json`,
+    );
+  }
+  const size = opts.size ?? 480;
+  if (!Number.isInteger(size) || size < 64)
+    throw new InvalidArgumentError(`size must be an integer >= 64, got ${size}`);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < result.count; i++) {
+    xs.push(result.points[i * result.dims] as number);
+    ys.push(result.points[i * result.dims + 1] as number);
+  }
+  const bounds = (v: number[]) => {
+    const finite = v.filter(Number.isFinite);
+    const lo = finite.length ? Math.min(...finite) : -1;
+    const hi = finite.length ? Math.max(...finite) : 1;
+    const pad = (hi - lo || 1) * 0.05;
+    return [lo - pad, hi + pad] as const;
+  };
+  const [x0, x1] = bounds(xs);
+  const [y0, y1] = bounds(ys);
+  const m = Math.round(size * 0.1);
+  const span = size - 2 * m;
+  const px = (x: number) => m + ((x - x0) / (x1 - x0)) * span;
+  const py = (y: number) => size - m - ((y - y0) / (y1 - y0)) * span;
+  const r = Math.max(1.5, size / 240);
+  const dots = xs
+    .map((x, i) => [x, ys[i] as number])
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+    .map(([x, y]) => `<circle cx="${px(x!).toFixed(1)}" cy="${py(y!).toFixed(1)}" r="${r}"/>`)
+    .join('');
+  const font = `font-family="sans-serif" font-size="${Math.round(size / 40)}" fill="#444"`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">
+<rect width="100%" height="100%" fill="#fff"/>
+<rect x="${m}" y="${m}" width="${span}" height="${span}" fill="none" stroke="#888"/>
+<g fill="#1f6fb4" fill-opacity="0.55">${dots}</g>
+<text x="${m}" y="${size - m / 3}" ${font}>${fmtTick(x0)}</text>
+<text x="${size - m}" y="${size - m / 3}" text-anchor="end" ${font}>${fmtTick(x1)}</text>
+<text x="${m / 8}" y="${size - m}" ${font}>${fmtTick(y0)}</text>
+<text x="${m / 8}" y="${m}" dominant-baseline="hanging" ${font}>${fmtTick(y1)}</text>
+</svg>`;
+  const s = sharp(Buffer.from(svg)).flatten({ background: '#fff' });
+  if (format === 'png') return s.png().toBuffer();
+  return (format === 'jpeg' ? s.jpeg({ quality: 92 }) : s.webp({ quality: 92 })).toBuffer();
+}
+
+/** Writes a points result as a scatter plot; the format follows the extension (.png, .jpg, .webp). */
+export async function writeScatter(
+  result: SampleResult,
+  path: string,
+  opts: ScatterOptions = {},
+): Promise<void> {
+  await writeFile(path, await encodeScatter(result, opts, formatFromPath(path)));
+}

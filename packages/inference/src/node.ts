@@ -8,8 +8,8 @@ import type { OrtLike } from './backend';
 import type { Generator, LoadOptions, ModelSource } from './types';
 
 export * from './api';
-export { writeGrid, writeImage, encodeImage, encodeGrid } from './node-images';
-export type { ImageFormat } from './node-images';
+export { writeGrid, writeImage, writeScatter, encodeImage, encodeGrid, encodeScatter } from './node-images';
+export type { ImageFormat, ScatterOptions } from './node-images';
 
 const runtime: OrtLike = ort;
 
