@@ -33,6 +33,39 @@ export function baseDir(): string {
   return process.env.NX_WORKSPACE_ROOT || process.cwd();
 }
 
+/** Seconds as "45s", "3m05s", "1h02m": rounded once, so never "1m60s". */
+export function formatDuration(seconds: number): string {
+  const t = Math.max(0, Math.round(seconds));
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Time left in the whole run, not the epoch: the steps still to go at the pace so far, capped by what
+ * remains of --max-minutes (then it says so).
+ */
+export function runEta(o: {
+  elapsedSec: number;
+  stepsDone: number;
+  stepsLeft: number;
+  budgetLeftSec?: number;
+}): string {
+  if (o.stepsDone <= 0 || o.elapsedSec <= 0) return '…';
+  const bySteps = (o.stepsLeft * o.elapsedSec) / o.stepsDone;
+  if (o.budgetLeftSec !== undefined && o.budgetLeftSec < bySteps) {
+    return `${formatDuration(o.budgetLeftSec)} (time budget)`;
+  }
+  return formatDuration(bySteps);
+}
+
+/** "3 epochs", "1 epoch and 37/64 steps": a run stopped inside an epoch counts that epoch's steps too. */
+export function epochsDone(epochs: number, steps: number, stepsPerEpoch: number): string {
+  const whole = `${epochs} epoch${epochs === 1 ? '' : 's'}`;
+  const partial = steps - epochs * stepsPerEpoch;
+  return partial > 0 && partial < stepsPerEpoch ? `${whole} and ${partial}/${stepsPerEpoch} steps` : whole;
+}
+
 function reporter(quiet: boolean): (e: TrainEvent) => void {
   // A live bar on a terminal; a log (and --quiet) gets one line per epoch instead.
   const tty = Boolean(process.stderr.isTTY) && !quiet;
@@ -40,13 +73,38 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
   let figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
   // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
   let critic = false;
+  let plan:
+    | { totalSteps: number; stepsPerEpoch: number; epochs: number; budgetSec?: number; startedAt: number }
+    | undefined;
+  // Pace: from the first step this process ran (start-up and a resume's restore left out).
+  let first: { step: number; at: number } | undefined;
+  const eta = (step: number): string => {
+    if (!plan) return '…';
+    const now = performance.now();
+    first ??= { step, at: now };
+    const budgetLeftSec =
+      plan.budgetSec === undefined ? undefined : plan.budgetSec - (now - plan.startedAt) / 1000;
+    return runEta({
+      elapsedSec: (now - first.at) / 1000,
+      stepsDone: step - first.step,
+      stepsLeft: plan.totalSteps - step,
+      ...(budgetLeftSec !== undefined ? { budgetLeftSec } : {}),
+    });
+  };
   return (e) => {
     switch (e.status) {
       case 'start':
         critic = e.config.loss === 'wasserstein';
+        plan = {
+          totalSteps: e.config.epochs * e.stepsPerEpoch,
+          stepsPerEpoch: e.stepsPerEpoch,
+          epochs: e.config.epochs,
+          ...(e.config.maxMinutes !== undefined ? { budgetSec: e.config.maxMinutes * 60 } : {}),
+          startedAt: performance.now(),
+        };
         console.log(`run directory: ${e.runDir}`);
         console.log(
-          `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? 'onnxruntime (compiled step)' : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps`,
+          `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? 'onnxruntime (compiled step)' : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes !== undefined ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
         );
         if (e.engineNote) console.log(`engine: TF.js because ${e.engineNote}`);
         if (e.resumedAt) console.log(`resuming after epoch ${e.resumedAt.epoch}, step ${e.resumedAt.step}`);
@@ -66,16 +124,16 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
         if (!bar) {
           bar = new cliProgress.SingleBar(
             {
-              format: `epoch ${e.epoch} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz} · {ips} img/s · ETA {eta_formatted}`,
+              format: `epoch ${e.epoch}/${plan?.epochs ?? '?'} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz} · {ips} img/s · run ETA {runEta}`,
               hideCursor: true,
               stream: process.stderr,
               etaBuffer: 50,
             },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(e.stepsPerEpoch, e.stepInEpoch - 1, figures);
+          bar.start(e.stepsPerEpoch, e.stepInEpoch - 1, { ...figures, runEta: eta(e.step - 1) });
         }
-        bar.update(e.stepInEpoch, figures);
+        bar.update(e.stepInEpoch, { ...figures, runEta: eta(e.step) });
         break;
       case 'checkpoint':
         break;
@@ -121,7 +179,7 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
           );
         }
         console.log(
-          `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${result.epochsCompleted} epochs, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
+          `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${epochsDone(result.epochsCompleted, result.steps, plan?.stepsPerEpoch ?? Infinity)}, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
         );
         if (result.interrupted) {
           console.log(
