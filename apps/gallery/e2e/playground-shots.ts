@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { launchChromium } from './chromium';
 import { serveStatic } from './static-server';
+import type {} from '../src/playground/main';
 
 const [dist, out] = process.argv.slice(2);
 if (!dist || !out)
@@ -14,11 +15,13 @@ if (!dist || !out)
 const server = await serveStatic(dist);
 const browser = await launchChromium();
 try {
-  for (const [name, hash, steps] of [
-    ['ring8', '#', 3000],
-    ['d2l', '#preset=d2l', 2500],
+  for (const [name, hash, steps, widths] of [
+    ['ring8', '#', 3000, [1280, 390]],
+    ['d2l', '#preset=d2l', 2500, [1280, 390]],
+    ['wgan-gp-grid', '#preset=wgan', 1500, [1280]],
+    ['drawn', '#dataset=drawn&drawn=-2,-2,-1,-1,0,0,1,1,2,2,-2,2,2,-2', 1500, [1280]],
   ] as const) {
-    for (const width of [1280, 390]) {
+    for (const width of widths) {
       const page = await browser.newPage({ viewport: { width, height: width > 800 ? 900 : 844 } });
       page.on(
         'console',
@@ -27,17 +30,12 @@ try {
       page.on('pageerror', (e) => console.log(`[${name} ${width}] page error: ${e.message}`));
       await page.goto(`${server.url}playground.html${hash}`);
       await page.waitForSelector('#pg-play:not([disabled])');
-      await page.selectOption('#pg-speed', { index: 0 }).catch(() => undefined);
       await page.evaluate(() => {
         const speed = document.querySelector<HTMLInputElement>('#pg-speed')!;
         speed.value = speed.max;
         speed.dispatchEvent(new Event('input'));
       });
-      await page.click('#pg-play');
-      await page.waitForFunction((n) => Number(document.getElementById('app')!.dataset.step) >= n, steps, {
-        timeout: 300_000,
-      });
-      await page.click('#pg-play');
+      await page.evaluate((n) => window.playground!.trainUntil(n), steps);
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(out, `playground-${name}-${width}.png`), fullPage: true });
       console.log(name, width, await page.textContent('#pg-metrics'), await page.textContent('#pg-backend'));

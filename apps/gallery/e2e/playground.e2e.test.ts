@@ -204,6 +204,33 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('trains on points drawn on the page and puts them in the link', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${server.url}playground.html#dataset=drawn`);
+    await page.waitForSelector('#pg-train-sketch:visible');
+    expect(await page.textContent('#pg-error')).toMatch(/draw points, then press “Train on drawing”/);
+    const box = (await page.locator('#pg-samples').boundingBox())!;
+    for (const [fx, fy] of [
+      [0.3, 0.3],
+      [0.7, 0.7],
+      [0.3, 0.7],
+    ]) {
+      await page.mouse.click(box.x + box.width * fx!, box.y + box.height * fy!);
+    }
+    await page.click('#pg-train-sketch');
+    await page.waitForSelector('#pg-play:not([disabled])');
+    const drawn = new URL(page.url()).hash
+      .match(/drawn=([^&]+)/)?.[1]
+      ?.split(',')
+      .map(Number);
+    expect(drawn).toHaveLength(6);
+    // The canvas spans [-3, 3]² while drawing: the first click, 30% in from the top left, is (-1.2, 1.2).
+    expect(drawn![0]).toBeCloseTo(-1.2, 1);
+    expect(drawn![1]).toBeCloseTo(1.2, 1);
+    await page.close();
+  });
+
   it('keeps the strict CSP and logs no errors', async () => {
     const page = await open('');
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');

@@ -151,7 +151,7 @@ function parseDrawn(text: string, errors: string[]): number[] {
 }
 
 /** Validates a full settings object (also used for the form's values); returns the problems found. */
-export function checkSettings(s: PlaygroundSettings): string[] {
+export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?: boolean } = {}): string[] {
   const errors: string[] = [];
   for (const [key, [lo, hi]] of Object.entries(LIMITS) as [Key, readonly [number, number]][]) {
     const v = s[key] as number;
@@ -162,7 +162,7 @@ export function checkSettings(s: PlaygroundSettings): string[] {
       );
     }
   }
-  if (s.dataset === 'drawn' && s.drawn.length < 4) {
+  if (s.dataset === 'drawn' && s.drawn.length < 4 && !opts.allowEmptyDrawing) {
     errors.push(
       'the drawn dataset needs at least 2 points: draw on the data canvas, or pick another dataset',
     );
@@ -203,7 +203,8 @@ export function parseHash(hash: string, base: PlaygroundSettings = DEFAULT_SETTI
       else errors.push(`${k}="${text}": give a number, e.g. ${String(DEFAULT_SETTINGS[k])}`);
     }
   }
-  errors.push(...checkSettings(out));
+  // A link to the drawn dataset without points opens the page ready to draw.
+  errors.push(...checkSettings(out, { allowEmptyDrawing: true }));
   if (errors.length) throw new SettingsError(`This link's settings cannot be used: ${errors.join('; ')}.`);
   return out;
 }

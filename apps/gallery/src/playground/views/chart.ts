@@ -24,9 +24,13 @@ export function lineChart(
   steps: number[],
   series: Series[],
   fixed?: [number, number],
+  /** Plot on a log scale (positive values), for distances that fall by orders of magnitude. */
+  log = false,
 ): void {
   const s = canvasScale(ctx.canvas, 560);
-  const pad = { l: 44 * s, r: 8 * s, t: 22 * s, b: 18 * s };
+  if (log) series = series.map((x) => ({ ...x, values: x.values.map((v) => Math.log10(Math.max(v, 1e-6))) }));
+  const label = (v: number) => fmt(log ? 10 ** v : v);
+  const pad = { l: 52 * s, r: 8 * s, t: 22 * s, b: 18 * s };
   const inner = { x: box.x + pad.l, y: box.y + pad.t, w: box.w - pad.l - pad.r, h: box.h - pad.t - pad.b };
   let [lo, hi] = fixed ?? [Infinity, -Infinity];
   if (!fixed) {
@@ -60,8 +64,8 @@ export function lineChart(
   }
   ctx.textAlign = 'right';
   ctx.fillStyle = '#5b6472';
-  ctx.fillText(fmt(hi), inner.x - 4 * s, inner.y + 9 * s);
-  ctx.fillText(fmt(lo), inner.x - 4 * s, inner.y + inner.h);
+  ctx.fillText(label(hi), inner.x - 4 * s, inner.y + 9 * s);
+  ctx.fillText(label(lo), inner.x - 4 * s, inner.y + inner.h);
   ctx.textAlign = 'left';
   ctx.fillText(`step ${first}`, inner.x, box.y + box.h - 4 * s);
   ctx.textAlign = 'right';

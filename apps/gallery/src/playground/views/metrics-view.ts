@@ -64,9 +64,15 @@ export class MetricsView {
     this.gaussian.hidden = !t;
     const ctx = this.canvas.getContext('2d')!;
     const { width: w, height: h } = this.canvas;
-    lineChart(ctx, { x: 0, y: 0, w, h: h / 2 }, 'Fréchet-2d', this.steps, [
-      { label: '', color: '#1f5fa8', values: this.frechet },
-    ]);
+    lineChart(
+      ctx,
+      { x: 0, y: 0, w, h: h / 2 },
+      'Fréchet-2d (log scale)',
+      this.steps,
+      [{ label: '', color: '#1f5fa8', values: this.frechet }],
+      undefined,
+      true,
+    );
     lineChart(
       ctx,
       { x: 0, y: h / 2, w, h: h / 2 },
