@@ -106,7 +106,10 @@ describe('the playground', () => {
   it('trains the d2l Gaussian like the Node trainer, draws every view and exports a matching ONNX file', async () => {
     const page = await open('#preset=d2l');
     await fastest(page);
-    expect(await page.textContent('#pg-backend')).toMatch(/Engine: wasm \(SIMD\)/);
+    // Auto names what it picked and the step times it picked by.
+    expect(await page.textContent('#pg-backend')).toMatch(
+      /Engine: (wasm \(SIMD\)|cpu \(JavaScript\)) \(picked automatically, the faster here \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)\)/,
+    );
     const s = await trainUntil(page, 2500);
     expect(s.step).toBe(2500);
     expect(worstRelErr(s)).toBeLessThan(NODE_TOLERANCE);
@@ -165,15 +168,19 @@ describe('the playground', () => {
     // A generous bound: a main thread busy with training would take far longer.
     expect(latencies.length).toBeGreaterThan(0);
     expect(Math.max(...latencies)).toBeLessThan(100);
-    expect(link).toMatch(/playground\.html#?$/);
+    expect(link).toMatch(/playground\.html#backend=(wasm|cpu)$/);
 
-    // Another setting shows in the link, and the link reproduces the run step for step.
+    // Another setting shows in the page's address; the shared link also pins the backend that ran, and
+    // reproduces the run step for step.
     await page.fill('#pg-seed', '5');
     await page.dispatchEvent('#pg-seed', 'change');
     await page.waitForSelector('#pg-play:not([disabled])');
     expect(page.url()).toMatch(/#seed=5$/);
+    await page.click('#pg-share');
+    const shared = await page.inputValue('#pg-link');
+    expect(shared).toMatch(/#seed=5&backend=(wasm|cpu)$/);
     const a = await trainUntil(page, 50);
-    const again = await open('#seed=5');
+    const again = await open(new URL(shared).hash);
     const b = await trainUntil(again, 50);
     expect(b.fake).toEqual(a.fake);
     await again.close();

@@ -1,7 +1,9 @@
 /**
- * Picks the TF.js backend in the worker. Auto tries wasm first (with SIMD where the browser has it: the
- * playground's nets are small dense layers, where wasm beats WebGL's per-op upload and readback), then
- * WebGL, then the plain JavaScript cpu backend; the page names the one in use and why.
+ * Picks the TF.js backend in the worker. Auto times a few steps of the run's own model on wasm (with SIMD
+ * where the browser has it) and on the plain JavaScript cpu backend and keeps the faster: for the
+ * playground's small dense nets the winner depends on their size (measured in headless Chromium: the d2l
+ * network trains faster on cpu, wider MLPs on wasm). WebGL, slowest for nets this small (its per-op
+ * upload and readback dominate), is used when asked for, or when neither of the others starts.
  */
 import { tf } from '@ganforge/trainer/browser';
 // The wasm binaries are served by the site itself (the CSP allows nothing else).
@@ -10,14 +12,23 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice } from './settings';
 
+type Name = Exclude<BackendChoice, 'auto'>;
+
 export interface ChosenBackend {
-  /** What the page shows, e.g. "wasm (SIMD)". */
+  /** The backend in use (what a share link pins), and what the page shows, e.g. "wasm (SIMD)". */
+  name: Name;
   label: string;
   note: string;
 }
 
+let wasmPathsSet = false;
+let wasmLabel = 'wasm';
+
 async function tryWasm(): Promise<string | null> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Once only: the paths cannot change after the backend has started.
+  if (wasmPathsSet) return (await tf.setBackend('wasm')) ? wasmLabel : null;
+  wasmPathsSet = true;
   wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -28,7 +39,8 @@ async function tryWasm(): Promise<string | null> {
   if (!(await tf.setBackend('wasm'))) return null;
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return simd ? 'wasm (SIMD)' : 'wasm (no SIMD)';
+  wasmLabel = simd ? 'wasm (SIMD)' : 'wasm (no SIMD)';
+  return wasmLabel;
 }
 
 async function trySimple(name: 'webgl' | 'cpu'): Promise<string | null> {
@@ -37,28 +49,65 @@ async function trySimple(name: 'webgl' | 'cpu'): Promise<string | null> {
   return name === 'webgl' ? 'WebGL' : 'cpu (JavaScript)';
 }
 
-let current: { choice: BackendChoice; chosen: ChosenBackend } | undefined;
+/** Switches to `name`; its label, or null when this browser cannot run it. */
+async function use(name: Name): Promise<string | null> {
+  return name === 'wasm' ? tryWasm() : trySimple(name);
+}
 
-export async function chooseBackend(choice: BackendChoice): Promise<ChosenBackend> {
-  if (current?.choice === choice) return current.chosen;
-  const order: ('wasm' | 'webgl' | 'cpu')[] = choice === 'auto' ? ['wasm', 'webgl', 'cpu'] : [choice];
+/** Milliseconds per training step of the run's model on the active backend. */
+export type Probe = () => Promise<number>;
+
+/** Auto's verdicts, by the model and batch they were timed on. */
+const verdicts = new Map<string, { name: Name; note: string }>();
+
+async function auto(key: string, probe: Probe): Promise<ChosenBackend> {
+  const known = verdicts.get(key);
+  if (known) {
+    const label = await use(known.name);
+    if (label) return { name: known.name, label, note: known.note };
+  }
   const failed: string[] = [];
-  for (const name of order) {
-    let label: string | null = null;
+  const timed: { name: Name; label: string; ms: number }[] = [];
+  for (const name of ['wasm', 'cpu'] as const) {
     try {
-      label = name === 'wasm' ? await tryWasm() : await trySimple(name);
+      const label = await use(name);
+      if (label) timed.push({ name, label, ms: await probe() });
+      else failed.push(`${name}: not available in this browser`);
     } catch (e) {
       failed.push(`${name}: ${(e as Error).message}`);
-      continue;
     }
-    if (!label) {
-      failed.push(`${name}: not available in this browser`);
-      continue;
-    }
-    const why = choice === 'auto' ? 'picked automatically' : 'as chosen';
-    const chosen = { label, note: failed.length ? `${why}; ${failed.join('; ')}` : why };
-    current = { choice, chosen };
-    return chosen;
   }
-  throw new Error(`no TF.js backend could start (${failed.join('; ')}): try another browser`);
+  if (timed.length === 0) return chooseBackend('webgl', probe, failed);
+  const best = timed.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const times = timed.map((t) => `${t.name} ${t.ms.toFixed(1)} ms/step`).join(', ');
+  const note = `picked automatically, the faster here (${times})${failed.length ? `; ${failed.join('; ')}` : ''}`;
+  verdicts.set(key, { name: best.name, note });
+  await use(best.name);
+  return { name: best.name, label: best.label, note };
+}
+
+/**
+ * Makes `choice` the active backend. For auto, `key` names the model being trained (the verdict is kept
+ * per model) and `probe` times its steps.
+ */
+export async function chooseBackend(
+  choice: BackendChoice,
+  probe: Probe,
+  failed: string[] = [],
+  key = '',
+): Promise<ChosenBackend> {
+  if (choice === 'auto') return auto(key, probe);
+  try {
+    const label = await use(choice);
+    if (label)
+      return {
+        name: choice,
+        label,
+        note: failed.length ? `as a fallback; ${failed.join('; ')}` : 'as chosen',
+      };
+    failed.push(`${choice}: not available in this browser`);
+  } catch (e) {
+    failed.push(`${choice}: ${(e as Error).message}`);
+  }
+  throw new Error(`the TF.js backend could not start (${failed.join('; ')}): choose another engine`);
 }

@@ -47,6 +47,8 @@ let settings: PlaygroundSettings = DEFAULT_SETTINGS;
 let last: Snapshot | undefined;
 let pendingDraw: Snapshot | undefined;
 let backendLabel = '…';
+/** The backend the run is on: the share link pins it, so the link reproduces the run exactly. */
+let backendName: PlaygroundSettings['backend'] = 'auto';
 /** Points being drawn for the 'drawn' dataset, before they train. */
 let sketch: number[] | null = null;
 /** trainUntil calls waiting for their step to be drawn. */
@@ -72,6 +74,7 @@ function initialSettings(): PlaygroundSettings {
 const client = new TrainerClient({
   ready(m) {
     backendLabel = m.backend;
+    backendName = m.backendName;
     statusLine.dataset.backend = m.backend;
     toolbar.setBackend(`${m.backend} (${m.backendNote})`);
     for (const v of [samples, heatmap, transport]) v.setReal(m.real, m.bounds);
@@ -159,7 +162,7 @@ const toolbar = new Toolbar({
   speed: (stepsPerDraw) => client.send({ type: 'speed', stepsPerDraw }),
   exportOnnx: () => client.exportOnnx(),
   runArchive: () => client.runArchive(),
-  link: () => `${location.origin}${location.pathname}${toHash(settings)}`,
+  link: () => `${location.origin}${location.pathname}${toHash({ ...settings, backend: backendName })}`,
   trainSketch: () => {
     if (!sketch || sketch.length < 4) {
       showError('Draw at least 2 points first: click or drag on the “Real and generated” canvas.');

@@ -1,5 +1,5 @@
 /** Messages between the playground page and its training worker. */
-import type { PlaygroundSettings } from './settings';
+import type { BackendChoice, PlaygroundSettings } from './settings';
 
 export type ToWorker =
   | { type: 'reset'; settings: PlaygroundSettings }
@@ -49,6 +49,8 @@ export interface Snapshot {
 export type FromWorker =
   | {
       type: 'ready';
+      /** The backend in use ('wasm', 'webgl' or 'cpu'), and its label for people. */
+      backendName: Exclude<BackendChoice, 'auto'>;
       backend: string;
       backendNote: string;
       real: Float32Array;

@@ -171,6 +171,11 @@ export class Session {
     this.busySteps++;
   }
 
+  /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
+  async sync(): Promise<void> {
+    await this.engine.readSums();
+  }
+
   private shuffle(): void {
     const perm = Int32Array.from({ length: REAL_COUNT }, (_, i) => i);
     for (let i = perm.length - 1; i > 0; i--) {

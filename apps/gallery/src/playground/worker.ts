@@ -4,6 +4,7 @@
  */
 import { chooseBackend } from './backend';
 import type { FromWorker, ToWorker } from './protocol';
+import type { PlaygroundSettings } from './settings';
 import { Session } from './session';
 
 let session: Session | undefined;
@@ -20,6 +21,36 @@ function enqueue(task: () => Promise<void>, id?: number): void {
     playing = false;
     post({ type: 'error', message: (e as Error).message ?? String(e), ...(id !== undefined ? { id } : {}) });
   });
+}
+
+/** What decides a step's cost: auto's verdict is kept per model. */
+function modelKey(s: PlaygroundSettings): string {
+  return JSON.stringify([
+    s.model,
+    s.hiddenG,
+    s.hiddenD,
+    s.activation,
+    s.latentDim,
+    s.loss,
+    s.dSteps,
+    s.batchSize,
+  ]);
+}
+
+/** Milliseconds per step of a throwaway run with these settings on the active backend (after warm-up). */
+async function probe(s: PlaygroundSettings): Promise<number> {
+  const trial = new Session(s);
+  try {
+    for (let i = 0; i < 3; i++) await trial.trainStep();
+    await trial.sync();
+    const t0 = performance.now();
+    const steps = 12;
+    for (let i = 0; i < steps; i++) await trial.trainStep();
+    await trial.sync();
+    return (performance.now() - t0) / steps;
+  } finally {
+    trial.dispose();
+  }
 }
 
 async function sendSnapshot(): Promise<void> {
@@ -41,13 +72,19 @@ function handle(msg: ToWorker): void {
     case 'reset':
       playing = false;
       enqueue(async () => {
-        const backend = await chooseBackend(msg.settings.backend);
         session?.dispose();
         session = undefined;
+        const backend = await chooseBackend(
+          msg.settings.backend,
+          () => probe(msg.settings),
+          [],
+          modelKey(msg.settings),
+        );
         session = new Session(msg.settings);
         const snapshot = await session.snapshot();
         post({
           type: 'ready',
+          backendName: backend.name,
           backend: backend.label,
           backendNote: backend.note,
           real: session.real,
