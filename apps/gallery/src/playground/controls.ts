@@ -109,7 +109,7 @@ const FIELDS: Field[] = [
     key: 'backend',
     label: 'Engine',
     group: 'Engine',
-    options: BACKENDS.map((b): [string, string] => [b, b === 'auto' ? 'Auto (fastest that works)' : b]),
+    options: BACKENDS.map((b): [string, string] => [b, b === 'auto' ? 'Auto (fastest)' : b]),
   },
 ];
 
