@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
+import { CONTENT_TYPES } from './scripts/content-types';
 
 // onnxruntime-web's plain wasm build (no WebGPU/JSEP); the site serves these itself under ort/.
 const ORT_FILES: [string, ...string[]] = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
@@ -90,16 +91,10 @@ function offlineWorker(): Plugin {
   };
 }
 
-/** Content types of the files that get compressed copies. */
-const ENCODED_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-};
+/** Content types of the files that get compressed copies: text and wasm. */
+const ENCODED_TYPES = Object.fromEntries(
+  Object.entries(CONTENT_TYPES).filter(([ext]) => ext !== '.png' && ext !== '.onnx'),
+);
 
 /** Text and wasm shrink a lot; PNGs and ONNX weights (about 7%) are not worth a second copy. */
 const COMPRESSIBLE = new Set(Object.keys(ENCODED_TYPES));

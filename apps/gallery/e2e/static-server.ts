@@ -8,18 +8,8 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { CONTENT_TYPES as TYPES } from '../scripts/content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.onnx': 'application/octet-stream',
-};
 
 /** The pre-compressed copy of `file` to send, if there is one the browser accepts. */
 function encodedCopy(file: string, acceptEncoding = ''): { path: string; encoding: string } | null {

@@ -12,18 +12,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { RunDirError } from '@ganforge/trainer';
 import { MANIFEST_FILE } from '../src/manifest';
 import { manifestOf, planRun, scanRuns } from './build-manifest';
+import { CONTENT_TYPES as TYPES } from './content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.onnx': 'application/octet-stream',
-};
 const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export interface LiveServerOptions {
