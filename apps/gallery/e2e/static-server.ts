@@ -10,7 +10,6 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CONTENT_TYPES as TYPES } from '../scripts/content-types';
 
-
 /** The pre-compressed copy of `file` to send, if there is one the browser accepts. */
 function encodedCopy(file: string, acceptEncoding = ''): { path: string; encoding: string } | null {
   // "br, gzip;q=0.8": every listed encoding except those given q=0.
