@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { exportGenerator } from '../src/export';
 
 const runs = resolve(import.meta.dirname, '../../../runs');
-for (const name of ['demo-gaussian2d', 'demo-mlp']) {
+for (const name of ['demo-gaussian2d', 'demo-fashion']) {
   const r = await exportGenerator({ run: resolve(runs, name) });
   console.log(
     `${name}: ${r.file} (${r.bytes} bytes, max |tfjs - onnxruntime| ${r.maxAbsDiff?.toExponential(2)})`,
