@@ -73,7 +73,8 @@ try {
     [
       '--input-type=module',
       '-e',
-      "const t = performance.now(); await import('@ganforge/inference'); console.log(performance.now() - t);",
+      // A string, not a number: with FORCE_COLOR (Nx sets it) Node colours a logged number.
+      "const t = performance.now(); await import('@ganforge/inference'); console.log(String(performance.now() - t));",
     ],
     app,
   );
