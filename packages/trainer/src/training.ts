@@ -183,6 +183,8 @@ export class TrainingRun {
 
   /** The engine, set once the models hold their (restored) weights. */
   private engine!: TrainEngine;
+  /** The step the TF.js models were last synced (and the EMA recalibrated) at. */
+  private syncedAt = -1;
 
   /** Run directory, backend, data, models (restored when resuming) and the engine. */
   static async open(config: TrainConfig, options: TrainOptions): Promise<TrainingRun> {
@@ -520,6 +522,9 @@ export class TrainingRun {
    * own weights (the ones copied from G do not fit them), so samples, checkpoints and exports use them.
    */
   private async syncModels(): Promise<void> {
+    // An epoch end syncs for its samples and again for its checkpoint: nothing trained in between.
+    if (this.syncedAt === this.step) return;
+    this.syncedAt = this.step;
     await this.engine.sync();
     const { ema } = this.models;
     if (!ema) return;
