@@ -1,0 +1,3 @@
+export function browserBundle(
+  entry: string,
+): Promise<{ inputs: string[]; nodeOnly: string[]; nodeImports: string[] }>;
