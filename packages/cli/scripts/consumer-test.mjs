@@ -4,12 +4,15 @@
 //   exports its generator to ONNX and samples a grid from it;
 // - `node -e "import('@ganforge/inference')"` works;
 // - a TypeScript consumer type-checks against the published types (moduleResolution node16 and bundler);
+// - a minimal Vite app (scripts/vite-app.mjs) bundles the SDK's browser entry with the SDK's Vite plugin
+//   and, in headless Chromium, samples the SDK's committed fixture model with the same pixels as Node;
 // and it prints what a user pays: tarball sizes, install time, the SDK's browser bundle (onnxruntime-web
-// left out) and the Node entry's import time. Needs the builds (nx run cli:consumer-test builds them).
+// left out), the Vite app's JavaScript and the Node entry's import time. Needs the builds (nx run cli:consumer-test builds them).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { freshFolder, install, pack, run, workspace } from '../../../tools/consumer.mjs';
+import { viteApp } from './vite-app.mjs';
 
 const FOLDERS = ['contracts', 'inference', 'trainer', 'exporter', 'cli'].map((p) => `packages/${p}`);
 for (const folder of FOLDERS) {
@@ -32,9 +35,18 @@ try {
       `tarball ${t.file}: ${(t.size / 1024).toFixed(1)} KiB packed, ${(t.unpacked / 1024).toFixed(1)} KiB unpacked, ${t.files.length} files`,
     );
   }
+  // The Vite app's tools at the versions the SDK's own browser test uses (the workspace lockfile's).
+  const { devDependencies: sdkDev } = tarballs['@ganforge/inference'].pkg;
   const seconds = install(
     app,
-    { '@ganforge/cli': '*', '@ganforge/inference': '*', typescript: '5.9', '@types/node': '^20.19.43' },
+    {
+      '@ganforge/cli': '*',
+      '@ganforge/inference': '*',
+      typescript: '5.9',
+      '@types/node': '^20.19.43',
+      vite: sdkDev.vite,
+      'playwright-core': sdkDev['playwright-core'],
+    },
     tarballs,
   );
   console.log(`install: npm ci --offline of the app took ${seconds.toFixed(1)} s`);
@@ -102,6 +114,18 @@ try {
   );
   console.log(
     `SDK browser bundle (minified, onnxruntime-web external): ${(bytes / 1024).toFixed(1)} KiB from ${inputs.length} modules`,
+  );
+
+  const web = viteApp(app, join(workspace, 'packages', 'inference', 'fixtures', 'rgb-4x4.onnx'));
+  const kib = (n) => (n / 1024).toFixed(1);
+  console.log(
+    `Vite app (SDK browser entry + ganforgeOrt plugin): vite build ${web.buildSeconds.toFixed(1)} s, ` +
+      `JS ${kib(web.bytes)} KiB (${kib(web.gzipped)} KiB gzipped, onnxruntime-web's JS included) in ${web.jsFiles} file(s), ` +
+      `plus ort/ runtime (${(web.wasmBytes / 1024 / 1024).toFixed(1)} MiB wasm)`,
+  );
+  console.log(
+    `Vite app in headless Chromium: ${web.pixels} pixel values, worst difference from Node ${web.worst.toExponential(1)}, ` +
+      `canvas matches (${web.browserSeconds.toFixed(1)} s)`,
   );
 } finally {
   rmSync(app, { recursive: true, force: true });
