@@ -1,45 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
+import { ganforgeOrt } from '@ganforge/inference/vite';
 import { CONTENT_TYPES } from './scripts/content-types';
-
-// onnxruntime-web's plain wasm build (no WebGPU/JSEP); the site serves these itself under ort/.
-const ORT_FILES: [string, ...string[]] = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
-const require = createRequire(import.meta.url);
-const ortFile = (name: string) => require.resolve(`onnxruntime-web/${name}`);
-
-function ortRuntime(): Plugin {
-  return {
-    name: 'ganforge-ort-runtime',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const name = req.url?.split('?')[0]?.replace(/^.*\/ort\//, '');
-        if (!req.url?.includes('/ort/') || !name || !ORT_FILES.includes(name)) return next();
-        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
-        createReadStream(ortFile(name)).pipe(res);
-      });
-    },
-    generateBundle() {
-      for (const name of ORT_FILES) {
-        this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(ortFile(name)) });
-      }
-    },
-  };
-}
 
 const appDir = dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -250,19 +218,12 @@ function devCsp(): Plugin {
 export default defineConfig({
   // Relative asset URLs: the built site works from any folder or sub-path.
   base: './',
-  plugins: [ortRuntime(), offlineWorker(), precompressed(), devCsp()],
+  // The SDK's plugin serves onnxruntime-web's wasm runtime under ort/ and points 'onnxruntime-web' at its
+  // wasm-only build (see the SDK's README).
+  plugins: [ganforgeOrt(), offlineWorker(), precompressed(), devCsp()],
   // Workspace packages resolve to their TypeScript sources here (their "@ganforge/source" export condition).
   ssr: { resolve: { conditions: ['@ganforge/source', ...defaultServerConditions] } },
-  resolve: {
-    conditions: ['@ganforge/source', ...defaultClientConditions],
-    // The SDK imports 'onnxruntime-web', whose default entry is the WebGPU/JSEP build (a 28 MB wasm).
-    // Use the wasm-only build that loads its glue (.mjs) and .wasm from wasmPaths: the "bundle" builds
-    // reference the .wasm through new URL(..., import.meta.url), which would emit a second 14 MB copy.
-    alias: [
-      { find: /^onnxruntime-web$/, replacement: join(dirname(ortFile(ORT_FILES[0])), 'ort.wasm.min.mjs') },
-    ],
-  },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  resolve: { conditions: ['@ganforge/source', ...defaultClientConditions] },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

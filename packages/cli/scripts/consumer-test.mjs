@@ -141,6 +141,7 @@ function typecheck(dir) {
 import { META } from '@ganforge/inference/onnx';
 import { RunDir, type ModelCard } from '@ganforge/contracts';
 import { DEFAULT_OPSET } from '@ganforge/contracts/onnx';
+import { serveStatic, type StaticServer } from '@ganforge/inference/testing';
 
 export async function firstPixels(path: string): Promise<number> {
   const g: Generator = await loadGenerator(path);
@@ -149,6 +150,12 @@ export async function firstPixels(path: string): Promise<number> {
   const card: ModelCard = new RunDir('runs/tiny').readModelCard();
   const opset: number = DEFAULT_OPSET;
   return (r.kind === 'image' ? r.pixels.length : r.points.length) + card.latentDim + opset + META.kind.length;
+}
+
+export async function serveApp(dir: string): Promise<string> {
+  const server: StaticServer = await serveStatic(dir, { types: { '.onnx': 'application/octet-stream' } });
+  await server.close();
+  return server.url;
 }
 `,
   );

@@ -3,7 +3,8 @@
 // the SDK's own Vite plugin, `vite build` bundles it, a small static server serves dist/, and Debian's
 // headless Chromium (driven by playwright-core) opens the page, which samples an ONNX model and draws the
 // first image on a canvas. The pixels (and the canvas) must match what the Node SDK gives for the same
-// seed. Everything runs from the consumer's node_modules with plain Node, as a user's app would.
+// seed. Everything runs from the consumer's node_modules with plain Node, as a user's app would; the page
+// is served and driven by the SDK's testing subpath ('@ganforge/inference/testing').
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -48,43 +49,24 @@ main().then(
 );
 `;
 
-// Serves dist/ and opens it in headless Chromium; prints what the page computed, as JSON.
-const BROWSE = `import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+// Serves dist/ and opens it in headless Chromium with the SDK's testing helpers (the
+// '@ganforge/inference/testing' subpath, on the installed playwright-core); prints what the page computed.
+const BROWSE = `import { join } from 'node:path';
+import { launchChromium, serveStatic } from '@ganforge/inference/testing';
 
-const root = join(process.cwd(), 'dist');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm' };
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
-  if (!file.startsWith(root + sep)) return res.writeHead(403).end();
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const server = await serveStatic(join(process.cwd(), 'dist'));
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('http://127.0.0.1:' + server.address().port + '/');
+  await page.goto(server.url);
   await page.waitForFunction(() => window.ganforgeResult !== undefined, undefined, { timeout: 60000 });
   const result = await page.evaluate(() => window.ganforgeResult);
   console.log(JSON.stringify({ ...result, errors }));
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }
 `;
 

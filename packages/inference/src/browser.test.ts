@@ -8,29 +8,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGenerator, makeGrid } from './node';
 import type { SampleOptions } from './node';
 import { labelModel, rgbModel, torchModel } from './testing/models';
-import { serveFolder } from './testing/static-server';
-import type { TestServer } from './testing/static-server';
+import { launchChromium, serveStatic } from './testing';
+import type { StaticServer } from './testing';
 import type { PageRun } from './testing/browser-page/main';
 import { ganforgeOrt } from './vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MODELS = {
   'rgb.onnx': rgbModel().bytes,
   'torch.onnx': torchModel().bytes,
@@ -38,7 +27,7 @@ const MODELS = {
 };
 
 let out: string;
-let server: TestServer;
+let server: StaticServer;
 let browser: Browser;
 let page: Page;
 
@@ -54,8 +43,8 @@ beforeAll(async () => {
     resolve: { conditions: ['@ganforge/source', ...defaultClientConditions] },
     build: { outDir: out, emptyOutDir: true, target: 'es2022' },
   });
-  server = await serveFolder(out, MODELS);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  server = await serveStatic(out, { files: MODELS });
+  browser = await launchChromium();
   page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -44,4 +44,12 @@ describe('entry points', () => {
     expect(packages).toContain('onnxruntime-node');
     expect(packages).not.toContain('onnxruntime-web');
   });
+
+  it('the main entries reach none of the testing subpath (or playwright-core)', () => {
+    for (const entry of ['node.ts', 'browser.ts', 'index.ts']) {
+      const { packages, files } = importGraph(entry);
+      expect([...files].filter((f) => f.includes('/testing/')), entry).toEqual([]);
+      expect(packages, entry).not.toContain('playwright-core');
+    }
+  });
 });

@@ -1,0 +1,28 @@
+/**
+ * Debian's headless Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH` from the environment) through
+ * playwright-core, which the app installs itself (an optional peer dependency of the SDK). The flags keep
+ * it from reaching for hosts a closed network refuses (background networking, component updates, sync).
+ */
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches headless Chromium with CHROMIUM_ARGS (plus `options.args`). */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
+}
