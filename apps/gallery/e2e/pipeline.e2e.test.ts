@@ -127,7 +127,9 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
     const command = (await page.locator('.reproduce .command code').first().textContent()) ?? '';
     const words = shellWords(command);
     expect(words.slice(0, 5)).toEqual(['npx', 'nx', 'run', 'trainer:train', '--']);
-    expect(words).toEqual(expect.arrayContaining(['--batchSize=16', '--lrG=0.01', '--epochs=3', '--seed=2']));
+    expect(words).toEqual(
+      expect.arrayContaining(['--batch-size=16', '--lr-g=0.01', '--epochs=3', '--seed=2']),
+    );
     const again = join(tmp, 'reproduced');
     // The same CLI the Nx target runs, without Nx in between.
     const rerun = spawnSync(

@@ -1,6 +1,9 @@
+import { isKebabFlag } from '@ganforge/contracts';
 import { describe, expect, it } from 'vitest';
 import { packageVersions, reproduceCommand, reproduceText } from './card';
-import { parseFlagValues, resolveConfig, type TrainConfig } from './config';
+import { trainCommand } from './cli/command';
+import { flagOf } from './cli/flag-names';
+import { CONFIG_KEYS, parseFlagValues, resolveConfig, type TrainConfig } from './config';
 
 /** Splits a command line as a POSIX shell would for the quoting reproduceCommand uses ('…'). */
 function words(line: string): string[] {
@@ -24,15 +27,28 @@ function words(line: string): string[] {
   return out;
 }
 
-/** What the trainer's CLI resolves the command to: its --key=value flags, typed, over the preset. */
+/**
+ * What the trainer's CLI resolves the command to: every argument a kebab-case `--flag=value` that the
+ * train command itself accepts (parsed by it, with its action replaced), mapped back to its config key
+ * and typed, over the preset.
+ */
 function resolveCommand(command: string): TrainConfig {
   const argv = words(command);
   expect(argv.slice(0, 5)).toEqual(['npx', 'nx', 'run', 'trainer:train', '--']);
+  const cmd = trainCommand().exitOverride();
+  let parsed: Record<string, unknown> | undefined;
+  cmd.action((opts: Record<string, unknown>) => void (parsed = opts));
+  cmd.parse(argv.slice(5), { from: 'user' });
+  expect(parsed).toBeDefined();
+  const keyOf = new Map(CONFIG_KEYS.map((k) => [flagOf(k), k]));
   const flags: Record<string, string> = {};
   for (const arg of argv.slice(5)) {
-    const m = /^--([A-Za-z]+)=(.*)$/s.exec(arg);
-    if (!m) throw new Error(`not a --key=value flag: ${arg}`);
-    flags[m[1]!] = m[2]!;
+    const m = /^(--[^=]+)=(.*)$/s.exec(arg);
+    if (!m) throw new Error(`not a --flag=value argument: ${arg}`);
+    expect(isKebabFlag(m[1]!), `${m[1]} is kebab-case`).toBe(true);
+    const key = keyOf.get(m[1]!.slice(2));
+    if (!key) throw new Error(`no config key has the flag ${m[1]}`);
+    flags[key] = m[2]!;
   }
   return resolveConfig({ flags: parseFlagValues(flags) });
 }
@@ -54,6 +70,7 @@ describe('the model card reproduce command', () => {
         conditional: false,
         loss: 'hinge',
         dataset: "/data/my flowers/it's here",
+        labels: '/data/labels-idx1-ubyte.gz',
         limit: 512,
         seed: 9,
       },
@@ -69,6 +86,15 @@ describe('the model card reproduce command', () => {
   it('names only what differs from the preset', () => {
     const config = resolveConfig({ flags: { preset: 'mlp', model: 'mlp', epochs: 3 } });
     expect(reproduceCommand(config)).toBe('npx nx run trainer:train -- --preset=mlp --seed=1 --epochs=3');
+  });
+
+  it('spells flags as the CLI does: kebab-case, --arch for the model', () => {
+    const config = resolveConfig({
+      flags: { preset: 'mlp', model: 'dcgan28', latentDim: 32, maxMinutes: 2, lrD: 1e-3 },
+    });
+    expect(reproduceCommand(config)).toBe(
+      'npx nx run trainer:train -- --preset=mlp --seed=1 --arch=dcgan28 --latent-dim=32 --lr-d=0.001 --max-minutes=2',
+    );
   });
 
   it('records the versions the run was trained with', () => {

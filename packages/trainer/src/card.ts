@@ -8,6 +8,7 @@ import type { GaussianEstimate } from './estimate';
 import { evaluationSource } from './eval/hook';
 import type { MetricsRecord, ModelCard } from '@ganforge/contracts';
 import { PACKAGE_DIR } from './package-dir';
+import { flagOf } from './cli/flag-names';
 
 export interface CardFacts {
   name: string;
@@ -71,14 +72,16 @@ function flagValue(v: unknown): string {
 
 /**
  * The train command that resolves to `config` again: the preset, the seed and every key whose value
- * differs from what the preset alone gives, in the schema's order.
+ * differs from what the preset alone gives, in the schema's order, as the CLI spells them (kebab-case,
+ * `--arch` for `model`, `--label-file` for `labels`).
  */
 export function reproduceCommand(config: TrainConfig): string {
   const base = resolveConfig({ preset: config.preset }) as Record<string, unknown>;
   const flags = [`--preset=${flagValue(config.preset)}`, `--seed=${config.seed}`];
   for (const [key, value] of Object.entries(config)) {
     if (NOT_REPRODUCED.has(key as keyof TrainConfig) || value === undefined) continue;
-    if (JSON.stringify(value) !== JSON.stringify(base[key])) flags.push(`--${key}=${flagValue(value)}`);
+    if (JSON.stringify(value) !== JSON.stringify(base[key]))
+      flags.push(`--${flagOf(key as keyof TrainConfig)}=${flagValue(value)}`);
   }
   return `npx nx run trainer:train -- ${flags.join(' ')}`;
 }

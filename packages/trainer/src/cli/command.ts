@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { kebabCase, kebabFlags } from '@ganforge/contracts';
+import { kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -15,6 +15,7 @@ import {
   type TrainConfig,
 } from '../config';
 import { readConfigFile } from '../config-file';
+import { flagOf } from './flag-names';
 import { PRESETS } from '../presets';
 import { BUILTIN_IDX } from '../data/datasets';
 import { resumeConfig, train, type TrainEvent } from '../train';
@@ -199,15 +200,10 @@ export const TERMINATED_EXIT = 143;
 /** Exit status after Ctrl-C, once the checkpoint is written (128 + SIGINT), so `train && export` stops. */
 export const INTERRUPTED_EXIT = 130;
 
-/** Flags whose name differs from their config key: `model` is an ONNX or model.json file elsewhere. */
-const FLAG_NAMES: Partial<Record<keyof TrainConfig, string>> = { model: 'arch', labels: 'label-file' };
 /** Old flag name -> config key, still accepted. */
 const RENAMED: Record<string, keyof TrainConfig> = { model: 'model', labels: 'labels' };
 
-/** The flag of a config key: its FLAG_NAMES entry or the key in kebab-case. */
-export function flagOf(key: keyof TrainConfig): string {
-  return FLAG_NAMES[key] ?? kebabCase(key);
-}
+export { flagOf };
 
 /** The value placeholder help shows for a config key: its type, or its choices. */
 function valueType(key: keyof TrainConfig): string {
