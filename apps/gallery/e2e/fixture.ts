@@ -4,22 +4,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RUN_FILES,
-  RunDir,
-  resolveConfig,
-  sampleFileName,
-  type MetricsRecord,
-  type ModelCard,
-  type TrainConfig,
-} from '@ganforge/trainer';
+import { RUN_FILES, RunDir, sampleFileName, type MetricsRecord, type ModelCard } from '@ganforge/contracts';
+import { resolveConfig, type TrainConfig } from '@ganforge/trainer';
+import { INPUT_LATENT, META, OUTPUT_IMAGE, OUTPUT_POINTS } from '@ganforge/contracts/onnx';
 import {
   DataType,
   encodeModel,
-  INPUT_LATENT,
-  META,
-  OUTPUT_IMAGE,
-  OUTPUT_POINTS,
   type NodeProto,
   type TensorProto,
   type ValueInfo,

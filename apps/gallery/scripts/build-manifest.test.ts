@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CGAN_RUN, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
-import { RunDir, resolveConfig } from '@ganforge/trainer';
+import { RunDir } from '@ganforge/contracts';
+import { resolveConfig } from '@ganforge/trainer';
 import { buildManifest, ManifestError, overridesOf } from './build-manifest';
 
 describe('buildManifest', () => {

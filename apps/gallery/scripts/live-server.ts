@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { RunDirError } from '@ganforge/trainer';
+import { RunDirError } from '@ganforge/contracts';
 import { MANIFEST_FILE } from '../src/manifest';
 import { manifestOf, planRun, scanRuns } from './build-manifest';
 import { CONTENT_TYPES as TYPES } from './content-types';

@@ -2,7 +2,7 @@
  * The gallery's index of runs, written by scripts/build-manifest.ts to public/models/manifest.json
  * and read by the site. Paths are relative to the models/ folder.
  */
-import type { CurvePoint, MetricsRecord, ModelCard, RunState } from '@ganforge/trainer';
+import type { CurvePoint, MetricsRecord, ModelCard, RunState } from '@ganforge/contracts';
 
 export const MANIFEST_VERSION = 2;
 

@@ -1,5 +1,6 @@
 /** What the model card shows about an ONNX graph: inputs, outputs, layers, parameters, size. */
-import { decodeModel, META, type ModelProto, type ValueInfo } from '@ganforge/inference/onnx';
+import { META } from '@ganforge/contracts/onnx';
+import { decodeModel, type ModelProto, type ValueInfo } from '@ganforge/inference/onnx';
 
 export interface TensorSummary {
   name: string;

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDir } from '@ganforge/contracts';
-import { decodeModel, META } from '@ganforge/inference/onnx';
+import { META } from '@ganforge/contracts/onnx';
+import { decodeModel } from '@ganforge/inference/onnx';
 import { FileModelIO, initBackend, tf } from '@ganforge/trainer';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -20,7 +20,7 @@ import {
 } from '@ganforge/trainer';
 import { convertLayersModel } from '../src/convert/convert';
 import { exportGenerator } from '../src/export';
-import { IR_VERSION } from '../src/opset';
+import { IR_VERSION } from '@ganforge/contracts/onnx';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const ms = (x: number) => `${x.toFixed(0)} ms`;

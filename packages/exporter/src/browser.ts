@@ -7,7 +7,7 @@ import type { tf } from '@ganforge/trainer/browser';
 import { convertLayersModel, type ConvertOptions, type ConvertResult } from './convert/convert';
 import { ExportError } from './errors';
 import { encodeGenerator, metadataFor, type MetadataFacts } from './onnx-file';
-import { DEFAULT_OPSET } from './opset';
+import { DEFAULT_OPSET } from '@ganforge/contracts/onnx';
 
 export {
   convertLayersModel,
@@ -19,7 +19,6 @@ export { encodeGenerator, metadataFor, type MetadataFacts } from './onnx-file';
 export { ExportError, UnsupportedLayerError } from './errors';
 export { SUPPORTED_LAYERS } from './convert/registry';
 export { SUPPORTED_ACTIVATIONS } from './convert/activations';
-export { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from './opset';
 
 export interface ModelExportOptions extends ConvertOptions {
   /** The preset (or page) the model came from, and a name for the run: both go into the metadata. */

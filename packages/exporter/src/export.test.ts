@@ -10,7 +10,8 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, META } from '@ganforge/inference/onnx';
+import { META } from '@ganforge/contracts/onnx';
+import { decodeModel } from '@ganforge/inference/onnx';
 import { RunDir, type ModelCard } from '@ganforge/contracts';
 import { initBackend, tf } from '@ganforge/trainer';
 import { exportGenerator } from './export';

@@ -19,7 +19,7 @@ import {
 } from './convert/convert';
 import { loadLayersModelFromFile } from './load';
 import { ExportError, ExportOptionError } from './errors';
-import { DEFAULT_OPSET, IR_VERSION, MIN_OPSET } from './opset';
+import { DEFAULT_OPSET, MIN_OPSET } from '@ganforge/contracts/onnx';
 import { encodeGenerator, metadataFor } from './onnx-file';
 import {
   DEFAULT_VERIFY_BATCHES,
@@ -28,8 +28,6 @@ import {
   verifyExport,
   type BatchDiff,
 } from './verify';
-
-export { DEFAULT_OPSET, MIN_OPSET, IR_VERSION };
 
 export interface ExportOptions {
   /** A GANForge run directory: reads generator/model.json and model-card.json, writes generator.onnx. */

@@ -1,13 +1,5 @@
 /** @ganforge/exporter: TF.js LayersModel generators -> ONNX, verified against TF.js. */
-export {
-  exportGenerator,
-  DEFAULT_OPSET,
-  MIN_OPSET,
-  IR_VERSION,
-  type ExportOptions,
-  type ExportResult,
-  type TensorSummary,
-} from './export';
+export { exportGenerator, type ExportOptions, type ExportResult, type TensorSummary } from './export';
 export {
   convertLayersModel,
   type ConvertOptions,

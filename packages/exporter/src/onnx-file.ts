@@ -2,9 +2,9 @@
  * A converted generator as ONNX file bytes with GANForge's metadata: shared by the Node exporter
  * (export.ts) and the browser entry (browser.ts), so it imports no Node module.
  */
-import { encodeModel, META, type ModelProto } from '@ganforge/inference/onnx';
+import { IR_VERSION, META } from '@ganforge/contracts/onnx';
+import { encodeModel, type ModelProto } from '@ganforge/inference/onnx';
 import type { ConvertResult } from './convert/convert';
-import { IR_VERSION } from './opset';
 
 /** What a model card (or the playground) adds to what the graph itself tells. */
 export interface MetadataFacts {

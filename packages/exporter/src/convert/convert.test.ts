@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, decodeModel, META, type ModelProto } from '@ganforge/inference/onnx';
+import { META } from '@ganforge/contracts/onnx';
+import { DataType, decodeModel, type ModelProto } from '@ganforge/inference/onnx';
 import { initBackend, tf } from '@ganforge/trainer';
 import { exportGenerator, type ExportOptions, type ExportResult } from '../export';
 import { UnsupportedLayerError, ExportError } from '../errors';

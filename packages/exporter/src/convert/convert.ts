@@ -3,16 +3,8 @@
  * producing layer call (Sequential and functional models alike) and emits nodes through the
  * converter table in registry.ts.
  */
-import {
-  DataType,
-  GraphBuilder,
-  INPUT_LABEL,
-  INPUT_LATENT,
-  OUTPUT_IMAGE,
-  OUTPUT_POINTS,
-  type GraphProto,
-  type ValueInfo,
-} from '@ganforge/inference/onnx';
+import { INPUT_LABEL, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from '@ganforge/contracts/onnx';
+import { DataType, GraphBuilder, type GraphProto, type ValueInfo } from '@ganforge/inference/onnx';
 // The trainer's browser entry: the converter runs in a page too (src/browser.ts).
 import { tf } from '@ganforge/trainer/browser';
 import { UnsupportedLayerError, ExportError } from '../errors';
