@@ -28,3 +28,4 @@ export type { EngineModels, StepBatch, StepSums, TrainEngine } from './engine/ty
 export * from './data/points2d';
 export { jsDivergence, pointMetrics, type PointMetrics } from './eval/point-metrics';
 export { gaussianEstimate, meanAndCovariance, targetCovariance, type GaussianEstimate } from './estimate';
+export { registerBrowserWasmKernels } from './kernels/browser';
