@@ -3,9 +3,10 @@
  * where the browser has it) and on the plain JavaScript cpu backend and keeps the faster: for the
  * playground's small dense nets the winner depends on their size (measured in headless Chromium: the d2l
  * network trains faster on cpu, wider MLPs on wasm). WebGL, slowest for nets this small (its per-op
- * upload and readback dominate), is used when asked for, or when neither of the others starts.
+ * upload and readback dominate), is used when asked for, or when neither of the others starts. The wasm
+ * backend runs with the trainer's kernel overrides (its browser set: src/kernels/browser.ts).
  */
-import { tf } from '@ganforge/trainer/browser';
+import { registerBrowserWasmKernels, tf } from '@ganforge/trainer/browser';
 // The wasm binaries are served by the site itself (the CSP allows nothing else).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -29,6 +30,9 @@ async function tryWasm(): Promise<string | null> {
   // Once only: the paths cannot change after the backend has started.
   if (wasmPathsSet) return (await tf.setBackend('wasm')) ? wasmLabel : null;
   wasmPathsSet = true;
+  // The trainer's wasm kernels: without them the wasm backend cannot train a convolution (no
+  // Conv2DBackpropFilter), and runs ConvTranspose as a naive loop.
+  registerBrowserWasmKernels();
   wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,

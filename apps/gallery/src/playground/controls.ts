@@ -6,6 +6,8 @@ import { el } from '../dom';
 import {
   BACKENDS,
   checkSettings,
+  defaultsFor,
+  IMAGE_COUNT_LIMITS,
   POINTS_MLP_LIMITS,
   PRESETS,
   type DatasetChoice,
@@ -46,18 +48,50 @@ const LOSS_LABELS: Record<LossChoice, string> = {
 };
 const pairs = <T extends string>(labels: Record<T, string>): [string, string][] =>
   Object.entries(labels) as [string, string][];
-const mlp = (s: PlaygroundSettings) => s.model === 'mlp';
+const points = (s: PlaygroundSettings) => s.mode === 'points';
+const images = (s: PlaygroundSettings) => s.mode === 'images';
+const mlp = (s: PlaygroundSettings) => s.model === 'mlp' && points(s);
+/** Hidden widths: the 2-D MLP's, or the image MLP's. */
+const widths = (s: PlaygroundSettings) => mlp(s) || (images(s) && s.imageModel === 'mlp');
 
 const FIELDS: Field[] = [
-  { key: 'dataset', label: 'Data', group: 'Data', options: pairs(DATASET_LABELS) },
+  {
+    key: 'mode',
+    label: 'Mode',
+    group: 'Data',
+    options: [
+      ['points', '2-D points'],
+      ['images', 'Images (Fashion-MNIST)'],
+    ],
+  },
+  { key: 'dataset', label: 'Data', group: 'Data', options: pairs(DATASET_LABELS), when: points },
+  {
+    key: 'images',
+    label: 'Images',
+    group: 'Data',
+    step: '1',
+    when: images,
+    hint: `the first N of the Fashion-MNIST test split (${IMAGE_COUNT_LIMITS.join(' to ')})`,
+  },
   { key: 'seed', label: 'Seed', group: 'Data', step: '1' },
   {
     key: 'model',
     label: 'Network',
     group: 'Model',
+    when: points,
     options: [
       ['mlp', 'MLP (editable)'],
       ['d2l', 'd2l (linear G, 5-3 tanh D)'],
+    ],
+  },
+  {
+    key: 'imageModel',
+    label: 'Network',
+    group: 'Model',
+    when: images,
+    options: [
+      ['dcgan28', 'DCGAN-28 (the trainer’s)'],
+      ['mlp', 'MLP GAN (the trainer’s)'],
     ],
   },
   {
@@ -65,7 +99,7 @@ const FIELDS: Field[] = [
     label: 'G hidden layers',
     group: 'Model',
     list: true,
-    when: mlp,
+    when: widths,
     hint: 'widths, e.g. 64,64',
   },
   {
@@ -73,7 +107,7 @@ const FIELDS: Field[] = [
     label: 'D hidden layers',
     group: 'Model',
     list: true,
-    when: mlp,
+    when: widths,
     hint: 'widths, e.g. 64,64',
   },
   {
@@ -133,7 +167,14 @@ export class Controls {
     this.preset.addEventListener('change', () => {
       const p = PRESETS[this.preset.value];
       this.preset.value = '';
-      if (p) this.apply({ ...this.settings, ...p.settings });
+      if (!p) return;
+      // A preset of the other mode starts from that mode's defaults (keeping the seed and engine).
+      const mode = p.settings.mode ?? 'points';
+      const base =
+        mode === this.settings.mode
+          ? this.settings
+          : { ...defaultsFor(mode), seed: this.settings.seed, backend: this.settings.backend };
+      this.apply({ ...base, ...p.settings });
     });
     this.host.append(el('label', { class: 'pg-preset' }, 'Preset ', this.preset));
     const groups = new Map<string, HTMLFieldSetElement>();
@@ -171,6 +212,7 @@ export class Controls {
           : { type: 'number', step: f.step ?? 'any' }),
       },
     });
+    if (f.hint && !f.list) input.title = f.hint;
     if (f.list) input.title = `up to ${POINTS_MLP_LIMITS.layers} widths of 1 to ${POINTS_MLP_LIMITS.width}`;
     input.addEventListener('change', () => this.read());
     return input;
@@ -202,6 +244,11 @@ export class Controls {
       if (f.options) record[f.key] = text;
       else if (f.list) record[f.key] = text === '' ? [] : text.split(',').map((t) => Number(t.trim()));
       else record[f.key] = text === '' ? NaN : Number(text);
+    }
+    // Another mode starts from its own defaults, keeping the seed and the engine.
+    if (next.mode !== this.settings.mode) {
+      this.apply({ ...defaultsFor(next.mode), seed: next.seed, backend: next.backend });
+      return;
     }
     // The d2l network only fits the d2l data: choosing one brings the other.
     if (next.model === 'd2l' && this.settings.model !== 'd2l') next.dataset = 'gaussian2d';

@@ -1,17 +1,22 @@
 /**
  * The playground page: a GAN trains on 2-D data in a worker while the views show the data, D's
- * decision surface, G's transport of the latent grid, the curves and the 2-D metrics. The URL hash holds
+ * decision surface, G's transport of the latent grid, the curves and the 2-D metrics; in image mode it
+ * trains on Fashion-MNIST and shows a sample grid, the curves and the evaluator's class coverage. The URL hash holds
  * the settings (the same link reproduces the run); Export converts G to ONNX in the page.
  */
 import './playground.css';
+import classifierInfo from '../../../../packages/trainer/models/fmnist-classifier-v1/info.json';
+import fashionNotice from '../../../../packages/trainer/data/fashion-mnist/README.md?raw';
 import { el } from '../dom';
 import { TrainerClient } from './client';
 import { Controls } from './controls';
 import type { Snapshot } from './protocol';
 import { DEFAULT_SETTINGS, parseHash, toHash, type PlaygroundSettings } from './settings';
 import { Toolbar } from './toolbar';
+import { CoverageView } from './views/coverage-view';
 import { CurvesView } from './views/curves-view';
 import { HeatmapView } from './views/heatmap-view';
+import { ImageGridView } from './views/image-grid-view';
 import { MetricsView } from './views/metrics-view';
 import { SamplesView } from './views/samples-view';
 import { TransportView } from './views/transport-view';
@@ -42,6 +47,13 @@ const heatmap = new HeatmapView();
 const transport = new TransportView();
 const curves = new CurvesView();
 const metrics = new MetricsView();
+const generatedGrid = new ImageGridView('pg-image-grid', 'Generated images for 64 fixed latents');
+const realGrid = new ImageGridView('pg-real-grid', 'Real Fashion-MNIST training images');
+const coverage = new CoverageView(classifierInfo.classNames);
+const pointViews = el('div', { class: 'pg-views', attrs: { id: 'pg-point-views' } });
+const imageViews = el('div', { class: 'pg-views pg-image-views', attrs: { id: 'pg-image-views' } });
+let curvesFigure: HTMLElement;
+let imageCountText: HTMLElement;
 
 let settings: PlaygroundSettings = DEFAULT_SETTINGS;
 let last: Snapshot | undefined;
@@ -78,6 +90,11 @@ const client = new TrainerClient({
     statusLine.dataset.backend = m.backend;
     toolbar.setBackend(`${m.backend} (${m.backendNote})`);
     for (const v of [samples, heatmap, transport]) v.setReal(m.real, m.bounds);
+    showMode(m.snapshot.kind);
+    if (m.realImages && m.snapshot.imageShape) realGrid.draw(m.realImages, m.snapshot.imageShape);
+    if (m.imageCount) {
+      imageCountText.textContent = `The first 64 of the ${m.imageCount} Fashion-MNIST test images it trains on.`;
+    }
     curves.reset();
     metrics.reset();
     metrics.gaussianTarget = m.gaussianTarget;
@@ -105,12 +122,17 @@ function draw(): void {
   const s = pendingDraw;
   pendingDraw = undefined;
   if (!s) return;
-  if (sketch) samples.drawSketch(sketch);
-  else samples.draw(s.fake);
-  heatmap.draw(s);
-  transport.draw(s);
+  if (s.kind === 'images') {
+    if (s.images && s.imageShape) generatedGrid.draw(s.images, s.imageShape);
+    coverage.update(s);
+  } else {
+    if (sketch) samples.drawSketch(sketch);
+    else samples.draw(s.fake);
+    heatmap.draw(s);
+    transport.draw(s);
+    metrics.update(s);
+  }
   curves.draw();
-  metrics.update(s);
   statusLine.textContent = `Step ${s.step} · ${backendLabel}`;
   app.dataset.step = String(s.step);
   for (let i = waiters.length - 1; i >= 0; i--) {
@@ -213,6 +235,15 @@ function figure(title: string, caption: string, body: HTMLElement): HTMLElement 
   );
 }
 
+/** Shows one mode's views (the curves go with them). */
+function showMode(kind: 'points' | 'images'): void {
+  const views = kind === 'images' ? imageViews : pointViews;
+  pointViews.hidden = kind === 'images';
+  imageViews.hidden = kind !== 'images';
+  if (curvesFigure.parentElement !== views) views.insertBefore(curvesFigure, views.children[3] ?? null);
+  app.dataset.mode = kind;
+}
+
 function layout(): void {
   document.title = 'GANForge playground';
   app.replaceChildren(
@@ -224,7 +255,7 @@ function layout(): void {
       el(
         'p',
         { class: 'intro' },
-        'A GAN trains on 2-D data in your browser while you watch: the discriminator’s judgement of the plane, where the generator sends its latent grid, the losses and the distance between the real and generated sets. Export the generator as ONNX when you like it.',
+        'A GAN trains on 2-D data in your browser while you watch: the discriminator’s judgement of the plane, where the generator sends its latent grid, the losses and the distance between the real and generated sets. Image mode trains the trainer’s MLP GAN or DCGAN on Fashion-MNIST. Export the generator as ONNX when you like it.',
       ),
     ),
     toolbar.host,
@@ -234,33 +265,64 @@ function layout(): void {
       'div',
       { class: 'pg-main' },
       controls.host,
-      el(
-        'div',
-        { class: 'pg-views' },
-        figure(
-          'Real and generated',
-          'Green: real data. Purple: G(z) for 1000 fixed latents.',
-          samples.plane.canvas,
-        ),
-        figure(
-          'Discriminator',
-          'D’s output over the plane: green where it says real, purple where it says fake.',
-          heatmap.plane.canvas,
-        ),
-        figure(
-          'Generator transport',
-          'A grid of latent points (z₁, z₂ in [−2, 2], other coordinates 0) and where G sends it.',
-          transport.plane.canvas,
-        ),
-        figure('Training curves', 'Mean losses and D’s accuracy between two drawn frames.', curves.canvas),
-        figure(
-          'Distance to the real data',
-          'The project’s 2-D metrics on 1000 generated points: mode collapse keeps grid JS high.',
-          metrics.host,
-        ),
-      ),
+      el('div', { class: 'pg-all-views' }, pointViews, imageViews),
     ),
   );
+  curvesFigure = figure(
+    'Training curves',
+    'Mean losses and D’s accuracy between two drawn frames.',
+    curves.canvas,
+  );
+  pointViews.append(
+    figure(
+      'Real and generated',
+      'Green: real data. Purple: G(z) for 1000 fixed latents.',
+      samples.plane.canvas,
+    ),
+    figure(
+      'Discriminator',
+      'D’s output over the plane: green where it says real, purple where it says fake.',
+      heatmap.plane.canvas,
+    ),
+    figure(
+      'Generator transport',
+      'A grid of latent points (z₁, z₂ in [−2, 2], other coordinates 0) and where G sends it.',
+      transport.plane.canvas,
+    ),
+    curvesFigure,
+    figure(
+      'Distance to the real data',
+      'The project’s 2-D metrics on 1000 generated points: mode collapse keeps grid JS high.',
+      metrics.host,
+    ),
+  );
+  imageCountText = el('span', { text: 'Fashion-MNIST test images it trains on.' });
+  const notice = el(
+    'details',
+    { class: 'pg-notice' },
+    el('summary', { text: 'Fashion-MNIST: MIT License, © 2017 Zalando SE' }),
+    el('pre', { text: fashionNotice }),
+  );
+  imageViews.append(
+    figure(
+      'Generated',
+      'G(z) for 64 fixed latents, redrawn as it trains (inference mode, as the export runs it).',
+      generatedGrid.canvas,
+    ),
+    el(
+      'figure',
+      { class: 'pg-view' },
+      el('h2', { text: 'Real' }),
+      realGrid.canvas,
+      el('figcaption', {}, imageCountText, ' ', notice),
+    ),
+    figure(
+      'Class coverage',
+      `The evaluator’s classifier (the trainer’s, ${Math.round(classifierInfo.testAccuracy * 1000) / 10}% test accuracy) sorts 500 generated images every 200 steps; a class counts as covered with at least a quarter of its even share.`,
+      coverage.host,
+    ),
+  );
+  imageViews.hidden = true;
 }
 
 function measureClicks(handle: PlaygroundHandle): void {

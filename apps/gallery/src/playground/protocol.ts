@@ -18,7 +18,20 @@ export type ToWorker =
 /** Bounds of the drawn plane: [xMin, xMax, yMin, yMax]. */
 export type Bounds = [number, number, number, number];
 
+/** The evaluator's class coverage of image mode's generated samples, at a step. */
+export interface CoverageReading {
+  step: number;
+  classesPresent: number;
+  classes: number;
+  /** Samples per predicted class. */
+  histogram: number[];
+  /** Samples classified. */
+  count: number;
+}
+
 export interface Snapshot {
+  /** Which views it feeds: 2-D mode's, or image mode's (then the points fields are empty). */
+  kind: 'points' | 'images';
   step: number;
   /** Generator updates so far. */
   gSteps: number;
@@ -44,6 +57,11 @@ export interface Snapshot {
   mean: [number, number];
   cov: [number, number, number];
   stepsPerSecond: number;
+  /** Image mode: G(z) for the grid's fixed latents (gridImages x H x W x 1 values in [-1, 1]). */
+  images?: Float32Array;
+  imageShape?: [number, number, number];
+  /** Image mode: the latest class coverage (measured every few hundred steps). */
+  coverage?: CoverageReading;
 }
 
 export type FromWorker =
@@ -58,6 +76,9 @@ export type FromWorker =
       /** The d2l targets b and AᵀA (row-major 2x2), for the d2l Gaussian only. */
       gaussianTarget: { mean: number[]; cov: number[] } | null;
       snapshot: Snapshot;
+      /** Image mode: real images for the grid beside the generated one, and how many train. */
+      realImages?: Float32Array;
+      imageCount?: number;
     }
   | { type: 'snapshot'; snapshot: Snapshot; playing: boolean }
   | { type: 'samples'; id: number; points: Float32Array }

@@ -26,6 +26,7 @@ import { exportModel } from '@ganforge/exporter/browser';
 import seedrandom from 'seedrandom';
 import type { Bounds, Snapshot } from './protocol';
 import { toHash, type PlaygroundSettings } from './settings';
+import { layersModelFiles } from './model-files';
 import { tar } from './tar';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
@@ -251,6 +252,7 @@ export class Session {
     this.busyMs = 0;
     this.busySteps = 0;
     return {
+      kind: 'points',
       step: this.step,
       gSteps: this.gSteps,
       fake,
@@ -297,29 +299,7 @@ export class Session {
    * made it. `ganforge export generator --run <folder>` exports it.
    */
   async runArchive(): Promise<Uint8Array> {
-    const artifacts = await new Promise<tf.io.ModelArtifacts>((resolve, reject) => {
-      this.models.generator
-        .save(
-          tf.io.withSaveHandler(async (a) => {
-            resolve(a);
-            return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-          }),
-        )
-        .catch(reject);
-    });
-    const weightData = artifacts.weightData;
-    const weights = new Uint8Array(
-      Array.isArray(weightData)
-        ? tf.io.concatenateArrayBuffers(weightData)
-        : (weightData ?? new ArrayBuffer(0)),
-    );
-    const modelJson = {
-      format: artifacts.format ?? 'layers-model',
-      generatedBy: artifacts.generatedBy,
-      convertedBy: artifacts.convertedBy ?? null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-    };
+    const { modelJson, weights } = await layersModelFiles(this.models.generator);
     const points = Array.from({ length: REAL_COUNT }, (_, i) => [this.real[2 * i]!, this.real[2 * i + 1]!]);
     const about = {
       madeBy: 'GANForge playground',
@@ -331,7 +311,7 @@ export class Session {
     const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
     const dir = this.name;
     return tar([
-      { path: `${dir}/generator/model.json`, data: json(modelJson) },
+      { path: `${dir}/generator/model.json`, data: modelJson },
       { path: `${dir}/generator/weights.bin`, data: weights },
       { path: `${dir}/real-points.json`, data: json({ points }) },
       { path: `${dir}/playground.json`, data: json(about) },

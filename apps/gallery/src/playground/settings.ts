@@ -16,16 +16,31 @@ export const DATASETS = ['gaussian2d', 'ring8', 'grid25', 'moons', 'line', 'draw
 export const LOSSES = ['minimax', 'non-saturating', 'least-squares', 'wgan-clip', 'wgan-gp'] as const;
 export const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
 export const MODELS = ['mlp', 'd2l'] as const;
+/** 2-D points (GAN Lab-like) or small images (Fashion-MNIST). */
+export const MODES = ['points', 'images'] as const;
+/** The image networks: the trainer's MLP GAN and DCGAN-28. */
+export const IMAGE_MODELS = ['mlp', 'dcgan28'] as const;
+/** How many Fashion-MNIST images image mode may load (the first N of the bundled 10k test split). */
+export const IMAGE_COUNT_LIMITS = [500, 5000] as const;
+/** Latent sizes allowed in image mode (2-D mode keeps the points MLP's limit). */
+export const IMAGE_LATENT_MAX = 256;
 
 export type DatasetChoice = (typeof DATASETS)[number];
 export type LossChoice = (typeof LOSSES)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface PlaygroundSettings {
+  mode: (typeof MODES)[number];
+  /** Image mode's network, and how many images it trains on. */
+  imageModel: (typeof IMAGE_MODELS)[number];
+  images: number;
   dataset: DatasetChoice;
   /** The user's points (x0, y0, x1, y1, ...), for dataset 'drawn'. */
   drawn: number[];
-  /** 'd2l': the trainer's gaussian2d network (one linear layer G, 5-3 tanh D); 'mlp': editable. */
+  /**
+   * 2-D mode's network. 'd2l': the trainer's gaussian2d network (one linear layer G, 5-3 tanh D);
+   * 'mlp': editable (hiddenG/hiddenD are also the image MLP's widths).
+   */
   model: (typeof MODELS)[number];
   hiddenG: number[];
   hiddenD: number[];
@@ -47,6 +62,9 @@ export interface PlaygroundSettings {
 
 /** GAN Lab-like defaults: the ring of 8 with small ReLU MLPs. */
 export const DEFAULT_SETTINGS: PlaygroundSettings = {
+  mode: 'points',
+  imageModel: 'dcgan28',
+  images: 2000,
   dataset: 'ring8',
   drawn: [],
   model: 'mlp',
@@ -66,6 +84,29 @@ export const DEFAULT_SETTINGS: PlaygroundSettings = {
   seed: 1,
   backend: 'auto',
 };
+
+/**
+ * Image mode's starting point: the trainer's DCGAN-28 with the fashion preset's objective and optimiser
+ * (non-saturating loss, Adam 2e-4 / β₁ 0.5, batch 64, z of 100) on the first 2,000 test images. A link in
+ * image mode lists only what differs from these.
+ */
+export const IMAGE_DEFAULTS: PlaygroundSettings = {
+  ...DEFAULT_SETTINGS,
+  mode: 'images',
+  imageModel: 'dcgan28',
+  images: 2000,
+  hiddenG: [256, 512],
+  hiddenD: [512, 256],
+  latentDim: 100,
+  lrD: 0.0002,
+  lrG: 0.0002,
+  beta1: 0.5,
+  batchSize: 64,
+};
+
+/** The defaults a mode's links and form start from. */
+export const defaultsFor = (mode: PlaygroundSettings['mode']): PlaygroundSettings =>
+  mode === 'images' ? IMAGE_DEFAULTS : DEFAULT_SETTINGS;
 
 /** Named starting points. 'd2l' is the trainer's gaussian2d preset, step for step. */
 export const PRESETS: Record<string, { label: string; settings: Partial<PlaygroundSettings> }> = {
@@ -99,6 +140,14 @@ export const PRESETS: Record<string, { label: string; settings: Partial<Playgrou
       hiddenG: [128, 128],
     },
   },
+  fashion: {
+    label: 'Fashion-MNIST images (DCGAN-28)',
+    settings: { ...IMAGE_DEFAULTS },
+  },
+  'fashion-mlp': {
+    label: 'Fashion-MNIST images (MLP GAN)',
+    settings: { ...IMAGE_DEFAULTS, imageModel: 'mlp' },
+  },
 };
 
 export class SettingsError extends Error {
@@ -108,7 +157,8 @@ export class SettingsError extends Error {
 type Key = keyof PlaygroundSettings;
 
 const LIMITS = {
-  latentDim: [1, POINTS_MLP_LIMITS.latentDim],
+  latentDim: [1, IMAGE_LATENT_MAX],
+  images: IMAGE_COUNT_LIMITS,
   lrD: [1e-6, 1],
   lrG: [1e-6, 1],
   beta1: [0, 0.999],
@@ -119,8 +169,10 @@ const LIMITS = {
   seed: [0, 2 ** 31 - 1],
 } as const satisfies Partial<Record<Key, readonly [number, number]>>;
 
-const INTEGER: ReadonlySet<Key> = new Set<Key>(['latentDim', 'dSteps', 'batchSize', 'seed']);
+const INTEGER: ReadonlySet<Key> = new Set<Key>(['latentDim', 'dSteps', 'batchSize', 'seed', 'images']);
 const CHOICES: Partial<Record<Key, readonly string[]>> = {
+  mode: MODES,
+  imageModel: IMAGE_MODELS,
   dataset: DATASETS,
   model: MODELS,
   activation: ['relu', 'tanh', 'leakyRelu'],
@@ -162,6 +214,15 @@ export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?:
       );
     }
   }
+  if (s.mode === 'images') {
+    if (s.batchSize > s.images) errors.push(`batchSize=${s.batchSize}: at most the ${s.images} images`);
+    return errors;
+  }
+  if (Number.isFinite(s.latentDim) && s.latentDim > POINTS_MLP_LIMITS.latentDim) {
+    errors.push(
+      `latentDim=${s.latentDim}: 2-D mode takes a latent size from 1 to ${POINTS_MLP_LIMITS.latentDim}`,
+    );
+  }
   if (s.dataset === 'drawn' && s.drawn.length < 4 && !opts.allowEmptyDrawing) {
     errors.push(
       'the drawn dataset needs at least 2 points: draw on the data canvas, or pick another dataset',
@@ -174,8 +235,9 @@ export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?:
 }
 
 /** Reads settings from a URL hash; unknown keys and bad values are errors, absent keys take defaults. */
-export function parseHash(hash: string, base: PlaygroundSettings = DEFAULT_SETTINGS): PlaygroundSettings {
+export function parseHash(hash: string, base?: PlaygroundSettings): PlaygroundSettings {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
+  base ??= defaultsFor(params.get('mode') === 'images' ? 'images' : 'points');
   const out: PlaygroundSettings = { ...base, drawn: [...base.drawn] };
   const errors: string[] = [];
   const preset = params.get('preset');
@@ -209,12 +271,18 @@ export function parseHash(hash: string, base: PlaygroundSettings = DEFAULT_SETTI
   return out;
 }
 
-/** The hash that reproduces `s`: only what differs from the defaults, so links stay short. */
+/**
+ * The hash that reproduces `s`: only what differs from its mode's defaults, so links stay short (and an
+ * image-mode link starts with mode=images).
+ */
 export function toHash(s: PlaygroundSettings): string {
   const params = new URLSearchParams();
+  const defaults = defaultsFor(s.mode);
+  if (s.mode === 'images') params.set('mode', 'images');
   for (const key of Object.keys(DEFAULT_SETTINGS) as Key[]) {
+    if (key === 'mode') continue;
     const v = s[key];
-    const d = DEFAULT_SETTINGS[key];
+    const d = defaults[key];
     const text = Array.isArray(v) ? v.map((x) => (key === 'drawn' ? round(x) : x)).join(',') : String(v);
     const dText = Array.isArray(d) ? d.join(',') : String(d);
     if (text !== dText) params.set(key, text);
