@@ -19,3 +19,4 @@ export {
 export { mergeModelCard, readJsonFile, RunDir, RunDirError, type ModelCardUpdate } from './run-dir';
 export * from './onnx';
 export { isKebabFlag, kebabCase, kebabFlags } from './flags';
+export { countEpochs, describeEpochs, type EpochCount } from './epochs';

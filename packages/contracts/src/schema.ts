@@ -113,8 +113,13 @@ export const ModelCardSchema = z.object({
   latentDim: z.number().int().positive(),
   output: OutputSpecSchema,
   classNames: z.array(z.string()).optional(),
+  /** Epochs begun, a part last epoch (a time budget or Ctrl-C ended it) included: see partialEpoch. */
   epochs: z.number().int().nonnegative(),
   steps: z.number().int().nonnegative(),
+  /** When the last of `epochs` is a part epoch: the steps it ran of a whole epoch's (see epochs.ts). */
+  partialEpoch: z
+    .object({ steps: z.number().int().positive(), stepsPerEpoch: z.number().int().positive() })
+    .optional(),
   generatorParams: z.number().int().nonnegative(),
   discriminatorParams: z.number().int().nonnegative(),
   wallTimeSec: z.number().nonnegative(),

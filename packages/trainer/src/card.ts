@@ -6,7 +6,7 @@ import { resolveConfig, type TrainConfig } from './config';
 import type { Dataset } from './data/datasets';
 import type { GaussianEstimate } from './estimate';
 import { evaluationSource } from './eval/hook';
-import type { MetricsRecord, ModelCard } from '@ganforge/contracts';
+import { countEpochs, type MetricsRecord, type ModelCard } from '@ganforge/contracts';
 import { PACKAGE_DIR } from './package-dir';
 import { flagOf } from './cli/flag-names';
 
@@ -15,6 +15,7 @@ export interface CardFacts {
   config: TrainConfig;
   data: Dataset;
   engine: string;
+  /** Whole epochs done; the card counts a part last epoch too (from `steps`). */
   epochs: number;
   steps: number;
   wallTimeSec: number;
@@ -26,6 +27,8 @@ export interface CardFacts {
 
 export function modelCard(f: CardFacts): ModelCard {
   const { config, data, metrics } = f;
+  // Epochs as everywhere else: a part last epoch counts, with its steps (the loop's steps per epoch).
+  const count = countEpochs(f.steps, Math.floor(data.count / config.batchSize));
   const lastEval = metrics.filter((m) => m.extra).at(-1);
   const evaluation = lastEval?.extra ? evaluationSource(lastEval.epoch, lastEval.extra) : undefined;
   const imageShape = data.imageShape;
@@ -44,8 +47,9 @@ export function modelCard(f: CardFacts): ModelCard {
         }
       : { kind: 'points', dims: data.shape[0] ?? 2 },
     ...(config.conditional && data.classNames ? { classNames: data.classNames } : {}),
-    epochs: f.epochs,
+    epochs: Math.max(f.epochs, count.epochs),
     steps: f.steps,
+    ...(count.partialEpoch ? { partialEpoch: count.partialEpoch } : {}),
     generatorParams: f.generatorParams,
     discriminatorParams: f.discriminatorParams,
     wallTimeSec: f.wallTimeSec,

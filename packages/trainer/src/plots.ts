@@ -1,4 +1,5 @@
 /** Pictures a run writes: image sample grids and real-vs-generated scatter plots, as PNG via sharp. */
+import { countEpochs, describeEpochs, type EpochCount } from '@ganforge/contracts';
 import sharp from 'sharp';
 
 /** Tiles N images (HWC, values in [lo, hi]) into a grid PNG with a 2-pixel gap, scaled up `scale` times. */
@@ -99,14 +100,49 @@ ${dots(real, '#1f77b4')}${dots(fake, '#ff7f0e')}
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+type CurveInput = { step: number; lossD: number; lossG: number | null }[];
+type EpochInput = { epoch?: number; step: number; lossD: number; lossG: number }[];
+
+/**
+ * The epochs the plot covers, counted as the card and the train command count them (a part last epoch
+ * included, with its steps). Steps per epoch: given, or read off a whole epoch's record (every record but
+ * the last is one: only a run's last epoch can be cut short).
+ */
+export function plottedEpochs(epochs: EpochInput, stepsPerEpoch?: number): EpochCount {
+  const last = epochs.at(-1);
+  if (!last) return { epochs: 0 };
+  const first = epochs[0]!;
+  const perEpoch = stepsPerEpoch ?? (epochs.length > 1 && first.epoch ? first.step / first.epoch : undefined);
+  if (!perEpoch || !Number.isInteger(perEpoch)) return { epochs: last.epoch ?? epochs.length };
+  return countEpochs(last.step, perEpoch);
+}
+
 /** Loss curves (D and G) against the step, as PNG: the fine-grained curve points plus the epoch means. */
 export async function lossCurvePng(
-  curve: { step: number; lossD: number; lossG: number | null }[],
-  epochs: { step: number; lossD: number; lossG: number }[],
+  curve: CurveInput,
+  epochs: EpochInput,
   title: string,
   width = 640,
   height = 360,
+  stepsPerEpoch?: number,
 ): Promise<Buffer> {
+  return sharp(Buffer.from(lossCurveSvg(curve, epochs, title, width, height, stepsPerEpoch)))
+    .png()
+    .toBuffer();
+}
+
+/**
+ * The loss plot as SVG. Every epoch's mean is a dot, a part last epoch's too (at the step it reached);
+ * the caption counts the epochs the way the model card does: "2 epochs (the last 59/125 steps)".
+ */
+export function lossCurveSvg(
+  curve: CurveInput,
+  epochs: EpochInput,
+  title: string,
+  width = 640,
+  height = 360,
+  stepsPerEpoch?: number,
+): string {
   const pad = { l: 56, r: 16, t: 32, b: 36 };
   const ys = [
     ...curve.flatMap((p) => [p.lossD, p.lossG ?? p.lossD]),
@@ -155,7 +191,7 @@ ${ticks.map((t) => `<text x="${pad.l - 6}" y="${(sy(t) + 4).toFixed(1)}" text-an
 <text x="${width - pad.r}" y="${height - 12}" text-anchor="end">step ${xmax}</text>
 <rect x="${width - pad.r - 150}" y="${pad.t + 8}" width="12" height="3" fill="#1f77b4"/><text x="${width - pad.r - 132}" y="${pad.t + 14}">loss_D</text>
 <rect x="${width - pad.r - 80}" y="${pad.t + 8}" width="12" height="3" fill="#ff7f0e"/><text x="${width - pad.r - 62}" y="${pad.t + 14}">loss_G</text>
-<text x="${width / 2}" y="${height - 12}" text-anchor="middle" fill="#777">dots: epoch means</text>
+<text x="${width / 2}" y="${height - 12}" text-anchor="middle" fill="#777">dots: epoch means · ${escapeXml(describeEpochs(plottedEpochs(epochs, stepsPerEpoch)))}</text>
 </g></svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return svg;
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { kebabFlags } from '@ganforge/contracts';
+import { countEpochs, describeEpochs, kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -60,11 +60,13 @@ export function runEta(o: {
   return formatDuration(bySteps);
 }
 
-/** "3 epochs", "1 epoch and 37/64 steps": a run stopped inside an epoch counts that epoch's steps too. */
+/**
+ * "3 epochs", "2 epochs (the last 37/64 steps)": a run stopped inside an epoch counts that epoch, with its
+ * steps, as the model card and the loss plot do (countEpochs in @ganforge/contracts).
+ */
 export function epochsDone(epochs: number, steps: number, stepsPerEpoch: number): string {
-  const whole = `${epochs} epoch${epochs === 1 ? '' : 's'}`;
-  const partial = steps - epochs * stepsPerEpoch;
-  return partial > 0 && partial < stepsPerEpoch ? `${whole} and ${partial}/${stepsPerEpoch} steps` : whole;
+  if (!Number.isFinite(stepsPerEpoch)) return describeEpochs({ epochs });
+  return describeEpochs(countEpochs(steps, stepsPerEpoch));
 }
 
 function reporter(quiet: boolean): (e: TrainEvent) => void {
@@ -151,8 +153,12 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
         const judged = critic
           ? `critic gap D(x)-D(G(z)) ${fmt((r.dReal ?? 0) - (r.dFake ?? 0), 3)}`
           : `acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}`;
+        // A part epoch (the time budget ended it) says how far it got, as the card and the plot do.
+        const part = plan ? r.step - (r.epoch - 1) * plan.stepsPerEpoch : 0;
+        const partial =
+          plan && part > 0 && part < plan.stepsPerEpoch ? ` (${part}/${plan.stepsPerEpoch} steps)` : '';
         console.log(
-          `epoch ${r.epoch}/${e.epochs}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
+          `epoch ${r.epoch}/${e.epochs}${partial}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
         );
         break;
       }

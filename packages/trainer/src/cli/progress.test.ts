@@ -21,8 +21,8 @@ describe('training progress figures', () => {
   });
 
   it('counts a partial epoch as such', () => {
-    expect(epochsDone(1, 101, 64)).toBe('1 epoch and 37/64 steps');
+    expect(epochsDone(1, 101, 64)).toBe('2 epochs (the last 37/64 steps)');
     expect(epochsDone(2, 128, 64)).toBe('2 epochs');
-    expect(epochsDone(0, 5, 64)).toBe('0 epochs and 5/64 steps');
+    expect(epochsDone(0, 5, 64)).toBe('1 epoch (5/64 steps)');
   });
 });
