@@ -48,7 +48,10 @@ describe('entry points', () => {
   it('the main entries reach none of the testing subpath (or playwright-core)', () => {
     for (const entry of ['node.ts', 'browser.ts', 'index.ts']) {
       const { packages, files } = importGraph(entry);
-      expect([...files].filter((f) => f.includes('/testing/')), entry).toEqual([]);
+      expect(
+        [...files].filter((f) => f.includes('/testing/')),
+        entry,
+      ).toEqual([]);
       expect(packages, entry).not.toContain('playwright-core');
     }
   });
