@@ -67,8 +67,9 @@ export async function writeOptimizerState(
     ...slot(0, first),
     ...slot(1, second),
   ];
-  // setWeights makes new variables; the old ones would leak.
-  const old = (await opt.getWeights()).slice(1).map((w) => w.tensor);
+  // setWeights makes new variables; the old ones would leak, and so would the iteration count
+  // getWeights makes afresh on every call.
+  const old = (await opt.getWeights()).map((w) => w.tensor);
   await opt.setWeights(list);
   tf.dispose([...old, ...list.map((l) => l.tensor)]);
   const a = adam(opt);
