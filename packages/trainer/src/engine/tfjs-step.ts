@@ -3,11 +3,11 @@
  * and option (conditional models, gradient penalty, mode seeking, the softmax head) and is the
  * reference the compiled engine is tested against.
  */
-import seedrandom from 'seedrandom';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config';
 import { modeSeekingTerm, objective } from '../losses';
 import { clipWeights, emaDecayAt, gradientPenalty, updateEma, withNoise } from '../regularisers';
+import { fakeLabels } from './labels';
 import type { EngineModels, StepBatch, TrainEngine } from './types';
 
 type T = tfTypes.Tensor;
@@ -62,11 +62,7 @@ export class TfjsEngine implements TrainEngine {
       let yFake: T | undefined;
       if (config.conditional) {
         yReal = tf.tensor2d(batch.labels!, [B, 1], 'int32');
-        const r = seedrandom.alea(`labels:${seed}`);
-        const labels = Int32Array.from({ length: B }, () => Math.floor(r() * numClasses));
-        // Mode seeking compares the two halves of the batch: the same labels, different z.
-        if (config.modeSeeking > 0) labels.copyWithin(B / 2, 0, B / 2);
-        yFake = tf.tensor2d(labels, [B, 1], 'int32');
+        yFake = tf.tensor2d(fakeLabels(seed, B, numClasses, config.modeSeeking > 0), [B, 1], 'int32');
       }
       const gIn = yFake ? [z, yFake] : z;
       const D = (img: T, y: T | undefined) =>

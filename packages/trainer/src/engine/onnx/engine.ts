@@ -12,6 +12,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
 import { emaDecayAt } from '../../regularisers';
+import { fakeLabels } from '../labels';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
 import {
   buildStepGraph,
@@ -78,6 +79,8 @@ export class OnnxEngine implements TrainEngine {
   private readonly inputs: Record<string, OrtTypes.Tensor> = {};
   private readonly figures: Record<string, OrtTypes.Tensor>;
   private iterations = { g: 0, d: 0 };
+  /** Classes of a conditional model's label input. */
+  private readonly classes: number | undefined;
   private powers: { g: [number, number]; d: [number, number] } | undefined;
 
   private constructor(
@@ -91,6 +94,7 @@ export class OnnxEngine implements TrainEngine {
     private readonly graphs: { full: CompiledGraph; critic?: CompiledGraph },
   ) {
     const B = opts.batch;
+    this.classes = G.classes ?? D.classes;
     const f = (shape: number[]) => new ort.Tensor('float32', new Float32Array(elementCount(shape)), shape);
     this.figures = {
       [FIGURES.lossD]: f([]),
@@ -98,8 +102,8 @@ export class OnnxEngine implements TrainEngine {
       [FIGURES.real]: f([B, ...D.output]),
       [FIGURES.fake]: f([B, ...D.output]),
     };
-    const io = stepInputs(opts.config, B, opts.dataShape);
-    for (const t of [io.z, ...io.noise]) this.inputs[t.name] = f(t.shape);
+    const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
+    for (const t of [io.z, ...io.noise, ...io.labels]) this.inputs[t.name] = f(t.shape);
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
     for (const t of state) {
       this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
@@ -198,6 +202,19 @@ export class OnnxEngine implements TrainEngine {
       if (batch.noiseStd > 0) draw(name, dataShape, batch.noiseStd, batch.seed + k + 1);
       else (this.inputs[name]!.data as Float32Array).fill(0);
     });
+    if (this.classes !== undefined) {
+      if (!batch.labels) throw new Error("a conditional model needs the real batch's labels");
+      const oneHot = (name: string, labels: Int32Array) => {
+        const data = (this.inputs[name]!.data as Float32Array).fill(0);
+        labels.forEach((c, i) => {
+          if (!(c >= 0 && c < this.classes!))
+            throw new Error(`label ${c} is outside 0..${this.classes! - 1}`);
+          data[i * this.classes! + c] = 1;
+        });
+      };
+      oneHot('onehot_real', batch.labels);
+      oneHot('onehot_fake', fakeLabels(batch.seed, B, this.classes, this.opts.config.modeSeeking > 0));
+    }
     const scalar = (name: string, v: number) => ((this.inputs[name]!.data as Float32Array)[0] = v);
     if (this.inputs['g.ema_decay'] && batch.generatorStep) {
       const decay = emaDecayAt(this.opts.config.emaDecay, this.iterations.g);

@@ -1,7 +1,9 @@
 /**
  * Reads a TF.js LayersModel into the list of operations the step compiler knows, with static NCHW
- * shapes, and the layout of each weight on the native side. Models outside this set (several inputs,
- * Embedding, Concatenate, upsampling…) are refused with the reason, and the run trains on TF.js.
+ * shapes, and the layout of each weight on the native side. A conditional model is one chain with
+ * its class label joined in once (the label's embedding concatenated to the features, or as an extra
+ * image plane). Models outside this set (other branches and merges, a projection discriminator,
+ * upsampling…) are refused with the reason, and the run trains on TF.js.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
@@ -98,6 +100,12 @@ export type Op =
     }
   | { kind: 'act'; act: Act; alpha: number }
   /**
+   * The class label joined to the features: its row of the embedding table `table` [classes, units]
+   * (read as one-hot · table) concatenated after the `size` features, or, with `plane`, reshaped to
+   * one image plane [1, h, w] after the `size` channels.
+   */
+  | { kind: 'label'; table: number; classes: number; units: number; size: number; plane?: [number, number] }
+  /**
    * [N, H·W·C] to NCHW images. The features are in TF.js's NHWC order unless `folded`: then the
    * layers before were permuted to give them in NCHW order, and this is a reshape.
    */
@@ -112,6 +120,8 @@ export interface Net {
   input: number[];
   /** One example's output shape, the same way. */
   output: number[];
+  /** Classes of the label input of a conditional network (its graphs take a one-hot [N, classes]). */
+  classes?: number;
 }
 
 type Layer = tfTypes.layers.Layer;
@@ -143,24 +153,70 @@ function convPads(
   return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
 }
 
-/** The model's layers in call order, refusing anything but one chain from one input to one output. */
-function chain(model: tfTypes.LayersModel): Layer[] {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new UncompilableError(`${model.name}: ${model.inputs.length} inputs (labels?) are not compiled`);
+const inboundOf = (layer: Layer): Layer[] => {
+  if (layer.inboundNodes.length !== 1)
+    throw new UncompilableError(`${layer.name}: a layer used twice is not compiled`);
+  return layer.inboundNodes[0]!.inboundLayers;
+};
+
+/**
+ * The layers of a conditional model's label branch, from its int [N, 1] input to the Concatenate
+ * that joins it: Embedding, Flatten and, for an image plane, a Reshape.
+ */
+function labelBranch(model: tfTypes.LayersModel): { branch: Layer[]; source: Layer } {
+  const input = model.inputs[1]!;
+  if (input.dtype !== 'int32' || input.shape.length !== 2 || input.shape[1] !== 1) {
+    throw new UncompilableError(`${model.name}: a second input other than a class label is not compiled`);
   }
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const source = input.sourceLayer as Layer;
+  const branch: Layer[] = [];
+  let at = source;
+  for (;;) {
+    const users = model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.includes(at)));
+    if (users.length !== 1) throw new UncompilableError(`${at.name}: a label used twice is not compiled`);
+    const user = users[0]!;
+    if (user.getClassName() === 'Concatenate') break;
+    const expected = ['Embedding', 'Flatten', 'Reshape'][branch.length];
+    if (user.getClassName() !== expected || inboundOf(user).length !== 1) {
+      throw new UncompilableError(`${user.name}: this use of the label is not compiled`);
+    }
+    branch.push(user);
+    at = user;
+  }
+  if (branch.length < 2) throw new UncompilableError(`${model.name}: this use of the label is not compiled`);
+  return { branch, source };
+}
+
+/**
+ * The model's layers in call order, refusing anything but one chain from one input to one output —
+ * with, for a conditional model, the label branch joined by one Concatenate (its layers are left out:
+ * the Concatenate stands for them).
+ */
+function chain(model: tfTypes.LayersModel): { layers: Layer[]; label?: Layer[] } {
+  if (model.outputs.length !== 1 || model.inputs.length > 2) {
+    throw new UncompilableError(`${model.name}: ${model.inputs.length} inputs are not compiled`);
+  }
+  const label = model.inputs.length === 2 ? labelBranch(model) : undefined;
+  const skip = new Set<Layer>(label ? [label.source, ...label.branch] : []);
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer' && !skip.has(l));
   let previous: Layer | undefined;
   for (const layer of layers) {
-    const inbound = layer.inboundNodes;
-    if (inbound.length !== 1)
-      throw new UncompilableError(`${layer.name}: a layer used twice is not compiled`);
-    const from = inbound[0]!.inboundLayers.filter((l) => l.getClassName() !== 'InputLayer');
+    let from = inboundOf(layer).filter((l) => l.getClassName() !== 'InputLayer' || skip.has(l));
+    if (label && layer.getClassName() === 'Concatenate') {
+      const last = label.branch[label.branch.length - 1]!;
+      const all = inboundOf(layer);
+      // [main, label] in this order: the label's features come after the main ones.
+      if (all.length !== 2 || all[1] !== last) {
+        throw new UncompilableError(`${layer.name}: this Concatenate is not compiled`);
+      }
+      from = from.filter((l) => l !== last);
+    }
     if (from.length !== (previous ? 1 : 0) || (previous && from[0] !== previous)) {
       throw new UncompilableError(`${layer.name}: branches and merges are not compiled`);
     }
     previous = layer;
   }
-  return layers;
+  return { layers, ...(label ? { label: label.branch } : {}) };
 }
 
 /** Compiles the layer list of `model`; throws UncompilableError naming the first layer it cannot take. */
@@ -181,7 +237,9 @@ export function readNet(model: tfTypes.LayersModel): Net {
   const act = (a: Act, alpha = 0) => {
     if (a !== 'linear') ops.push({ kind: 'act', act: a, alpha });
   };
-  for (const layer of chain(model)) {
+  const { layers, label } = chain(model);
+  let classes: number | undefined;
+  for (const layer of layers) {
     const cls = layer.getClassName();
     const cfg = layer.getConfig() as Record<string, unknown>;
     const out = (layer.outputShape as Shape).slice(1) as number[];
@@ -294,6 +352,29 @@ export function readNet(model: tfTypes.LayersModel): Net {
         }
         break;
       }
+      case 'Concatenate': {
+        const axis = Number(cfg.axis ?? -1);
+        if (!label || (axis !== -1 && axis !== out.length)) {
+          throw new UncompilableError(`${layer.name}: this Concatenate is not compiled`);
+        }
+        const embedding = label[0]!;
+        const ecfg = embedding.getConfig() as Record<string, unknown>;
+        classes = Number(ecfg.inputDim);
+        const units = Number(ecfg.outputDim);
+        const table = slot(embedding.weights[0]!, [classes, units]);
+        if (shape.length === 1) {
+          ops.push({ kind: 'label', table, classes, units, size: shape[0]! });
+          shape = [shape[0]! + units];
+        } else {
+          const plane = (label[2]?.outputShape as Shape | undefined)?.slice(1) as number[] | undefined;
+          if (!plane || plane[0] !== shape[1] || plane[1] !== shape[2] || plane[2] !== 1) {
+            throw new UncompilableError(`${layer.name}: only a label plane of the image's size is compiled`);
+          }
+          ops.push({ kind: 'label', table, classes, units, size: shape[0]!, plane: [shape[1]!, shape[2]!] });
+          shape = [shape[0]! + 1, shape[1]!, shape[2]!];
+        }
+        break;
+      }
       default:
         throw new UncompilableError(`${layer.name}: ${cls} layers are not compiled`);
     }
@@ -304,6 +385,7 @@ export function readNet(model: tfTypes.LayersModel): Net {
     weights,
     input: inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : inShape,
     output: shape,
+    ...(classes !== undefined ? { classes } : {}),
   };
 }
 

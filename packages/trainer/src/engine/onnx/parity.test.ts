@@ -25,6 +25,8 @@ interface Case {
   shape: number[];
   /** Whether each step compared updates G too (default: two full steps). */
   generatorSteps?: boolean[];
+  /** Classes of a conditional model. */
+  classes?: number;
 }
 
 const CASES: Case[] = [
@@ -55,17 +57,31 @@ const CASES: Case[] = [
     shape: [28, 28, 1],
   },
   { name: 'instance noise', flags: { preset: 'tiny', instanceNoise: 0.1 }, shape: [28, 28, 1] },
+  {
+    name: 'conditional MLP (label embedding next to z and to the pixels)',
+    flags: { preset: 'tiny', conditional: true, modeSeeking: 0, embedDim: 6 },
+    shape: [28, 28, 1],
+    classes: 10,
+  },
+  {
+    name: 'cgan (label plane in D, mode seeking)',
+    flags: { preset: 'cgan', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 8, embedDim: 5 },
+    shape: [16, 16, 1],
+    classes: 3,
+  },
+  { name: 'mode seeking, unconditional', flags: { preset: 'tiny', modeSeeking: 1 }, shape: [28, 28, 1] },
 ];
 
-function makeModels(config: TrainConfig, shape: number[]): EngineModels {
-  const { generator, discriminator } = buildModels(tf, config, { shape });
+function makeModels(config: TrainConfig, shape: number[], numClasses?: number): EngineModels {
+  const data = { shape, ...(numClasses ? { numClasses } : {}) };
+  const { generator, discriminator } = buildModels(tf, config, data);
   const opt = (lr: number) =>
     config.optimizer === 'rmsprop'
       ? tf.train.rmsprop(lr, 0.99, 0, 1e-8)
       : tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
   let ema: tf.LayersModel | undefined;
   if (config.emaDecay > 0) {
-    ema = buildModels(tf, config, { shape }).generator;
+    ema = buildModels(tf, config, data).generator;
     ema.setWeights(generator.getWeights());
   }
   return { generator, discriminator, ...(ema ? { ema } : {}), optD: opt(config.lrD), optG: opt(config.lrG) };
@@ -98,12 +114,12 @@ function weightsAgree(a: Float32Array, b: Float32Array): boolean {
 const values = (m: tf.LayersModel) => m.weights.map((w) => w.read().dataSync() as Float32Array);
 
 describe('the compiled step matches the TF.js step (cpu backend)', () => {
-  it.each(CASES)('$name', async ({ flags, shape, generatorSteps = [true, true] }) => {
+  it.each(CASES)('$name', async ({ flags, shape, generatorSteps = [true, true], classes }) => {
     const config = resolveConfig({ flags: { ...flags, seed: 3 } });
     const B = config.batchSize;
-    const ref = makeModels(config, shape);
-    const ours = makeModels(config, shape);
-    const ctx = { config, batch: B, dataShape: shape, numClasses: 0 };
+    const ref = makeModels(config, shape, classes);
+    const ours = makeModels(config, shape, classes);
+    const ctx = { config, batch: B, dataShape: shape, numClasses: classes ?? 0 };
     const engines: TrainEngine[] = [
       new TfjsEngine(tf, ref, ctx),
       await OnnxEngine.create(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
@@ -113,7 +129,16 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
     try {
       for (const [k, generatorStep] of generatorSteps.entries()) {
         const x = Float32Array.from({ length: n }, () => rand() * 2 - 1);
-        const batch = { x, seed: 100 + k, generatorStep, noiseStd: config.instanceNoise };
+        const labels = classes
+          ? Int32Array.from({ length: B }, () => Math.floor(rand() * classes))
+          : undefined;
+        const batch = {
+          x,
+          seed: 100 + k,
+          generatorStep,
+          noiseStd: config.instanceNoise,
+          ...(labels ? { labels } : {}),
+        };
         for (const e of engines) await e.step(batch);
         for (const e of engines) await e.sync();
         const [sumsRef, sumsOurs] = await Promise.all(engines.map((e) => e.readSums()));

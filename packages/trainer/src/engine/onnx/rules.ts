@@ -24,6 +24,7 @@ export interface Forward {
  * `w[i]` names the value of weight i; `batch` is the (static) batch size. With `groups` > 1 the
  * batch is that many batches stacked (D's real and fake batch in one pass): BatchNorm normalises
  * each with its own statistics and moves its averages once per group, in order, as separate passes would.
+ * `labels` names the one-hot labels [batch, classes] of a conditional network.
  */
 export function forward(
   g: Graph,
@@ -32,7 +33,13 @@ export function forward(
   x: string,
   batch: number,
   groups = 1,
+  labels?: string,
 ): Forward {
+  if ((net.classes !== undefined) !== (labels !== undefined)) {
+    throw new Error(
+      `labels ${labels ? 'given to a network without' : 'missing for a network with'} a label input`,
+    );
+  }
   const tape: Saved[] = [];
   const stats = new Map<number, string>();
   let h = x;
@@ -117,6 +124,14 @@ export function forward(
         h = activation(g, op, h);
         saved.y = h;
         break;
+      case 'label': {
+        // one-hot · table picks the label's row exactly (every other term is 0 · x).
+        saved.x = labels!;
+        const rows = g.op('MatMul', [labels!, w(op.table)]);
+        const joined = op.plane ? g.reshape(rows, [batch, 1, op.plane[0], op.plane[1]]) : rows;
+        h = g.op('Concat', [h, joined], { axis: { i: 1 } });
+        break;
+      }
       case 'toImage':
         h =
           op.c === 1 || op.folded
@@ -288,6 +303,18 @@ export function backward(
       case 'act':
         if (needDx) d = activationGrad(g, op, s, d);
         break;
+      case 'label': {
+        const part = (from: number, to: number) =>
+          g.op('Slice', [d, g.ints([from]), g.ints([to]), g.ints([1])]);
+        if (opts.weights) {
+          // Each table row gathers the gradients of the examples with that label: one-hotᵀ · d.
+          const joined = part(op.size, op.size + (op.plane ? 1 : op.units));
+          const rows = op.plane ? g.reshape(joined, [batch, op.units]) : joined;
+          grads.set(op.table, g.op('Gemm', [s.x!, rows], { transA: { i: 1 } }));
+        }
+        if (needDx) d = part(0, op.size);
+        break;
+      }
       case 'toImage':
         d =
           op.c === 1 || op.folded

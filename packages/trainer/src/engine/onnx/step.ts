@@ -49,9 +49,7 @@ export type StepConfig = Pick<
 
 /** Why this config cannot be compiled, or undefined when it can. */
 export function uncompilableReason(config: StepConfig): string | undefined {
-  if (config.conditional) return 'conditional models (label inputs) train on TF.js';
   if (config.gradientPenalty > 0) return 'the gradient penalty (a second-order gradient) trains on TF.js';
-  if (config.modeSeeking > 0) return 'the mode-seeking term trains on TF.js';
   if (config.discriminatorHead !== 'sigmoid') return 'the two-class softmax head trains on TF.js';
   return undefined;
 }
@@ -71,12 +69,17 @@ export function netState(prefix: 'g' | 'd', net: Net, ema: boolean): StateTensor
   return out;
 }
 
-/** The graphs' non-state inputs. */
-export function stepInputs(config: StepConfig, batch: number, dataShape: number[]) {
+/** The graphs' non-state inputs; `classes` for conditional networks. */
+export function stepInputs(config: StepConfig, batch: number, dataShape: number[], classes?: number) {
   const data = [batch, ...dataShape];
   return {
     x: { name: 'x', shape: data },
     z: { name: 'z', shape: [batch, config.latentDim] },
+    /** One-hot class labels of the real batch and of the generated one. */
+    labels:
+      classes !== undefined
+        ? ['onehot_real', 'onehot_fake'].map((name) => ({ name, shape: [batch, classes] }))
+        : [],
     /** Instance noise for D's inputs: real, fake in D's update, fake in G's update. */
     noise:
       config.instanceNoise > 0
@@ -110,7 +113,8 @@ export function buildStepGraph(
   if (reason) throw new UncompilableError(reason);
   const graph = new Graph(generatorStep ? 'ganforge_step' : 'ganforge_critic_step');
   const ema = config.emaDecay > 0;
-  const io = stepInputs(config, batch, dataShape);
+  const classes = labelClasses(G, D, config);
+  const io = stepInputs(config, batch, dataShape, classes);
   const updates: string[] = [];
   const declare = (prefix: 'g' | 'd', net: Net): Built => {
     for (const t of netState(prefix, net, ema && prefix === 'g')) graph.input(t.name, t.shape);
@@ -120,6 +124,8 @@ export function buildStepGraph(
   const ds = declare('d', D);
   const x = graph.input(io.x.name, io.x.shape);
   const z = graph.input(io.z.name, io.z.shape);
+  const [labelsReal, labelsFake] = io.labels.map((t) => graph.input(t.name, t.shape));
+  const labelsOf = (net: Net, v: string | undefined) => (net.classes !== undefined ? v : undefined);
   const noise = io.noise.map((n) => graph.input(n.name, n.shape));
   const powers = io.powers.map((p) => graph.input(p, []));
   const [emaDecay, emaRest] = io.emaDecay.map((p) => graph.input(p, []));
@@ -139,14 +145,16 @@ export function buildStepGraph(
   const noisy = (v: string, k: number) => (noise[k] ? graph.add(v, toNet(noise[k]!)) : v);
 
   // G's forward pass (training mode: batch statistics, moving averages updated).
-  const gf = forward(graph, G, gs.w, z, batch);
+  const gf = forward(graph, G, gs.w, z, batch, 1, labelsOf(G, labelsFake));
   const fake = gf.y;
   for (const [i, value] of gf.stats) setNext(`g.w${i}`, value, G.weights[i]!.shape);
 
   // D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
   // statistics (as two passes would have them), real first.
   const both = graph.op('Concat', [noisy(toNet(x), 0), noisy(fake, 1)], { axis: { i: 0 } });
-  const dPass = forward(graph, D, ds.w, both, 2 * batch, 2);
+  const bothLabels =
+    D.classes !== undefined ? graph.op('Concat', [labelsReal!, labelsFake!], { axis: { i: 0 } }) : undefined;
+  const dPass = forward(graph, D, ds.w, both, 2 * batch, 2, bothLabels);
   const half = (v: string, k: number) =>
     graph.op('Slice', [v, graph.ints([k * batch]), graph.ints([(k + 1) * batch]), graph.ints([0])]);
   const [realOut, fakeOut] = [half(dPass.y, 0), half(dPass.y, 1)];
@@ -181,12 +189,19 @@ export function buildStepGraph(
 
   // G's loss through the updated D (training mode again: D's statistics move a third time).
   const dAfter = (i: number) => dNew.get(i) ?? ds.w(i);
-  const gPass = forward(graph, D, dAfter, noisy(fake, 2), batch);
+  const gPass = forward(graph, D, dAfter, noisy(fake, 2), batch, 1, labelsOf(D, labelsFake));
   for (const [i, value] of gPass.stats) dNew.set(i, value);
   for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
   const gLoss = generatorLoss(graph, config, gPass.y, batch);
   const throughD = backward(graph, D, dAfter, gPass, gLoss.dFake, batch, { inputGrad: true, weights: false });
-  const gGrads = backward(graph, G, gs.w, gf, throughD.dx!, batch, { inputGrad: false, weights: true });
+  let lossG = gLoss.loss;
+  let dFake = throughD.dx!;
+  if (config.modeSeeking > 0) {
+    const ms = modeSeeking(graph, config.modeSeeking, fake, z, batch, G.output);
+    lossG = graph.add(lossG, ms.loss);
+    dFake = graph.add(dFake, ms.dFake);
+  }
+  const gGrads = backward(graph, G, gs.w, gf, dFake, batch, { inputGrad: false, weights: true });
   G.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
     const grad = gGrads.grads.get(i);
@@ -198,8 +213,52 @@ export function buildStepGraph(
       setNext(e, graph.add(graph.mul(e, emaDecay), graph.mul(w, emaRest)), wt.shape);
     }
   });
-  graph.output(gLoss.loss, FIGURES.lossG, []);
+  graph.output(lossG, FIGURES.lossG, []);
   return { bytes: graph.encode(), updates };
+}
+
+/** The classes of the label input both networks of a conditional model take. */
+function labelClasses(G: Net, D: Net, config: StepConfig): number | undefined {
+  const classes = G.classes ?? D.classes;
+  if (Boolean(config.conditional) !== (classes !== undefined)) {
+    throw new UncompilableError(
+      config.conditional
+        ? 'this conditional model has no compiled label input'
+        : 'a label input without --conditional',
+    );
+  }
+  if (G.classes !== undefined && D.classes !== undefined && G.classes !== D.classes) {
+    throw new UncompilableError(`G takes ${G.classes} classes and D ${D.classes}`);
+  }
+  return classes;
+}
+
+/**
+ * MSGAN's mode-seeking term λ / (r + 1e-5), r = mean|f1 − f2| / mean|z1 − z2| over the two halves
+ * of the batch (losses.modeSeekingTerm), and its gradient with respect to the generated batch:
+ * ± s · (−λ / ((r + 1e-5)² · mean|z1 − z2| · count)) on the two halves, s the sign of f1 − f2 as
+ * TF.js differentiates |·| (−1 at 0).
+ */
+function modeSeeking(g: Graph, lambda: number, fake: string, z: string, batch: number, shape: number[]) {
+  const half = batch / 2;
+  const halves = (t: string) =>
+    [0, 1].map((k) => g.op('Slice', [t, g.ints([k * half]), g.ints([(k + 1) * half]), g.ints([0])]));
+  const meanAbs = (t: string, rank: number) => g.mean(g.op('Abs', [t]), [...Array(rank).keys()]);
+  const [f1, f2] = halves(fake);
+  const diff = g.sub(f1!, f2!);
+  const [z1, z2] = halves(z);
+  const zm = meanAbs(g.sub(z1!, z2!), 2);
+  const u = g.add(g.div(meanAbs(diff, 1 + shape.length), zm), g.scalar(1e-5));
+  const count = half * shape.reduce((a, b) => a * b, 1);
+  const k = g.op('Neg', [
+    g.div(g.div(g.scale(g.op('Reciprocal', [g.mul(u, u)]), lambda), zm), g.scalar(count)),
+  ]);
+  const sign = g.op('Where', [g.op('Greater', [diff, g.scalar(0)]), g.scalar(1), g.scalar(-1)]);
+  const top = g.mul(sign, k);
+  return {
+    loss: g.scale(g.op('Reciprocal', [u]), lambda),
+    dFake: g.op('Concat', [top, g.op('Neg', [top])], { axis: { i: 0 } }),
+  };
 }
 
 /** Adam or RMSprop on one weight, as TF.js computes them; returns the new weight's value. */
