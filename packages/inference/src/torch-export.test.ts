@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadGenerator } from './node';
+import type { Generator } from './types';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -27,6 +28,18 @@ function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let w = 0;
   for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i]! - b[i]!));
   return w;
+}
+
+/** Samples the fixture's own input and compares with PyTorch: raw output, and pixels mapped from Tanh's range. */
+async function matchesTorch(g: Generator, want: Expected, shape: [number, number, number]): Promise<void> {
+  const count = want.input.shape[0]!;
+  const r = await g.sample({ count, latents: new Float32Array(want.input.values), raw: true });
+  if (r.kind !== 'image') throw new Error('expected an image');
+  expect([r.count, r.height, r.width, r.channels]).toEqual([count, ...shape]);
+  expect(worst(r.raw!, want.output.values)).toBeLessThan(1e-5);
+  // Single channel: the pixels are the output mapped from Tanh's [-1, 1] to [0, 1].
+  const pixels = want.output.values.map((v) => (v + 1) / 2);
+  expect(worst(r.pixels, pixels)).toBeLessThan(1e-5);
 }
 
 describe('torch.onnx.export files, loaded with no options', () => {
@@ -49,18 +62,7 @@ describe('torch.onnx.export files, loaded with no options', () => {
         image: 'probe',
         outputRange: 'graph',
       });
-      const count = want.input.shape[0]!;
-      const r = await g.sample({ count, latents: new Float32Array(want.input.values), raw: true });
-      if (r.kind !== 'image') throw new Error('expected an image');
-      expect([r.count, r.height, r.width, r.channels]).toEqual([2, 16, 16, 1]);
-      expect(worst(r.raw!, want.output.values)).toBeLessThan(1e-5);
-      // Single channel: the pixels are the output mapped from Tanh's [-1, 1] to [0, 1].
-      expect(
-        worst(
-          r.pixels,
-          want.output.values.map((v) => (v + 1) / 2),
-        ),
-      ).toBeLessThan(1e-5);
+      await matchesTorch(g, want, [16, 16, 1]);
     } finally {
       await g.dispose();
     }
@@ -79,17 +81,7 @@ describe('torch.onnx.export files, loaded with no options', () => {
         outputRange: [-1, 1],
       });
       expect(g.info.sources).toMatchObject({ kind: 'inferred', image: 'inferred', outputRange: 'graph' });
-      const count = want.input.shape[0]!;
-      const r = await g.sample({ count, latents: new Float32Array(want.input.values), raw: true });
-      if (r.kind !== 'image') throw new Error('expected an image');
-      expect([r.count, r.height, r.width, r.channels]).toEqual([2, 28, 28, 1]);
-      expect(worst(r.raw!, want.output.values)).toBeLessThan(1e-5);
-      expect(
-        worst(
-          r.pixels,
-          want.output.values.map((v) => (v + 1) / 2),
-        ),
-      ).toBeLessThan(1e-5);
+      await matchesTorch(g, want, [28, 28, 1]);
     } finally {
       await g.dispose();
     }

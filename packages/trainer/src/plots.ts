@@ -118,15 +118,8 @@ export function plottedEpochs(epochs: EpochInput, stepsPerEpoch?: number): Epoch
 }
 
 /** Loss curves (D and G) against the step, as PNG: the fine-grained curve points plus the epoch means. */
-export async function lossCurvePng(
-  curve: CurveInput,
-  epochs: EpochInput,
-  title: string,
-  width = 640,
-  height = 360,
-  stepsPerEpoch?: number,
-): Promise<Buffer> {
-  return sharp(Buffer.from(lossCurveSvg(curve, epochs, title, width, height, stepsPerEpoch)))
+export async function lossCurvePng(...args: Parameters<typeof lossCurveSvg>): Promise<Buffer> {
+  return sharp(Buffer.from(lossCurveSvg(...args)))
     .png()
     .toBuffer();
 }
