@@ -29,3 +29,9 @@ export * from './data/points2d';
 export { jsDivergence, pointMetrics, type PointMetrics } from './eval/point-metrics';
 export { gaussianEstimate, meanAndCovariance, targetCovariance, type GaussianEstimate } from './estimate';
 export { registerBrowserWasmKernels } from './kernels/browser';
+export {
+  checkpointDirName,
+  checkpointFiles,
+  layersModelFiles,
+  type CheckpointFile,
+} from './run/checkpoint-files';

@@ -17,22 +17,15 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from '@ganforge/contracts';
+import {
+  adamPowers,
+  checkpointDirName,
+  OPTIMIZER_BIN,
+  OPTIMIZER_JSON,
+  OPTIMIZER_POWERS,
+  optimizerFiles,
+} from './checkpoint-files';
 import { FileModelIO } from './model-io';
-
-const OPTIMIZER_JSON = 'optimizers.json';
-const OPTIMIZER_BIN = 'optimizers.bin';
-/** Adam's running β powers per optimizer: TF.js's getWeights leaves them out. */
-const OPTIMIZER_POWERS = 'optimizer-powers.json';
-
-/** The running β1^(t+1), β2^(t+1) of TF.js's Adam: private fields, not part of its typed surface. */
-interface AdamPowers {
-  accBeta1: tfTypes.Variable;
-  accBeta2: tfTypes.Variable;
-}
-
-function adamPowers(opt: tfTypes.Optimizer): AdamPowers | undefined {
-  return opt.getClassName() === 'Adam' ? (opt as unknown as AdamPowers) : undefined;
-}
 
 /**
  * The powers as training leaves them after `iterations` steps: β once, then one float32 multiplication
@@ -61,7 +54,6 @@ const SavedTensorsSchema = z.array(
     dtype: z.string(),
   }),
 );
-type SavedTensor = z.infer<typeof SavedTensorsSchema>[number];
 
 /** A checkpoint's JSON file, or an error that names it and says the checkpoint is damaged. */
 function readSaved<T>(path: string, schema: z.ZodType<T>): T {
@@ -123,30 +115,16 @@ export async function writeCheckpoint(
   info: Omit<CheckpointInfo, 'dir' | 'writtenAt'>,
 ): Promise<string> {
   const root = checkpointRoot(run);
-  const dirName = `step-${String(info.step).padStart(9, '0')}`;
+  const dirName = checkpointDirName(info.step);
   const dir = join(root, dirName);
   // A folder of this name not named by latest.json is the leftover of an interrupted write.
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   await models.generator.save(new FileModelIO(join(dir, 'generator')));
   await models.discriminator.save(new FileModelIO(join(dir, 'discriminator')));
   if (models.ema) await models.ema.save(new FileModelIO(join(dir, 'generator-ema')));
-  const manifest: SavedTensor[] = [];
-  const chunks: Buffer[] = [];
-  const powers: Record<string, [number, number]> = {};
-  for (const [key, opt] of Object.entries(models.optimizers)) {
-    const adam = adamPowers(opt);
-    if (adam) powers[key] = [(await adam.accBeta1.data())[0]!, (await adam.accBeta2.data())[0]!];
-    const weights = await opt.getWeights();
-    for (const [i, w] of weights.entries()) {
-      const data = await w.tensor.data();
-      // The first entry is the iteration count, a fresh scalar; the rest are the optimizer's own variables.
-      if (i === 0) w.tensor.dispose();
-      manifest.push({ optimizer: key, name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype });
-      const f = Float32Array.from(data as ArrayLike<number>);
-      chunks.push(Buffer.from(f.buffer, f.byteOffset, f.byteLength));
-    }
-  }
-  writeFileAtomic(join(dir, OPTIMIZER_BIN), Buffer.concat(chunks));
+  // The same bytes the browser's checkpointFiles makes (checkpoint-files.ts).
+  const { manifest, bin, powers } = await optimizerFiles(models.optimizers);
+  writeFileAtomic(join(dir, OPTIMIZER_BIN), bin);
   writeJsonAtomic(join(dir, OPTIMIZER_JSON), manifest);
   writeJsonAtomic(join(dir, OPTIMIZER_POWERS), powers);
   const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
