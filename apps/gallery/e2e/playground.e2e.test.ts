@@ -2,13 +2,15 @@
  * The playground in headless Chromium: the d2l Gaussian trained for the Node trainer's 2,500 steps lands
  * within the trainer's tolerance; the heat map and curves are drawn; a click is answered while training
  * runs; Export gives an ONNX file the Node SDK loads with the page's outputs, and Download run a run
- * folder the exporter turns into the same model; a ring-of-8 run improves
+ * folder the exporter turns into the same model and `ganforge train --resume` continues along the page's
+ * own path; image mode (Fashion-MNIST) trains, draws its grid, exports and resumes the same way; a ring-of-8 run improves
  * its 2-D metric; bad links are refused in words; no console errors and no CSP violations anywhere.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
 import type { Browser, Page } from 'playwright-core';
@@ -27,6 +29,7 @@ const CSP =
 /** The d2l read-out the Node trainer's test holds the gaussian2d preset to (train.test.ts). */
 const NODE_TOLERANCE = 0.4;
 
+const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 let tmp: string;
 let server: StaticServer;
 let browser: Browser;
@@ -103,7 +106,7 @@ afterAll(async () => {
 });
 
 describe('the playground', () => {
-  it('trains the d2l Gaussian like the Node trainer, draws every view and exports a matching ONNX file', async () => {
+  it('trains the d2l Gaussian like the Node trainer, draws every view, exports a matching ONNX file and a run the trainer resumes', async () => {
     const page = await open('#preset=d2l');
     await fastest(page);
     // Auto names what it picked and the step times it picked by.
@@ -153,6 +156,30 @@ describe('the playground', () => {
     if (again.kind !== 'points') throw new Error('expected points');
     expect(Math.max(...inPage.map((v, i) => Math.abs(v - again.points[i]!)))).toBeLessThan(1e-4);
     await fromRun.dispose();
+
+    // The archive also carries the trainer's config and checkpoint: the real CLI continues it from step
+    // 2500 (the end of epoch 20 of 125 steps) through epoch 21, as the page goes on to step 2625.
+    const resumed = spawnSync(
+      join(workspace, 'node_modules/.bin/ganforge'),
+      ['train', '--resume', runDir, '--quiet'],
+      { cwd: workspace, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming after epoch 20, step 2500/);
+    expect(JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8'))).toMatchObject({
+      status: 'completed',
+      epoch: 21,
+      step: 2625,
+    });
+    await trainUntil(page, 2625);
+    const onPage = await page.evaluate((z) => window.playground!.sample(z), Array.from(latents));
+    const continued = await exportGenerator({ run: runDir });
+    const fromResumed = await loadGenerator(new Uint8Array(readFileSync(continued.file)));
+    const next = await fromResumed.sample({ count: 64, latents });
+    if (next.kind !== 'points') throw new Error('expected points');
+    expect(Math.max(...inPage.map((v, i) => Math.abs(v - next.points[i]!)))).toBeGreaterThan(1e-3);
+    expect(Math.max(...onPage.map((v, i) => Math.abs(v - next.points[i]!)))).toBeLessThan(1e-3);
+    await fromResumed.dispose();
     await page.close();
   });
 
@@ -235,6 +262,91 @@ describe('the playground', () => {
     // The canvas spans [-3, 3]² while drawing: the first click, 30% in from the top left, is (-1.2, 1.2).
     expect(drawn![0]).toBeCloseTo(-1.2, 1);
     expect(drawn![1]).toBeCloseTo(1.2, 1);
+    await page.close();
+  });
+
+  it('trains an image GAN on Fashion-MNIST, draws its grid, exports a matching ONNX file and a run the trainer resumes', async () => {
+    // The trainer's MLP GAN, made small so a few seconds of training do.
+    const page = await open(
+      '#mode=images&imageModel=mlp&images=500&hiddenG=64&hiddenD=64&latentDim=16&batchSize=16&seed=3',
+    );
+    expect(await page.getAttribute('#app', 'data-mode')).toBe('images');
+    expect(await page.isVisible('#pg-image-grid')).toBe(true);
+    expect(await page.isVisible('#pg-heatmap')).toBe(false);
+    expect(await page.inputValue('#pg-mode')).toBe('images');
+    const start = await page.evaluate(() => Array.from(window.playground!.snapshot()!.images!));
+    const s = await page.evaluate(async () => {
+      const snap = await window.playground!.trainUntil(40);
+      return { step: snap.step, images: Array.from(snap.images!), coverage: snap.coverage };
+    });
+    expect(s.step).toBe(40);
+    expect(s.images).toHaveLength(64 * 28 * 28);
+    // Trained: the grid moved away from the untrained generator's.
+    expect(Math.max(...s.images.map((v, i) => Math.abs(v - start[i]!)))).toBeGreaterThan(0.02);
+    expect(s.coverage?.classes).toBe(10);
+    expect(s.coverage?.count).toBe(500);
+    expect(await page.textContent('#pg-coverage')).toMatch(/^\d+\/10 \(at step \d+\)$/);
+    for (const sel of ['#pg-image-grid', '#pg-real-grid', '#pg-curves']) {
+      const { colours, inked } = await ink(page, sel);
+      expect(colours, sel).toBeGreaterThan(20);
+      expect(inked, sel).toBeGreaterThan(2000);
+    }
+    // The share link carries the mode.
+    await page.click('#pg-share');
+    expect(await page.inputValue('#pg-link')).toMatch(
+      /playground\.html#mode=images&imageModel=mlp&images=500&/,
+    );
+
+    // Export: an image generator with the project's metadata, which the Node SDK runs to the page's values.
+    const download = page.waitForEvent('download');
+    await page.click('#pg-export');
+    const file = join(tmp, 'playground-images.onnx');
+    await (await download).saveAs(file);
+    const generator = await loadGenerator(new Uint8Array(readFileSync(file)));
+    expect(generator.info.kind).toBe('image');
+    expect(generator.info.latentDim).toBe(16);
+    expect(generator.info.image).toMatchObject({ height: 28, width: 28, channels: 1 });
+    const latents = generator.latents(9, 32);
+    const inPage = await page.evaluate((z) => window.playground!.sample(z), Array.from(latents));
+    const fromFile = await generator.sample({ count: 32, latents, raw: true });
+    if (fromFile.kind !== 'image') throw new Error('expected images');
+    expect(fromFile.raw).toHaveLength(inPage.length);
+    const diff = Math.max(...inPage.map((v, i) => Math.abs(v - fromFile.raw![i]!)));
+    expect(diff).toBeLessThan(1e-4);
+    await generator.dispose();
+
+    // Download run, unpacked, continues under the real CLI from the page's step with the page's weights
+    // and optimizer state: 500 images in batches of 16 make 31 steps an epoch, so step 40 is 9 steps into
+    // epoch 2, and a plain --resume finishes it (step 62). The page, trained on to step 62, agrees.
+    const archive = page.waitForEvent('download');
+    await page.click('#pg-download-run');
+    const tarFile = join(tmp, 'image-run.tar');
+    await (await archive).saveAs(tarFile);
+    const x = spawnSync('tar', ['-xf', tarFile, '-C', tmp], { encoding: 'utf8' });
+    expect(x.status, x.stderr).toBe(0);
+    const runDir = join(tmp, 'playground-fashion-mlp-seed3-step40');
+    const latest = JSON.parse(readFileSync(join(runDir, 'checkpoint/latest.json'), 'utf8'));
+    expect(latest).toMatchObject({ epoch: 1, stepInEpoch: 9, step: 40 });
+    const resumed = spawnSync(
+      join(workspace, 'node_modules/.bin/ganforge'),
+      ['train', '--resume', runDir, '--quiet'],
+      { cwd: workspace, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming after epoch 1, step 40/);
+    const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8'));
+    expect(state).toMatchObject({ status: 'completed', epoch: 2, step: 62 });
+    await page.evaluate(() => window.playground!.trainUntil(62));
+    const onPage = await page.evaluate((z) => window.playground!.sample(z), Array.from(latents));
+    const exported = await exportGenerator({ run: runDir });
+    const fromRun = await loadGenerator(new Uint8Array(readFileSync(exported.file)));
+    const out = await fromRun.sample({ count: 32, latents, raw: true });
+    if (out.kind !== 'image') throw new Error('expected images');
+    const maxDiff = (a: number[], b: ArrayLike<number>) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    // Trained on from step 40 (its samples moved), and along the page's own path.
+    expect(maxDiff(inPage, out.raw!)).toBeGreaterThan(0.01);
+    expect(maxDiff(onPage, out.raw!)).toBeLessThan(1e-3);
+    await fromRun.dispose();
     await page.close();
   });
 

@@ -7,6 +7,7 @@ import {
   buildModels,
   buildPointsMlp,
   criticSchedule,
+  layersModelFiles,
   DEFAULTS,
   drawnPoints,
   GAUSSIAN_B,
@@ -26,7 +27,7 @@ import { exportModel } from '@ganforge/exporter/browser';
 import seedrandom from 'seedrandom';
 import type { Bounds, Snapshot } from './protocol';
 import { toHash, type PlaygroundSettings } from './settings';
-import { layersModelFiles } from './model-files';
+import { resumeEntries } from './resume-files';
 import { tar } from './tar';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
@@ -100,7 +101,9 @@ export class Session {
   private readonly engine: TfjsEngine;
   private readonly schedule: CriticSchedule;
   private readonly obj: Objective;
-  private readonly rng: () => number;
+  private readonly rng = seedrandom.alea('', { state: true });
+  /** The stream's state at the start of the current epoch (before its shuffle), for a checkpoint. */
+  private epochRng: Record<string, number> = {};
   private perm = new Int32Array(0);
   private stepInEpoch = 0;
   private readonly stepsPerEpoch: number;
@@ -142,7 +145,7 @@ export class Session {
     this.schedule = criticSchedule(s.dSteps, false);
     this.obj = objective(tf, this.config);
     // The Node trainer's stream: one shuffle per epoch, then one seed per step.
-    this.rng = seedrandom.alea(`train:${s.seed}`);
+    this.rng = seedrandom.alea(`train:${s.seed}`, { state: true });
     this.fixedZ = tf.randomNormal([FAKE_COUNT, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
     this.heatGrid = this.planeGrid();
     this.latentGrid = this.latentPlane();
@@ -172,12 +175,17 @@ export class Session {
     this.busySteps++;
   }
 
+  private rngState(): Record<string, number> {
+    return this.rng.state() as unknown as Record<string, number>;
+  }
+
   /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
   async sync(): Promise<void> {
     await this.engine.readSums();
   }
 
   private shuffle(): void {
+    this.epochRng = this.rngState();
     const perm = Int32Array.from({ length: REAL_COUNT }, (_, i) => i);
     for (let i = perm.length - 1; i > 0; i--) {
       const j = Math.floor(this.rng() * (i + 1));
@@ -288,6 +296,11 @@ export class Session {
     return { bytes, metadata };
   }
 
+  /** Whether the trainer can continue this run: it has the d2l network (its gaussian2d model and data). */
+  get resumable(): boolean {
+    return this.settings.model === 'd2l' && this.settings.dataset === 'gaussian2d';
+  }
+
   /** This run's name: its data, seed and step. */
   get name(): string {
     return `playground-${this.settings.dataset}-seed${this.settings.seed}-step${this.step}`;
@@ -299,7 +312,7 @@ export class Session {
    * made it. `ganforge export generator --run <folder>` exports it.
    */
   async runArchive(): Promise<Uint8Array> {
-    const { modelJson, weights } = await layersModelFiles(this.models.generator);
+    const { modelJson, weights } = await layersModelFiles(tf, this.models.generator);
     const points = Array.from({ length: REAL_COUNT }, (_, i) => [this.real[2 * i]!, this.real[2 * i + 1]!]);
     const about = {
       madeBy: 'GANForge playground',
@@ -307,6 +320,9 @@ export class Session {
       generatorSteps: this.gSteps,
       settings: this.settings,
       link: `playground.html${toHash(this.settings)}`,
+      resume: this.resumable
+        ? 'ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s)'
+        : 'not resumable by the trainer: only the d2l network is one of its models (--model=gaussian2d); export it with ganforge export generator --run <this folder>',
     };
     const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
     const dir = this.name;
@@ -315,6 +331,17 @@ export class Session {
       { path: `${dir}/generator/weights.bin`, data: weights },
       { path: `${dir}/real-points.json`, data: json({ points }) },
       { path: `${dir}/playground.json`, data: json(about) },
+      ...(this.resumable
+        ? await resumeEntries(dir, {
+            config: this.config,
+            models: this.models,
+            optD: this.optD,
+            optG: this.optG,
+            step: this.step,
+            stepsPerEpoch: this.stepsPerEpoch,
+            epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
+          })
+        : []),
     ]);
   }
 

@@ -8,6 +8,7 @@
 import {
   buildModels,
   criticSchedule,
+  layersModelFiles,
   TfjsEngine,
   tf,
   type CriticSchedule,
@@ -16,7 +17,7 @@ import {
 } from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
 import seedrandom from 'seedrandom';
-import { layersModelFiles } from '../model-files';
+import { resumeEntries } from '../resume-files';
 import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
@@ -30,11 +31,14 @@ export const GRID_IMAGES = 64;
 export const COVERAGE_SAMPLES = 500;
 export const COVERAGE_EVERY = 200;
 
-/** The trainer's config for image-mode settings. */
+/**
+ * The trainer's config for image-mode settings. Its preset is the trainer's preset of that network (a
+ * config.json the trainer resumes names one it knows); every setting is spelled out beside it.
+ */
 export function imageTrainConfig(s: PlaygroundSettings): TrainConfig {
   return {
     ...trainConfig(s),
-    preset: 'playground',
+    preset: s.imageModel,
     model: s.imageModel,
     dataset: 'fashion-mnist-test',
     limit: s.images,
@@ -59,7 +63,9 @@ export class ImageSession {
   readonly optG: tf.Optimizer;
   private readonly engine: TfjsEngine;
   private readonly schedule: CriticSchedule;
-  private rng: seedrandom.PRNG;
+  private rng = seedrandom.alea('', { state: true });
+  /** The stream's state at the start of the current epoch (before its shuffle), for a checkpoint. */
+  private epochRng: Record<string, number> = {};
   private perm = new Int32Array(0);
   private stepInEpoch = 0;
   readonly stepsPerEpoch: number;
@@ -96,7 +102,7 @@ export class ImageSession {
       { config: this.config, batch: B, dataShape: data.shape, numClasses: 0 },
     );
     this.schedule = criticSchedule(s.dSteps, false);
-    this.rng = seedrandom.alea(`train:${s.seed}`);
+    this.rng = seedrandom.alea(`train:${s.seed}`, { state: true });
     this.gridZ = tf.randomNormal([GRID_IMAGES, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
     this.coverageZ = tf.randomNormal(
       [COVERAGE_SAMPLES, s.latentDim],
@@ -135,11 +141,16 @@ export class ImageSession {
     this.busySteps++;
   }
 
+  private rngState(): Record<string, number> {
+    return this.rng.state() as unknown as Record<string, number>;
+  }
+
   async sync(): Promise<void> {
     await this.engine.readSums();
   }
 
   private shuffle(): void {
+    this.epochRng = this.rngState();
     const perm = Int32Array.from({ length: this.data.count }, (_, i) => i);
     for (let i = perm.length - 1; i > 0; i--) {
       const j = Math.floor(this.rng() * (i + 1));
@@ -224,15 +235,20 @@ export class ImageSession {
     return `playground-fashion-${this.settings.imageModel}-seed${this.settings.seed}-step${this.step}`;
   }
 
-  /** A run folder as a tar archive (the layout 2-D mode's archive has). */
+  /**
+   * A run folder as a tar archive: the generator (generator/, as the trainer writes it), playground.json,
+   * and the trainer's config.json and checkpoint/ so that `ganforge train --resume` continues it.
+   */
   async runArchive(): Promise<Uint8Array> {
-    const { modelJson, weights } = await layersModelFiles(this.models.generator);
+    const { modelJson, weights } = await layersModelFiles(tf, this.models.generator);
     const about = {
       madeBy: 'GANForge playground',
       step: this.step,
       generatorSteps: this.gSteps,
       settings: this.settings,
       link: `playground.html${toHash(this.settings)}`,
+      resume:
+        'ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s)',
     };
     const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
     const dir = this.name;
@@ -240,6 +256,15 @@ export class ImageSession {
       { path: `${dir}/generator/model.json`, data: modelJson },
       { path: `${dir}/generator/weights.bin`, data: weights },
       { path: `${dir}/playground.json`, data: json(about) },
+      ...(await resumeEntries(dir, {
+        config: this.config,
+        models: this.models,
+        optD: this.optD,
+        optG: this.optG,
+        step: this.step,
+        stepsPerEpoch: this.stepsPerEpoch,
+        epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
+      })),
     ]);
   }
 
