@@ -18,6 +18,7 @@ import {
   buildStepGraph,
   elementCount,
   FIGURES,
+  figureShape,
   netState,
   next,
   stepInputs,
@@ -99,8 +100,8 @@ export class OnnxEngine implements TrainEngine {
     this.figures = {
       [FIGURES.lossD]: f([]),
       [FIGURES.lossG]: f([]),
-      [FIGURES.real]: f([B, ...D.output]),
-      [FIGURES.fake]: f([B, ...D.output]),
+      [FIGURES.real]: f([B, ...figureShape(D, opts.config)]),
+      [FIGURES.fake]: f([B, ...figureShape(D, opts.config)]),
     };
     const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
     for (const t of [io.z, ...io.noise, ...io.labels]) this.inputs[t.name] = f(t.shape);

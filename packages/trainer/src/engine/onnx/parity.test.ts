@@ -70,6 +70,11 @@ const CASES: Case[] = [
     classes: 3,
   },
   { name: 'mode seeking, unconditional', flags: { preset: 'tiny', modeSeeking: 1 }, shape: [28, 28, 1] },
+  {
+    name: 'two-class softmax head',
+    flags: { preset: 'tiny', discriminatorHead: 'softmax2', labelSmoothing: 0.1 },
+    shape: [28, 28, 1],
+  },
 ];
 
 function makeModels(config: TrainConfig, shape: number[], numClasses?: number): EngineModels {

@@ -50,11 +50,18 @@ export type StepConfig = Pick<
 /** Why this config cannot be compiled, or undefined when it can. */
 export function uncompilableReason(config: StepConfig): string | undefined {
   if (config.gradientPenalty > 0) return 'the gradient penalty (a second-order gradient) trains on TF.js';
-  if (config.discriminatorHead !== 'sigmoid') return 'the two-class softmax head trains on TF.js';
   return undefined;
 }
 
 export const next = (name: string) => `${name}:next`;
+
+/**
+ * Shape of D's per-example figure: its logit — for the two-class softmax head the margin
+ * l_real − l_fake, whose sigmoid is the softmax's "real" probability (and whose sigmoid
+ * cross-entropy is the softmax cross-entropy).
+ */
+export const figureShape = (D: Net, config: Pick<StepConfig, 'discriminatorHead'>) =>
+  config.discriminatorHead === 'softmax2' ? [1] : D.output;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Names of the state tensors of one network: weights, then optimizer slots of the trainable ones. */
@@ -157,9 +164,16 @@ export function buildStepGraph(
   const dPass = forward(graph, D, ds.w, both, 2 * batch, 2, bothLabels);
   const half = (v: string, k: number) =>
     graph.op('Slice', [v, graph.ints([k * batch]), graph.ints([(k + 1) * batch]), graph.ints([0])]);
-  const [realOut, fakeOut] = [half(dPass.y, 0), half(dPass.y, 1)];
+  // The two-class head's logits [l_fake, l_real] read as one logit l_real − l_fake (figureShape).
+  const twoClass = config.discriminatorHead === 'softmax2';
+  const column = (v: string, k: number) =>
+    graph.op('Slice', [v, graph.ints([k]), graph.ints([k + 1]), graph.ints([1])]);
+  const logit = (y: string) => (twoClass ? graph.sub(column(y, 1), column(y, 0)) : y);
+  const logitGrad = (d: string) =>
+    twoClass ? graph.op('Concat', [graph.op('Neg', [d]), d], { axis: { i: 1 } }) : d;
+  const [realOut, fakeOut] = [logit(half(dPass.y, 0)), logit(half(dPass.y, 1))];
   const dLoss = discriminatorLoss(graph, config, realOut, fakeOut, batch);
-  const dOut = graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } });
+  const dOut = logitGrad(graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } }));
   const dGrads = backward(graph, D, ds.w, dPass, dOut, 2 * batch, {
     inputGrad: false,
     weights: true,
@@ -178,8 +192,8 @@ export function buildStepGraph(
     dNew.set(i, w);
   });
   graph.output(dLoss.loss, FIGURES.lossD, []);
-  graph.output(realOut, FIGURES.real, [batch, ...D.output]);
-  graph.output(fakeOut, FIGURES.fake, [batch, ...D.output]);
+  graph.output(realOut, FIGURES.real, [batch, ...figureShape(D, config)]);
+  graph.output(fakeOut, FIGURES.fake, [batch, ...figureShape(D, config)]);
 
   if (!generatorStep) {
     for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
@@ -192,8 +206,11 @@ export function buildStepGraph(
   const gPass = forward(graph, D, dAfter, noisy(fake, 2), batch, 1, labelsOf(D, labelsFake));
   for (const [i, value] of gPass.stats) dNew.set(i, value);
   for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
-  const gLoss = generatorLoss(graph, config, gPass.y, batch);
-  const throughD = backward(graph, D, dAfter, gPass, gLoss.dFake, batch, { inputGrad: true, weights: false });
+  const gLoss = generatorLoss(graph, config, logit(gPass.y), batch);
+  const throughD = backward(graph, D, dAfter, gPass, logitGrad(gLoss.dFake), batch, {
+    inputGrad: true,
+    weights: false,
+  });
   let lossG = gLoss.loss;
   let dFake = throughD.dx!;
   if (config.modeSeeking > 0) {
