@@ -1,4 +1,5 @@
 /** `ganforge train` / `nx run trainer:train`: flags -> resolved config -> train(), with progress output. */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -18,6 +19,7 @@ import { readConfigFile } from '../config-file';
 import { flagOf } from './flag-names';
 import { PRESETS } from '../presets';
 import { BUILTIN_IDX } from '../data/datasets';
+import { unpackRunArchive } from '../run/untar';
 import { resumeConfig, train, type TrainEvent } from '../train';
 
 const DATASET_HELP = [
@@ -247,7 +249,7 @@ export function trainCommand(): Command {
     .option('--overwrite', 'replace the run directory given by --out if it holds a previous run')
     .option(
       '--resume <dir>',
-      'continue a run from its latest checkpoint (same optimizer state and step); may change --epochs, --checkpoint-every, --backend, --lr-d, --lr-g',
+      "continue a run from its latest checkpoint (same optimizer state and step); may change --epochs, --checkpoint-every, --backend, --lr-d, --lr-g; a .tar of a run folder (the playground's Download run) is unpacked next to itself first",
     )
     .option('--quiet', 'no progress bar: one line per epoch (for logs)')
     .addHelpText(
@@ -277,10 +279,16 @@ export function trainCommand(): Command {
     if (typeof resume === 'string' && file) {
       throw new ConfigError("--resume uses the run's own config.json: drop --config");
     }
-    const config =
+    // A run archive (.tar) is unpacked next to itself, and its run folder resumed.
+    const resumeDir =
       typeof resume === 'string'
-        ? resumeConfig(resolve(base, resume), flags)
-        : resolveConfig({ file, flags });
+        ? /\.tar$/i.test(resume) && statSync(resolve(base, resume), { throwIfNoEntry: false })?.isFile()
+          ? unpackRunArchive(resolve(base, resume))
+          : resolve(base, resume)
+        : undefined;
+    if (resumeDir && resumeDir !== resolve(base, resume as string))
+      console.log(`unpacked ${resume} into ${resumeDir}`);
+    const config = resumeDir ? resumeConfig(resumeDir, flags) : resolveConfig({ file, flags });
     // SIGTERM (kill, a job scheduler, docker stop) stops like Ctrl-C: after this step, with a checkpoint.
     const controller = new AbortController();
     let stoppedBy: NodeJS.Signals | undefined;
