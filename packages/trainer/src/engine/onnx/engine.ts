@@ -104,7 +104,7 @@ export class OnnxEngine implements TrainEngine {
       [FIGURES.fake]: f([B, ...figureShape(D, opts.config)]),
     };
     const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
-    for (const t of [io.z, ...io.noise, ...io.labels]) this.inputs[t.name] = f(t.shape);
+    for (const t of [io.z, ...io.noise, ...io.labels, ...io.penalty]) this.inputs[t.name] = f(t.shape);
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
     for (const t of state) {
       this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
@@ -197,6 +197,12 @@ export class OnnxEngine implements TrainEngine {
       t.dispose();
     };
     draw('z', [B, this.opts.config.latentDim], 1, batch.seed);
+    if (this.inputs.gp_alpha) {
+      // The gradient penalty's α, drawn as the TF.js step draws it.
+      const t = tf.randomUniform(this.inputs.gp_alpha.dims as number[], 0, 1, 'float32', batch.seed + 4);
+      (this.inputs.gp_alpha.data as Float32Array).set(t.dataSync() as Float32Array);
+      t.dispose();
+    }
     const dataShape = [B, ...this.opts.dataShape];
     ['noise_real', 'noise_fake', 'noise_fake_g'].forEach((name, k) => {
       if (!this.inputs[name]) return;

@@ -8,6 +8,7 @@ import seedrandom from 'seedrandom';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../config';
+import { ensureTrainingSupport } from '../../grad-support';
 import { buildModels } from '../../models';
 import { readOptimizerState } from '../optimizer-state';
 import { TfjsEngine } from '../tfjs-step';
@@ -16,6 +17,8 @@ import { OnnxEngine } from './engine';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  // The TF.js step's gradient penalty needs Greater's (zero) gradient, as training registers it.
+  ensureTrainingSupport(tf, 'cpu');
 });
 
 interface Case {
@@ -70,6 +73,17 @@ const CASES: Case[] = [
     classes: 3,
   },
   { name: 'mode seeking, unconditional', flags: { preset: 'tiny', modeSeeking: 1 }, shape: [28, 28, 1] },
+  {
+    name: 'wgan-gp (gradient penalty, critic-only steps)',
+    flags: { preset: 'wgan-gp', batchSize: 8, hiddenG: [16], hiddenD: [24, 12], latentDim: 8 },
+    shape: [28, 28, 1],
+    generatorSteps: [false, true],
+  },
+  {
+    name: 'gradient penalty with the hinge loss, generator steps',
+    flags: { preset: 'tiny', gradientPenalty: 1, loss: 'hinge' },
+    shape: [28, 28, 1],
+  },
   {
     name: 'two-class softmax head',
     flags: { preset: 'tiny', discriminatorHead: 'softmax2', labelSmoothing: 0.1 },

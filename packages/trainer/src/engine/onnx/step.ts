@@ -11,6 +11,7 @@
 import type { TrainConfig } from '../../config';
 import { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
+import { gradientPenaltyGrads } from './penalty';
 import { backward, forward } from './rules';
 
 /** One tensor of the state: an input `name`, and (when the graph updates it) an output `name:next`. */
@@ -46,12 +47,6 @@ export type StepConfig = Pick<
   | 'conditional'
   | 'discriminatorHead'
 >;
-
-/** Why this config cannot be compiled, or undefined when it can. */
-export function uncompilableReason(config: StepConfig): string | undefined {
-  if (config.gradientPenalty > 0) return 'the gradient penalty (a second-order gradient) trains on TF.js';
-  return undefined;
-}
 
 export const next = (name: string) => `${name}:next`;
 
@@ -92,6 +87,9 @@ export function stepInputs(config: StepConfig, batch: number, dataShape: number[
       config.instanceNoise > 0
         ? ['noise_real', 'noise_fake', 'noise_fake_g'].map((name) => ({ name, shape: data }))
         : [],
+    /** The gradient penalty's interpolation weight per example (TF.js's [B, 1, 1, 1]). */
+    penalty:
+      config.gradientPenalty > 0 ? [{ name: 'gp_alpha', shape: [batch, ...dataShape.map(() => 1)] }] : [],
     /** Adam's running β powers (β1^t, β2^t) of each optimizer, as float32 scalars. */
     powers: config.optimizer === 'adam' ? ['g.b1t', 'g.b2t', 'd.b1t', 'd.b2t'] : [],
     /**
@@ -116,8 +114,6 @@ export function buildStepGraph(
   dataShape: number[],
   generatorStep: boolean,
 ): StepGraphSpec {
-  const reason = uncompilableReason(config);
-  if (reason) throw new UncompilableError(reason);
   const graph = new Graph(generatorStep ? 'ganforge_step' : 'ganforge_critic_step');
   const ema = config.emaDecay > 0;
   const classes = labelClasses(G, D, config);
@@ -179,6 +175,27 @@ export function buildStepGraph(
     weights: true,
     groups: 2,
   });
+  let lossD = dLoss.loss;
+  if (config.gradientPenalty > 0) {
+    if (D.classes !== undefined || twoClass) {
+      throw new UncompilableError(
+        'the gradient penalty of a conditional or two-class critic trains on TF.js',
+      );
+    }
+    // At x̂ = αx + (1 − α)G(z), the clean batches (as TF.js takes them), in a pass of its own.
+    const alpha = graph.input(io.penalty[0]!.name, io.penalty[0]!.shape);
+    const mix = graph.add(graph.mul(alpha, toNet(x)), graph.mul(graph.sub(graph.scalar(1), alpha), fake));
+    const gp = gradientPenaltyGrads(
+      graph,
+      D,
+      ds.w,
+      forward(graph, D, ds.w, mix, batch),
+      batch,
+      config.gradientPenalty,
+    );
+    for (const [i, grad] of gp.grads) dGrads.grads.set(i, graph.add(dGrads.grads.get(i)!, grad));
+    lossD = graph.add(lossD, gp.penalty);
+  }
   const dStats = dPass.stats;
   const dNew = new Map<number, string>(dStats);
   D.weights.forEach((wt, i) => {
@@ -191,7 +208,7 @@ export function buildStepGraph(
     }
     dNew.set(i, w);
   });
-  graph.output(dLoss.loss, FIGURES.lossD, []);
+  graph.output(lossD, FIGURES.lossD, []);
   graph.output(realOut, FIGURES.real, [batch, ...figureShape(D, config)]);
   graph.output(fakeOut, FIGURES.fake, [batch, ...figureShape(D, config)]);
 
