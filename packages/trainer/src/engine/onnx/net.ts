@@ -2,7 +2,7 @@
  * Reads a TF.js LayersModel into the list of operations the step compiler knows, with static NCHW
  * shapes, and the layout of each weight on the native side. A conditional model is one chain with
  * its class label joined in once (the label's embedding concatenated to the features, or as an extra
- * image plane). Models outside this set (other branches and merges, a projection discriminator,
+ * image plane, or projected by the head). Models outside this set (other branches and merges,
  * upsampling…) are refused with the reason, and the run trains on TF.js.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -79,7 +79,11 @@ interface Conv {
 
 /** The operations of a compiled network; numbers index `Net.weights`. */
 export type Op =
-  | { kind: 'dense'; inF: number; units: number; kernel: number; bias?: number }
+  /**
+   * With `projection` (a projection discriminator's head, one unit), the label's row of the table
+   * [classes, inF] dotted with the input is added to the output.
+   */
+  | { kind: 'dense'; inF: number; units: number; kernel: number; bias?: number; projection?: number }
   | ({ kind: 'conv' } & Conv)
   | ({ kind: 'convT'; outPad: [number, number] } & Conv)
   | {
@@ -160,10 +164,11 @@ const inboundOf = (layer: Layer): Layer[] => {
 };
 
 /**
- * The layers of a conditional model's label branch, from its int [N, 1] input to the Concatenate
- * that joins it: Embedding, Flatten and, for an image plane, a Reshape.
+ * The layers of a conditional model's label branch, from its int [N, 1] input to the layer that
+ * joins it (`joins`): Embedding, Flatten and, for an image plane, a Reshape, up to a Concatenate; or
+ * Embedding and Flatten up to the Dot of a projection discriminator.
  */
-function labelBranch(model: tfTypes.LayersModel): { branch: Layer[]; source: Layer } {
+function labelBranch(model: tfTypes.LayersModel): { branch: Layer[]; source: Layer; joins: Layer } {
   const input = model.inputs[1]!;
   if (input.dtype !== 'int32' || input.shape.length !== 2 || input.shape[1] !== 1) {
     throw new UncompilableError(`${model.name}: a second input other than a class label is not compiled`);
@@ -175,7 +180,10 @@ function labelBranch(model: tfTypes.LayersModel): { branch: Layer[]; source: Lay
     const users = model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.includes(at)));
     if (users.length !== 1) throw new UncompilableError(`${at.name}: a label used twice is not compiled`);
     const user = users[0]!;
-    if (user.getClassName() === 'Concatenate') break;
+    if (user.getClassName() === 'Concatenate' || user.getClassName() === 'Dot') {
+      if (branch.length < 2 || (user.getClassName() === 'Dot' && branch.length !== 2)) break;
+      return { branch, source, joins: user };
+    }
     const expected = ['Embedding', 'Flatten', 'Reshape'][branch.length];
     if (user.getClassName() !== expected || inboundOf(user).length !== 1) {
       throw new UncompilableError(`${user.name}: this use of the label is not compiled`);
@@ -183,14 +191,14 @@ function labelBranch(model: tfTypes.LayersModel): { branch: Layer[]; source: Lay
     branch.push(user);
     at = user;
   }
-  if (branch.length < 2) throw new UncompilableError(`${model.name}: this use of the label is not compiled`);
-  return { branch, source };
+  throw new UncompilableError(`${model.name}: this use of the label is not compiled`);
 }
 
 /**
  * The model's layers in call order, refusing anything but one chain from one input to one output —
  * with, for a conditional model, the label branch joined by one Concatenate (its layers are left out:
- * the Concatenate stands for them).
+ * the Concatenate stands for them), or a projection head: Dense(f) + Dot(f, embedding), where the Dot
+ * reads the Dense's input and the Add joins the two (the Dense stands for all three).
  */
 function chain(model: tfTypes.LayersModel): { layers: Layer[]; label?: Layer[] } {
   if (model.outputs.length !== 1 || model.inputs.length > 2) {
@@ -210,6 +218,22 @@ function chain(model: tfTypes.LayersModel): { layers: Layer[]; label?: Layer[] }
         throw new UncompilableError(`${layer.name}: this Concatenate is not compiled`);
       }
       from = from.filter((l) => l !== last);
+    }
+    if (label?.joins === layer && layer.getClassName() === 'Dot') {
+      const all = inboundOf(layer);
+      const head = previous;
+      if (head?.getClassName() !== 'Dense' || all.length !== 2 || all[0] !== inboundOf(head)[0]) {
+        throw new UncompilableError(`${layer.name}: this projection is not compiled`);
+      }
+      continue;
+    }
+    if (label?.joins.getClassName() === 'Dot' && layer.getClassName() === 'Add') {
+      const all = inboundOf(layer);
+      if (all.length !== 2 || all[0] !== previous || all[1] !== label.joins) {
+        throw new UncompilableError(`${layer.name}: this Add is not compiled`);
+      }
+      previous = layer;
+      continue;
     }
     if (from.length !== (previous ? 1 : 0) || (previous && from[0] !== previous)) {
       throw new UncompilableError(`${layer.name}: branches and merges are not compiled`);
@@ -352,6 +376,25 @@ export function readNet(model: tfTypes.LayersModel): Net {
         }
         break;
       }
+      case 'Dot': {
+        const last = ops[ops.length - 1];
+        const embedding = label![0]!;
+        const ecfg = embedding.getConfig() as Record<string, unknown>;
+        if (
+          last?.kind !== 'dense' ||
+          last.units !== 1 ||
+          Number(ecfg.outputDim) !== last.inF ||
+          cfg.normalize
+        ) {
+          throw new UncompilableError(`${layer.name}: this projection is not compiled`);
+        }
+        classes = Number(ecfg.inputDim);
+        last.projection = slot(embedding.weights[0]!, [classes, last.inF]);
+        break;
+      }
+      case 'Add':
+        // The projection head's sum, folded into its Dense (chain checked it).
+        break;
       case 'Concatenate': {
         const axis = Number(cfg.axis ?? -1);
         if (!label || (axis !== -1 && axis !== out.length)) {
@@ -407,6 +450,10 @@ function foldLayouts(ops: Op[], weights: WeightSlot[]): void {
       const next = ops[k + 1];
       if (next?.kind !== 'dense') return;
       fold(next.kernel, [h, w, c, next.units], [2, 0, 1, 3]);
+      // A projection head dots its input with a table row: the rows take the same order.
+      if (next.projection !== undefined) {
+        fold(next.projection, [weights[next.projection]!.shape[0]!, h, w, c], [0, 3, 1, 2]);
+      }
       op.folded = true;
       return;
     }

@@ -72,6 +72,26 @@ const CASES: Case[] = [
     shape: [16, 16, 1],
     classes: 3,
   },
+  {
+    name: 'cgan with a projection discriminator',
+    flags: {
+      preset: 'cgan',
+      conditioning: 'projection',
+      batchSize: 4,
+      imageSize: 16,
+      filtersG: 8,
+      filtersD: 8,
+      embedDim: 5,
+    },
+    shape: [16, 16, 1],
+    classes: 3,
+  },
+  {
+    name: 'conditional MLP with a projection discriminator',
+    flags: { preset: 'tiny', conditional: true, conditioning: 'projection', modeSeeking: 0, embedDim: 6 },
+    shape: [28, 28, 1],
+    classes: 10,
+  },
   { name: 'mode seeking, unconditional', flags: { preset: 'tiny', modeSeeking: 1 }, shape: [28, 28, 1] },
   {
     name: 'wgan-gp (gradient penalty, critic-only steps)',

@@ -11,7 +11,15 @@ import type { Graph } from './graph';
 import type { Net, Op } from './net';
 
 /** What a forward pass keeps for its backward pass, one entry per operation. */
-type Saved = { x?: string; y?: string; xhat?: string; k?: string; gammaR?: string };
+type Saved = {
+  x?: string;
+  y?: string;
+  xhat?: string;
+  k?: string;
+  gammaR?: string;
+  labels?: string;
+  rows?: string;
+};
 
 export interface Forward {
   y: string;
@@ -46,14 +54,23 @@ export function forward(
   for (const op of net.ops) {
     const saved: Saved = {};
     switch (op.kind) {
-      case 'dense':
+      case 'dense': {
         saved.x = h;
-        h = g.op(op.bias !== undefined ? 'Gemm' : 'MatMul', [
+        const y = g.op(op.bias !== undefined ? 'Gemm' : 'MatMul', [
           h,
           w(op.kernel),
           ...(op.bias !== undefined ? [w(op.bias)] : []),
         ]);
+        if (op.projection !== undefined) {
+          // + ⟨h, table[label]⟩ per example.
+          saved.labels = labels!;
+          saved.rows = g.op('MatMul', [labels!, w(op.projection)]);
+          h = g.add(y, g.sum(g.mul(h, saved.rows), [1], true));
+        } else {
+          h = y;
+        }
         break;
+      }
       case 'conv':
         saved.x = h;
         if (tapped(op, op.cin)) {
@@ -242,8 +259,15 @@ export function backward(
         if (opts.weights) {
           grads.set(op.kernel, g.op('Gemm', [s.x!, d], { transA: { i: 1 } }));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0]));
+          // The projection's table: one-hotᵀ · (dy · h).
+          if (op.projection !== undefined) {
+            grads.set(op.projection, g.op('Gemm', [s.labels!, g.mul(s.x!, d)], { transA: { i: 1 } }));
+          }
         }
-        if (needDx) d = g.op('Gemm', [d, w(op.kernel)], { transB: { i: 1 } });
+        if (needDx) {
+          const dx = g.op('Gemm', [d, w(op.kernel)], { transB: { i: 1 } });
+          d = op.projection !== undefined ? g.add(dx, g.mul(d, s.rows!)) : dx;
+        }
         break;
       case 'conv': {
         if (opts.weights) {
