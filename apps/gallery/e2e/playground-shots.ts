@@ -21,8 +21,9 @@ try {
     ['d2l', '#preset=d2l', 2500, [1280, 390]],
     ['wgan-gp-grid', '#preset=wgan', 1500, [1280]],
     ['drawn', '#dataset=drawn&drawn=-2,-2,-1,-1,0,0,1,1,2,2,-2,2,2,-2', 1500, [1280]],
-    ['fashion-mlp', '#preset=fashion-mlp', 600, [1280]],
-    ['fashion-dcgan', '#preset=fashion', 300, [1280, 390]],
+    ['fashion-mlp', '#preset=fashion-mlp', 400, [1280]],
+    ['fashion-dcgan', '#preset=fashion', 300, [1280]],
+    ['fashion-dcgan-phone', '#preset=fashion', 20, [390]],
   ] as const) {
     if (only && !only.has(name)) continue;
     for (const width of widths) {

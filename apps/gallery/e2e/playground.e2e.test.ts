@@ -285,7 +285,7 @@ describe('the playground', () => {
     expect(Math.max(...s.images.map((v, i) => Math.abs(v - start[i]!)))).toBeGreaterThan(0.02);
     expect(s.coverage?.classes).toBe(10);
     expect(s.coverage?.count).toBe(500);
-    expect(await page.textContent('#pg-coverage')).toMatch(/^\d+\/10 \(at step \d+\)$/);
+    expect(await page.textContent('#pg-coverage')).toMatch(/^\d+\/10 \(step \d+, [\d.]+ s\)$/);
     for (const sel of ['#pg-image-grid', '#pg-real-grid', '#pg-curves']) {
       const { colours, inked } = await ink(page, sel);
       expect(colours, sel).toBeGreaterThan(20);

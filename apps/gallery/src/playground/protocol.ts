@@ -27,6 +27,8 @@ export interface CoverageReading {
   histogram: number[];
   /** Samples classified. */
   count: number;
+  /** Time the classifier took, in ms. */
+  ms: number;
 }
 
 export interface Snapshot {

@@ -22,7 +22,7 @@ import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
 import { tar } from '../tar';
-import { coverageOf } from './coverage';
+import { classifier, coverageOf } from './coverage';
 import { fashionImages, type ImageData } from './fashion-data';
 
 /** Images in the sample grid (8 x 8), and real images shown beside it. */
@@ -171,9 +171,12 @@ export class ImageSession {
   }
 
   private async measureCoverage(): Promise<void> {
+    await classifier(); // loaded once; its download is not the reading's cost
+    const t0 = performance.now();
     const fake = tf.tidy(() => this.models.generator.predict(this.coverageZ) as tf.Tensor4D);
     try {
-      this.coverage = { step: this.step, ...(await coverageOf(fake)) };
+      const c = await coverageOf(fake);
+      this.coverage = { step: this.step, ...c, ms: performance.now() - t0 };
     } finally {
       fake.dispose();
     }

@@ -31,7 +31,7 @@ export class CoverageView {
       ...item('Steps/s', s.stepsPerSecond ? s.stepsPerSecond.toFixed(1) : '–', 'pg-image-rate'),
       ...item(
         'Classes covered',
-        c ? `${c.classesPresent}/${c.classes} (at step ${c.step})` : '–',
+        c ? `${c.classesPresent}/${c.classes} (step ${c.step}, ${(c.ms / 1000).toFixed(2)} s)` : '–',
         'pg-coverage',
       ),
     );
