@@ -7,6 +7,7 @@
  * medians, and per repetition against the PyTorch run right after it (same load).
  *
  *   npx nx run trainer:bench [-- --models dcgan28,mlp --reps 3 --engine tfjs --profile]
+ *   npx nx run trainer:bench -- --models cgan,wgan-gp --engine onnxruntime,tfjs   (engines side by side)
  *
  * --profile adds where a step's time goes: per ONNX operator type for the compiled engine (from
  * onnxruntime's profiler), per TF.js kernel for --engine=tfjs.
@@ -37,8 +38,13 @@ const { values: opts } = parseArgs({
 });
 
 const BATCH = 64;
-/** Timed steps per model: both fit in the first epoch of the 10k split (no epoch-end work timed). */
+/**
+ * Timed steps per model: they fit in the first epoch of the 10k split (no epoch-end work timed).
+ * dcgan28 and mlp have PyTorch twins (bench/reference); other presets are timed on our engines only.
+ */
 const STEPS: Record<string, number> = { dcgan28: 40, mlp: 150 };
+const OTHER_STEPS = 30;
+const steps = (model: string) => STEPS[model] ?? OTHER_STEPS;
 const warmup = Number(opts.warmup);
 const here = dirname(fileURLToPath(import.meta.url));
 const reference = join(here, 'reference');
@@ -76,7 +82,7 @@ function profileKernels(backendName: string, on: () => boolean): Map<string, { m
 
 /** One measurement of ours, in this (child) process. */
 async function child(model: string): Promise<void> {
-  const steps = STEPS[model]!;
+  const timed = steps(model);
   const out = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
   const backend = await initBackend();
   let timing = false;
@@ -85,7 +91,7 @@ async function child(model: string): Promise<void> {
     preset: model,
     flags: {
       epochs: 1,
-      limit: BATCH * (warmup + steps),
+      limit: BATCH * (warmup + timed),
       out,
       seed: 1,
       engine: opts.engine as 'auto',
@@ -100,10 +106,10 @@ async function child(model: string): Promise<void> {
       onEvent: (e) => {
         if (e.status !== 'step') return;
         marks.push(performance.now());
-        timing = marks.length >= warmup && marks.length < warmup + steps;
+        timing = marks.length >= warmup && marks.length < warmup + timed;
       },
     });
-    const msPerStep = (marks[warmup + steps - 1]! - marks[warmup - 1]!) / steps;
+    const msPerStep = (marks[warmup + timed - 1]! - marks[warmup - 1]!) / timed;
     emit({
       bench: `${model}-train`,
       impl: 'ganforge',
@@ -111,7 +117,7 @@ async function child(model: string): Promise<void> {
       backend: result.backend,
       threads: Number(opts['ours-threads']) || 'all cores',
       batch: BATCH,
-      steps,
+      steps: timed,
       img_per_s: round((BATCH * 1000) / msPerStep),
       ms_per_step: round(msPerStep, 2),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -120,7 +126,7 @@ async function child(model: string): Promise<void> {
     // The compiled engine's profile covers every run of its session (warm-up included).
     const rows =
       result.profile ??
-      [...(kernels ?? [])].map(([op, e]) => ({ op, ms: e.ms, calls: e.calls, runs: steps }));
+      [...(kernels ?? [])].map(([op, e]) => ({ op, ms: e.ms, calls: e.calls, runs: timed }));
     if (rows.length) {
       const total = rows.reduce((a, r) => a + r.ms, 0);
       for (const r of rows.sort((a, b) => b.ms - a.ms)) {
@@ -139,9 +145,9 @@ async function child(model: string): Promise<void> {
   }
 }
 
-function ours(model: string, rep: number): Record<string, number> | undefined {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model];
-  for (const k of ['engine', 'ours-threads', 'warmup'] as const) args.push(`--${k}`, String(opts[k]));
+function ours(model: string, engine: string, rep: number): Record<string, number> | undefined {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model, '--engine', engine];
+  for (const k of ['ours-threads', 'warmup'] as const) args.push(`--${k}`, String(opts[k]));
   if (opts.profile) args.push('--profile');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const lines = r.stdout
@@ -164,7 +170,7 @@ function ours(model: string, rep: number): Record<string, number> | undefined {
 
 function pytorch(model: string, threads: number, rep: number): Record<string, number> | undefined {
   const script = join(reference, 'train_bench.py');
-  const args = [script, '--model', model, '--steps', String(STEPS[model]), '--warmup', String(warmup)];
+  const args = [script, '--model', model, '--steps', String(steps(model)), '--warmup', String(warmup)];
   const r = spawnSync('/usr/bin/python3', [...args, '--batch', String(BATCH), '--threads', String(threads)], {
     encoding: 'utf8',
   });
@@ -193,11 +199,13 @@ function torchAvailable(): string | undefined {
 
 const HELP = `trainer:bench — training throughput of GANForge and PyTorch, side by side in one run
 
-  --models <list>        dcgan28, mlp or both (default dcgan28,mlp)
+  --models <list>        presets to time (default dcgan28,mlp; those two against PyTorch, any other on
+                         our engines only)
   --reps <n>             repetitions; each is ours, then PyTorch at every thread count (default 3)
   --warmup <n>           untimed steps before the timed ones (default 5)
   --threads <list>       PyTorch thread counts to try (default 1,2)
-  --engine <name>        auto, onnxruntime or tfjs (default auto)
+  --engine <list>        auto, onnxruntime or tfjs (default auto); two, e.g. onnxruntime,tfjs, are timed
+                         in turn per repetition and their ratio printed
   --ours-threads <n>     onnxruntime intra-op threads (default 0: every core)
   --profile              where a step's time goes, per operator or kernel
   --no-torch             ours only
@@ -215,17 +223,20 @@ async function main(): Promise<void> {
   const skipTorch = torchAvailable();
   if (skipTorch) emit({ impl: 'pytorch', skipped: skipTorch });
   const threadList = opts.threads.split(',').map(Number);
+  const engines = opts.engine.split(',');
   for (const model of opts.models.split(',')) {
-    const mine: Record<string, number>[] = [];
+    const twin = model in STEPS && !skipTorch;
+    const mine: Record<string, number>[][] = engines.map(() => []);
     const theirs: Record<string, number>[][] = [];
     for (let rep = 0; rep < Number(opts.reps); rep++) {
-      const m = ours(model, rep);
-      if (m) mine.push(m);
-      if (!skipTorch) {
-        theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
-      }
+      engines.forEach((engine, k) => {
+        const m = ours(model, engine, rep);
+        if (m) mine[k]!.push(m);
+      });
+      if (twin) theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
     }
-    const oursMedian = median(mine.map((m) => m.img_per_s!));
+    const first = mine[0]!;
+    const oursMedian = median(first.map((m) => m.img_per_s!));
     const byThreads = new Map<number, number[]>();
     for (const rep of theirs)
       for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
@@ -235,17 +246,29 @@ async function main(): Promise<void> {
       if (!best || v > best.img_per_s) best = { threads, img_per_s: v };
     }
     // Per repetition: ours against the best PyTorch setting measured right after it.
-    const paired = mine.map((m, i) => {
+    const paired = first.map((m, i) => {
       const t = Math.max(0, ...(theirs[i] ?? []).map((x) => x.img_per_s!));
       return t > 0 ? round(m.img_per_s! / t, 3) : null;
     });
     const pairedOk = paired.filter((p): p is number => p !== null);
+    // Two engines: the first's img/s over the second's, of the medians and per repetition.
+    const other = mine[1];
+    const engineRatios = other
+      ? first.map((m, i) => (other[i] ? round(m.img_per_s! / other[i]!.img_per_s!, 3) : null))
+      : [];
     emit({
       bench: `${model}-train`,
       summary: true,
-      engine: mine[0]?.engine,
+      engine: first[0]?.engine,
       ours_img_per_s: round(oursMedian),
-      ours_peak_rss_mb: median(mine.map((m) => m.peak_rss_mb!)),
+      ours_peak_rss_mb: median(first.map((m) => m.peak_rss_mb!)),
+      ...(other
+        ? {
+            [`${engines[1]}_img_per_s`]: round(median(other.map((m) => m.img_per_s!))),
+            engine_ratio: round(oursMedian / median(other.map((m) => m.img_per_s!)), 3),
+            engine_paired_ratios: engineRatios,
+          }
+        : {}),
       ...(best
         ? {
             pytorch_best_img_per_s: best.img_per_s,
