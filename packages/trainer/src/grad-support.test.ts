@@ -30,3 +30,25 @@ describe('training support on the wasm backend', () => {
     expect(Array.from(second(tf.tensor1d([-1, 2])).dataSync()).map((n) => +n.toFixed(5))).toEqual([0.08, 2]);
   });
 });
+
+describe('training support on the cpu backend', () => {
+  it('differentiates UpSampling2D as the sum over the copies of each pixel, for every example of a batch', async () => {
+    await tf.setBackend('cpu');
+    ensureTrainingSupport(tf, 'cpu');
+    const x = tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([3, 8, 12, 2], 0, 1, 'float32', 2);
+    const up = tf.layers.upSampling2d({ size: [2, 3] });
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(up.apply(t) as tf.Tensor, w)))(x);
+    // By hand: output pixel (i, j) copies input pixel (floor(i / 2), floor(j / 3)).
+    const wv = w.dataSync();
+    const want = new Float32Array(3 * 4 * 4 * 2);
+    for (let n = 0; n < 3; n++)
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 12; j++)
+          for (let c = 0; c < 2; c++)
+            want[((n * 4 + (i >> 1)) * 4 + Math.floor(j / 3)) * 2 + c]! +=
+              wv[((n * 8 + i) * 12 + j) * 2 + c]!;
+    const got = g.dataSync();
+    for (let k = 0; k < want.length; k++) expect(got[k]).toBeCloseTo(want[k]!, 4);
+  });
+});

@@ -1,9 +1,12 @@
 /**
- * Pieces TF.js lacks for two training features, added on demand (never by importing a module):
+ * Pieces TF.js lacks or gets wrong for training, added on demand (never by importing a module):
  * - the Embedding gradient (GatherV2's) needs an UnsortedSegmentSum kernel, which the wasm backend
  *   does not have: conditional models could not train there;
  * - the gradient penalty differentiates a gradient; LeakyReLU's gradient uses Greater, which has no
- *   gradient of its own (it is a step: zero almost everywhere, like GreaterEqual's registered one).
+ *   gradient of its own (it is a step: zero almost everywhere, like GreaterEqual's registered one);
+ * - UpSampling2D's gradient on the cpu backend mixes up the examples after the first of a batch (its
+ *   ResizeNearestNeighborGrad kernel; wasm's is right): for whole upsampling factors the gradient is
+ *   the sum over each pixel's copies, written here with reshape and sum on any backend.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -24,6 +27,32 @@ export function ensureTrainingSupport(tf: typeof tfTypes, backend: string): void
         return { a: () => tf.zerosLike(a), b: () => tf.zerosLike(b) };
       },
     });
+  }
+  const nearest = tf.getGradient('ResizeNearestNeighbor');
+  if (nearest && !(nearest as { wholeFactors?: boolean }).wholeFactors) {
+    const gradient = {
+      ...nearest,
+      wholeFactors: true,
+      gradFunc: (
+        dy: tfTypes.Tensor | tfTypes.Tensor[],
+        saved: tfTypes.Tensor[],
+        attrs: tfTypes.NamedAttrMap,
+      ) => {
+        const [n, h, w, c] = saved[0]!.shape as number[];
+        const { alignCorners, halfPixelCenters, size } = attrs as {
+          alignCorners: boolean;
+          halfPixelCenters: boolean;
+          size: [number, number];
+        };
+        const [H, W] = size;
+        if (alignCorners || halfPixelCenters || H! % h! !== 0 || W! % w! !== 0) {
+          return nearest.gradFunc(dy, saved, attrs);
+        }
+        const d = dy as tfTypes.Tensor;
+        return { images: () => tf.sum(tf.reshape(d, [n!, h!, H! / h!, w!, W! / w!, c!]), [2, 4]) };
+      },
+    };
+    tf.registerGradient(gradient as tfTypes.GradConfig);
   }
   if (backend === 'wasm' && !tf.getKernel('UnsortedSegmentSum', 'wasm')) {
     tf.registerKernel({
