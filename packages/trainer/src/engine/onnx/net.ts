@@ -103,6 +103,8 @@ export type Op =
       variance: number;
     }
   | { kind: 'act'; act: Act; alpha: number }
+  /** Nearest-neighbour upsampling of NCHW images by whole factors (UpSampling2D). */
+  | { kind: 'upsample'; c: number; hw: [number, number]; factor: [number, number] }
   /**
    * The class label joined to the features: its row of the embedding table `table` [classes, units]
    * (read as one-hot · table) concatenated after the `size` features, or, with `plane`, reshaped to
@@ -374,6 +376,17 @@ export function readNet(model: tfTypes.LayersModel): Net {
         } else if (!(shape.length === 1 && out.length === 1 && shape[0] === out[0])) {
           throw new UncompilableError(`${layer.name}: this reshape is not compiled`);
         }
+        break;
+      }
+      case 'UpSampling2D': {
+        if (shape.length !== 3 || (cfg.interpolation ?? 'nearest') !== 'nearest') {
+          throw new UncompilableError(
+            `${layer.name}: only nearest-neighbour upsampling of images is compiled`,
+          );
+        }
+        const factor = pair(cfg.size);
+        ops.push({ kind: 'upsample', c: shape[0]!, hw: [shape[1]!, shape[2]!], factor });
+        shape = [shape[0]!, shape[1]! * factor[0], shape[2]! * factor[1]];
         break;
       }
       case 'Dot': {

@@ -17,7 +17,8 @@ import { OnnxEngine } from './engine';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  // The TF.js step's gradient penalty needs Greater's (zero) gradient, as training registers it.
+  // As training does: Greater's (zero) gradient for the gradient penalty, and a right gradient of
+  // upsampling on this backend.
   ensureTrainingSupport(tf, 'cpu');
 });
 
@@ -40,6 +41,19 @@ const CASES: Case[] = [
   {
     name: 'dcgan64 (RGB, 16x16)',
     flags: { preset: 'dcgan64', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 8 },
+    shape: [16, 16, 3],
+  },
+  {
+    // TF.js's cpu backend differentiates upsampling right only with ensureTrainingSupport's fix.
+    name: 'dcgan64, upsample + 3x3 conv generator',
+    flags: {
+      preset: 'dcgan64',
+      upsample: 'resize-conv',
+      batchSize: 4,
+      imageSize: 16,
+      filtersG: 16,
+      filtersD: 8,
+    },
     shape: [16, 16, 3],
   },
   {

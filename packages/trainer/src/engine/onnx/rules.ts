@@ -141,6 +141,17 @@ export function forward(
         h = activation(g, op, h);
         saved.y = h;
         break;
+      case 'upsample': {
+        // Each pixel repeated factor × factor times: [N, C, H, 1, W, 1] broadcast to [N, C, H, fh, W, fw].
+        const [H, W] = op.hw;
+        const [fh, fw] = op.factor;
+        const wide = g.op('Expand', [
+          g.reshape(h, [batch, op.c, H, 1, W, 1]),
+          g.ints([batch, op.c, H, fh, W, fw]),
+        ]);
+        h = g.reshape(wide, [batch, op.c, H * fh, W * fw]);
+        break;
+      }
       case 'label': {
         // one-hot · table picks the label's row exactly (every other term is 0 · x).
         saved.x = labels!;
@@ -326,6 +337,14 @@ export function backward(
       }
       case 'act':
         if (needDx) d = activationGrad(g, op, s, d);
+        break;
+      case 'upsample':
+        if (needDx) {
+          // The sum of the gradients of the copies of each pixel.
+          const [H, W] = op.hw;
+          const [fh, fw] = op.factor;
+          d = g.sum(g.reshape(d, [batch, op.c, H, fh, W, fw]), [3, 5]);
+        }
         break;
       case 'label': {
         const part = (from: number, to: number) =>
