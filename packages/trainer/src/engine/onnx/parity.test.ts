@@ -114,6 +114,12 @@ const CASES: Case[] = [
     generatorSteps: [false, true],
   },
   {
+    name: 'wgan-gp with a DCGAN critic (RGB, 16x16)',
+    flags: { preset: 'wgan-gp', model: 'dcgan64', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 16 },
+    shape: [16, 16, 3],
+    generatorSteps: [false, true],
+  },
+  {
     name: 'gradient penalty with the hinge loss, generator steps',
     flags: { preset: 'tiny', gradientPenalty: 1, loss: 'hinge' },
     shape: [28, 28, 1],

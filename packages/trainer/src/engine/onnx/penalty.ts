@@ -1,15 +1,16 @@
 /**
  * The gradient penalty λ·mean((‖∇ₓD(x̂)‖ − 1)²) and its gradient with respect to D's weights, for
- * critics made of Dense layers and piecewise-linear activations (the MLP critics of the WGAN-GP
- * presets). The penalty differentiates D's input gradient: that gradient is a chain of products
- * with the transposed weights and the activations' slopes, and the slopes are constant almost
+ * critics made of Dense and Conv layers and piecewise-linear activations (the WGAN-GP critics, which
+ * have no BatchNorm). The penalty differentiates D's input gradient: that gradient is a chain of
+ * linear maps — the transposed weights, the activations' slopes — and the slopes are constant almost
  * everywhere (their own derivative is zero, as TF.js computes it), so the second pass is one more
- * chain — per Dense layer y = xW: the input gradient v = uWᵀ, and for the penalty's adjoint a of v,
- * ∂/∂W = aᵀu and the adjoint of u is aW.
+ * chain. Per Dense layer y = xW: the input gradient v = uWᵀ, and for the penalty's adjoint a of v,
+ * ∂/∂W = aᵀu and the adjoint of u is aW. Per Conv: v = ConvT(u, W), ∂/∂W is the Conv weight
+ * gradient of input a and output gradient u, and the adjoint of u is Conv(a, W).
  */
 import type { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
-import type { Forward } from './rules';
+import { convForward, convInputGrad, filterGrad, type Forward } from './rules';
 
 export function gradientPenaltyGrads(
   g: Graph,
@@ -22,9 +23,9 @@ export function gradientPenaltyGrads(
   for (const op of net.ops) {
     const linear = op.kind === 'act' && (op.act === 'relu' || op.act === 'leaky' || op.act === 'linear');
     const reshape = (op.kind === 'flatten' || op.kind === 'toImage') && (op.c === 1 || op.folded);
-    if (op.kind !== 'dense' && !linear && !reshape) {
+    if (op.kind !== 'dense' && op.kind !== 'conv' && !linear && !reshape) {
       throw new UncompilableError(
-        `the gradient penalty compiles for critics of Dense layers and ReLU/LeakyReLU (this one has ${op.kind === 'act' ? op.act : op.kind}); it trains on TF.js`,
+        `the gradient penalty compiles for critics of Dense and Conv layers and ReLU/LeakyReLU (this one has ${op.kind === 'act' ? op.act : op.kind}); it trains on TF.js`,
       );
     }
   }
@@ -39,6 +40,10 @@ export function gradientPenaltyGrads(
       case 'dense':
         upstream.set(i, d);
         d = g.op('Gemm', [d, w(op.kernel)], { transB: { i: 1 } });
+        break;
+      case 'conv':
+        upstream.set(i, d);
+        d = convInputGrad(g, op, d, w(op.kernel));
         break;
       case 'act': {
         if (op.act === 'linear') break;
@@ -76,6 +81,10 @@ export function gradientPenaltyGrads(
       case 'dense':
         grads.set(op.kernel, g.op('Gemm', [a, upstream.get(i)!], { transA: { i: 1 } }));
         a = g.op('MatMul', [a, w(op.kernel)]);
+        break;
+      case 'conv':
+        grads.set(op.kernel, filterGrad(g, op, a, upstream.get(i)!, batch, false));
+        a = convForward(g, op, a, w(op.kernel), batch);
         break;
       case 'act':
         if (slopes.has(i)) a = g.mul(a, slopes.get(i)!);

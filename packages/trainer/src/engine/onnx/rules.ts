@@ -73,26 +73,7 @@ export function forward(
       }
       case 'conv':
         saved.x = h;
-        if (tapped(op, op.cin)) {
-          const P = phases(g, op, { big: h, bigC: op.cin, bigHW: op.inHW, smallHW: op.outHW }, batch);
-          h = tapConv(
-            g,
-            op,
-            P,
-            w(op.kernel),
-            op.cout,
-            op.cin,
-            op.outHW,
-            batch,
-            op.bias !== undefined ? w(op.bias) : undefined,
-          );
-          break;
-        }
-        h = g.op('Conv', [h, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])], {
-          kernel_shape: { ints: op.k },
-          strides: { ints: op.s },
-          pads: { ints: op.pads },
-        });
+        h = convForward(g, op, h, w(op.kernel), batch, op.bias !== undefined ? w(op.bias) : undefined);
         break;
       case 'convT':
         saved.x = h;
@@ -285,19 +266,7 @@ export function backward(
           grads.set(op.kernel, filterGrad(g, op, s.x!, d, batch, false));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
         }
-        if (needDx) {
-          // ConvTranspose's size is s(in-1) + k - pads; rows the convolution never read come back
-          // as output padding.
-          const outPad = [0, 1].map(
-            (a) => op.inHW[a]! - (op.s[a]! * (op.outHW[a]! - 1) + op.k[a]! - op.pads[a]! - op.pads[a + 2]!),
-          );
-          d = g.op('ConvTranspose', [d, w(op.kernel)], {
-            kernel_shape: { ints: op.k },
-            strides: { ints: op.s },
-            pads: { ints: op.pads },
-            output_padding: { ints: outPad },
-          });
-        }
+        if (needDx) d = convInputGrad(g, op, d, w(op.kernel));
         break;
       }
       case 'convT': {
@@ -377,6 +346,41 @@ export function backward(
 
 type ConvOp = Extract<Op, { kind: 'conv' | 'convT' }>;
 
+/** A Conv: one GEMM per kernel tap over the phase windows where that pays, else onnxruntime's. */
+export function convForward(
+  g: Graph,
+  op: ConvOp,
+  x: string,
+  w: string,
+  batch: number,
+  bias?: string,
+): string {
+  if (tapped(op, op.cin)) {
+    const P = phases(g, op, { big: x, bigC: op.cin, bigHW: op.inHW, smallHW: op.outHW }, batch);
+    return tapConv(g, op, P, w, op.cout, op.cin, op.outHW, batch, bias);
+  }
+  return g.op('Conv', [x, w, ...(bias !== undefined ? [bias] : [])], {
+    kernel_shape: { ints: op.k },
+    strides: { ints: op.s },
+    pads: { ints: op.pads },
+  });
+}
+
+/** A Conv's input gradient: the ConvTranspose with the same weights. */
+export function convInputGrad(g: Graph, op: ConvOp, dy: string, w: string): string {
+  // ConvTranspose's size is s(in-1) + k - pads; rows the convolution never read come back as
+  // output padding.
+  const outPad = [0, 1].map(
+    (a) => op.inHW[a]! - (op.s[a]! * (op.outHW[a]! - 1) + op.k[a]! - op.pads[a]! - op.pads[a + 2]!),
+  );
+  return g.op('ConvTranspose', [dy, w], {
+    kernel_shape: { ints: op.k },
+    strides: { ints: op.s },
+    pads: { ints: op.pads },
+    output_padding: { ints: outPad },
+  });
+}
+
 /** A stride-s convolution whose kernel is a whole number of s × s blocks splits into s² phases. */
 const phased = (op: ConvOp) => op.s[0] === op.s[1] && op.k[0] % op.s[0] === 0 && op.k[1] % op.s[1] === 0;
 
@@ -390,7 +394,14 @@ const tapped = (op: ConvOp, bigC: number) => phased(op) && op.s[0] * op.s[0] * b
  * The weight gradient of a Conv (or ConvTranspose). For a Conv, x is the larger ("image") side and dy
  * the smaller; for a ConvTranspose the roles swap. Result: [small channels, big channels, kh, kw].
  */
-function filterGrad(g: Graph, op: ConvOp, x: string, dy: string, batch: number, transposed: boolean): string {
+export function filterGrad(
+  g: Graph,
+  op: ConvOp,
+  x: string,
+  dy: string,
+  batch: number,
+  transposed: boolean,
+): string {
   const sides = transposed
     ? { big: dy, bigC: op.cout, bigHW: op.outHW, small: x, smallC: op.cin, smallHW: op.inHW }
     : { big: x, bigC: op.cin, bigHW: op.inHW, small: dy, smallC: op.cout, smallHW: op.outHW };
