@@ -3,7 +3,7 @@
  * shapes, and the layout of each weight on the native side. A conditional model is one chain with
  * its class label joined in once (the label's embedding concatenated to the features, or as an extra
  * image plane, or projected by the head). Models outside this set (other branches and merges,
- * upsampling…) are refused with the reason, and the run trains on TF.js.
+ * other layer types) are refused with the reason, and the run trains on TF.js.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
