@@ -7,8 +7,14 @@
  *     time over all steps, drawing included, and the worker's time in steps alone;
  * and, next to it, the Node trainer on the same setup (`train` with --preset=gaussian2d), with its
  * default engine and with the TF.js engine, counting the time between step events (epoch ends excluded).
+ * Image mode the same way: open → first frame and first drawn step of the DCGAN-28 page (`#preset=fashion`:
+ * batch 64 of the first 2,000 Fashion-MNIST test images), and steps per second of it and of the MLP GAN
+ * (`#preset=fashion-mlp`) on wasm (`--image-webgl` adds WebGL: in headless Chromium it is SwiftShader,
+ * software, and 30 DCGAN steps took over 7 minutes; the cpu backend takes seconds a DCGAN step), next to the
+ * Node trainer on the same networks, data and batch (`--preset=dcgan28|mlp --limit=2000`).
  *
- *   tsx scripts/playground-bench.ts [--visits <n>] [--steps <n>] [--no-node]
+ *   tsx scripts/playground-bench.ts [--visits <n>] [--steps <n>] [--image-steps <n>] [--image-webgl]
+ *                                   [--no-node] [--no-points] [--no-images]
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,11 +38,12 @@ async function firstStep(browser: Browser, url: string): Promise<{ ready: number
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForSelector('#pg-play:not([disabled])');
+  await page.waitForSelector('#pg-play:not([disabled])', { timeout: 300_000 });
   const ready = await page.evaluate(() => performance.now());
   await page.click('#pg-step-once');
   await page.waitForFunction(() => Number(document.getElementById('app')!.dataset.step) >= 1, null, {
     polling: 'raf',
+    timeout: 300_000,
   });
   const step = await page.evaluate(() => performance.now());
   await context.close();
@@ -47,6 +54,8 @@ interface BrowserRate {
   backend: string;
   wallStepsPerSecond: number;
   workerStepsPerSecond: number;
+  /** Image mode: the last class-coverage reading's time. */
+  coverageMs?: number;
 }
 
 async function rate(page: Page, steps: number): Promise<Omit<BrowserRate, 'backend'>> {
@@ -71,18 +80,25 @@ async function rate(page: Page, steps: number): Promise<Omit<BrowserRate, 'backe
     return {
       wallStepsPerSecond: (n * 1000) / wall,
       workerStepsPerSecond: rates[Math.floor(rates.length / 2)] ?? 0,
+      ...(last.coverage ? { coverageMs: last.coverage.ms } : {}),
     };
   }, steps);
 }
 
-async function browserRates(browser: Browser, server: StaticServer, steps: number): Promise<BrowserRate[]> {
+async function browserRates(
+  browser: Browser,
+  server: StaticServer,
+  steps: number,
+  preset = 'd2l',
+  backends = ['wasm', 'webgl', 'cpu'],
+): Promise<BrowserRate[]> {
   const out: BrowserRate[] = [];
-  for (const backend of ['wasm', 'webgl', 'cpu']) {
+  for (const backend of backends) {
     const page = await browser.newPage();
-    await page.goto(`${server.url}playground.html#preset=d2l&backend=${backend}`);
+    await page.goto(`${server.url}playground.html#preset=${preset}&backend=${backend}`);
     const ok = await Promise.race([
-      page.waitForSelector('#pg-play:not([disabled])').then(() => true),
-      page.waitForSelector('#pg-error:not([hidden])').then(() => false),
+      page.waitForSelector('#pg-play:not([disabled])', { timeout: 300_000 }).then(() => true),
+      page.waitForSelector('#pg-error:not([hidden])', { timeout: 300_000 }).then(() => false),
     ]);
     if (!ok) {
       console.log(`  ${backend}: not available (${(await page.textContent('#pg-error'))?.trim()})`);
@@ -96,15 +112,26 @@ async function browserRates(browser: Browser, server: StaticServer, steps: numbe
   return out;
 }
 
-/** The Node trainer's steps per second on the d2l setup, between step events. */
+/** The Node trainer's steps per second on the d2l setup (or image mode's), between step events. */
 async function nodeRate(
   engine: 'auto' | 'tfjs',
   steps: number,
+  setup: { preset: string; stepsPerEpoch: number; limit?: number } = {
+    preset: 'gaussian2d',
+    stepsPerEpoch: 125,
+  },
 ): Promise<{ engine: string; stepsPerSecond: number }> {
   const out = mkdtempSync(join(tmpdir(), 'ganforge-pg-bench-node-'));
   try {
     const config = resolveConfig({
-      flags: { preset: 'gaussian2d', seed: 1, epochs: Math.ceil(steps / 125), engine, out: join(out, 'run') },
+      flags: {
+        preset: setup.preset,
+        seed: 1,
+        epochs: Math.ceil(steps / setup.stepsPerEpoch),
+        engine,
+        out: join(out, 'run'),
+        ...(setup.limit ? { limit: setup.limit, maxMinutes: 0, evalEvery: 0 } : {}),
+      },
     });
     let busy = 0;
     let last: { at: number; epoch: number } | undefined;
@@ -132,9 +159,21 @@ async function main(): Promise<void> {
   const opts = new Command()
     .option('--visits <n>', 'page visits for the first-step time', '5')
     .option('--steps <n>', 'steps of the d2l setup per backend', '2500')
+    .option('--image-steps <n>', 'steps of each image setup per backend', '60')
+    .option('--image-webgl', 'also time image mode on WebGL')
     .option('--no-node', 'skip the Node trainer')
+    .option('--no-points', 'skip 2-D mode')
+    .option('--no-images', 'skip image mode')
     .parse()
-    .opts<{ visits: string; steps: string; node: boolean }>();
+    .opts<{
+      visits: string;
+      steps: string;
+      imageSteps: string;
+      imageWebgl?: boolean;
+      node: boolean;
+      points: boolean;
+      images: boolean;
+    }>();
   const steps = Number(opts.steps);
   const tmp = mkdtempSync(join(tmpdir(), 'ganforge-pg-bench-'));
   let server: StaticServer | undefined;
@@ -149,25 +188,61 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
-    const visits = [];
-    for (let i = 0; i < Number(opts.visits); i++)
-      visits.push(await firstStep(browser, `${server.url}playground.html`));
-    console.log(
-      `open → first frame: median ${median(visits.map((v) => v.ready)).toFixed(0)} ms; open → first drawn step: median ${median(visits.map((v) => v.step)).toFixed(0)} ms (${visits.length} visits, fresh context each)`,
-    );
-    console.log(`d2l setup (batch 8, ${steps} steps) in Chromium:`);
-    for (const r of await browserRates(browser, server, steps)) {
+    if (opts.points) {
+      const visits = [];
+      for (let i = 0; i < Number(opts.visits); i++)
+        visits.push(await firstStep(browser, `${server.url}playground.html`));
       console.log(
-        `  ${r.backend}: ${r.wallStepsPerSecond.toFixed(0)} steps/s wall (drawing included), ${r.workerStepsPerSecond.toFixed(0)} steps/s in the worker's steps`,
+        `open → first frame: median ${median(visits.map((v) => v.ready)).toFixed(0)} ms; open → first drawn step: median ${median(visits.map((v) => v.step)).toFixed(0)} ms (${visits.length} visits, fresh context each)`,
       );
-    }
-    if (opts.node) {
-      console.log(`d2l setup (batch 8, ${Math.ceil(steps / 125) * 125} steps) in the Node trainer:`);
-      for (const engine of ['auto', 'tfjs'] as const) {
-        const r = await nodeRate(engine, steps);
+      console.log(`d2l setup (batch 8, ${steps} steps) in Chromium:`);
+      for (const r of await browserRates(browser, server, steps)) {
         console.log(
-          `  --engine=${engine} (${r.engine}): ${r.stepsPerSecond.toFixed(0)} steps/s between step events`,
+          `  ${r.backend}: ${r.wallStepsPerSecond.toFixed(0)} steps/s wall (drawing included), ${r.workerStepsPerSecond.toFixed(0)} steps/s in the worker's steps`,
         );
+      }
+      if (opts.node) {
+        console.log(`d2l setup (batch 8, ${Math.ceil(steps / 125) * 125} steps) in the Node trainer:`);
+        for (const engine of ['auto', 'tfjs'] as const) {
+          const r = await nodeRate(engine, steps);
+          console.log(
+            `  --engine=${engine} (${r.engine}): ${r.stepsPerSecond.toFixed(0)} steps/s between step events`,
+          );
+        }
+      }
+    }
+    if (opts.images) {
+      const imageSteps = Number(opts.imageSteps);
+      const imageVisits = [];
+      for (let i = 0; i < Math.min(3, Number(opts.visits)); i++)
+        imageVisits.push(await firstStep(browser, `${server.url}playground.html#preset=fashion`));
+      console.log(
+        `image mode (DCGAN-28, batch 64, 2,000 images): open → first frame: median ${median(imageVisits.map((v) => v.ready)).toFixed(0)} ms; open → first drawn step: median ${median(imageVisits.map((v) => v.step)).toFixed(0)} ms (${imageVisits.length} visits; auto times wasm and cpu first, the data streams in and the classifier scores step 0)`,
+      );
+      for (const [preset, name, nodePreset] of [
+        ['fashion', 'DCGAN-28', 'dcgan28'],
+        ['fashion-mlp', 'MLP GAN 256-512 / 512-256', 'mlp'],
+      ] as const) {
+        console.log(`${name} (batch 64, first 2,000 test images, ${imageSteps} steps) in Chromium:`);
+        const backends = opts.imageWebgl ? ['wasm', 'webgl'] : ['wasm'];
+        for (const r of await browserRates(browser, server, imageSteps, preset, backends)) {
+          console.log(
+            `  ${r.backend}: ${r.wallStepsPerSecond.toFixed(2)} steps/s wall (drawing included), ${r.workerStepsPerSecond.toFixed(2)} steps/s in the worker's steps; class coverage of 500 samples ${r.coverageMs?.toFixed(0) ?? '–'} ms`,
+          );
+        }
+        if (opts.node) {
+          console.log(`${name} (batch 64, --limit=2000) in the Node trainer:`);
+          for (const engine of ['auto', 'tfjs'] as const) {
+            const r = await nodeRate(engine, imageSteps, {
+              preset: nodePreset,
+              stepsPerEpoch: 31,
+              limit: 2000,
+            });
+            console.log(
+              `  --engine=${engine} (${r.engine}): ${r.stepsPerSecond.toFixed(2)} steps/s between step events`,
+            );
+          }
+        }
       }
     }
     console.log(

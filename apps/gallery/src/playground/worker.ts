@@ -48,12 +48,13 @@ function openSession(s: PlaygroundSettings): RunSession | Promise<RunSession> {
 
 /**
  * Milliseconds per step of a throwaway run with these settings on the active backend (after warm-up).
- * Image mode times a batch of 8 for at most about 2 s a backend (one step when that is over a second): a
- * DCGAN step on the plain JavaScript backend takes seconds even then, and only the comparison matters.
+ * Image mode times a batch of 2 for at most about 2 s a backend (one step when that is over a second): a
+ * DCGAN step on the plain JavaScript backend takes seconds even then (wasm: a few ms), and only the
+ * comparison matters.
  */
 async function probe(s: PlaygroundSettings): Promise<number> {
   const images = s.mode === 'images';
-  const trial = await openSession(images ? { ...s, batchSize: Math.min(8, s.batchSize) } : s);
+  const trial = await openSession(images ? { ...s, batchSize: Math.min(2, s.batchSize) } : s);
   try {
     const warm = performance.now();
     for (let i = 0; i < (images ? 1 : 3); i++) await trial.trainStep();
