@@ -5,6 +5,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,
+  IMAGE_DEFAULTS,
   MAX_DRAWN_POINTS,
   parseHash,
   POINTS_MLP_LIMITS,
@@ -40,6 +41,23 @@ describe('playground settings in the URL hash', () => {
     expect(bad('#drawn=1,2,3')).toThrow(/drawn: give x,y pairs/);
     expect(bad('#model=d2l&dataset=ring8')).toThrow(/use dataset=gaussian2d or model=mlp/);
     expect(bad('#preset=nope')).toThrow(SettingsError);
+  });
+
+  it('keeps image mode in the link, against its own defaults', () => {
+    expect(toHash(IMAGE_DEFAULTS)).toBe('#mode=images');
+    expect(parseHash('#mode=images')).toEqual(IMAGE_DEFAULTS);
+    const mlp = { ...IMAGE_DEFAULTS, imageModel: 'mlp' as const, images: 500, seed: 4 };
+    expect(toHash(mlp)).toBe('#mode=images&imageModel=mlp&images=500&seed=4');
+    expect(parseHash(toHash(mlp))).toEqual(mlp);
+    expect(() => parseHash('#mode=images&images=20000')).toThrow(
+      /images=20000: must be a whole number from 500 to 5000/,
+    );
+    expect(() => parseHash('#latentDim=100')).toThrow(
+      /latentDim=100: 2-D mode takes a latent size from 1 to 64/,
+    );
+    expect(() => parseHash('#mode=images&imageModel=resnet')).toThrow(
+      /imageModel="resnet": use one of mlp, dcgan28/,
+    );
   });
 
   it('uses the limits the trainer enforces', () => {
