@@ -5,6 +5,9 @@
 import * as ort from 'onnxruntime-node';
 import { initBackend, tf } from '@ganforge/trainer';
 import type { InputBinding } from './convert/convert';
+// onnxruntime-node's Linux build sends telemetry by default and leaves an empty
+// /tmp/mat-debug-<pid>.log behind every process that opens a session: off, unless the user set it.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
 export const DEFAULT_VERIFY_BATCHES = [1, 7];
 /** Above this the CLI fails the export. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { createGenerator, loadGenerator, InvalidArgumentError, DisposedError, ModelLoadError } from './node';
@@ -25,6 +26,16 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
   expect(worst).toBeLessThan(tol);
 }
+
+describe('the Node entry', () => {
+  it("opens sessions with onnxruntime's telemetry off: no /tmp/mat-debug-<pid>.log is left behind", async () => {
+    expect(process.env.ORT_DISABLE_TELEMETRY).toBe('1');
+    const g = await loadGenerator(pointsModel(true).bytes);
+    await g.sample({ count: 2, seed: 1 });
+    await g.dispose();
+    expect(existsSync(`/tmp/mat-debug-${process.pid}.log`)).toBe(false);
+  });
+});
 
 describe('points generator', () => {
   it('returns z @ W + b for seeded latents, with metadata', async () => {

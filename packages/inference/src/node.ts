@@ -6,6 +6,9 @@ import { createGenerator } from './generator';
 import { ModelLoadError } from './errors';
 import type { OrtLike } from './backend';
 import type { Generator, LoadOptions, ModelSource } from './types';
+// onnxruntime-node's Linux build sends telemetry by default and leaves an empty
+// /tmp/mat-debug-<pid>.log behind every process that opens a session: off, unless the user set it.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
 export * from './api';
 export { writeGrid, writeImage, writeScatter, encodeImage, encodeGrid, encodeScatter } from './node-images';

@@ -50,6 +50,9 @@ let loaded: OrtLoad | undefined;
 /** onnxruntime-node's binding, loaded and checked once; or why it cannot be used. */
 export function loadOrtBinding(): OrtLoad {
   if (loaded) return loaded;
+  // onnxruntime-node's Linux build sends telemetry by default and leaves an empty
+  // /tmp/mat-debug-<pid>.log behind every process that opens a session: off, unless the user set it.
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   const require = createRequire(import.meta.url);
   let version: string;
   try {

@@ -45,6 +45,9 @@ type Ort = typeof OrtTypes;
 /** onnxruntime-node through its public API, or a reason it cannot load. */
 async function loadOrt(): Promise<Ort> {
   try {
+    // onnxruntime-node's Linux build sends telemetry by default and leaves an empty
+    // /tmp/mat-debug-<pid>.log behind every process that opens a session: off, unless the user set it.
+    process.env.ORT_DISABLE_TELEMETRY ??= '1';
     return await import('onnxruntime-node');
   } catch (e) {
     throw new UncompilableError(`onnxruntime-node did not load (${(e as Error).message.split('\n')[0]})`);
