@@ -63,4 +63,23 @@ describe('a part last epoch (--max-minutes ended it)', () => {
     expect(svg).toContain(said);
     expect(existsSync(join(out, 'losses.png'))).toBe(true);
   }, 120_000);
+
+  it('is said with its steps when it is the only epoch', async () => {
+    const out = join(tmp, 'one');
+    let now = 0;
+    const result = await train(
+      resolveConfig({ flags: { preset: 'gaussian2d', epochs: 1, maxMinutes: 1, out } }),
+      { clock: () => (now += 1000) },
+    );
+    expect(result.budgetReached).toBe(true);
+    expect(result.steps).toBeLessThan(125);
+    const said = `1 epoch (${result.steps}/125 steps)`;
+    const run = new RunDir(out);
+    expect(describeEpochs(ModelCardSchema.parse(run.readModelCard()))).toBe(said);
+    // With one record the plot cannot infer the epoch's length: the run hands it over.
+    expect(lossCurveSvg(run.readCurve(), run.readMetrics(), 'gaussian2d: losses', 640, 360, 125)).toContain(
+      said,
+    );
+    expect(epochsDone(result.epochsCompleted, result.steps, 125)).toBe(said);
+  }, 120_000);
 });

@@ -436,7 +436,14 @@ export class TrainingRun {
     await run.appendMetrics(record);
     writeFileAtomic(
       run.path(RUN_FILES.losses),
-      await lossCurvePng(run.readCurve(), this.metrics, `${config.preset}: losses`),
+      await lossCurvePng(
+        run.readCurve(),
+        this.metrics,
+        `${config.preset}: losses`,
+        undefined,
+        undefined,
+        this.stepsPerEpoch,
+      ),
     );
     run.writeModelCard(this.card());
     run.writeState(this.state('running'));
