@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the PyTorch the reference scripts run on: Debian's CPU build, with the threaded OpenBLAS.
 # Debian's torch runs on whatever libblas.so.3 the system selects; the reference BLAS that comes with
-# python3-torch alone is about ten times slower, and the single-threaded OpenBLAS would make --threads
+# python3-torch alone is about six times slower for DCGAN-28, and the single-threaded OpenBLAS would make --threads
 # meaningless, so a torch without the threaded OpenBLAS is not a fair reference. Safe to run again: it
 # installs only what is missing. Installing needs root.
 set -euo pipefail
