@@ -48,3 +48,60 @@ describe('config resolution', () => {
     expect(() => readConfigFile(join(dir, 'missing.json'))).toThrow(/not found/);
   });
 });
+
+describe('2-D runs: the points-mlp model and the 2-D datasets', () => {
+  it('takes the playground’s MLP (widths, activation, latent size) and the bundled sets by name', () => {
+    const c = resolveConfig({
+      flags: parseFlagValues({
+        preset: 'points',
+        dataset: 'moons',
+        hiddenG: '32,16',
+        hiddenD: '8',
+        activation: 'leakyRelu',
+        latentDim: '3',
+      }),
+    });
+    expect(c).toMatchObject({
+      model: 'points-mlp',
+      dataset: 'moons',
+      hiddenG: [32, 16],
+      hiddenD: [8],
+      activation: 'leakyRelu',
+      latentDim: 3,
+    });
+    expect(resolveConfig({ flags: { preset: 'points' } })).toMatchObject({
+      dataset: 'ring8',
+      activation: 'relu',
+      batchSize: 128,
+    });
+    for (const dataset of ['gaussian2d', 'ring8', 'grid25', 'line', 'drawn.json', 'pts.CSV']) {
+      expect(resolveConfig({ flags: { preset: 'points', dataset } }).dataset).toBe(dataset);
+      // The d2l network trains on any 2-D data too.
+      expect(resolveConfig({ flags: { preset: 'gaussian2d', dataset } }).model).toBe('gaussian2d');
+    }
+    expect(() => parseFlagValues({ activation: 'gelu' })).toThrow(
+      /--activation must be one of relu, tanh, leakyRelu; got "gelu"/,
+    );
+  });
+
+  it('refuses 2-D models on images, image models on points, and nets beyond the playground’s limits', () => {
+    expect(() => resolveConfig({ flags: { preset: 'points', dataset: 'fashion-mnist-test' } })).toThrow(
+      /the points-mlp model trains on 2-D points: pass --dataset=gaussian2d, ring8, .* got "fashion-mnist-test"/,
+    );
+    expect(() => resolveConfig({ flags: { preset: 'mlp', dataset: 'ring8' } })).toThrow(
+      /the dataset "ring8" is 2-D points: train it with --model=gaussian2d or --model=points-mlp/,
+    );
+    expect(() => resolveConfig({ flags: { preset: 'points', hiddenG: [64, 600] } })).toThrow(
+      /--hiddenG of the points-mlp model takes at most 6 hidden layers of 1 to 512 units \(got 64,600\)/,
+    );
+    expect(() => resolveConfig({ flags: { preset: 'points', hiddenD: [8, 8, 8, 8, 8, 8, 8] } })).toThrow(
+      /--hiddenD .* at most 6 hidden layers/,
+    );
+    expect(() => resolveConfig({ flags: { preset: 'points', latentDim: 100 } })).toThrow(
+      /--latentDim of the points-mlp model is 1 to 64 \(got 100\)/,
+    );
+    expect(() => resolveConfig({ flags: { preset: 'points', conditional: true } })).toThrow(
+      /--conditional=true needs model mlp or dcgan64/,
+    );
+  });
+});

@@ -3,22 +3,28 @@
  * JSON config file, then `--key=value` flags. Unknown keys and wrong types are refused.
  */
 import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { isPointsDataset } from './data/points2d';
+import { HIDDEN_ACTIVATIONS, POINTS_MLP_LIMITS } from './models/points-mlp';
 import { PRESETS } from './presets';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export const TrainConfigSchema = z
   .object({
     /** Name of the preset the config started from. */
     preset: z.string(),
     /**
-     * Architecture family: the d2l 2-D generator, an MLP image GAN, the reference DCGAN-28, or the
+     * Architecture family: the d2l 2-D generator, the playground's editable MLP for 2-D points
+     * (hiddenG/hiddenD widths, activation, latentDim), an MLP image GAN, the reference DCGAN-28, or the
      * DCGAN for RGB images of any size 4·2^k or 5·2^k (64x64, 80x80, 32x32, 28x28...).
      */
-    model: z.enum(['gaussian2d', 'mlp', 'dcgan28', 'dcgan64']),
-    /** 'gaussian2d' (built-in 2-D points), a bundled dataset name, an IDX image file (.gz or raw), or a folder of images. */
+    model: z.enum(['gaussian2d', 'points-mlp', 'mlp', 'dcgan28', 'dcgan64']),
+    /**
+     * A bundled 2-D set ('gaussian2d', 'ring8', 'grid25', 'moons', 'line'), a points file (.json or
+     * .csv of [x, y] rows), a bundled image dataset name, an IDX image file (.gz or raw), or a folder of
+     * images. A relative points-file path resolves against the run folder when a run is resumed.
+     */
     dataset: z.string().min(1),
     /** IDX label file for an IDX dataset (classes for conditional models); found next to the images when omitted. */
     labels: z.string().optional(),
@@ -31,9 +37,11 @@ export const TrainConfigSchema = z
     epochs: z.number().int().positive(),
     batchSize: z.number().int().positive(),
     latentDim: z.number().int().positive(),
-    /** Hidden layer widths of the MLP generator / discriminator. */
+    /** Hidden layer widths of the MLP generator / discriminator (mlp and points-mlp). */
     hiddenG: z.array(z.number().int().positive()),
     hiddenD: z.array(z.number().int().positive()),
+    /** points-mlp: the activation after each hidden layer of G and D (LeakyReLU with slope 0.2). */
+    activation: z.enum(HIDDEN_ACTIVATIONS),
     /** dcgan64: channels of the last generator / first discriminator conv (doubling per scale). */
     filtersG: z.number().int().positive(),
     filtersD: z.number().int().positive(),
@@ -124,6 +132,7 @@ export const DEFAULTS: TrainConfig = {
   latentDim: 100,
   hiddenG: [256, 512],
   hiddenD: [512, 256],
+  activation: 'relu',
   filtersG: 64,
   filtersD: 64,
   upsample: 'transpose',
@@ -229,7 +238,7 @@ export function resolveConfig(opts: {
 
 /** Refuses settings that are each valid but do not go together. */
 export function checkCombination(c: TrainConfig): void {
-  if (c.conditional && (c.model === 'gaussian2d' || c.model === 'dcgan28')) {
+  if (c.conditional && (c.model === 'gaussian2d' || c.model === 'points-mlp' || c.model === 'dcgan28')) {
     throw new ConfigError(
       `--conditional=true needs model mlp or dcgan64 (model ${c.model} has no label input): pass --model=mlp or --model=dcgan64`,
     );
@@ -249,18 +258,43 @@ export function checkCombination(c: TrainConfig): void {
       `--modeSeeking pairs the examples of a batch: use an even --batchSize (got ${c.batchSize})`,
     );
   }
-  if ((c.model === 'gaussian2d') !== (c.dataset === 'gaussian2d')) {
+  const pointsModel = c.model === 'gaussian2d' || c.model === 'points-mlp';
+  if (pointsModel && !isPointsDataset(c.dataset)) {
     throw new ConfigError(
-      'the gaussian2d model and the gaussian2d dataset (2-D points) only go together: use --preset=gaussian2d',
+      `the ${c.model} model trains on 2-D points: pass --dataset=gaussian2d, ring8, grid25, moons, line or a points file (.json or .csv of x, y rows); got "${c.dataset}"`,
     );
+  }
+  if (!pointsModel && isPointsDataset(c.dataset)) {
+    throw new ConfigError(
+      `the dataset "${c.dataset}" is 2-D points: train it with --model=gaussian2d or --model=points-mlp (e.g. --preset=gaussian2d)`,
+    );
+  }
+  if (c.model === 'points-mlp') {
+    const { layers, width, latentDim } = POINTS_MLP_LIMITS;
+    for (const [key, widths] of [
+      ['hiddenG', c.hiddenG],
+      ['hiddenD', c.hiddenD],
+    ] as const) {
+      if (widths.length > layers || widths.some((w) => w > width)) {
+        throw new ConfigError(
+          `--${key} of the points-mlp model takes at most ${layers} hidden layers of 1 to ${width} units (got ${widths.join(',')})`,
+        );
+      }
+    }
+    if (c.latentDim > latentDim) {
+      throw new ConfigError(
+        `--latentDim of the points-mlp model is 1 to ${latentDim} (got ${c.latentDim}); 2-D data needs few`,
+      );
+    }
   }
 }
 
 /** One line per key for `--help` (the type makes sure every key has one). */
 export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   preset: 'starting point (see Presets below)',
-  model: 'architecture: gaussian2d | mlp | dcgan28 | dcgan64',
-  dataset: 'data: a bundled name, an IDX file or a folder of images (see Datasets below)',
+  model: 'architecture: gaussian2d | mlp | dcgan28 | dcgan64 | points-mlp (2-D, editable MLP)',
+  dataset:
+    'data: a bundled name, a points file (.json/.csv), an IDX file or a folder of images (see Datasets below)',
   labels: 'IDX label file (classes); found next to MNIST-named image files when omitted',
   limit: 'use only the first N examples',
   imageSize: 'resize images to N x N (folders default to 64)',
@@ -268,8 +302,9 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   epochs: 'passes over the data',
   batchSize: 'examples per step',
   latentDim: 'size of the noise vector z',
-  hiddenG: 'MLP generator hidden widths, comma-separated',
-  hiddenD: 'MLP discriminator hidden widths, comma-separated',
+  hiddenG: 'MLP generator hidden widths, comma-separated (mlp, points-mlp)',
+  hiddenD: 'MLP discriminator hidden widths, comma-separated (mlp, points-mlp)',
+  activation: 'points-mlp hidden activation: relu | tanh | leakyRelu (slope 0.2)',
   filtersG: "dcgan64: filters of the generator's last hidden conv (doubling per scale)",
   filtersD: "dcgan64: filters of the discriminator's first conv (doubling per scale)",
   upsample: 'dcgan64 generator: transpose (ConvTranspose) | resize-conv (upsample + conv, no checkerboard)',

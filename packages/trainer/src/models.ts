@@ -2,6 +2,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ConfigError, type TrainConfig } from './config';
 import { buildDcgan28 } from './models/dcgan28';
+import { buildPointsMlp } from './models/points-mlp';
 
 export interface GanModels {
   generator: tfTypes.LayersModel;
@@ -51,6 +52,19 @@ export function buildModels(tf: typeof tfTypes, config: TrainConfig, data: Model
       latentDim: config.latentDim,
       imageShape: dataShape as [number, number, number],
       seed: config.seed,
+    });
+  }
+
+  if (config.model === 'points-mlp') {
+    // The playground's editable MLP, built as the page builds it (same seeds, Glorot init).
+    return buildPointsMlp(tf, {
+      latentDim: config.latentDim,
+      hiddenG: config.hiddenG,
+      hiddenD: config.hiddenD,
+      activation: config.activation,
+      seed: config.seed,
+      dOutputs: dOut,
+      dims: dataShape[0] ?? 2,
     });
   }
 

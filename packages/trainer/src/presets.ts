@@ -41,6 +41,24 @@ export const PRESETS: Record<string, Preset> = {
       initStd: 0.02,
     },
   },
+  points: {
+    description:
+      "the playground's 2-D default: the points-mlp model (64-64 ReLU, z of 2) on the ring of 8 Gaussians (--dataset=grid25, moons, line, gaussian2d or a points file), non-saturating loss, Adam 1e-3/0.5, batch 128, 200 epochs of 7 steps",
+    config: {
+      model: 'points-mlp',
+      dataset: 'ring8',
+      epochs: 200,
+      batchSize: 128,
+      latentDim: 2,
+      hiddenG: [64, 64],
+      hiddenD: [64, 64],
+      activation: 'relu',
+      lrD: 1e-3,
+      lrG: 1e-3,
+      beta1: 0.5,
+      beta2: 0.999,
+    },
+  },
   mlp: {
     description:
       'MLP GAN on 28x28 grayscale images (LeakyReLU 0.2, tanh output, Adam 2e-4/0.5, non-saturating loss); default data: the bundled Fashion-MNIST test split',

@@ -155,3 +155,13 @@ export const POINT_DATASETS: Record<
   moons: { label: 'Two moons', make: moonsPoints },
   line: { label: 'A line', make: linePoints },
 };
+
+/** Whether a `dataset` names 2-D points: a bundled set above, or a points file (.json or .csv). */
+export function isPointsDataset(dataset: string): boolean {
+  return Object.hasOwn(POINT_DATASETS, dataset) || isPointsFile(dataset);
+}
+
+/** A points file: a path ending in .json or .csv (rows of x, y). */
+export function isPointsFile(dataset: string): boolean {
+  return /\.(json|csv)$/i.test(dataset);
+}

@@ -4,11 +4,11 @@
  * linear output; D maps a point to one logit (or two softmax logits).
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config-error';
 import type { GanModels } from '../models';
 
-export type HiddenActivation = 'relu' | 'tanh' | 'leakyRelu';
-export const HIDDEN_ACTIVATIONS: readonly HiddenActivation[] = ['relu', 'tanh', 'leakyRelu'];
+export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'leakyRelu'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
 export interface PointsMlpOptions {
   latentDim: number;

@@ -1,0 +1,4 @@
+/** A configuration a user can fix (its own module, so model builders and the schema share it without a cycle). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
