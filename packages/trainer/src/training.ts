@@ -11,7 +11,8 @@ import { modelCard } from './card';
 import type { TrainConfig } from './config';
 import { criticSchedule, type CriticSchedule } from './critic-schedule';
 import { createEngine, type TrainEngine } from './engine';
-import { batchValues, loadDataset, type Dataset } from './data/datasets';
+import { batchValues, loadDataset, pointsFilePath, type Dataset } from './data/datasets';
+import { isPointsFile } from './data/points2d';
 import type { GaussianEstimate } from './estimate';
 import { epochEvaluator } from './eval/hook';
 import { ensureTrainingSupport } from './grad-support';
@@ -205,6 +206,8 @@ export class TrainingRun {
       channels: config.channels,
       seed: config.seed,
       needLabels: config.conditional,
+      // A resumed run's relative points file is its own (the playground's archive carries it there).
+      baseDir: options.resume ? run.root : root,
     });
     if (data.count < config.batchSize) {
       throw new RunDirError(
@@ -287,7 +290,11 @@ export class TrainingRun {
   begin(): void {
     const { run, config, data, engine } = this;
     if (!this.options.resume) {
-      run.writeConfig({ ...config, out: run.root });
+      // A points file given relative to where the run started is recorded absolute, so a resume finds it.
+      const dataset = isPointsFile(config.dataset)
+        ? pointsFilePath(config.dataset, this.options.workspaceRoot ?? process.cwd())
+        : config.dataset;
+      run.writeConfig({ ...config, dataset, out: run.root });
       const real = this.samples.realPairs();
       if (real) run.writeRealPoints(real);
     }
@@ -467,7 +474,8 @@ export class TrainingRun {
   async finish(): Promise<TrainResult> {
     await this.syncModels();
     const estimate =
-      this.data.kind === 'points' && this.epochsCompleted > 0 && !this.interrupted
+      // The d2l read-out compares with X·A + b: the gaussian2d data only.
+      this.config.dataset === 'gaussian2d' && this.epochsCompleted > 0 && !this.interrupted
         ? await this.samples.estimate(this.sampler)
         : undefined;
     if (this.epochsCompleted > 0 || (this.budgetReached && this.step > 0))

@@ -18,13 +18,21 @@ import {
 import { readConfigFile } from '../config-file';
 import { flagOf } from './flag-names';
 import { PRESETS } from '../presets';
-import { BUILTIN_IDX } from '../data/datasets';
+import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
+import { POINT_DATASETS } from '../data/points2d';
 import { unpackRunArchive } from '../run/untar';
 import { resumeConfig, train, type TrainEvent } from '../train';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
-  `  ${'gaussian2d'.padEnd(20)} 1000 points X·A + b (the d2l chapter; model gaussian2d)`,
+  `  ${'gaussian2d'.padEnd(20)} ${POINT_COUNT} points X·A + b (the d2l chapter; model gaussian2d or points-mlp)`,
+  ...Object.entries(POINT_DATASETS)
+    .filter(([k]) => k !== 'gaussian2d')
+    .map(
+      ([k, d]) =>
+        `  ${k.padEnd(20)} ${POINT_COUNT} points: ${d.label}, seeded by --seed (model points-mlp or gaussian2d)`,
+    ),
+  `  ${'<file>.json|.csv'.padEnd(20)} 2-D points, one [x, y] row each (JSON array or { "points": [...] }, or CSV x,y lines); model points-mlp or gaussian2d`,
   `  ${'<file>'.padEnd(20)} an IDX image file, gzipped or not (MNIST format); --label-file=<IDX label file> for classes`,
   `  ${'<folder>'.padEnd(20)} PNG/JPEG/WebP images, resized to --image-size (default 64); one subfolder per class gives labels`,
 ].join('\n');
@@ -258,7 +266,7 @@ export function trainCommand(): Command {
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
         .join(
           '\n',
-        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train -- --preset=gaussian2d --seed=3\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
+        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train -- --preset=gaussian2d --seed=3\n  npx ganforge train --preset=points --dataset=moons --hidden-g=128,128 --activation=tanh\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
     );
   // One flag per config key, the key in kebab-case (latentDim: --latent-dim); the key's own spelling
   // (--latentDim) works too, as config files and saved config.json files use it.

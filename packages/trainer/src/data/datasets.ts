@@ -3,11 +3,13 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
-import { gaussianPoints } from './points2d';
+import { isPointsFile, POINT_DATASETS, type PointDatasetName } from './points2d';
+import { readPointsFile } from './points-file';
 import { PACKAGE_DIR } from '../package-dir';
 
 // The 2-D generators live in a module without Node imports (the browser playground uses them too).
 export { GAUSSIAN_A, GAUSSIAN_B, gaussianPoints, normals } from './points2d';
+export { parsePointsCsv, parsePointsJson, readPointsFile } from './points-file';
 
 const DATA_DIR = join(PACKAGE_DIR, 'data');
 
@@ -65,6 +67,16 @@ export interface DataOptions {
   seed: number;
   /** Load the labels (conditional models); an error when there are none. */
   needLabels?: boolean;
+  /** Where a relative points-file path resolves (a resumed run's folder; default the current directory). */
+  baseDir?: string;
+}
+
+/** Points the bundled 2-D sets make (the playground's real set is the same 1000). */
+export const POINT_COUNT = 1000;
+
+/** Where a points-file `dataset` lies: absolute as given, else under `baseDir`. */
+export function pointsFilePath(dataset: string, baseDir?: string): string {
+  return resolve(baseDir ?? process.cwd(), dataset);
 }
 
 /** The label file MNIST-style naming puts next to an image file, if it exists. */
@@ -86,12 +98,27 @@ export function batchValues(data: Dataset, indices: ArrayLike<number>, out?: Flo
 
 export async function loadDataset(opts: DataOptions): Promise<Dataset> {
   const { dataset, limit } = opts;
-  if (dataset === 'gaussian2d') {
-    if (opts.needLabels) throw new DatasetError('the gaussian2d dataset has no classes');
-    const count = limit ? Math.min(limit, 1000) : 1000;
+  if (Object.hasOwn(POINT_DATASETS, dataset)) {
+    if (opts.needLabels) throw new DatasetError(`the ${dataset} dataset has no classes`);
+    // Seeded by the run's seed, as the playground seeds them: the same seed gives the same points.
+    const count = limit ? Math.min(limit, POINT_COUNT) : POINT_COUNT;
+    const set = POINT_DATASETS[dataset as PointDatasetName];
     return {
-      name: 'gaussian2d (X·A + b, d2l.ai)',
-      values: gaussianPoints(opts.seed, count),
+      name: dataset === 'gaussian2d' ? 'gaussian2d (X·A + b, d2l.ai)' : `${dataset} (${set.label})`,
+      values: set.make(opts.seed, count),
+      shape: [2],
+      count,
+      kind: 'points',
+    };
+  }
+  if (isPointsFile(dataset)) {
+    if (opts.needLabels) throw new DatasetError(`the points file ${dataset} has no classes`);
+    const path = pointsFilePath(dataset, opts.baseDir);
+    const all = readPointsFile(path);
+    const count = limit ? Math.min(limit, all.length / 2) : all.length / 2;
+    return {
+      name: `points file ${path}`,
+      values: all.slice(0, count * 2),
       shape: [2],
       count,
       kind: 'points',
