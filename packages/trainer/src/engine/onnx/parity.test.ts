@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../config';
 import { ensureTrainingSupport } from '../../grad-support';
 import { buildModels } from '../../models';
+import { createEngine } from '../index';
 import { readOptimizerState } from '../optimizer-state';
 import { TfjsEngine } from '../tfjs-step';
 import type { EngineModels, TrainEngine } from '../types';
@@ -123,6 +124,18 @@ const CASES: Case[] = [
     name: 'gradient penalty with the hinge loss, generator steps',
     flags: { preset: 'tiny', gradientPenalty: 1, loss: 'hinge' },
     shape: [28, 28, 1],
+  },
+  {
+    name: "points-mlp (the playground's editable 2-D MLP, tanh)",
+    flags: {
+      preset: 'points',
+      batchSize: 16,
+      hiddenG: [16, 8],
+      hiddenD: [12],
+      activation: 'tanh',
+      latentDim: 3,
+    },
+    shape: [2],
   },
   {
     name: 'two-class softmax head',
@@ -243,6 +256,49 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
         m.optD.dispose();
         m.optG.dispose();
       }
+    }
+  });
+});
+
+describe('--engine=auto on the points-mlp model', () => {
+  it.each([
+    { activation: 'relu', gradientPenalty: 0, engine: 'onnxruntime' },
+    { activation: 'leakyRelu', gradientPenalty: 1, engine: 'onnxruntime' },
+    // The penalty's second-order pass compiles for ReLU/LeakyReLU critics only: TF.js, saying why.
+    {
+      activation: 'tanh',
+      gradientPenalty: 1,
+      engine: 'tfjs',
+      note: /gradient penalty .* \(this one has tanh\)/,
+    },
+  ] as const)('$activation, gradient penalty $gradientPenalty: $engine', async (c) => {
+    const config = resolveConfig({
+      flags: {
+        preset: 'points',
+        hiddenG: [8],
+        hiddenD: [8],
+        activation: c.activation,
+        gradientPenalty: c.gradientPenalty,
+        ...(c.gradientPenalty ? { loss: 'wasserstein' } : {}),
+        threads: 1,
+      },
+    });
+    const models = makeModels(config, [2]);
+    const engine = await createEngine(tf, models, config, { batch: 16, dataShape: [2], numClasses: 0 });
+    try {
+      expect(engine.name).toBe(c.engine);
+      if ('note' in c && c.note) expect(engine.note).toMatch(c.note);
+      else expect(engine.note).toBeUndefined();
+      // Either way a step runs and gives finite figures.
+      const x = Float32Array.from({ length: 32 }, (_, i) => Math.sin(i));
+      await engine.step({ x, seed: 5, generatorStep: true, noiseStd: 0 });
+      expect((await engine.readSums()).every(Number.isFinite)).toBe(true);
+    } finally {
+      engine.dispose();
+      models.generator.dispose();
+      models.discriminator.dispose();
+      models.optD.dispose();
+      models.optG.dispose();
     }
   });
 });
