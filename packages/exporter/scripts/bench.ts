@@ -26,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 function shapeOf(config: TrainConfig): number[] {
-  if (config.model === 'gaussian2d') return [2];
+  if (config.model === 'gaussian2d' || config.model === 'points-mlp') return [2];
   if (config.model === 'dcgan64') {
     const size = config.imageSize ?? 64;
     return [size, size, config.channels === 'grayscale' ? 1 : 3];

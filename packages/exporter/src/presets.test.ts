@@ -20,7 +20,7 @@ afterAll(() => tmp.cleanup());
 
 /** The shape of one training example for a config, as the trainer's datasets give it. */
 function dataShape(config: TrainConfig): number[] {
-  if (config.model === 'gaussian2d') return [2];
+  if (config.model === 'gaussian2d' || config.model === 'points-mlp') return [2];
   // The dcgan64 preset trains on image folders (64x64 RGB by default); other presets that use its
   // architecture (cgan, wgan) run on the bundled 28x28 grayscale data.
   if (config.preset === 'dcgan64') {
