@@ -229,6 +229,58 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('downloads a ring-of-8 run of the editable MLP that the real CLI resumes along the page’s path', async () => {
+    // 1000 points in batches of 128 make 7 steps an epoch: step 10 is 3 steps into epoch 2.
+    const page = await open('#hiddenG=32,16&hiddenD=24&activation=tanh&latentDim=3&seed=2');
+    await trainUntil(page, 10);
+    const latents = Array.from({ length: 64 * 3 }, (_, i) => Math.sin(i * 1.7) * 1.5);
+    const atStep10 = await page.evaluate((z) => window.playground!.sample(z), latents);
+    const archive = page.waitForEvent('download');
+    await page.click('#pg-download-run');
+    const tarFile = join(tmp, 'ring8-run.tar');
+    await (await archive).saveAs(tarFile);
+    const runDir = join(tmp, 'playground-ring8-seed2-step10');
+    const about = () => JSON.parse(readFileSync(join(runDir, 'playground.json'), 'utf8'));
+    const resumed = spawnSync(
+      join(workspace, 'node_modules/.bin/ganforge'),
+      ['train', '--resume', tarFile, '--quiet'],
+      { cwd: workspace, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(about().resume).toMatch(/ganforge train --resume <this folder> continues it .*points-mlp model/);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'))).toMatchObject({
+      preset: 'points',
+      model: 'points-mlp',
+      dataset: 'ring8',
+      hiddenG: [32, 16],
+      hiddenD: [24],
+      activation: 'tanh',
+      latentDim: 3,
+      seed: 2,
+      epochs: 2,
+    });
+    expect(resumed.stdout).toMatch(/resuming after epoch 1, step 10/);
+    expect(JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8'))).toMatchObject({
+      status: 'completed',
+      epoch: 2,
+      step: 14,
+    });
+    await trainUntil(page, 14);
+    const onPage = await page.evaluate((z) => window.playground!.sample(z), latents);
+    const exported = await exportGenerator({ run: runDir });
+    expect(exported.passed).toBe(true);
+    const fromRun = await loadGenerator(new Uint8Array(readFileSync(exported.file)));
+    expect(fromRun.info).toMatchObject({ kind: 'points', latentDim: 3 });
+    const out = await fromRun.sample({ count: 64, latents: Float32Array.from(latents) });
+    if (out.kind !== 'points') throw new Error('expected points');
+    const maxDiff = (a: number[], b: ArrayLike<number>) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    // Trained on from step 10, along the page's own path.
+    expect(maxDiff(atStep10, out.points)).toBeGreaterThan(1e-3);
+    expect(maxDiff(onPage, out.points)).toBeLessThan(1e-3);
+    await fromRun.dispose();
+    await page.close();
+  });
+
   it('refuses a bad link in words and starts from the defaults', async () => {
     const page = await open('#lrD=fast&loss=hinge');
     const message = await page.textContent('#pg-error');
@@ -238,8 +290,8 @@ describe('the playground', () => {
     await page.close();
   });
 
-  it('trains on points drawn on the page and puts them in the link', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  it('trains on points drawn on the page, puts them in the link and the downloaded run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(`${server.url}playground.html#dataset=drawn`);
     await page.waitForSelector('#pg-train-sketch:visible');
@@ -262,6 +314,24 @@ describe('the playground', () => {
     // The canvas spans [-3, 3]² while drawing: the first click, 30% in from the top left, is (-1.2, 1.2).
     expect(drawn![0]).toBeCloseTo(-1.2, 1);
     expect(drawn![1]).toBeCloseTo(1.2, 1);
+
+    // Download run carries the points trained on, and config.json names that file as the dataset.
+    await page.evaluate(() => window.playground!.trainUntil(3));
+    const archive = page.waitForEvent('download');
+    await page.click('#pg-download-run');
+    const tarFile = join(tmp, 'drawn-run.tar');
+    await (await archive).saveAs(tarFile);
+    const into = join(tmp, 'drawn');
+    mkdirSync(into);
+    const x = spawnSync('tar', ['-xf', tarFile, '-C', into], { encoding: 'utf8' });
+    expect(x.status, x.stderr).toBe(0);
+    const runDir = join(into, 'playground-drawn-seed1-step3');
+    const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ model: 'points-mlp', dataset: 'drawn-points.json' });
+    const file = JSON.parse(readFileSync(join(runDir, 'drawn-points.json'), 'utf8'));
+    expect(file.points).toHaveLength(1000);
+    expect(file).toEqual(JSON.parse(readFileSync(join(runDir, 'real-points.json'), 'utf8')));
+    expect(readFileSync(join(runDir, 'checkpoint/latest.json'), 'utf8')).toMatch(/"step": 3/);
     await page.close();
   });
 

@@ -5,7 +5,6 @@
  */
 import {
   buildModels,
-  buildPointsMlp,
   criticSchedule,
   layersModelFiles,
   DEFAULTS,
@@ -39,18 +38,30 @@ const GRID_SIZE = 13;
 /** Latents of the transport grid span [-LATENT_SPAN, LATENT_SPAN] on z's first two axes. */
 const LATENT_SPAN = 2;
 
-/** The trainer's config for these settings (everything else at the trainer's defaults). */
+/**
+ * The drawn points in a downloaded run folder: the 1000 real points the page trained on (the drawing
+ * with its jitter), which the run's config.json names as its dataset (resolved against the run folder).
+ */
+export const DRAWN_POINTS_FILE = 'drawn-points.json';
+
+/**
+ * The trainer's config for these settings (everything else at the trainer's defaults): the d2l network
+ * is its gaussian2d model, the editable MLP its points-mlp model, a bundled set goes by name and a
+ * drawing by its points file. Its preset is the trainer's preset of that network.
+ */
 export function trainConfig(s: PlaygroundSettings): TrainConfig {
   return {
     ...DEFAULTS,
-    preset: s.model === 'd2l' ? 'gaussian2d' : 'playground',
-    model: 'gaussian2d',
-    dataset: 'gaussian2d',
+    preset: s.model === 'd2l' ? 'gaussian2d' : 'points',
+    model: s.model === 'd2l' ? 'gaussian2d' : 'points-mlp',
+    dataset: s.dataset === 'drawn' ? DRAWN_POINTS_FILE : s.dataset,
     epochs: 1,
-    batchSize: s.batchSize,
+    // A batch takes at most the whole real set, as the steps below do.
+    batchSize: Math.min(s.batchSize, REAL_COUNT),
     latentDim: s.latentDim,
     hiddenG: s.hiddenG,
     hiddenD: s.hiddenD,
+    activation: s.activation,
     loss: s.loss === 'wgan-clip' || s.loss === 'wgan-gp' ? 'wasserstein' : s.loss,
     clipValue: s.loss === 'wgan-clip' ? s.clip : 0,
     gradientPenalty: s.loss === 'wgan-gp' ? s.gp : 0,
@@ -125,16 +136,9 @@ export class Session {
     const B = Math.min(s.batchSize, REAL_COUNT);
     this.stepsPerEpoch = Math.floor(REAL_COUNT / B);
     this.batch = new Float32Array(B * 2);
-    this.models =
-      s.model === 'd2l'
-        ? buildModels(tf, this.config, { shape: [2] })
-        : buildPointsMlp(tf, {
-            latentDim: s.latentDim,
-            hiddenG: s.hiddenG,
-            hiddenD: s.hiddenD,
-            activation: s.activation,
-            seed: s.seed,
-          });
+    // The trainer's own builders (its gaussian2d or points-mlp model), so the archive's config.json
+    // builds this very network.
+    this.models = buildModels(tf, this.config, { shape: [2] });
     this.optD = makeOptimizer(s, s.lrD);
     this.optG = makeOptimizer(s, s.lrG);
     this.engine = new TfjsEngine(
@@ -296,11 +300,6 @@ export class Session {
     return { bytes, metadata };
   }
 
-  /** Whether the trainer can continue this run: it has the d2l network (its gaussian2d model and data). */
-  get resumable(): boolean {
-    return this.settings.model === 'd2l' && this.settings.dataset === 'gaussian2d';
-  }
-
   /** This run's name: its data, seed and step. */
   get name(): string {
     return `playground-${this.settings.dataset}-seed${this.settings.seed}-step${this.step}`;
@@ -308,8 +307,9 @@ export class Session {
 
   /**
    * A run folder as a tar archive: the generator as a TF.js LayersModel (generator/model.json and
-   * weights.bin, the layout the trainer writes), the real points, and the playground settings that
-   * made it. `ganforge export generator --run <folder>` exports it.
+   * weights.bin, the layout the trainer writes), the real points, the playground settings that made it,
+   * and the trainer's config.json and checkpoint (with a drawing, its points file, which config.json
+   * names). `ganforge export generator --run <folder>` exports it, `ganforge train --resume` continues it.
    */
   async runArchive(): Promise<Uint8Array> {
     const { modelJson, weights } = await layersModelFiles(tf, this.models.generator);
@@ -320,9 +320,7 @@ export class Session {
       generatorSteps: this.gSteps,
       settings: this.settings,
       link: `playground.html${toHash(this.settings)}`,
-      resume: this.resumable
-        ? 'ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s)'
-        : 'not resumable by the trainer: only the d2l network is one of its models (--model=gaussian2d); export it with ganforge export generator --run <this folder>',
+      resume: `ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s: the ${this.config.model} model on ${this.settings.dataset === 'drawn' ? `the drawn points in ${DRAWN_POINTS_FILE}` : `its ${this.config.dataset} data`}); ganforge export generator --run <this folder> exports it`,
     };
     const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
     const dir = this.name;
@@ -331,17 +329,18 @@ export class Session {
       { path: `${dir}/generator/weights.bin`, data: weights },
       { path: `${dir}/real-points.json`, data: json({ points }) },
       { path: `${dir}/playground.json`, data: json(about) },
-      ...(this.resumable
-        ? await resumeEntries(dir, {
-            config: this.config,
-            models: this.models,
-            optD: this.optD,
-            optG: this.optG,
-            step: this.step,
-            stepsPerEpoch: this.stepsPerEpoch,
-            epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
-          })
+      ...(this.settings.dataset === 'drawn'
+        ? [{ path: `${dir}/${DRAWN_POINTS_FILE}`, data: json({ points }) }]
         : []),
+      ...(await resumeEntries(dir, {
+        config: this.config,
+        models: this.models,
+        optD: this.optD,
+        optG: this.optG,
+        step: this.step,
+        stepsPerEpoch: this.stepsPerEpoch,
+        epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
+      })),
     ]);
   }
 
