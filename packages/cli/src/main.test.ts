@@ -186,6 +186,13 @@ describe('ganforge CLI', { timeout: 240_000 }, () => {
       kind: 'points',
       output: /outputs: +points float32 \[N, 2\]/,
     },
+    {
+      // The playground's editable 2-D MLP on another bundled set.
+      preset: 'points',
+      flags: ['--epochs', '1', '--dataset', 'moons', '--activation', 'tanh', '--hidden-g', '32,16'],
+      kind: 'points',
+      output: /outputs: +points float32 \[N, 2\]/,
+    },
   ])(
     'trains a $preset run with ganforge train, then exports it with parity',
     ({ preset, flags, kind, output }) => {
