@@ -27,6 +27,7 @@ export { TfjsEngine, type TfjsEngineOptions } from './engine/tfjs-step';
 export type { EngineModels, StepBatch, StepSums, TrainEngine } from './engine/types';
 export * from './data/points2d';
 export { jsDivergence, pointMetrics, type PointMetrics } from './eval/point-metrics';
+export { classCoverage, type ClassCoverage } from './eval/coverage';
 export { gaussianEstimate, meanAndCovariance, targetCovariance, type GaussianEstimate } from './estimate';
 export { registerBrowserWasmKernels } from './kernels/browser';
 export {

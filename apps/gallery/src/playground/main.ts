@@ -5,8 +5,8 @@
  * the settings (the same link reproduces the run); Export converts G to ONNX in the page.
  */
 import './playground.css';
-import classifierInfo from '../../../../packages/trainer/models/fmnist-classifier-v1/info.json';
-import fashionNotice from '../../../../packages/trainer/data/fashion-mnist/README.md?raw';
+import classifierInfo from '@ganforge/trainer/models/fmnist-classifier-v1/info.json';
+import fashionNotice from '@ganforge/trainer/data/fashion-mnist/README.md?raw';
 import { el } from '../dom';
 import { TrainerClient } from './client';
 import { Controls } from './controls';

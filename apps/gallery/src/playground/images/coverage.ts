@@ -1,42 +1,17 @@
 /**
  * The evaluator's class coverage in the worker: the trainer's Fashion-MNIST classifier
  * (packages/trainer/models/fmnist-classifier-v1, 420k weights, 91% test accuracy) loaded from the site's
- * assets, and the trainer's classCoverage rule (coverage.test.ts checks it against the trainer's):
- * a class counts as covered when at least a quarter of its uniform share of the samples is classed in it.
+ * assets, and the trainer's classCoverage rule: a class counts as covered when at least a quarter of its
+ * uniform share of the samples is classed in it.
  */
-import { tf } from '@ganforge/trainer/browser';
-import artifacts from '../../../../../packages/trainer/models/fmnist-classifier-v1/model.json';
+import { classCoverage, tf, type ClassCoverage } from '@ganforge/trainer/browser';
+import artifacts from '@ganforge/trainer/models/fmnist-classifier-v1/model.json';
+import weightsUrl from '@ganforge/trainer/models/fmnist-classifier-v1/weights.bin?url';
 
-const WEIGHTS_URL = new URL(
-  '../../../../../packages/trainer/models/fmnist-classifier-v1/weights.bin',
-  import.meta.url,
-);
+const WEIGHTS_URL = new URL(weightsUrl, import.meta.url);
 
-export interface Coverage {
-  /** Samples per predicted class (argmax). */
-  histogram: number[];
-  classesPresent: number;
-  classes: number;
-  /** Samples classified. */
-  count: number;
-}
-
-/** The trainer's classCoverage (src/eval/metrics.ts) on N x K probabilities. */
-export function classCoverage(probs: ArrayLike<number>, count: number, classes: number): Coverage {
-  const histogram = new Array<number>(classes).fill(0);
-  for (let i = 0; i < count; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
-    histogram[best]!++;
-  }
-  const threshold = count / classes / 4;
-  return {
-    histogram,
-    classesPresent: histogram.filter((h) => h >= threshold && h > 0).length,
-    classes,
-    count,
-  };
-}
+/** The evaluator's coverage, and how many samples it read. */
+export type Coverage = ClassCoverage & { count: number };
 
 let loading: Promise<tf.LayersModel> | undefined;
 
@@ -65,7 +40,7 @@ export async function coverageOf(images: tf.Tensor4D): Promise<Coverage> {
   const probs = tf.tidy(() => net.predict(images) as tf.Tensor);
   try {
     const [count, classes] = probs.shape as [number, number];
-    return classCoverage(await probs.data(), count, classes);
+    return { ...classCoverage(await probs.data(), count, classes), count };
   } finally {
     probs.dispose();
   }

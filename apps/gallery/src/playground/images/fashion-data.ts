@@ -6,11 +6,10 @@
  * of it. Pixels are scaled to [-1, 1] as the trainer scales them.
  */
 
+import imagesUrl from '@ganforge/trainer/data/fashion-mnist/t10k-images-idx3-ubyte.gz?url';
+
 /** The trainer's bundled file, emitted by the build under assets/. */
-const IMAGES_URL = new URL(
-  '../../../../../packages/trainer/data/fashion-mnist/t10k-images-idx3-ubyte.gz',
-  import.meta.url,
-);
+const IMAGES_URL = new URL(imagesUrl, import.meta.url);
 const IDX3_MAGIC = 0x00000803;
 const HEADER = 16;
 
