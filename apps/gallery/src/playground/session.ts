@@ -5,7 +5,6 @@
  */
 import {
   buildModels,
-  criticSchedule,
   layersModelFiles,
   DEFAULTS,
   drawnPoints,
@@ -15,18 +14,16 @@ import {
   pointMetrics,
   POINT_DATASETS,
   targetCovariance,
-  TfjsEngine,
   tf,
-  type CriticSchedule,
   type GanModels,
   type Objective,
   type TrainConfig,
 } from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
-import seedrandom from 'seedrandom';
 import type { Bounds, Snapshot } from './protocol';
 import { toHash, type PlaygroundSettings } from './settings';
 import { resumeEntries } from './resume-files';
+import { StepLoop } from './step-loop';
 import { tar } from './tar';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
@@ -94,108 +91,55 @@ function boundsOf(points: Float32Array): Bounds {
   return [cx - half, cx + half, cy - half, cy + half];
 }
 
-function makeOptimizer(s: PlaygroundSettings, lr: number): tf.Optimizer {
-  // As the trainer makes them (PyTorch's epsilon 1e-8).
-  if (s.optimizer === 'rmsprop') return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
-  return tf.train.adam(lr, s.beta1, 0.999, 1e-8);
-}
-
 export class Session {
   readonly real: Float32Array;
   readonly bounds: Bounds;
-  step = 0;
-  gSteps = 0;
   private readonly config: TrainConfig;
   private readonly models: GanModels;
-  private readonly optD: tf.Optimizer;
-  private readonly optG: tf.Optimizer;
-  private readonly engine: TfjsEngine;
-  private readonly schedule: CriticSchedule;
+  private readonly loop: StepLoop;
   private readonly obj: Objective;
-  private readonly rng = seedrandom.alea('', { state: true });
-  /** The stream's state at the start of the current epoch (before its shuffle), for a checkpoint. */
-  private epochRng: Record<string, number> = {};
-  private perm = new Int32Array(0);
-  private stepInEpoch = 0;
-  private readonly stepsPerEpoch: number;
   private readonly batch: Float32Array;
-  private seenD = 0;
-  private seenG = 0;
   private readonly fixedZ: tf.Tensor2D;
   private readonly heatGrid: tf.Tensor2D;
   private readonly latentGrid: tf.Tensor2D;
-  /** Time spent in training steps since the last snapshot, and their count. */
-  private busyMs = 0;
-  private busySteps = 0;
 
   constructor(private readonly settings: PlaygroundSettings) {
     const s = settings;
     this.config = trainConfig(s);
     this.real = realPoints(s);
     this.bounds = boundsOf(this.real);
-    const B = Math.min(s.batchSize, REAL_COUNT);
-    this.stepsPerEpoch = Math.floor(REAL_COUNT / B);
-    this.batch = new Float32Array(B * 2);
+    this.batch = new Float32Array(this.config.batchSize * 2);
     // The trainer's own builders (its gaussian2d or points-mlp model), so the archive's config.json
     // builds this very network.
     this.models = buildModels(tf, this.config, { shape: [2] });
-    this.optD = makeOptimizer(s, s.lrD);
-    this.optG = makeOptimizer(s, s.lrG);
-    this.engine = new TfjsEngine(
-      tf,
-      { ...this.models, optD: this.optD, optG: this.optG },
-      { config: this.config, batch: B, dataShape: [2], numClasses: 0 },
-    );
-    this.schedule = criticSchedule(s.dSteps, false);
+    this.loop = new StepLoop(this.config, this.models, REAL_COUNT, [2]);
     this.obj = objective(tf, this.config);
-    // The Node trainer's stream: one shuffle per epoch, then one seed per step.
-    this.rng = seedrandom.alea(`train:${s.seed}`, { state: true });
     this.fixedZ = tf.randomNormal([FAKE_COUNT, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
     this.heatGrid = this.planeGrid();
     this.latentGrid = this.latentPlane();
   }
 
-  /** One training step: D's update, and G's when the schedule says so. */
-  async trainStep(): Promise<void> {
-    const t0 = performance.now();
-    if (this.stepInEpoch === 0) this.shuffle();
-    const B = this.batch.length / 2;
-    const idx = this.perm.subarray(this.stepInEpoch * B, (this.stepInEpoch + 1) * B);
-    for (let i = 0; i < B; i++) {
-      this.batch[2 * i] = this.real[2 * idx[i]!]!;
-      this.batch[2 * i + 1] = this.real[2 * idx[i]! + 1]!;
-    }
-    const seed = Math.floor(this.rng() * 2 ** 31);
-    const generatorStep = this.schedule.isGeneratorStep(this.step);
-    await this.engine.step({ x: this.batch, seed, generatorStep, noiseStd: 0 });
-    this.step++;
-    this.seenD += B;
-    if (generatorStep) {
-      this.gSteps++;
-      this.seenG += B;
-    }
-    this.stepInEpoch = (this.stepInEpoch + 1) % this.stepsPerEpoch;
-    this.busyMs += performance.now() - t0;
-    this.busySteps++;
+  get step(): number {
+    return this.loop.step;
   }
 
-  private rngState(): Record<string, number> {
-    return this.rng.state() as unknown as Record<string, number>;
+  get gSteps(): number {
+    return this.loop.gSteps;
+  }
+
+  /** One training step: D's update, and G's when the schedule says so. */
+  async trainStep(): Promise<void> {
+    await this.loop.next(this.batch, (idx) => {
+      idx.forEach((k, i) => {
+        this.batch[2 * i] = this.real[2 * k]!;
+        this.batch[2 * i + 1] = this.real[2 * k + 1]!;
+      });
+    });
   }
 
   /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
   async sync(): Promise<void> {
-    await this.engine.readSums();
-  }
-
-  private shuffle(): void {
-    this.epochRng = this.rngState();
-    const perm = Int32Array.from({ length: REAL_COUNT }, (_, i) => i);
-    for (let i = perm.length - 1; i > 0; i--) {
-      const j = Math.floor(this.rng() * (i + 1));
-      [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-    }
-    this.perm = perm;
+    await this.loop.sync();
   }
 
   /** Centres of a HEAT_SIZE² grid over the bounds, the top row first (as a canvas draws). */
@@ -245,12 +189,7 @@ export class Session {
   }
 
   async snapshot(): Promise<Snapshot> {
-    const sums = await this.engine.readSums();
-    const [sD, sG, realOk, fakeOk] = sums as [number, number, number, number];
-    const { seenD, seenG } = this;
-    this.engine.setSums([0, 0, 0, 0, 0, 0]);
-    this.seenD = 0;
-    this.seenG = 0;
+    const figures = await this.loop.figures();
     const fake = this.generate(this.fixedZ);
     const heat = tf
       .tidy(() => this.obj.belief(this.models.discriminator.predict(this.heatGrid) as tf.Tensor))
@@ -260,9 +199,6 @@ export class Session {
       { data: fake, count: FAKE_COUNT, dim: 2 },
     );
     const { mean, cov } = meanAndCovariance(fake);
-    const stepsPerSecond = this.busyMs > 0 ? (this.busySteps * 1000) / this.busyMs : 0;
-    this.busyMs = 0;
-    this.busySteps = 0;
     return {
       kind: 'points',
       step: this.step,
@@ -273,15 +209,11 @@ export class Session {
       heatIsProbability: this.config.loss === 'minimax' || this.config.loss === 'non-saturating',
       transport: this.generate(this.latentGrid),
       gridSize: GRID_SIZE,
-      lossD: seenD ? sD / seenD : NaN,
-      lossG: seenG ? sG / seenG : NaN,
-      accReal: seenD ? realOk / seenD : NaN,
-      accFake: seenD ? fakeOk / seenD : NaN,
+      ...figures,
       frechet: metrics.frechet,
       gridJs: metrics.gridJs,
       mean,
       cov: [cov[0][0], cov[0][1], cov[1][1]],
-      stepsPerSecond,
     };
   }
 
@@ -335,21 +267,15 @@ export class Session {
       ...(await resumeEntries(dir, {
         config: this.config,
         models: this.models,
-        optD: this.optD,
-        optG: this.optG,
-        step: this.step,
-        stepsPerEpoch: this.stepsPerEpoch,
-        epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
+        ...this.loop.checkpointState(),
       })),
     ]);
   }
 
   dispose(): void {
-    this.engine.dispose();
+    this.loop.dispose();
     this.models.generator.dispose();
     this.models.discriminator.dispose();
-    this.optD.dispose();
-    this.optG.dispose();
     tf.dispose([this.fixedZ, this.heatGrid, this.latentGrid]);
   }
 }

@@ -7,20 +7,17 @@
  */
 import {
   buildModels,
-  criticSchedule,
   layersModelFiles,
-  TfjsEngine,
   tf,
-  type CriticSchedule,
   type GanModels,
   type TrainConfig,
 } from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
-import seedrandom from 'seedrandom';
 import { resumeEntries } from '../resume-files';
 import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
+import { StepLoop } from '../step-loop';
 import { tar } from '../tar';
 import { classifier, coverageOf } from './coverage';
 import { fashionImages, type ImageData } from './fashion-data';
@@ -45,39 +42,18 @@ export function imageTrainConfig(s: PlaygroundSettings): TrainConfig {
   };
 }
 
-function makeOptimizer(config: TrainConfig, lr: number): tf.Optimizer {
-  // As the trainer makes them (PyTorch's epsilon 1e-8).
-  if (config.optimizer === 'rmsprop') return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
-  return tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
-}
-
 export class ImageSession {
   readonly kind = 'images' as const;
   readonly real = new Float32Array(0);
   readonly bounds: Bounds = [-1, 1, -1, 1];
-  step = 0;
-  gSteps = 0;
   readonly config: TrainConfig;
   readonly models: GanModels;
-  readonly optD: tf.Optimizer;
-  readonly optG: tf.Optimizer;
-  private readonly engine: TfjsEngine;
-  private readonly schedule: CriticSchedule;
-  private rng = seedrandom.alea('', { state: true });
-  /** The stream's state at the start of the current epoch (before its shuffle), for a checkpoint. */
-  private epochRng: Record<string, number> = {};
-  private perm = new Int32Array(0);
-  private stepInEpoch = 0;
-  readonly stepsPerEpoch: number;
+  private readonly loop: StepLoop;
   private readonly batch: Float32Array;
   private readonly size: number;
-  private seenD = 0;
-  private seenG = 0;
   private readonly gridZ: tf.Tensor2D;
   private readonly coverageZ: tf.Tensor2D;
   private coverage: CoverageReading | undefined;
-  private busyMs = 0;
-  private busySteps = 0;
 
   static async open(settings: PlaygroundSettings): Promise<ImageSession> {
     return new ImageSession(settings, await fashionImages(settings.images));
@@ -90,19 +66,9 @@ export class ImageSession {
     const s = settings;
     this.config = imageTrainConfig(s);
     this.size = data.shape[0] * data.shape[1] * data.shape[2];
-    const B = s.batchSize;
-    this.stepsPerEpoch = Math.floor(data.count / B);
-    this.batch = new Float32Array(B * this.size);
+    this.batch = new Float32Array(this.config.batchSize * this.size);
     this.models = buildModels(tf, this.config, { shape: data.shape });
-    this.optD = makeOptimizer(this.config, s.lrD);
-    this.optG = makeOptimizer(this.config, s.lrG);
-    this.engine = new TfjsEngine(
-      tf,
-      { ...this.models, optD: this.optD, optG: this.optG },
-      { config: this.config, batch: B, dataShape: data.shape, numClasses: 0 },
-    );
-    this.schedule = criticSchedule(s.dSteps, false);
-    this.rng = seedrandom.alea(`train:${s.seed}`, { state: true });
+    this.loop = new StepLoop(this.config, this.models, data.count, data.shape);
     this.gridZ = tf.randomNormal([GRID_IMAGES, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
     this.coverageZ = tf.randomNormal(
       [COVERAGE_SAMPLES, s.latentDim],
@@ -113,50 +79,29 @@ export class ImageSession {
     ) as tf.Tensor2D;
   }
 
+  get step(): number {
+    return this.loop.step;
+  }
+
+  get gSteps(): number {
+    return this.loop.gSteps;
+  }
+
   /** The first GRID_IMAGES training images, for the real grid. */
   get realImages(): Float32Array {
     return this.data.values.slice(0, Math.min(GRID_IMAGES, this.data.count) * this.size);
   }
 
   async trainStep(): Promise<void> {
-    const t0 = performance.now();
-    if (this.stepInEpoch === 0) this.shuffle();
-    const B = this.settings.batchSize;
-    const idx = this.perm.subarray(this.stepInEpoch * B, (this.stepInEpoch + 1) * B);
     const { values } = this.data;
-    for (let i = 0; i < B; i++) {
-      this.batch.set(values.subarray(idx[i]! * this.size, (idx[i]! + 1) * this.size), i * this.size);
-    }
-    const seed = Math.floor(this.rng() * 2 ** 31);
-    const generatorStep = this.schedule.isGeneratorStep(this.step);
-    await this.engine.step({ x: this.batch, seed, generatorStep, noiseStd: 0 });
-    this.step++;
-    this.seenD += B;
-    if (generatorStep) {
-      this.gSteps++;
-      this.seenG += B;
-    }
-    this.stepInEpoch = (this.stepInEpoch + 1) % this.stepsPerEpoch;
-    this.busyMs += performance.now() - t0;
-    this.busySteps++;
-  }
-
-  private rngState(): Record<string, number> {
-    return this.rng.state() as unknown as Record<string, number>;
+    const n = this.size;
+    await this.loop.next(this.batch, (idx) => {
+      idx.forEach((k, i) => this.batch.set(values.subarray(k * n, (k + 1) * n), i * n));
+    });
   }
 
   async sync(): Promise<void> {
-    await this.engine.readSums();
-  }
-
-  private shuffle(): void {
-    this.epochRng = this.rngState();
-    const perm = Int32Array.from({ length: this.data.count }, (_, i) => i);
-    for (let i = perm.length - 1; i > 0; i--) {
-      const j = Math.floor(this.rng() * (i + 1));
-      [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-    }
-    this.perm = perm;
+    await this.loop.sync();
   }
 
   /** G(z) for the given latents, NHWC (the same values as NCHW for one channel). */
@@ -183,15 +128,7 @@ export class ImageSession {
   }
 
   async snapshot(): Promise<Snapshot> {
-    const sums = await this.engine.readSums();
-    const [sD, sG, realOk, fakeOk] = sums as [number, number, number, number];
-    const { seenD, seenG } = this;
-    this.engine.setSums([0, 0, 0, 0, 0, 0]);
-    this.seenD = 0;
-    this.seenG = 0;
-    const stepsPerSecond = this.busyMs > 0 ? (this.busySteps * 1000) / this.busyMs : 0;
-    this.busyMs = 0;
-    this.busySteps = 0;
+    const figures = await this.loop.figures();
     if (!this.coverage || this.step - this.coverage.step >= COVERAGE_EVERY) await this.measureCoverage();
     const images = tf
       .tidy(() => this.models.generator.predict(this.gridZ) as tf.Tensor)
@@ -206,15 +143,11 @@ export class ImageSession {
       heatIsProbability: true,
       transport: new Float32Array(0),
       gridSize: 0,
-      lossD: seenD ? sD / seenD : NaN,
-      lossG: seenG ? sG / seenG : NaN,
-      accReal: seenD ? realOk / seenD : NaN,
-      accFake: seenD ? fakeOk / seenD : NaN,
+      ...figures,
       frechet: NaN,
       gridJs: NaN,
       mean: [NaN, NaN],
       cov: [NaN, NaN, NaN],
-      stepsPerSecond,
       images,
       imageShape: this.data.shape,
       ...(this.coverage ? { coverage: this.coverage } : {}),
@@ -262,21 +195,15 @@ export class ImageSession {
       ...(await resumeEntries(dir, {
         config: this.config,
         models: this.models,
-        optD: this.optD,
-        optG: this.optG,
-        step: this.step,
-        stepsPerEpoch: this.stepsPerEpoch,
-        epochRngState: this.stepInEpoch === 0 ? this.rngState() : this.epochRng,
+        ...this.loop.checkpointState(),
       })),
     ]);
   }
 
   dispose(): void {
-    this.engine.dispose();
+    this.loop.dispose();
     this.models.generator.dispose();
     this.models.discriminator.dispose();
-    this.optD.dispose();
-    this.optG.dispose();
     tf.dispose([this.gridZ, this.coverageZ]);
   }
 }
