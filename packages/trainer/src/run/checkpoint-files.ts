@@ -19,6 +19,22 @@ export const OPTIMIZER_BIN = 'optimizers.bin';
 export const OPTIMIZER_POWERS = 'optimizer-powers.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
+/**
+ * A LayersModel's model.json as TF.js writes it, its weights in one WEIGHTS_FILE beside it: the one
+ * layout both the file writer (model-io.ts) and the in-memory files here use.
+ */
+export function layersModelJson(artifacts: tfTypes.io.ModelArtifacts): Record<string, unknown> {
+  return {
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+  };
+}
+
 /** The folder of the checkpoint at `step`, under checkpoint/. */
 export function checkpointDirName(step: number): string {
   return `step-${String(step).padStart(9, '0')}`;
@@ -90,14 +106,7 @@ export async function layersModelFiles(
   const weights = new Uint8Array(
     Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : (data ?? new ArrayBuffer(0)),
   );
-  const modelJson = {
-    format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy ?? null,
-    modelTopology: artifacts.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-  };
-  return { modelJson: new TextEncoder().encode(JSON.stringify(modelJson)), weights };
+  return { modelJson: new TextEncoder().encode(JSON.stringify(layersModelJson(artifacts))), weights };
 }
 
 export interface CheckpointFile {

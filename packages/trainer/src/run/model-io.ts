@@ -7,12 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@ganforge/contracts';
+import { layersModelJson, WEIGHTS_FILE } from './checkpoint-files';
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
-
-const WEIGHTS_FILE = 'weights.bin';
 
 /** `model.save(new FileModelIO(dir))` and `tf.loadLayersModel(new FileModelIO(dir or model.json))`. */
 export class FileModelIO implements io.IOHandler {
@@ -30,15 +29,7 @@ export class FileModelIO implements io.IOHandler {
     const weights = concatWeightData(artifacts.weightData);
     const dir = dirname(this.modelJsonPath);
     writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
-    const modelJson = {
-      format: artifacts.format ?? 'layers-model',
-      generatedBy: artifacts.generatedBy,
-      convertedBy: artifacts.convertedBy ?? null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-      ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-    };
+    const modelJson = layersModelJson(artifacts);
     writeFileAtomic(this.modelJsonPath, JSON.stringify(modelJson));
     return {
       modelArtifactsInfo: {
