@@ -5,8 +5,14 @@
  * epoch in progress; `--epochs N` goes further. The checkpoint's running sums start at zero: the
  * resumed epoch's averages count the steps trained after the resume.
  */
-import { checkpointFiles, tf, type GanModels, type TrainConfig } from '@ganforge/trainer/browser';
-import type { TarEntry } from './tar';
+import {
+  checkpointFiles,
+  layersModelFiles,
+  tf,
+  type GanModels,
+  type TrainConfig,
+} from '@ganforge/trainer/browser';
+import { tar, type TarEntry } from './tar';
 
 export interface ResumableState {
   config: TrainConfig;
@@ -37,4 +43,28 @@ export async function resumeEntries(dir: string, r: ResumableState): Promise<Tar
     { path: `${dir}/config.json`, data: json(config) },
     ...files.map((f) => ({ path: `${dir}/${f.path}`, data: f.data })),
   ];
+}
+
+/** JSON as the archive's files hold it. */
+export const jsonFile = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
+
+/**
+ * A run folder `dir` as a tar archive: the generator (generator/, as the trainer writes it),
+ * playground.json (`about`), the mode's own `files` (paths inside `dir`), and the trainer's config.json
+ * and checkpoint/ so that `ganforge train --resume` continues it.
+ */
+export async function runArchive(
+  dir: string,
+  r: ResumableState,
+  about: Record<string, unknown>,
+  files: TarEntry[] = [],
+): Promise<Uint8Array> {
+  const { modelJson, weights } = await layersModelFiles(tf, r.models.generator);
+  return tar([
+    { path: `${dir}/generator/model.json`, data: modelJson },
+    { path: `${dir}/generator/weights.bin`, data: weights },
+    ...files.map((f) => ({ ...f, path: `${dir}/${f.path}` })),
+    { path: `${dir}/playground.json`, data: jsonFile(about) },
+    ...(await resumeEntries(dir, r)),
+  ]);
 }

@@ -5,7 +5,6 @@
  */
 import {
   buildModels,
-  layersModelFiles,
   DEFAULTS,
   drawnPoints,
   GAUSSIAN_B,
@@ -22,9 +21,8 @@ import {
 import { exportModel } from '@ganforge/exporter/browser';
 import type { Bounds, Snapshot } from './protocol';
 import { toHash, type PlaygroundSettings } from './settings';
-import { resumeEntries } from './resume-files';
+import { jsonFile, runArchive } from './resume-files';
 import { StepLoop } from './step-loop';
-import { tar } from './tar';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
 const REAL_COUNT = 1000;
@@ -244,7 +242,6 @@ export class Session {
    * names). `ganforge export generator --run <folder>` exports it, `ganforge train --resume` continues it.
    */
   async runArchive(): Promise<Uint8Array> {
-    const { modelJson, weights } = await layersModelFiles(tf, this.models.generator);
     const points = Array.from({ length: REAL_COUNT }, (_, i) => [this.real[2 * i]!, this.real[2 * i + 1]!]);
     const about = {
       madeBy: 'GANForge playground',
@@ -254,21 +251,10 @@ export class Session {
       link: `playground.html${toHash(this.settings)}`,
       resume: `ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s: the ${this.config.model} model on ${this.settings.dataset === 'drawn' ? `the drawn points in ${DRAWN_POINTS_FILE}` : `its ${this.config.dataset} data`}); ganforge export generator --run <this folder> exports it`,
     };
-    const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
-    const dir = this.name;
-    return tar([
-      { path: `${dir}/generator/model.json`, data: modelJson },
-      { path: `${dir}/generator/weights.bin`, data: weights },
-      { path: `${dir}/real-points.json`, data: json({ points }) },
-      { path: `${dir}/playground.json`, data: json(about) },
-      ...(this.settings.dataset === 'drawn'
-        ? [{ path: `${dir}/${DRAWN_POINTS_FILE}`, data: json({ points }) }]
-        : []),
-      ...(await resumeEntries(dir, {
-        config: this.config,
-        models: this.models,
-        ...this.loop.checkpointState(),
-      })),
+    const state = { config: this.config, models: this.models, ...this.loop.checkpointState() };
+    return runArchive(this.name, state, about, [
+      { path: 'real-points.json', data: jsonFile({ points }) },
+      ...(this.settings.dataset === 'drawn' ? [{ path: DRAWN_POINTS_FILE, data: jsonFile({ points }) }] : []),
     ]);
   }
 

@@ -5,20 +5,13 @@
  * `ganforge train --model=<mlp|dcgan28> --limit=<N> --engine=tfjs`. A snapshot carries the fixed-latent
  * sample grid, the curves' figures and, every COVERAGE_EVERY steps, the evaluator's class coverage.
  */
-import {
-  buildModels,
-  layersModelFiles,
-  tf,
-  type GanModels,
-  type TrainConfig,
-} from '@ganforge/trainer/browser';
+import { buildModels, tf, type GanModels, type TrainConfig } from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
-import { resumeEntries } from '../resume-files';
+import { runArchive } from '../resume-files';
 import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
 import { StepLoop } from '../step-loop';
-import { tar } from '../tar';
 import { classifier, coverageOf } from './coverage';
 import { fashionImages, type ImageData } from './fashion-data';
 
@@ -176,7 +169,6 @@ export class ImageSession {
    * and the trainer's config.json and checkpoint/ so that `ganforge train --resume` continues it.
    */
   async runArchive(): Promise<Uint8Array> {
-    const { modelJson, weights } = await layersModelFiles(tf, this.models.generator);
     const about = {
       madeBy: 'GANForge playground',
       step: this.step,
@@ -186,18 +178,8 @@ export class ImageSession {
       resume:
         'ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s)',
     };
-    const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 1));
-    const dir = this.name;
-    return tar([
-      { path: `${dir}/generator/model.json`, data: modelJson },
-      { path: `${dir}/generator/weights.bin`, data: weights },
-      { path: `${dir}/playground.json`, data: json(about) },
-      ...(await resumeEntries(dir, {
-        config: this.config,
-        models: this.models,
-        ...this.loop.checkpointState(),
-      })),
-    ]);
+    const state = { config: this.config, models: this.models, ...this.loop.checkpointState() };
+    return runArchive(this.name, state, about);
   }
 
   dispose(): void {
