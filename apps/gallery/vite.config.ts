@@ -164,18 +164,25 @@ function servePrecompressed(root: string) {
       return next();
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(root + sep)) return next();
+    const send = (body: Buffer, headers: Record<string, string | number>) => {
+      res.writeHead(200, { ...headers, 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    // A gzipped data file (the bundled Fashion-MNIST IDX) is a file of its own: the static server would
+    // label it `Content-Encoding: gzip`, the browser would unzip it, and the page would unzip it again.
+    if (extname(file) === '.gz' && existsSync(file) && statSync(file).isFile()) {
+      return send(readFileSync(file), { 'Content-Type': 'application/gzip' });
+    }
     const type = ENCODED_TYPES[extname(file)];
-    if (!file.startsWith(root + sep) || !type) return next();
+    if (!type) return next();
     const encoded = pickEncoded(file, req.headers['accept-encoding']);
     if (!encoded) return next();
-    const body = readFileSync(encoded.path);
-    res.writeHead(200, {
+    send(readFileSync(encoded.path), {
       'Content-Type': type,
       'Content-Encoding': encoded.encoding,
-      'Content-Length': body.length,
       Vary: 'Accept-Encoding',
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
   };
 }
 

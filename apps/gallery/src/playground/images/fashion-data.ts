@@ -38,7 +38,7 @@ async function readImages(count: number): Promise<ImageData> {
   if (!res.ok || !res.body) {
     throw new Error(`could not load the Fashion-MNIST images (${IMAGES_URL.pathname}: HTTP ${res.status})`);
   }
-  const reader = res.body.pipeThrough(new DecompressionStream('gzip')).getReader();
+  const reader = (await gunzipped(res.body)).getReader();
   let header: Uint8Array | undefined;
   let rows = 0;
   let cols = 0;
@@ -81,6 +81,32 @@ async function readImages(count: number): Promise<ImageData> {
   const values = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) values[i] = pixels[i]! / 127.5 - 1;
   return { values, count, shape: [rows, cols, 1] };
+}
+
+/**
+ * The file's bytes, unzipped once: a host that labels the `.gz` file `Content-Encoding: gzip` has the
+ * browser unzip it already, so the stream is unzipped here only when it still starts with gzip's magic.
+ */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+async function gunzipped(body: ReadableStream<Bytes>): Promise<ReadableStream<Bytes>> {
+  const reader = body.getReader();
+  const first = await reader.read();
+  const rest = new ReadableStream<Bytes>({
+    start(controller) {
+      if (first.value) controller.enqueue(first.value);
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const head = first.value;
+  const zipped = !!head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  return zipped ? rest.pipeThrough<Bytes>(new DecompressionStream('gzip')) : rest;
 }
 
 function concat(parts: Uint8Array[], bytes: number): Uint8Array {
