@@ -1,7 +1,11 @@
 /**
  * Training throughput, side by side with PyTorch in the same run: the project's real training loop
- * (train() with the dcgan28 and mlp presets, batch 64, the bundled Fashion-MNIST 10k split) against
- * the PyTorch reference bench/reference/train_bench.py at 1 and 2 threads. Every measurement is its
+ * (train() with the dcgan28 and mlp presets, batch 64, the bundled Fashion-MNIST 10k split; dcgan64 on
+ * 1,024 random 64x64 RGB images, written once as PNGs for our folder loader, while the reference draws
+ * its own: a step's arithmetic does not depend on the pixels) against the PyTorch reference
+ * bench/reference/train_bench.py at 1 and 2 threads. The reference runs with OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE cleared, so its BLAS picks its own kernels as on a user's machine; each of its
+ * lines names the kernel set it ran (blas_kernel). Every measurement is its
  * own process (so peak RSS is that run's), ours and PyTorch's interleaved per repetition. Prints one
  * JSON line per measurement, then per model a summary with the ratio ours / PyTorch-best: of the
  * medians, and per repetition against the PyTorch run right after it (same load).
@@ -19,11 +23,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
 import { initBackend, resolveConfig, train } from '../src/index';
 
 const { values: opts } = parseArgs({
   options: {
-    models: { type: 'string', default: 'dcgan28,mlp' },
+    models: { type: 'string', default: 'dcgan28,mlp,dcgan64' },
     reps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '5' },
     threads: { type: 'string', default: '1,2' },
@@ -34,6 +39,8 @@ const { values: opts } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
     /** Internal: run one measurement of ours in this process and print it. */
     child: { type: 'string' },
+    /** Internal: the image folder the child trains dcgan64 on. */
+    'data-dir': { type: 'string' },
   },
 });
 
@@ -42,7 +49,9 @@ const BATCH = 64;
  * Timed steps per model: they fit in the first epoch of the 10k split (no epoch-end work timed).
  * dcgan28 and mlp have PyTorch twins (bench/reference); other presets are timed on our engines only.
  */
-const STEPS: Record<string, number> = { dcgan28: 40, mlp: 150 };
+const STEPS: Record<string, number> = { dcgan28: 40, mlp: 150, dcgan64: 10 };
+/** dcgan64's data: this many random 64x64 RGB images (enough for warm-up and timed steps). */
+const RGB_IMAGES = 1024;
 const OTHER_STEPS = 30;
 const steps = (model: string) => STEPS[model] ?? OTHER_STEPS;
 const warmup = Number(opts.warmup);
@@ -96,6 +105,7 @@ async function child(model: string): Promise<void> {
       seed: 1,
       engine: opts.engine as 'auto',
       threads: Number(opts['ours-threads']),
+      ...(opts['data-dir'] ? { dataset: opts['data-dir'] } : {}),
     },
   });
   const marks: number[] = [];
@@ -145,8 +155,26 @@ async function child(model: string): Promise<void> {
   }
 }
 
+/** A folder of random 64x64 RGB PNGs for dcgan64 (ours reads images from a folder). */
+async function randomRgbFolder(): Promise<string> {
+  const sharp = (await import('sharp')).default;
+  const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-rgb-'));
+  const random = seedrandom('dcgan64-bench');
+  for (let i = 0; i < RGB_IMAGES; i++) {
+    const pixels = Buffer.alloc(64 * 64 * 3);
+    for (let k = 0; k < pixels.length; k++) pixels[k] = Math.floor(random() * 256);
+    await sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } })
+      .png()
+      .toFile(join(dir, `${String(i).padStart(4, '0')}.png`));
+  }
+  return dir;
+}
+
+let rgbFolder: string | undefined;
+
 function ours(model: string, engine: string, rep: number): Record<string, number> | undefined {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model, '--engine', engine];
+  if (model === 'dcgan64' && rgbFolder) args.push('--data-dir', rgbFolder);
   for (const k of ['ours-threads', 'warmup'] as const) args.push(`--${k}`, String(opts[k]));
   if (opts.profile) args.push('--profile');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -171,8 +199,13 @@ function ours(model: string, engine: string, rep: number): Record<string, number
 function pytorch(model: string, threads: number, rep: number): Record<string, number> | undefined {
   const script = join(reference, 'train_bench.py');
   const args = [script, '--model', model, '--steps', String(steps(model)), '--warmup', String(warmup)];
+  // The reference at its best: its BLAS picks the kernels for this CPU, as on a user's machine.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync('/usr/bin/python3', [...args, '--batch', String(BATCH), '--threads', String(threads)], {
     encoding: 'utf8',
+    env,
   });
   if (r.status !== 0) {
     emit({
@@ -199,8 +232,8 @@ function torchAvailable(): string | undefined {
 
 const HELP = `trainer:bench — training throughput of GANForge and PyTorch, side by side in one run
 
-  --models <list>        presets to time (default dcgan28,mlp; those two against PyTorch, any other on
-                         our engines only)
+  --models <list>        presets to time (default dcgan28,mlp,dcgan64; those three against PyTorch, any
+                         other on our engines only)
   --reps <n>             repetitions; each is ours, then PyTorch at every thread count (default 3)
   --warmup <n>           untimed steps before the timed ones (default 5)
   --threads <list>       PyTorch thread counts to try (default 1,2)
@@ -224,67 +257,79 @@ async function main(): Promise<void> {
   if (skipTorch) emit({ impl: 'pytorch', skipped: skipTorch });
   const threadList = opts.threads.split(',').map(Number);
   const engines = opts.engine.split(',');
-  for (const model of opts.models.split(',')) {
-    const twin = model in STEPS && !skipTorch;
-    const mine: Record<string, number>[][] = engines.map(() => []);
-    const theirs: Record<string, number>[][] = [];
-    for (let rep = 0; rep < Number(opts.reps); rep++) {
-      engines.forEach((engine, k) => {
-        const m = ours(model, engine, rep);
-        if (m) mine[k]!.push(m);
-      });
-      if (twin) theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
-    }
-    const first = mine[0]!;
-    const oursMedian = median(first.map((m) => m.img_per_s!));
-    const byThreads = new Map<number, number[]>();
-    for (const rep of theirs)
-      for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
-    let best: { threads: number; img_per_s: number } | undefined;
-    for (const [threads, runs] of byThreads) {
-      const v = median(runs);
-      if (!best || v > best.img_per_s) best = { threads, img_per_s: v };
-    }
-    // Per repetition: ours against the best PyTorch setting measured right after it.
-    const paired = first.map((m, i) => {
-      const t = Math.max(0, ...(theirs[i] ?? []).map((x) => x.img_per_s!));
-      return t > 0 ? round(m.img_per_s! / t, 3) : null;
-    });
-    const pairedOk = paired.filter((p): p is number => p !== null);
-    // Two engines: the first's img/s over the second's, of the medians and per repetition.
-    const other = mine[1];
-    const engineRatios = other
-      ? first.map((m, i) => (other[i] ? round(m.img_per_s! / other[i]!.img_per_s!, 3) : null))
-      : [];
-    emit({
-      bench: `${model}-train`,
-      summary: true,
-      engine: first[0]?.engine,
-      ours_img_per_s: round(oursMedian),
-      ours_peak_rss_mb: median(first.map((m) => m.peak_rss_mb!)),
-      ...(other
-        ? {
-            [`${engines[1]}_img_per_s`]: round(median(other.map((m) => m.img_per_s!))),
-            engine_ratio: round(oursMedian / median(other.map((m) => m.img_per_s!)), 3),
-            engine_paired_ratios: engineRatios,
-          }
-        : {}),
-      ...(best
-        ? {
-            pytorch_best_img_per_s: best.img_per_s,
-            pytorch_best_threads: best.threads,
-            pytorch_img_per_s: Object.fromEntries(
-              [...byThreads].map(([t, r]) => [`threads_${t}`, median(r)]),
-            ),
-            pytorch_peak_rss_mb: median(theirs.flat().map((m) => m.peak_rss_mb!)),
-            ratio: round(oursMedian / best.img_per_s, 3),
-            paired_ratios: paired,
-            paired_median: pairedOk.length ? round(median(pairedOk), 3) : null,
-          }
-        : {}),
-      load: load(),
-    });
+  const models = opts.models.split(',');
+  if (models.includes('dcgan64')) rgbFolder = await randomRgbFolder();
+  try {
+    for (const model of models) await benchModel(model, engines, threadList, skipTorch);
+  } finally {
+    if (rgbFolder) rmSync(rgbFolder, { recursive: true, force: true });
   }
+}
+
+async function benchModel(
+  model: string,
+  engines: string[],
+  threadList: number[],
+  skipTorch: string | undefined,
+): Promise<void> {
+  const twin = model in STEPS && !skipTorch;
+  const mine: Record<string, number>[][] = engines.map(() => []);
+  const theirs: Record<string, number>[][] = [];
+  for (let rep = 0; rep < Number(opts.reps); rep++) {
+    engines.forEach((engine, k) => {
+      const m = ours(model, engine, rep);
+      if (m) mine[k]!.push(m);
+    });
+    if (twin) theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
+  }
+  const first = mine[0]!;
+  const oursMedian = median(first.map((m) => m.img_per_s!));
+  const byThreads = new Map<number, number[]>();
+  for (const rep of theirs)
+    for (const m of rep) byThreads.set(m.threads!, [...(byThreads.get(m.threads!) ?? []), m.img_per_s!]);
+  let best: { threads: number; img_per_s: number } | undefined;
+  for (const [threads, runs] of byThreads) {
+    const v = median(runs);
+    if (!best || v > best.img_per_s) best = { threads, img_per_s: v };
+  }
+  // Per repetition: ours against the best PyTorch setting measured right after it.
+  const paired = first.map((m, i) => {
+    const t = Math.max(0, ...(theirs[i] ?? []).map((x) => x.img_per_s!));
+    return t > 0 ? round(m.img_per_s! / t, 3) : null;
+  });
+  const pairedOk = paired.filter((p): p is number => p !== null);
+  // Two engines: the first's img/s over the second's, of the medians and per repetition.
+  const other = mine[1];
+  const engineRatios = other
+    ? first.map((m, i) => (other[i] ? round(m.img_per_s! / other[i]!.img_per_s!, 3) : null))
+    : [];
+  emit({
+    bench: `${model}-train`,
+    summary: true,
+    engine: first[0]?.engine,
+    ours_img_per_s: round(oursMedian),
+    ours_peak_rss_mb: median(first.map((m) => m.peak_rss_mb!)),
+    ...(other
+      ? {
+          [`${engines[1]}_img_per_s`]: round(median(other.map((m) => m.img_per_s!))),
+          engine_ratio: round(oursMedian / median(other.map((m) => m.img_per_s!)), 3),
+          engine_paired_ratios: engineRatios,
+        }
+      : {}),
+    ...(best
+      ? {
+          pytorch_best_img_per_s: best.img_per_s,
+          pytorch_best_threads: best.threads,
+          pytorch_img_per_s: Object.fromEntries([...byThreads].map(([t, r]) => [`threads_${t}`, median(r)])),
+          pytorch_peak_rss_mb: median(theirs.flat().map((m) => m.peak_rss_mb!)),
+          pytorch_blas_kernel: (theirs.flat()[0] as Record<string, unknown> | undefined)?.blas_kernel,
+          ratio: round(oursMedian / best.img_per_s, 3),
+          paired_ratios: paired,
+          paired_median: pairedOk.length ? round(median(pairedOk), 3) : null,
+        }
+      : {}),
+    load: load(),
+  });
 }
 
 await main();

@@ -4,6 +4,7 @@ Each builder mirrors a TF.js definition in packages/trainer/src:
   - dcgan28_*:    src/models/dcgan28.ts (the dcgan28 preset)
   - mlp_*:        src/models.ts with the mlp preset's defaults (src/config.ts DEFAULTS)
   - gaussian2d_*: src/models.ts with the gaussian2d preset (src/presets.ts)
+  - dcgan64_*:    the dcgan64 model (RGB images; 64 px by default, any 4·2^k or 5·2^k size)
 Tensors are NCHW here and NHWC in TF.js. Where that changes the order of flattened features (the
 generator's first Dense, the discriminator's last), the two networks differ only by a fixed permutation
 of i.i.d.-initialised weights, so they are the same model.
@@ -77,6 +78,54 @@ def init_dcgan28(module: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
+# --- DCGAN-64 (the dcgan64 model: RGB, 64 px by default) -------------------------------------------
+
+def dcgan_scales(size: int):
+    """(base, steps) as the trainer's dcganScales: G starts at base x base and doubles steps times."""
+    steps = 0
+    while steps < 4 and size % 2 ** (steps + 1) == 0 and size // 2 ** (steps + 1) >= 4:
+        steps += 1
+    if steps == 0:
+        raise ValueError(f'dcgan64 needs an image size divisible by 2 with at least 8 pixels, got {size}')
+    return size // 2 ** steps, steps
+
+
+def dcgan64_generator(size: int = 64, channels: int = 3, filters: int = 64, latent: int = LATENT) -> nn.Module:
+    """z -> Dense (no bias) -> BN -> ReLU -> base x base x filters·2^(steps-1), then per scale
+    ConvTranspose k4 s2 'same' (padding 1) halving the filters, BN + ReLU; the last one to `channels`,
+    with bias, tanh."""
+    base, steps = dcgan_scales(size)
+    width = filters * 2 ** (steps - 1)
+    layers = [
+        nn.Linear(latent, base * base * width, bias=False),
+        nn.BatchNorm1d(base * base * width, **BN),
+        nn.ReLU(),
+        nn.Unflatten(1, (width, base, base)),
+    ]
+    for i in range(steps - 1, -1, -1):
+        last = i == 0
+        out = channels if last else filters * 2 ** (i - 1)
+        layers.append(nn.ConvTranspose2d(width, out, 4, stride=2, padding=1, bias=last))
+        layers += [nn.Tanh()] if last else [nn.BatchNorm2d(out, **BN), nn.ReLU()]
+        width = out
+    return nn.Sequential(*layers)
+
+
+def dcgan64_discriminator(size: int = 64, channels: int = 3, filters: int = 64) -> nn.Module:
+    """Per scale Conv k4 s2 'same' doubling the filters, BN from the second on, LeakyReLU 0.2; a logit."""
+    base, steps = dcgan_scales(size)
+    layers, width = [], channels
+    for i in range(steps):
+        out = filters * 2 ** i
+        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0))
+        if i > 0:
+            layers.append(nn.BatchNorm2d(out, **BN))
+        layers.append(nn.LeakyReLU(0.2))
+        width = out
+    layers += [nn.Flatten(), nn.Linear(width * base * base, 1)]
+    return nn.Sequential(*layers)
+
+
 # --- MLP GAN (the mlp preset) ---------------------------------------------------------------------
 
 def mlp_generator(latent: int = LATENT, hidden=(256, 512), shape=(1, 28, 28)) -> nn.Module:
@@ -118,9 +167,10 @@ def gaussian2d_discriminator(dims: int = 2) -> nn.Module:
 # --- Building, losses, one step -------------------------------------------------------------------
 
 def build(model: str):
-    """(G, D) for 'dcgan28' or 'mlp', initialised as the trainer does; seed torch first for repeatability."""
-    if model == 'dcgan28':
-        g, d = dcgan28_generator(), dcgan28_discriminator()
+    """(G, D) for 'dcgan28', 'dcgan64' or 'mlp', initialised as the trainer does; seed torch first."""
+    if model in ('dcgan28', 'dcgan64'):
+        g, d = (dcgan28_generator(), dcgan28_discriminator()) if model == 'dcgan28' else (
+            dcgan64_generator(), dcgan64_discriminator())
         init_dcgan28(g)
         init_dcgan28(d)
     elif model == 'mlp':
@@ -128,7 +178,7 @@ def build(model: str):
         init_normal(g)
         init_normal(d)
     else:
-        raise ValueError(f'unknown model {model!r} (dcgan28 or mlp)')
+        raise ValueError(f'unknown model {model!r} (dcgan28, dcgan64 or mlp)')
     return g, d
 
 
@@ -164,6 +214,25 @@ def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor):
     loss_g.backward()  # also fills D's grads; the next step's zero_grad drops them
     opt_g.step()
     return loss_d.detach(), loss_g.detach()
+
+
+# --- The BLAS torch runs on -------------------------------------------------------------------------
+
+def blas_kernel() -> str:
+    """The kernel set OpenBLAS picked (e.g. 'Cooperlake' for AVX-512, 'Haswell' for AVX2), or 'unknown'.
+
+    OPENBLAS_CORETYPE forces a set; a benchmark that wants the reference at its best clears it."""
+    import ctypes
+    with open('/proc/self/maps') as f:
+        libs = sorted({line.split()[-1] for line in f if 'openblas' in line and '.so' in line})
+    for path in libs:
+        try:
+            name = ctypes.CDLL(path).openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        name.restype = ctypes.c_char_p
+        return name().decode()
+    return 'unknown'
 
 
 # --- IDX files ------------------------------------------------------------------------------------
