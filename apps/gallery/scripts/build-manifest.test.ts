@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  linkSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CGAN_RUN, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
 import { RunDir } from '@ganforge/contracts';
 import { resolveConfig } from '@ganforge/trainer';
-import { buildManifest, ManifestError, overridesOf } from './build-manifest';
+import { buildManifest, ManifestError, overridesOf, planRun } from './build-manifest';
 
 describe('buildManifest', () => {
   let tmp: string;
@@ -171,6 +172,7 @@ describe('buildManifest on a hostile run folder', () => {
     symlinkSync(join(outside, 'secret.txt'), join(image, 'samples', 'epoch-0098.png'));
     symlinkSync('/etc/passwd', join(image, 'samples', 'epoch-0099.png'));
     mkdirSync(join(image, 'samples', 'epoch-0097.png'));
+    linkSync(join(outside, 'secret.txt'), join(image, 'samples', 'epoch-0096.png'));
     rmSync(join(image, 'metrics.jsonl'));
     symlinkSync(join(outside, 'metrics.jsonl'), join(image, 'metrics.jsonl'));
     // A run whose generator is a link (to a file outside, and one to a file of its own run).
@@ -201,6 +203,7 @@ describe('buildManifest on a hostile run folder', () => {
     expect(warnings.sort()).toEqual(
       [
         `run "${IMAGE_RUN}": left out metrics.jsonl is a symbolic link; only regular files inside the run folder are copied`,
+        `run "${IMAGE_RUN}": left out samples/epoch-0096.png has other hard links (copy it to give the run its own file); only regular files inside the run folder are copied`,
         `run "${IMAGE_RUN}": left out samples/epoch-0097.png is not a regular file; only regular files inside the run folder are copied`,
         `run "${IMAGE_RUN}": left out samples/epoch-0098.png is a symbolic link; only regular files inside the run folder are copied`,
         `run "${IMAGE_RUN}": left out samples/epoch-0099.png is a symbolic link; only regular files inside the run folder are copied`,
@@ -221,5 +224,9 @@ describe('buildManifest on a hostile run folder', () => {
     }
     expect(existsSync(join(outDir, 'linked-onnx'))).toBe(false);
     expect(existsSync(join(outDir, 'linked-run'))).toBe(false);
+  });
+
+  it('refuses a linked run folder asked for by name, as the live server asks', () => {
+    expect(() => planRun('linked-run', runsDir, () => {})).toThrow(/its folder is a symbolic link/);
   });
 });

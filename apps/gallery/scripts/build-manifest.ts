@@ -64,6 +64,10 @@ function runFile(runRoot: string, rel: string): { path: string } | { refused: st
   }
   if (st.isSymbolicLink()) return { refused: `${rel} is a symbolic link` };
   if (!st.isFile()) return { refused: `${rel} is not a regular file` };
+  // A hard link is the same file as one elsewhere (`ln /etc/passwd samples/x.png`); nothing tells which
+  // name is the run's own, so a file with other names is refused. GANForge writes every run file anew
+  // (temporary file, rename), so its own files have one name.
+  if (st.nlink > 1) return { refused: `${rel} has other hard links (copy it to give the run its own file)` };
   // The entry itself is no link, but a folder on the way to it may be one (samples -> /etc).
   const real = realpathSync(path);
   if (!real.startsWith(realpathSync(runRoot) + sep)) return { refused: `${rel} lies outside the run folder` };
@@ -130,6 +134,9 @@ function readConfig(run: RunDir): Record<string, unknown> | null {
  */
 export function planRun(name: string, runsDir: string, warn: (m: string) => void): RunPlan {
   const root = join(runsDir, name);
+  if (lstatSync(root, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new RunDirError(`its folder is a symbolic link; copy the run into ${runsDir} to show it`);
+  }
   const files = new Map<string, SiteFile>();
   const required = (rel: string): string => {
     const f = runFile(root, rel);

@@ -23,6 +23,24 @@ export interface LiveServerOptions {
   host?: string;
   /** Receives each warning about a run once. */
   warn?: (message: string) => void;
+  /**
+   * How long one scan of the runs folder answers requests (default 1000 ms): a page polls the manifest,
+   * and a burst of requests (many tabs, a run's samples) must not each scan every run again.
+   */
+  scanMaxAgeMs?: number;
+}
+
+/** A value computed at most once per `maxAgeMs`, per key. */
+function memo<T>(maxAgeMs: number, compute: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, { at: number; value: T }>();
+  return (key) => {
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && now - hit.at < maxAgeMs) return hit.value;
+    const value = compute(key);
+    cache.set(key, { at: now, value });
+    return value;
+  };
 }
 
 export interface LiveServer {
@@ -33,6 +51,21 @@ export interface LiveServer {
 function send(res: ServerResponse, status: number, type: string, body: Buffer | string, extra = {}): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...extra });
   res.end(body);
+}
+
+/**
+ * The built site's files, read once each: the site does not change while it is served, and reading the
+ * 14 MB runtime anew for every request held a copy per request in memory.
+ */
+const siteBytes = new Map<string, Promise<Buffer>>();
+function readSite(file: string): Promise<Buffer> {
+  let bytes = siteBytes.get(file);
+  if (!bytes) {
+    bytes = readFile(file);
+    siteBytes.set(file, bytes);
+    bytes.catch(() => siteBytes.delete(file));
+  }
+  return bytes;
 }
 
 /** A file of the built site, as its pre-compressed copy when the browser takes one. */
@@ -51,7 +84,7 @@ async function siteFile(
     ['gzip', '.gz'],
   ] as const) {
     if (accept.includes(encoding) && existsSync(file + suffix)) {
-      return send(res, 200, type, await readFile(file + suffix), {
+      return send(res, 200, type, await readSite(file + suffix), {
         'Content-Encoding': encoding,
         Vary: 'Accept-Encoding',
       });
@@ -59,7 +92,7 @@ async function siteFile(
   }
   try {
     if (!(await stat(file)).isFile()) throw new Error('not a file');
-    send(res, 200, type, await readFile(file));
+    send(res, 200, type, await readSite(file));
   } catch {
     send(res, 404, 'text/plain', `not found: ${path}`);
   }
@@ -76,19 +109,23 @@ export async function startLiveServer(opts: LiveServerOptions): Promise<LiveServ
     seen.add(m);
     opts.warn?.(m);
   };
-  const models = async (path: string, res: ServerResponse) => {
-    if (path === MANIFEST_FILE) {
-      return send(res, 200, TYPES['.json']!, JSON.stringify(manifestOf(scanRuns(runsDir, warn), true)));
-    }
-    const [name = '', ...rest] = path.split('/');
-    if (!RUN_NAME.test(name)) return send(res, 404, 'text/plain', 'no such run');
-    let file;
+  const maxAge = opts.scanMaxAgeMs ?? 1000;
+  const manifest = memo(maxAge, () => JSON.stringify(manifestOf(scanRuns(runsDir, warn), true)));
+  const plan = memo(maxAge, (name) => {
     try {
-      file = planRun(name, runsDir, warn).files.get(`${name}/${rest.join('/')}`);
+      return planRun(name, runsDir, warn);
     } catch (e) {
       if (!(e instanceof RunDirError)) throw e;
-      return send(res, 404, 'text/plain', e.message);
+      return e;
     }
+  });
+  const models = async (path: string, res: ServerResponse) => {
+    if (path === MANIFEST_FILE) return send(res, 200, TYPES['.json']!, manifest(''));
+    const [name = '', ...rest] = path.split('/');
+    if (!RUN_NAME.test(name)) return send(res, 404, 'text/plain', 'no such run');
+    const planned = plan(name);
+    if (planned instanceof RunDirError) return send(res, 404, 'text/plain', planned.message);
+    const file = planned.files.get(`${name}/${rest.join('/')}`);
     if (!file) return send(res, 404, 'text/plain', `not a file of run ${name}: ${rest.join('/')}`);
     const type = TYPES[extname(path)] ?? 'application/octet-stream';
     if ('from' in file) send(res, 200, type, await readFile(file.from));
