@@ -43,6 +43,30 @@ describe('playground settings in the URL hash', () => {
     expect(bad('#preset=nope')).toThrow(SettingsError);
   });
 
+  it('refuses names of Object.prototype and huge links in a few words', () => {
+    const message = (hash: string) => {
+      try {
+        parseHash(hash);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SettingsError);
+        return (e as Error).message;
+      }
+      throw new Error(`${hash.slice(0, 30)} was accepted`);
+    };
+    expect(message('#toString=1')).toMatch(/unknown setting "toString"/);
+    expect(message('#__proto__=1')).toMatch(/unknown setting "__proto__"/);
+    expect(message('#preset=constructor')).toMatch(/preset="constructor": use one of/);
+    expect(message('#preset=__proto__')).toMatch(/preset="__proto__": use one of/);
+    const long = message(`#seed=${'9'.repeat(5000)}x`);
+    expect(long).toMatch(/seed="9{40}… \(5001 characters\)"/);
+    expect(long.length).toBeLessThan(300);
+    const huge = message(`#drawn=${'1,'.repeat(600_000)}`);
+    expect(huge).toMatch(/1,200,0\d\d characters long; the playground reads links up to 100,000/);
+    const many = message(`#${Array.from({ length: 50 }, (_, i) => `k${i}=1`).join('&')}`);
+    expect(many).toMatch(/and 44 more\.$/);
+    expect(many.length).toBeLessThan(2000);
+  });
+
   it('keeps image mode in the link, against its own defaults', () => {
     expect(toHash(IMAGE_DEFAULTS)).toBe('#mode=images');
     expect(parseHash('#mode=images')).toEqual(IMAGE_DEFAULTS);

@@ -186,7 +186,7 @@ function parseWidths(key: Key, text: string, errors: string[]): number[] {
   const parts = text === '' ? [] : text.split(',').map((s) => Number(s.trim()));
   if (parts.length > layers || parts.some((w) => !Number.isInteger(w) || w < 1 || w > width)) {
     errors.push(
-      `${key}="${text}": give up to ${layers} comma-separated layer widths from 1 to ${width}, e.g. 64,64`,
+      `${key}="${quote(text)}": give up to ${layers} comma-separated layer widths from 1 to ${width}, e.g. 64,64`,
     );
   }
   return parts;
@@ -234,40 +234,60 @@ export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?:
   return errors;
 }
 
+/** The longest link the page reads: a full drawing takes a few tens of kilobytes. */
+export const MAX_HASH_CHARS = 100_000;
+/** How much of a bad value an error quotes, and how many problems it lists. */
+const QUOTE_CHARS = 40;
+const MAX_LISTED = 6;
+
+/** `text` as an error quotes it: at most QUOTE_CHARS characters, and the length when it is cut. */
+function quote(text: string): string {
+  return text.length <= QUOTE_CHARS ? text : `${text.slice(0, QUOTE_CHARS)}… (${text.length} characters)`;
+}
+
 /** Reads settings from a URL hash; unknown keys and bad values are errors, absent keys take defaults. */
 export function parseHash(hash: string, base?: PlaygroundSettings): PlaygroundSettings {
+  if (hash.length > MAX_HASH_CHARS) {
+    throw new SettingsError(
+      `This link is ${hash.length.toLocaleString('en')} characters long; the playground reads links up to ${MAX_HASH_CHARS.toLocaleString('en')}.`,
+    );
+  }
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   base ??= defaultsFor(params.get('mode') === 'images' ? 'images' : 'points');
   const out: PlaygroundSettings = { ...base, drawn: [...base.drawn] };
   const errors: string[] = [];
   const preset = params.get('preset');
   if (preset !== null) {
-    const p = PRESETS[preset];
-    if (p) Object.assign(out, p.settings);
-    else errors.push(`preset="${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
+    // Own keys only: `preset=toString` must not find Object.prototype's.
+    if (Object.hasOwn(PRESETS, preset)) Object.assign(out, PRESETS[preset]!.settings);
+    else errors.push(`preset="${quote(preset)}": use one of ${Object.keys(PRESETS).join(', ')}`);
   }
   for (const [key, text] of params) {
     if (key === 'preset') continue;
-    if (!(key in DEFAULT_SETTINGS)) {
-      errors.push(`unknown setting "${key}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
+      errors.push(`unknown setting "${quote(key)}"; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
       continue;
     }
     const k = key as Key;
     const choices = CHOICES[k];
     if (choices) {
       if (choices.includes(text)) (out as unknown as Record<string, unknown>)[k] = text;
-      else errors.push(`${k}="${text}": use one of ${choices.join(', ')}`);
+      else errors.push(`${k}="${quote(text)}": use one of ${choices.join(', ')}`);
     } else if (k === 'hiddenG' || k === 'hiddenD') out[k] = parseWidths(k, text, errors);
     else if (k === 'drawn') out.drawn = parseDrawn(text, errors);
     else {
       const n = text.trim() === '' ? NaN : Number(text);
       if (Number.isFinite(n)) (out as unknown as Record<string, unknown>)[k] = n;
-      else errors.push(`${k}="${text}": give a number, e.g. ${String(DEFAULT_SETTINGS[k])}`);
+      else errors.push(`${k}="${quote(text)}": give a number, e.g. ${String(DEFAULT_SETTINGS[k])}`);
     }
   }
   // A link to the drawn dataset without points opens the page ready to draw.
   errors.push(...checkSettings(out, { allowEmptyDrawing: true }));
-  if (errors.length) throw new SettingsError(`This link's settings cannot be used: ${errors.join('; ')}.`);
+  if (errors.length) {
+    const listed = errors.slice(0, MAX_LISTED);
+    if (errors.length > MAX_LISTED) listed.push(`and ${errors.length - MAX_LISTED} more`);
+    throw new SettingsError(`This link's settings cannot be used: ${listed.join('; ')}.`);
+  }
   return out;
 }
 
