@@ -4,7 +4,7 @@
  * puts them together and holds the conventions they share (kebab-case flags, camelCase accepted, one
  * error line).
  */
-import { kebabFlags } from '@ganforge/contracts';
+import { isUserError, kebabFlags } from '@ganforge/contracts';
 import { Command, CommanderError } from 'commander';
 import { exportCommand } from './commands/export';
 
@@ -40,23 +40,6 @@ export async function program(argv: string[] = process.argv): Promise<Command> {
   return root;
 }
 
-/** Errors a user can fix, whichever package threw them: one line, no stack. */
-const USER_ERRORS = new Set([
-  'CliError',
-  'ConfigError',
-  'RunDirError',
-  'DatasetError',
-  'ModelFileError',
-  'TrainingError',
-  'FileWriteError',
-  'ExportError',
-  'ExportOptionError',
-  'ModelLoadError',
-  'UnsupportedLayerError',
-  'InferenceError',
-  'EvalError',
-]);
-
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = [...argv.slice(0, 2), ...kebabFlags(argv.slice(2))];
@@ -68,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode;
     const err = e as Error;
     console.error(`ganforge: error: ${String(err.message).split('\n')[0]}`);
-    if (!USER_ERRORS.has(err.name) || process.env.GANFORGE_DEBUG) console.error(err.stack);
+    // Errors a user can fix, whichever package threw them (see UserError): one line, no stack.
+    if (!isUserError(err) || process.env.GANFORGE_DEBUG) console.error(err.stack);
     return 1;
   }
 }

@@ -18,5 +18,6 @@ export {
 } from './io';
 export { mergeModelCard, readJsonFile, RunDir, RunDirError, type ModelCardUpdate } from './run-dir';
 export * from './onnx';
+export { isUserError, UserError } from './errors';
 export { isKebabFlag, kebabCase, kebabFlags } from './flags';
 export { countEpochs, describeEpochs, type EpochCount } from './epochs';

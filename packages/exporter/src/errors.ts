@@ -1,5 +1,7 @@
+import { UserError } from '@ganforge/contracts/errors';
+
 /** Typed errors of the exporter. Each message is one line that says what was wrong and what to do. */
-export class ExportError extends Error {
+export class ExportError extends UserError {
   override name = 'ExportError';
 }
 

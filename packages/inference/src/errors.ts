@@ -1,5 +1,7 @@
+import { UserError } from '@ganforge/contracts/errors';
+
 /** Base class for every error the SDK throws on purpose: the message says what was wrong and what to do. */
-export class InferenceError extends Error {
+export class InferenceError extends UserError {
   override name = 'InferenceError';
 }
 

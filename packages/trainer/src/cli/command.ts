@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { countEpochs, describeEpochs, kebabFlags } from '@ganforge/contracts';
+import { countEpochs, describeEpochs, isUserError, kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -335,21 +335,6 @@ export function trainCommand(): Command {
   return cmd;
 }
 
-/** Errors a user can fix print as one line; anything else keeps its stack for a bug report. */
-export function isUserError(e: unknown): e is Error {
-  return (
-    e instanceof Error &&
-    [
-      'ConfigError',
-      'RunDirError',
-      'DatasetError',
-      'ModelFileError',
-      'TrainingError',
-      'FileWriteError',
-    ].includes(e.name)
-  );
-}
-
 export async function runCli(cmd: Command, argv: string[]): Promise<number> {
   cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cmd.showHelpAfterError(false);
@@ -364,7 +349,8 @@ export async function runCli(cmd: Command, argv: string[]): Promise<number> {
       }
       return e.exitCode || 1;
     }
-    if (isUserError(e) || e instanceof ConfigError) {
+    // Errors a user can fix print as one line; anything else keeps its stack for a bug report.
+    if (isUserError(e)) {
       process.stderr.write(`error: ${e.message}\n`);
       return 1;
     }

@@ -4,8 +4,9 @@
  * points a user drew. Every generator is seeded and returns `count` rows of (x, y), row-major.
  */
 import seedrandom from 'seedrandom';
+import { UserError } from '@ganforge/contracts/errors';
 
-export class PointsError extends Error {
+export class PointsError extends UserError {
   override name = 'PointsError';
 }
 
