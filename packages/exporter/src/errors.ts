@@ -11,8 +11,8 @@ export class UnsupportedLayerError extends ExportError {
 }
 
 /** model.json or its weight files could not be read or parsed. */
-export class ModelLoadError extends ExportError {
-  override name = 'ModelLoadError';
+export class LayersModelLoadError extends ExportError {
+  override name = 'LayersModelLoadError';
 }
 
 /** Bad options passed to exportGenerator or the CLI. */

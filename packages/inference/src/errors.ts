@@ -16,8 +16,8 @@ export class ModelInfoError extends InferenceError {
 }
 
 /** The model bytes could not be read, parsed or opened by the runtime. */
-export class ModelLoadError extends InferenceError {
-  override name = 'ModelLoadError';
+export class OnnxModelLoadError extends InferenceError {
+  override name = 'OnnxModelLoadError';
 }
 
 /** onnxruntime failed while running the model (shapes or types the model does not accept). */
