@@ -3,8 +3,10 @@
  * then what the graph's shapes and ops imply, then defaults. What none of them settles is asked for by
  * name in a ModelInfoError.
  */
-import { DataType, META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from './onnx';
-import type { GeneratorKind, Layout, ModelProto, ValueInfo } from './onnx';
+import { META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from '@ganforge/contracts/onnx';
+import type { GeneratorKind, Layout } from '@ganforge/contracts/onnx';
+import { DataType } from './onnx';
+import type { ModelProto, ValueInfo } from './onnx';
 import { InvalidArgumentError, ModelInfoError } from './errors';
 import type { GeneratorInfo, ImageInfo, InfoSource, LoadOptions } from './types';
 
