@@ -6,7 +6,6 @@
  */
 import { isUserError, kebabFlags } from '@ganforge/contracts';
 import { Command, CommanderError } from 'commander';
-import { exportCommand } from './commands/export';
 
 /** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
 function configure(cmd: Command): void {
@@ -19,7 +18,7 @@ function configure(cmd: Command): void {
 /** The subcommands, each loaded only when asked for: train pulls in TF.js, sample onnxruntime. */
 const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('@ganforge/trainer/cli')).trainCommand(),
-  export: async () => exportCommand(),
+  export: async () => (await import('@ganforge/exporter/cli')).exportCommand(),
   sample: async () => (await import('@ganforge/inference/cli')).sampleCommand(),
   interpolate: async () => (await import('@ganforge/inference/cli')).interpolateCommand(),
   eval: async () => (await import('@ganforge/trainer/cli')).evalCommand(),

@@ -28,9 +28,12 @@ describe('user errors', () => {
 
   it('are recognised by the mark, not by instanceof (another copy of this package)', () => {
     const copy = new Error('from another copy');
-    Object.setPrototypeOf(copy, Object.create(Error.prototype, {
-      [Symbol.for('ganforge.user-error')]: { value: true },
-    }) as object);
+    Object.setPrototypeOf(
+      copy,
+      Object.create(Error.prototype, {
+        [Symbol.for('ganforge.user-error')]: { value: true },
+      }) as object,
+    );
     expect(copy).not.toBeInstanceOf(UserError);
     expect(isUserError(copy)).toBe(true);
   });

@@ -205,7 +205,7 @@ describe('the CLI on bad input', () => {
     for (const [args, message] of cases) {
       const r = spawnSync(
         process.execPath,
-        ['--import', 'tsx', join(here, 'cli.ts'), 'sample', ...args, '--out', join(dir, 'x.png')],
+        ['--import', 'tsx', join(here, 'cli', 'main.ts'), 'sample', ...args, '--out', join(dir, 'x.png')],
         { encoding: 'utf8' },
       );
       expect(r.status).toBe(1);
@@ -225,7 +225,7 @@ describe('the CLI on bad input', () => {
       [
         '--import',
         'tsx',
-        join(here, 'cli.ts'),
+        join(here, 'cli', 'main.ts'),
         'sample',
         '--model',
         good,

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { createGenerator, loadGenerator, InvalidArgumentError, DisposedError, OnnxModelLoadError } from './node';
+import {
+  createGenerator,
+  loadGenerator,
+  InvalidArgumentError,
+  DisposedError,
+  OnnxModelLoadError,
+} from './node';
 import type { ImageSampleResult, SampleResult } from './node';
 import {
   dense,

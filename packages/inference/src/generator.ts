@@ -6,7 +6,13 @@ import type { ModelDescription } from './info';
 import { interpolateLatents } from './interpolate';
 import { seededLatents } from './random';
 import { toPixels } from './images';
-import { DisposedError, InvalidArgumentError, ModelInfoError, OnnxModelLoadError, ModelRunError } from './errors';
+import {
+  DisposedError,
+  InvalidArgumentError,
+  ModelInfoError,
+  OnnxModelLoadError,
+  ModelRunError,
+} from './errors';
 import type { OrtLike, OrtSessionLike, OrtTensorLike } from './backend';
 import type {
   Generator,

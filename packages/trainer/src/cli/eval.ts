@@ -6,10 +6,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
 import { initBackend } from '../backend';
-import { Classifier, DEFAULT_EVALUATOR } from './classifier';
-import { EvalError } from './errors';
-import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from './evaluate';
-import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from './sources';
+import { Classifier, DEFAULT_EVALUATOR } from '../eval/classifier';
+import { EvalError } from '../eval/errors';
+import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
+import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
 
 function positiveInt(name: string) {
   return (v: string): number => {
