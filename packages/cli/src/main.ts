@@ -4,9 +4,8 @@
  * puts them together and holds the conventions they share (kebab-case flags, camelCase accepted, one
  * error line).
  */
-import { kebabFlags } from '@ganforge/contracts';
+import { isUserError, kebabFlags } from '@ganforge/contracts';
 import { Command, CommanderError } from 'commander';
-import { exportCommand } from './commands/export';
 
 /** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
 function configure(cmd: Command): void {
@@ -19,7 +18,7 @@ function configure(cmd: Command): void {
 /** The subcommands, each loaded only when asked for: train pulls in TF.js, sample onnxruntime. */
 const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('@ganforge/trainer/cli')).trainCommand(),
-  export: async () => exportCommand(),
+  export: async () => (await import('@ganforge/exporter/cli')).exportCommand(),
   sample: async () => (await import('@ganforge/inference/cli')).sampleCommand(),
   interpolate: async () => (await import('@ganforge/inference/cli')).interpolateCommand(),
   eval: async () => (await import('@ganforge/trainer/cli')).evalCommand(),
@@ -40,23 +39,6 @@ export async function program(argv: string[] = process.argv): Promise<Command> {
   return root;
 }
 
-/** Errors a user can fix, whichever package threw them: one line, no stack. */
-const USER_ERRORS = new Set([
-  'CliError',
-  'ConfigError',
-  'RunDirError',
-  'DatasetError',
-  'ModelFileError',
-  'TrainingError',
-  'FileWriteError',
-  'ExportError',
-  'ExportOptionError',
-  'ModelLoadError',
-  'UnsupportedLayerError',
-  'InferenceError',
-  'EvalError',
-]);
-
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = [...argv.slice(0, 2), ...kebabFlags(argv.slice(2))];
@@ -68,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode;
     const err = e as Error;
     console.error(`ganforge: error: ${String(err.message).split('\n')[0]}`);
-    if (!USER_ERRORS.has(err.name) || process.env.GANFORGE_DEBUG) console.error(err.stack);
+    // Errors a user can fix, whichever package threw them (see UserError): one line, no stack.
+    if (!isUserError(err) || process.env.GANFORGE_DEBUG) console.error(err.stack);
     return 1;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * @ganforge/contracts: what GANForge's packages agree on, with no TF.js and no onnxruntime behind it.
  * The run directory (file names, schemas, types, the atomic writer, the JSON-lines reader, the
- * model-card writer) and the ONNX generator contract (also alone as `@ganforge/contracts/onnx`).
+ * model-card writer), the ONNX generator contract (also alone as `@ganforge/contracts/onnx`) and the
+ * mark of an error a user can fix (`UserError`, `isUserError`; also alone as `@ganforge/contracts/errors`).
  */
 export * from './schema';
 export {
@@ -18,5 +19,6 @@ export {
 } from './io';
 export { mergeModelCard, readJsonFile, RunDir, RunDirError, type ModelCardUpdate } from './run-dir';
 export * from './onnx';
+export { isUserError, UserError } from './errors';
 export { isKebabFlag, kebabCase, kebabFlags } from './flags';
 export { countEpochs, describeEpochs, type EpochCount } from './epochs';

@@ -15,9 +15,10 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
+import { UserError } from './errors';
 
 /** A file that could not be written, for a reason the user can act on; one line naming the path. */
-export class FileWriteError extends Error {
+export class FileWriteError extends UserError {
   override name = 'FileWriteError';
   constructor(
     message: string,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { UserError } from './errors';
 import { jsonText, readJsonLines, stageFile, writeFileAtomic, writeJsonAtomic, type StagedFile } from './io';
 import {
   CurvePointSchema,
@@ -17,7 +18,8 @@ import {
   type RunState,
 } from './schema';
 
-export class RunDirError extends Error {
+/** A run directory, or one of its files, missing or not as its schema says; the message names the file. */
+export class RunDirError extends UserError {
   override name = 'RunDirError';
 }
 

@@ -1,5 +1,7 @@
+import { UserError } from '@ganforge/contracts/errors';
+
 /** Typed errors of the exporter. Each message is one line that says what was wrong and what to do. */
-export class ExportError extends Error {
+export class ExportError extends UserError {
   override name = 'ExportError';
 }
 
@@ -9,8 +11,8 @@ export class UnsupportedLayerError extends ExportError {
 }
 
 /** model.json or its weight files could not be read or parsed. */
-export class ModelLoadError extends ExportError {
-  override name = 'ModelLoadError';
+export class LayersModelLoadError extends ExportError {
+  override name = 'LayersModelLoadError';
 }
 
 /** Bad options passed to exportGenerator or the CLI. */

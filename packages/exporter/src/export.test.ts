@@ -15,7 +15,7 @@ import { decodeModel } from '@ganforge/inference/onnx';
 import { RunDir, type ModelCard } from '@ganforge/contracts';
 import { initBackend, tf } from '@ganforge/trainer';
 import { exportGenerator } from './export';
-import { ModelLoadError } from './errors';
+import { LayersModelLoadError } from './errors';
 import { checkOnnx, saveModel, tempDir } from './test/helpers';
 
 const tmp = tempDir();
@@ -202,7 +202,7 @@ describe('bad input: one clear error, nothing written', () => {
     const m = await saved(`bad-${name.replace(/\W+/g, '-')}`);
     damage(m.dir);
     const err = await exportGenerator({ model: m.json }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ModelLoadError);
+    expect(err).toBeInstanceOf(LayersModelLoadError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain('\n');
     expect(onnxFiles(m.dir)).toEqual([]);

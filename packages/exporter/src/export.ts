@@ -202,25 +202,88 @@ function assertFiniteWeights(
   }
 }
 
-export async function exportGenerator(options: ExportOptions): Promise<ExportResult> {
-  const opset = checkOptions(options);
-  let run: RunDir | undefined;
-  let card: ModelCard | undefined;
-  let modelPath: string;
-  let out: string;
+/** The model to read, the file to write, and for a run directory the run and its model card. */
+function resolveSource(options: ExportOptions): {
+  run?: RunDir;
+  card?: ModelCard;
+  modelPath: string;
+  out: string;
+} {
   if (options.run) {
-    run = new RunDir(options.run);
+    const run = new RunDir(options.run);
     run.assertHasGenerator();
-    if (existsSync(run.path(RUN_FILES.modelCard))) card = run.readModelCard();
-    modelPath = run.generatorModelJson;
-    out = resolve(options.out ?? run.onnxPath);
-  } else {
-    modelPath = resolve(options.model as string);
-    out = resolve(
-      options.out ?? join(dirname(modelPath), `${basename(modelPath).replace(/\.json$/, '')}.onnx`),
+    const card = existsSync(run.path(RUN_FILES.modelCard)) ? run.readModelCard() : undefined;
+    return { run, card, modelPath: run.generatorModelJson, out: resolve(options.out ?? run.onnxPath) };
+  }
+  const modelPath = resolve(options.model as string);
+  const out = resolve(
+    options.out ?? join(dirname(modelPath), `${basename(modelPath).replace(/\.json$/, '')}.onnx`),
+  );
+  return { modelPath, out };
+}
+
+/** The converted graph against what the run's model card says: the latent size and the point dims. */
+function checkAgainstCard(card: ModelCard | undefined, converted: ConvertResult): void {
+  const latent = converted.inputs.find((b) => b.name === 'z')?.dims[0];
+  if (card && card.latentDim !== latent) {
+    throw new ExportError(
+      `model-card.json says latentDim ${card.latentDim} but the generator takes ${latent}; fix the card or the model`,
     );
   }
+  if (card?.output.kind === 'points' && card.output.dims !== converted.output.dims[0]) {
+    throw new ExportError(
+      `model-card.json says ${card.output.dims}-D points but the generator outputs ${converted.output.dims[0]}`,
+    );
+  }
+}
 
+/** Parity with TF.js, in memory: a model beyond `tolerance` is an error, so it is never written. */
+async function verifyBytes(
+  model: Awaited<ReturnType<typeof loadLayersModelFromFile>>,
+  bytes: Uint8Array,
+  converted: ConvertResult,
+  options: ExportOptions,
+  tolerance: number,
+): Promise<{ verified: BatchDiff[]; maxAbsDiff: number | null }> {
+  if (!(options.verify ?? true)) return { verified: [], maxAbsDiff: null };
+  const report = await verifyExport(model, bytes, converted.inputs, {
+    batches: options.batches ?? DEFAULT_VERIFY_BATCHES,
+    layout: converted.output.layout,
+  });
+  if (!(report.maxAbsDiff <= tolerance)) {
+    const worst = report.batches.map((b) => `batch ${b.batch}: ${b.maxAbsDiff.toExponential(2)}`).join(', ');
+    throw new ExportError(
+      `verification failed: max |tfjs - onnxruntime| (${worst}) exceeds ${tolerance}; nothing written (--no-verify writes it unchecked)`,
+    );
+  }
+  return { verified: report.batches, maxAbsDiff: report.maxAbsDiff };
+}
+
+/** The run's model card with its export section, staged next to the model (see writeOutputs). */
+function cardUpdate(
+  run: RunDir,
+  out: string,
+  bytes: Uint8Array,
+  opset: number,
+  { verified, maxAbsDiff }: { verified: BatchDiff[]; maxAbsDiff: number | null },
+): { path: string; stage: () => StagedFile } {
+  const rel = relative(run.root, out);
+  // Only the export section: the rest of the card is the trainer's and stays as it is.
+  const exported: ExportInfo = {
+    file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
+    bytes: bytes.byteLength,
+    opset,
+    // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
+    maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
+    verifiedBatches: verified.map((b) => b.batch),
+    exportedAt: new Date().toISOString(),
+  };
+  return { path: run.modelCardPath, stage: () => run.stageModelCard({ export: exported }).file };
+}
+
+export async function exportGenerator(options: ExportOptions): Promise<ExportResult> {
+  const opset = checkOptions(options);
+  const { run, card, modelPath, out } = resolveSource(options);
   checkTarget(out);
 
   await initBackend();
@@ -236,56 +299,17 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
       optimize: options.optimize,
       fp16,
     });
-    const latent = converted.inputs.find((b) => b.name === 'z')?.dims[0];
-    if (card && card.latentDim !== latent) {
-      throw new ExportError(
-        `model-card.json says latentDim ${card.latentDim} but the generator takes ${latent}; fix the card or the model`,
-      );
-    }
-    if (card?.output.kind === 'points' && card.output.dims !== converted.output.dims[0]) {
-      throw new ExportError(
-        `model-card.json says ${card.output.dims}-D points but the generator outputs ${converted.output.dims[0]}`,
-      );
-    }
+    checkAgainstCard(card, converted);
     const metadata = metadataFor(converted, card, run && basename(run.root));
     const bytes = encodeGenerator(converted, metadata, opset);
     const t2 = performance.now();
 
     // Verified in memory first: a file that does not match TF.js is never written.
     const tolerance = fp16 ? FP16_PARITY_TOLERANCE : PARITY_TOLERANCE;
-    let verified: BatchDiff[] = [];
-    let maxAbsDiff: number | null = null;
-    if (options.verify ?? true) {
-      const report = await verifyExport(model, bytes, converted.inputs, {
-        batches: options.batches ?? DEFAULT_VERIFY_BATCHES,
-        layout: converted.output.layout,
-      });
-      verified = report.batches;
-      maxAbsDiff = report.maxAbsDiff;
-      if (!(maxAbsDiff <= tolerance)) {
-        const worst = verified.map((b) => `batch ${b.batch}: ${b.maxAbsDiff.toExponential(2)}`).join(', ');
-        throw new ExportError(
-          `verification failed: max |tfjs - onnxruntime| (${worst}) exceeds ${tolerance}; nothing written (--no-verify writes it unchecked)`,
-        );
-      }
-    }
+    const parity = await verifyBytes(model, bytes, converted, options, tolerance);
+    const { verified, maxAbsDiff } = parity;
     const t3 = performance.now();
-    let cardOut: { path: string; stage: () => StagedFile } | undefined;
-    if (run && card) {
-      const rel = relative(run.root, out);
-      // Only the export section: the rest of the card is the trainer's and stays as it is.
-      const exported: ExportInfo = {
-        file: rel.startsWith('..') || isAbsolute(rel) ? out : rel,
-        bytes: bytes.byteLength,
-        opset,
-        // JSON has no Infinity: a NaN-producing export is recorded as a huge difference.
-        maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
-        verifiedBatches: verified.map((b) => b.batch),
-        exportedAt: new Date().toISOString(),
-      };
-      const dir = run;
-      cardOut = { path: dir.modelCardPath, stage: () => dir.stageModelCard({ export: exported }).file };
-    }
+    const cardOut = run && card ? cardUpdate(run, out, bytes, opset, parity) : undefined;
     writeOutputs(out, bytes, cardOut);
     const t4 = performance.now();
 

@@ -17,4 +17,4 @@ export {
   type VerifyReport,
   type BatchDiff,
 } from './verify';
-export { ExportError, ExportOptionError, ModelLoadError, UnsupportedLayerError } from './errors';
+export { ExportError, ExportOptionError, LayersModelLoadError, UnsupportedLayerError } from './errors';

@@ -1,11 +1,11 @@
 /**
  * Loads a TF.js LayersModel from disk through the trainer's FileModelIO, turning every failure into a
- * one-line ModelLoadError (or UnsupportedLayerError for layer classes TF.js or the converter lacks).
+ * one-line LayersModelLoadError (or UnsupportedLayerError for layer classes TF.js or the converter lacks).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FileModelIO, ModelFileError, tf } from '@ganforge/trainer';
-import { ModelLoadError, UnsupportedLayerError } from './errors';
+import { LayersModelLoadError, UnsupportedLayerError } from './errors';
 import { findActivation, SUPPORTED_ACTIVATIONS } from './convert/activations';
 import { SUPPORTED_LAYERS } from './convert/registry';
 
@@ -69,7 +69,7 @@ export async function loadLayersModelFromFile(path: string): Promise<tf.LayersMo
     return await tf.loadLayersModel(io);
   } catch (e) {
     const msg = String((e as Error).message).split('\n')[0];
-    if (e instanceof ModelFileError) throw new ModelLoadError(msg);
-    throw new ModelLoadError(`could not load the TF.js model ${resolve(io.modelJsonPath)}: ${msg}`);
+    if (e instanceof ModelFileError) throw new LayersModelLoadError(msg);
+    throw new LayersModelLoadError(`could not load the TF.js model ${resolve(io.modelJsonPath)}: ${msg}`);
   }
 }

@@ -29,7 +29,7 @@ import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_SESSION_OPTIONS, loadGenerator, seededLatents } from '../src/node';
+import { DEFAULT_SESSION_OPTIONS, loadGenerator, seededLatents, type Generator } from '../src/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
@@ -170,6 +170,71 @@ function torch(round: number): Map<number, number> {
   return result;
 }
 
+/** One round's images per second at one batch size, per implementation. */
+type Round = { sdk: number; ort: number; tuned: number; torch?: number };
+
+/** The median rates and ratios per batch size over the rounds. */
+function reportRatios(perRound: Map<number, Round[]>): void {
+  // Each round runs PyTorch, then the SDK and onnxruntime in alternating short blocks, so the ratios
+  // within a round are measured under the same machine load; the median over rounds is reported.
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const ratio = (runs: Round[], of: (r: Round) => number) => ({
+    median: +median(runs.map(of)).toFixed(3),
+    per_round: runs.map((r) => +of(r).toFixed(3)),
+  });
+  for (const batch of BATCHES) {
+    const runs = perRound.get(batch)!;
+    const torchRuns = runs.filter((r) => r.torch !== undefined);
+    emit({
+      impl: 'ratios',
+      batch,
+      sdk_img_per_s: +median(runs.map((r) => r.sdk)).toFixed(1),
+      ort_img_per_s: +median(runs.map((r) => r.ort)).toFixed(1),
+      ort_sdk_options_img_per_s: +median(runs.map((r) => r.tuned)).toFixed(1),
+      pytorch_img_per_s: torchRuns.length ? median(torchRuns.map((r) => r.torch!)) : null,
+      sdk_vs_ort: ratio(runs, (r) => r.sdk / r.ort),
+      sdk_vs_ort_same_options: ratio(runs, (r) => r.sdk / r.tuned),
+      // What a sample() call costs beyond the bare call, in microseconds (negative: the SDK was faster).
+      sdk_minus_ort_us_per_call: ratio(runs, (r) => (batch * 1e6) / r.sdk - (batch * 1e6) / r.ort),
+      sdk_vs_pytorch: torchRuns.length ? ratio(torchRuns, (r) => r.sdk / r.torch!) : null,
+      goal: 'sdk_vs_ort >= 0.9, sdk_vs_pytorch >= 3',
+    });
+  }
+}
+
+/** The SDK's RSS and external memory before and after 1,000 calls: flat when nothing leaks. */
+async function reportMemory(sdk: Generator): Promise<void> {
+  // Memory over 1,000 calls at batch 64, after a warm-up, with full GCs before each reading.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const usage = async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { rss: m.rss / 2 ** 20, external: (m.external + m.arrayBuffers) / 2 ** 20 };
+  };
+  const calls = async (n: number) => {
+    for (let i = 0; i < n; i++) await sdk.sample({ count: 64, seed: i });
+  };
+  await calls(50);
+  const before = await usage();
+  await calls(1000);
+  const after = await usage();
+  console.log(
+    JSON.stringify({
+      bench: 'dcgan28-memory',
+      impl: 'ganforge-sdk',
+      calls: 1000,
+      batch: 64,
+      rss_mb_before: +before.rss.toFixed(1),
+      rss_mb_after: +after.rss.toFixed(1),
+      external_mb_before: +before.external.toFixed(1),
+      external_mb_after: +after.external.toFixed(1),
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
   try {
@@ -184,7 +249,6 @@ async function main(): Promise<void> {
     const [outputName] = bare.outputNames;
     if (!hasTorch)
       console.error(`PyTorch reference skipped: no torch in /usr/bin/python3 or no ${TORCH_SCRIPT}`);
-    type Round = { sdk: number; ort: number; tuned: number; torch?: number };
     const perRound = new Map<number, Round[]>(BATCHES.map((b) => [b, []]));
     for (let round = 0; round < rounds; round++) {
       const torchRates = torch(round);
@@ -228,61 +292,8 @@ async function main(): Promise<void> {
       }
     }
 
-    // Each round runs PyTorch, then the SDK and onnxruntime in alternating short blocks, so the ratios
-    // within a round are measured under the same machine load; the median over rounds is reported.
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const ratio = (runs: Round[], of: (r: Round) => number) => ({
-      median: +median(runs.map(of)).toFixed(3),
-      per_round: runs.map((r) => +of(r).toFixed(3)),
-    });
-    for (const batch of BATCHES) {
-      const runs = perRound.get(batch)!;
-      const torchRuns = runs.filter((r) => r.torch !== undefined);
-      emit({
-        impl: 'ratios',
-        batch,
-        sdk_img_per_s: +median(runs.map((r) => r.sdk)).toFixed(1),
-        ort_img_per_s: +median(runs.map((r) => r.ort)).toFixed(1),
-        ort_sdk_options_img_per_s: +median(runs.map((r) => r.tuned)).toFixed(1),
-        pytorch_img_per_s: torchRuns.length ? median(torchRuns.map((r) => r.torch!)) : null,
-        sdk_vs_ort: ratio(runs, (r) => r.sdk / r.ort),
-        sdk_vs_ort_same_options: ratio(runs, (r) => r.sdk / r.tuned),
-        // What a sample() call costs beyond the bare call, in microseconds (negative: the SDK was faster).
-        sdk_minus_ort_us_per_call: ratio(runs, (r) => (batch * 1e6) / r.sdk - (batch * 1e6) / r.ort),
-        sdk_vs_pytorch: torchRuns.length ? ratio(torchRuns, (r) => r.sdk / r.torch!) : null,
-        goal: 'sdk_vs_ort >= 0.9, sdk_vs_pytorch >= 3',
-      });
-    }
-
-    // Memory over 1,000 calls at batch 64, after a warm-up, with full GCs before each reading.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const usage = async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      return { rss: m.rss / 2 ** 20, external: (m.external + m.arrayBuffers) / 2 ** 20 };
-    };
-    const calls = async (n: number) => {
-      for (let i = 0; i < n; i++) await sdk.sample({ count: 64, seed: i });
-    };
-    await calls(50);
-    const before = await usage();
-    await calls(1000);
-    const after = await usage();
-    console.log(
-      JSON.stringify({
-        bench: 'dcgan28-memory',
-        impl: 'ganforge-sdk',
-        calls: 1000,
-        batch: 64,
-        rss_mb_before: +before.rss.toFixed(1),
-        rss_mb_after: +after.rss.toFixed(1),
-        external_mb_before: +before.external.toFixed(1),
-        external_mb_after: +after.external.toFixed(1),
-      }),
-    );
+    reportRatios(perRound);
+    await reportMemory(sdk);
     await sdk.dispose();
     await bare.release();
     await tuned.release();

@@ -18,7 +18,7 @@ import {
   loadGenerator,
   MAX_VALUES_PER_CALL,
   ModelInfoError,
-  ModelLoadError,
+  OnnxModelLoadError,
 } from './node';
 import type { Generator } from './node';
 import { DataType } from './onnx';
@@ -78,7 +78,7 @@ describe('model files', () => {
     ];
     for (const bytes of cases) {
       const e = await failure(loadGenerator(bytes));
-      expect(e).toBeInstanceOf(ModelLoadError);
+      expect(e).toBeInstanceOf(OnnxModelLoadError);
       expect(e.message).toMatch(/not an ONNX model.*pass a \.onnx file|ends early.*truncated/);
     }
     const empty = await failure(loadGenerator(new Uint8Array(0)));
@@ -90,7 +90,7 @@ describe('model files', () => {
     for (const keep of [10, rgb.length >> 1, rgb.length - 1]) {
       await writeFile(path, rgb.subarray(0, keep));
       const e = await failure(loadGenerator(path));
-      expect(e).toBeInstanceOf(ModelLoadError);
+      expect(e).toBeInstanceOf(OnnxModelLoadError);
       expect(e.message).toMatch(
         new RegExp(`ends early after ${keep} bytes .*truncated; download or export it again`),
       );
@@ -114,7 +114,7 @@ describe('model files', () => {
 
   it('reports a URL that 404s and an unreachable server, then loads a good URL', async () => {
     const missing = await failure(loadGenerator(`${base}/missing.onnx`));
-    expect(missing).toBeInstanceOf(ModelLoadError);
+    expect(missing).toBeInstanceOf(OnnxModelLoadError);
     expect(missing.message).toBe(
       `could not fetch model ${base}/missing.onnx: HTTP 404 Not Found; check the URL`,
     );
@@ -205,7 +205,7 @@ describe('the CLI on bad input', () => {
     for (const [args, message] of cases) {
       const r = spawnSync(
         process.execPath,
-        ['--import', 'tsx', join(here, 'cli.ts'), 'sample', ...args, '--out', join(dir, 'x.png')],
+        ['--import', 'tsx', join(here, 'cli', 'main.ts'), 'sample', ...args, '--out', join(dir, 'x.png')],
         { encoding: 'utf8' },
       );
       expect(r.status).toBe(1);
@@ -225,7 +225,7 @@ describe('the CLI on bad input', () => {
       [
         '--import',
         'tsx',
-        join(here, 'cli.ts'),
+        join(here, 'cli', 'main.ts'),
         'sample',
         '--model',
         good,

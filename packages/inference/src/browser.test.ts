@@ -149,7 +149,7 @@ describe('same seed in Node and in Chromium', () => {
       }
     });
     expect(message).toMatch(
-      /^ModelLoadError: could not fetch model .*missing\.onnx: HTTP 404.*check the URL$/,
+      /^OnnxModelLoadError: could not fetch model .*missing\.onnx: HTTP 404.*check the URL$/,
     );
   }, 30_000);
 });

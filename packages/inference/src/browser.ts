@@ -2,7 +2,7 @@
 /** Browser entry: onnxruntime-web, models fetched by URL. Imports nothing from Node. */
 import * as ort from 'onnxruntime-web';
 import { createGenerator } from './generator';
-import { InvalidArgumentError, ModelLoadError } from './errors';
+import { InvalidArgumentError, OnnxModelLoadError } from './errors';
 import { makeGrid, toRGBA } from './images';
 import type { GridOptions } from './images';
 import type { OrtLike } from './backend';
@@ -22,15 +22,15 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof source !== 'string' && !(source instanceof URL)) {
-    throw new ModelLoadError('source must be a URL, a Uint8Array or an ArrayBuffer');
+    throw new OnnxModelLoadError('source must be a URL, a Uint8Array or an ArrayBuffer');
   }
   const response = await fetch(source).catch((err: Error) => {
-    throw new ModelLoadError(
+    throw new OnnxModelLoadError(
       `could not fetch model ${String(source)}: ${err.message}; check the URL and that the server is up`,
     );
   });
   if (!response.ok)
-    throw new ModelLoadError(
+    throw new OnnxModelLoadError(
       `could not fetch model ${String(source)}: HTTP ${response.status} ${response.statusText}; check the URL`,
     );
   return new Uint8Array(await response.arrayBuffer());

@@ -1,5 +1,7 @@
+import { UserError } from '@ganforge/contracts/errors';
+
 /** Base class for every error the SDK throws on purpose: the message says what was wrong and what to do. */
-export class InferenceError extends Error {
+export class InferenceError extends UserError {
   override name = 'InferenceError';
 }
 
@@ -14,8 +16,8 @@ export class ModelInfoError extends InferenceError {
 }
 
 /** The model bytes could not be read, parsed or opened by the runtime. */
-export class ModelLoadError extends InferenceError {
-  override name = 'ModelLoadError';
+export class OnnxModelLoadError extends InferenceError {
+  override name = 'OnnxModelLoadError';
 }
 
 /** onnxruntime failed while running the model (shapes or types the model does not accept). */

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { createGenerator, loadGenerator, InvalidArgumentError, DisposedError, ModelLoadError } from './node';
+import {
+  createGenerator,
+  loadGenerator,
+  InvalidArgumentError,
+  DisposedError,
+  OnnxModelLoadError,
+} from './node';
 import type { ImageSampleResult, SampleResult } from './node';
 import {
   dense,
@@ -376,6 +382,6 @@ describe('sample, interpolate and lifecycle', () => {
     await expect(loadGenerator('/nonexistent/g.onnx')).rejects.toThrow(
       /cannot read model '\/nonexistent\/g.onnx': no such file/,
     );
-    await expect(loadGenerator(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toThrow(ModelLoadError);
+    await expect(loadGenerator(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toThrow(OnnxModelLoadError);
   });
 });

@@ -6,7 +6,13 @@ import type { ModelDescription } from './info';
 import { interpolateLatents } from './interpolate';
 import { seededLatents } from './random';
 import { toPixels } from './images';
-import { DisposedError, InvalidArgumentError, ModelInfoError, ModelLoadError, ModelRunError } from './errors';
+import {
+  DisposedError,
+  InvalidArgumentError,
+  ModelInfoError,
+  OnnxModelLoadError,
+  ModelRunError,
+} from './errors';
 import type { OrtLike, OrtSessionLike, OrtTensorLike } from './backend';
 import type {
   Generator,
@@ -43,9 +49,9 @@ export async function createGenerator(
   ort: OrtLike,
 ): Promise<Generator> {
   if (!(bytes instanceof Uint8Array)) {
-    throw new ModelLoadError('the model must be given as bytes (a Uint8Array or an ArrayBuffer)');
+    throw new OnnxModelLoadError('the model must be given as bytes (a Uint8Array or an ArrayBuffer)');
   }
-  if (bytes.length === 0) throw new ModelLoadError('the model is empty (0 bytes): pass a .onnx file');
+  if (bytes.length === 0) throw new OnnxModelLoadError('the model is empty (0 bytes): pass a .onnx file');
   const model = parse(bytes);
   let description: ModelDescription | undefined;
   let probe: NeedsProbe | undefined;
@@ -62,7 +68,7 @@ export async function createGenerator(
       ...(options.sessionOptions ?? {}),
     });
   } catch (err) {
-    throw new ModelLoadError(
+    throw new OnnxModelLoadError(
       `onnxruntime could not open the model (${oneLine(err)}); check that it is a valid ONNX file of opset 7 to 21`,
     );
   }
@@ -115,14 +121,14 @@ function parse(bytes: Uint8Array): ModelProto {
     const why = oneLine(err);
     // protobuf reads a field length that runs past the end: the bytes stop in the middle of the model.
     if (/index out of range/.test(why)) {
-      throw new ModelLoadError(
+      throw new OnnxModelLoadError(
         `the model ends early after ${bytes.length} bytes (${why}): the file is truncated; download or export it again`,
       );
     }
-    throw new ModelLoadError(`the model bytes are not an ONNX model (${why}); pass a .onnx file`);
+    throw new OnnxModelLoadError(`the model bytes are not an ONNX model (${why}); pass a .onnx file`);
   }
   if (!model.graph || (model.graph.node.length === 0 && model.graph.input.length === 0)) {
-    throw new ModelLoadError(
+    throw new OnnxModelLoadError(
       'the model bytes decode to no ONNX graph: this is not an ONNX model (or it is truncated); pass a .onnx file',
     );
   }

@@ -3,10 +3,13 @@
  * then what the graph's shapes and ops imply, then defaults. What none of them settles is asked for by
  * name in a ModelInfoError.
  */
-import { DataType, META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from './onnx';
-import type { GeneratorKind, Layout, ModelProto, ValueInfo } from './onnx';
+import { META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from '@ganforge/contracts/onnx';
+import type { GeneratorKind, Layout } from '@ganforge/contracts/onnx';
+import { DataType } from './onnx';
+import type { ModelProto, ValueInfo } from './onnx';
 import { InvalidArgumentError, ModelInfoError } from './errors';
 import type { GeneratorInfo, ImageInfo, InfoSource, LoadOptions } from './types';
+import { readMetadata, type Metadata } from './model-metadata';
 
 type Dim = number | string;
 
@@ -35,6 +38,20 @@ export class NeedsProbe extends ModelInfoError {
   }
 }
 
+/** What describeModel works from: the options, the model's metadata, and where each figure came from. */
+interface Context {
+  options: LoadOptions;
+  meta: Metadata;
+  sources: Record<string, InfoSource>;
+}
+
+/** The output's per-sample dims (symbolic sizes settled by a probe), and a shape given or inferred. */
+interface OutputShape {
+  rest: Dim[];
+  shape: number[] | undefined;
+  source: InfoSource | undefined;
+}
+
 /**
  * `probed`: the output's per-sample shape from a run at batch 1, for an output whose sizes the graph
  * leaves symbolic (createGenerator catches NeedsProbe, runs the model once and calls again).
@@ -46,10 +63,46 @@ export function describeModel(
 ): ModelDescription {
   const graph = model.graph;
   if (!graph) throw new ModelInfoError('the ONNX model has no graph');
-  const meta = readMetadata(model);
-  const sources: Record<string, InfoSource> = {};
+  const ctx: Context = { options, meta: readMetadata(model), sources: {} };
+  const { latentInput, labelInput, inDims } = generatorInputs(graph);
+  const { latentShape, latentDim } = latentOf(ctx, latentInput, inDims);
+  const output =
+    graph.output.find((o) => o.name === OUTPUT_IMAGE || o.name === OUTPUT_POINTS) ?? graph.output[0];
+  if (!output) throw new ModelInfoError('the ONNX graph has no outputs');
+  const out = outputShapeOf(ctx, output, probed, {
+    inputName: latentInput.name,
+    latentShape,
+    ...(labelInput ? { labelInputName: labelInput.name } : {}),
+    outputName: output.name,
+  });
+  const info: GeneratorInfo = {
+    kind: kindOf(ctx, output, out),
+    latentDim,
+    latentShape,
+    inputName: latentInput.name,
+    outputName: output.name,
+    outputRange: [-1, 1],
+    sources: ctx.sources,
+  };
+  if (labelInput) info.labelInputName = labelInput.name;
+  describeOutput(ctx, info, output, out);
+  describeValues(ctx, info, model, output.name);
 
-  // Inputs (older IR versions also list initializers as inputs).
+  const description: ModelDescription = { info };
+  const batch = inDims[0];
+  if (typeof batch === 'number' && batch > 0) description.fixedBatch = batch;
+  if (labelInput) description.labelType = elemType(labelInput) === DataType.INT32 ? 'int32' : 'int64';
+  if (graph.output.length > 1) description.otherOutputs = true;
+  return description;
+}
+
+/** The latent input (one float32) and the label input (at most one int), or what is wrong with them. */
+function generatorInputs(graph: NonNullable<ModelProto['graph']>): {
+  latentInput: ValueInfo;
+  labelInput: ValueInfo | undefined;
+  inDims: Dim[];
+} {
+  // Older IR versions also list initializers as inputs.
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = graph.input.filter((i) => !initializers.has(i.name));
   const floats = inputs.filter((i) => elemType(i) === DataType.FLOAT);
@@ -66,15 +119,21 @@ export function describeModel(
     );
   }
   const latentInput = floats.find((i) => i.name === INPUT_LATENT) ?? (floats[0] as ValueInfo);
-  const labelInput = ints[0];
   const inDims = dims(latentInput);
   if (inDims.length < 2) {
     throw new ModelInfoError(
       `latent input '${latentInput.name}' has shape ${describe(latentInput)}: expected [N, latentDim] or [N, latentDim, 1, 1]`,
     );
   }
+  return { latentInput, labelInput: ints[0], inDims };
+}
 
-  // Latent shape and size.
+/** The per-sample latent shape and size: from the options, the graph, or the metadata's latent dim. */
+function latentOf(
+  { options, meta, sources }: Context,
+  latentInput: ValueInfo,
+  inDims: Dim[],
+): { latentShape: number[]; latentDim: number } {
   const graphLatent = inDims.slice(1);
   let latentShape: number[];
   if (options.latentShape) {
@@ -118,42 +177,45 @@ export function describeModel(
       : meta.latentDim !== undefined
         ? 'metadata'
         : sources.latentShape;
+  return { latentShape, latentDim };
+}
 
-  // Output.
-  const output =
-    graph.output.find((o) => o.name === OUTPUT_IMAGE || o.name === OUTPUT_POINTS) ?? graph.output[0];
-  if (!output) throw new ModelInfoError('the ONNX graph has no outputs');
-  let outRest = dims(output).slice(1);
+/** The output's shape: options, metadata, the graph, a probe run (NeedsProbe), or a square flat image. */
+function outputShapeOf(
+  { options, meta, sources }: Context,
+  output: ValueInfo,
+  probed: readonly number[] | undefined,
+  probe: NeedsProbe['probe'],
+): OutputShape {
+  let rest = dims(output).slice(1);
   const shapeOpt = options.outputShape ? positiveInts(options.outputShape, 'outputShape') : undefined;
-  let [outShape, outShapeSource]: [number[] | undefined, InfoSource | undefined] = shapeOpt
+  let [shape, source]: [number[] | undefined, InfoSource | undefined] = shapeOpt
     ? [shapeOpt, 'option']
     : meta.outputShape
       ? [meta.outputShape, 'metadata']
       : [undefined, undefined];
-  if (!outShape && !isKnown(outRest)) {
-    if (!probed) {
-      throw new NeedsProbe(`output '${output.name}' ${describe(output)} has symbolic sizes`, {
-        inputName: latentInput.name,
-        latentShape,
-        ...(labelInput ? { labelInputName: labelInput.name } : {}),
-        outputName: output.name,
-      });
-    }
-    if (probed.length !== outRest.length) {
+  if (!shape && !isKnown(rest)) {
+    if (!probed)
+      throw new NeedsProbe(`output '${output.name}' ${describe(output)} has symbolic sizes`, probe);
+    if (probed.length !== rest.length) {
       throw new ModelInfoError(
         `output '${output.name}' ${describe(output)} came out as [1,${probed.join(',')}] at batch 1: pass outputShape`,
       );
     }
-    outRest = outRest.map((d, i) => (typeof d === 'number' ? d : (probed[i] as number)));
+    rest = rest.map((d, i) => (typeof d === 'number' ? d : (probed[i] as number)));
     sources.outputShape = 'probe';
   }
   // A flat [N, D] image output with a square D (or 3 times a square): H = W, one (or three) channels.
-  const square = outRest.length === 1 && !outShape ? squareImage(outRest[0]) : undefined;
+  const square = rest.length === 1 && !shape ? squareImage(rest[0]) : undefined;
   const wantsPoints = options.kind === 'points' || meta.kind === 'points' || output.name === OUTPUT_POINTS;
   if (square && !wantsPoints) {
-    [outShape, outShapeSource] = [square, 'inferred'];
+    [shape, source] = [square, 'inferred'];
   }
+  return { rest, shape, source };
+}
 
+/** Image or points: the option, the metadata, the output's name, or its shape. */
+function kindOf({ options, meta, sources }: Context, output: ValueInfo, out: OutputShape): GeneratorKind {
   let kind: GeneratorKind;
   if (options.kind !== undefined) {
     if (options.kind !== 'image' && options.kind !== 'points') {
@@ -162,48 +224,53 @@ export function describeModel(
     [kind, sources.kind] = [options.kind, 'option'];
   } else if (meta.kind) [kind, sources.kind] = [meta.kind, 'metadata'];
   else if (output.name === OUTPUT_POINTS) [kind, sources.kind] = ['points', 'graph'];
-  else if (output.name === OUTPUT_IMAGE || outRest.length >= 2 || outShape)
-    [kind, sources.kind] = ['image', outShapeSource === 'inferred' ? 'inferred' : 'graph'];
+  else if (output.name === OUTPUT_IMAGE || out.rest.length >= 2 || out.shape)
+    [kind, sources.kind] = ['image', out.source === 'inferred' ? 'inferred' : 'graph'];
   // A 2-D output of width <= 3 is point data (e.g. the 2-D Gaussian toy); wider is a flat image.
-  else if (outRest.length === 1 && typeof outRest[0] === 'number' && outRest[0] <= 3) {
+  else if (out.rest.length === 1 && typeof out.rest[0] === 'number' && out.rest[0] <= 3) {
     [kind, sources.kind] = ['points', 'graph'];
-  } else throw flatError(output, outRest);
+  } else throw flatError(output, out.rest);
+  return kind;
+}
 
-  const info: GeneratorInfo = {
-    kind,
-    latentDim,
-    latentShape,
-    inputName: latentInput.name,
-    outputName: output.name,
-    outputRange: [-1, 1],
-    sources,
-  };
-  if (labelInput) info.labelInputName = labelInput.name;
-
-  if (kind === 'points') {
-    const d = outShape ? product(outShape) : isKnown(outRest) ? product(outRest) : undefined;
+/** info.pointDims, or info.image with its layout. */
+function describeOutput(
+  { options, meta, sources }: Context,
+  info: GeneratorInfo,
+  output: ValueInfo,
+  out: OutputShape,
+): void {
+  if (info.kind === 'points') {
+    const d = out.shape ? product(out.shape) : isKnown(out.rest) ? product(out.rest) : undefined;
     if (d === undefined) {
       throw new ModelInfoError(
         `output '${output.name}' has shape ${describe(output)} with an unknown size: pass outputShape: [dims] (e.g. [2])`,
       );
     }
-    checkSize(output, outRest, d);
+    checkSize(output, out.rest, d);
     info.pointDims = d;
-    sources.pointDims = outShapeSource ?? sources.outputShape ?? 'graph';
+    sources.pointDims = out.source ?? sources.outputShape ?? 'graph';
   } else {
-    info.image = imageInfo(output, outRest, outShape, options.layout ?? meta.layout);
-    sources.image = outShapeSource ?? sources.outputShape ?? 'graph';
+    info.image = imageInfo(output, out.rest, out.shape, options.layout ?? meta.layout);
+    sources.image = out.source ?? sources.outputShape ?? 'graph';
     sources.layout = options.layout ? 'option' : meta.layout ? 'metadata' : 'graph';
   }
+}
 
+/** The output range, class names, preset and source run. */
+function describeValues(
+  { options, meta, sources }: Context,
+  info: GeneratorInfo,
+  model: ModelProto,
+  outputName: string,
+): void {
   if (options.outputRange) [info.outputRange, sources.outputRange] = [range(options.outputRange), 'option'];
   else if (meta.outputRange) [info.outputRange, sources.outputRange] = [meta.outputRange, 'metadata'];
   else {
-    const fromGraph = rangeFromGraph(model, output.name);
+    const fromGraph = rangeFromGraph(model, outputName);
     if (fromGraph) [info.outputRange, sources.outputRange] = [fromGraph, 'graph'];
     else sources.outputRange = 'default';
   }
-
   const classNames = options.classNames ?? meta.classNames;
   if (classNames) {
     if (!Array.isArray(classNames) || !classNames.every((c) => typeof c === 'string')) {
@@ -214,13 +281,6 @@ export function describeModel(
   }
   if (meta.preset) [info.preset, sources.preset] = [meta.preset, 'metadata'];
   if (meta.sourceRun) [info.sourceRun, sources.sourceRun] = [meta.sourceRun, 'metadata'];
-
-  const description: ModelDescription = { info };
-  const batch = inDims[0];
-  if (typeof batch === 'number' && batch > 0) description.fixedBatch = batch;
-  if (labelInput) description.labelType = elemType(labelInput) === DataType.INT32 ? 'int32' : 'int64';
-  if (graph.output.length > 1) description.otherOutputs = true;
-  return description;
 }
 
 function imageInfo(
@@ -332,76 +392,6 @@ function rangeFromGraph(model: ModelProto, outputName: string): [number, number]
     node = producers.get(node.input[0]);
   }
   return undefined;
-}
-
-interface Metadata {
-  kind?: GeneratorKind;
-  latentDim?: number;
-  outputShape?: number[];
-  layout?: Layout;
-  outputRange?: [number, number];
-  classNames?: string[];
-  preset?: string;
-  sourceRun?: string;
-}
-
-function readMetadata(model: ModelProto): Metadata {
-  const props = new Map((model.metadataProps ?? []).map((p) => [p.key, p.value]));
-  const bad = (key: string, value: string, want: string) =>
-    new ModelInfoError(
-      `metadata ${key}="${value}" is not ${want}; fix the model or pass the value as an option`,
-    );
-  const meta: Metadata = {};
-  const kind = props.get(META.kind);
-  if (kind !== undefined) {
-    if (kind !== 'image' && kind !== 'points') throw bad(META.kind, kind, "'image' or 'points'");
-    meta.kind = kind;
-  }
-  const latentDim = props.get(META.latentDim);
-  if (latentDim !== undefined) {
-    const n = Number(latentDim);
-    if (!Number.isInteger(n) || n <= 0) throw bad(META.latentDim, latentDim, 'a positive integer');
-    meta.latentDim = n;
-  }
-  const shape = props.get(META.outputShape);
-  if (shape !== undefined) {
-    const parts = shape.split(',').map((s) => Number(s.trim()));
-    if (!parts.every((n) => Number.isInteger(n) && n > 0)) {
-      throw bad(META.outputShape, shape, 'comma-separated positive integers');
-    }
-    meta.outputShape = parts;
-  }
-  const layout = props.get(META.layout);
-  if (layout !== undefined) {
-    if (layout !== 'NCHW' && layout !== 'NHWC' && layout !== 'flat')
-      throw bad(META.layout, layout, 'NCHW, NHWC or flat');
-    meta.layout = layout;
-  }
-  const outRange = props.get(META.outputRange);
-  if (outRange !== undefined) {
-    const parts = outRange.split(',').map((s) => Number(s.trim()));
-    if (parts.length !== 2 || !(parts[0]! < parts[1]!))
-      throw bad(META.outputRange, outRange, '"lo,hi" with lo < hi');
-    meta.outputRange = [parts[0]!, parts[1]!];
-  }
-  const classNames = props.get(META.classNames);
-  if (classNames !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(classNames);
-    } catch {
-      parsed = undefined;
-    }
-    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string')) {
-      throw bad(META.classNames, classNames, 'a JSON array of strings');
-    }
-    meta.classNames = parsed;
-  }
-  const preset = props.get(META.preset);
-  if (preset) meta.preset = preset;
-  const sourceRun = props.get(META.sourceRun);
-  if (sourceRun) meta.sourceRun = sourceRun;
-  return meta;
 }
 
 function elemType(v: ValueInfo): number | undefined {

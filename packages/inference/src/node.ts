@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { createGenerator } from './generator';
-import { ModelLoadError } from './errors';
+import { OnnxModelLoadError } from './errors';
 import type { OrtLike } from './backend';
 import type { Generator, LoadOptions, ModelSource } from './types';
 // onnxruntime-node's Linux build sends telemetry by default and leaves an empty
@@ -27,18 +27,18 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   const url = source instanceof URL ? source : /^https?:\/\//i.test(source) ? new URL(source) : undefined;
   if (url && url.protocol !== 'file:') {
     const response = await fetch(url).catch((err: Error) => {
-      throw new ModelLoadError(
+      throw new OnnxModelLoadError(
         `could not fetch model ${url.href}: ${err.message}; check the URL and that the server is up`,
       );
     });
     if (!response.ok)
-      throw new ModelLoadError(
+      throw new OnnxModelLoadError(
         `could not fetch model ${url.href}: HTTP ${response.status} ${response.statusText}; check the URL`,
       );
     return new Uint8Array(await response.arrayBuffer());
   }
   if (typeof source !== 'string' && !(source instanceof URL)) {
-    throw new ModelLoadError('source must be a file path, a URL, a Uint8Array or an ArrayBuffer');
+    throw new OnnxModelLoadError('source must be a file path, a URL, a Uint8Array or an ArrayBuffer');
   }
   const path = source instanceof URL ? fileURLToPath(source) : source;
   try {
@@ -47,6 +47,6 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new ModelLoadError(`cannot read model '${path}': ${why}; pass the path of a .onnx file`);
+    throw new OnnxModelLoadError(`cannot read model '${path}': ${why}; pass the path of a .onnx file`);
   }
 }

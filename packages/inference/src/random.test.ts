@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalStream, REDRAW_MIN, seededLatents, sfc32, truncatedNormal } from './random';
+import { normalsFrom, normalStream, REDRAW_MIN, seededLatents, sfc32, truncatedNormal } from './random';
 
 /** sfc32 as published (PractRand), written independently with BigInt arithmetic mod 2^32. */
 function sfc32Reference(seed: number): () => number {
@@ -167,5 +167,39 @@ describe('seeded latents', () => {
     const firstPair = [next(), next()];
     expect(Math.fround(firstPair[0]!)).toBe(seededLatents(9, 1, 2)[0]);
     expect(Math.fround(firstPair[1]!)).toBe(seededLatents(9, 1, 2)[1]);
+  });
+});
+
+describe('normalsFrom', () => {
+  /** The Box-Muller pair, written out. */
+  const pair = (u1: number, u2: number) => {
+    const r = Math.sqrt(-2 * Math.log(1 - u1));
+    return [r * Math.cos(2 * Math.PI * u2), r * Math.sin(2 * Math.PI * u2)];
+  };
+  const uniforms = [0.1, 0.7, 0.25, 0.5, 0.9, 0.05];
+  const source = () => {
+    let i = 0;
+    return () => uniforms[i++]!;
+  };
+
+  it('gives r·cos θ then r·sin θ for each two uniforms', () => {
+    const next = normalsFrom(source());
+    const got = Array.from({ length: 6 }, next);
+    expect(got).toEqual([...pair(0.1, 0.7), ...pair(0.25, 0.5), ...pair(0.9, 0.05)]);
+  });
+
+  it('with pairs: false, drops the sine and draws two fresh uniforms per value', () => {
+    const next = normalsFrom(source(), { pairs: false });
+    const got = Array.from({ length: 3 }, next);
+    expect(got).toEqual([pair(0.1, 0.7)[0], pair(0.25, 0.5)[0], pair(0.9, 0.05)[0]]);
+  });
+
+  it('is what normalStream and seededLatents draw over sfc32', () => {
+    const bits = sfc32(11);
+    const next = normalsFrom(() => ((bits() >>> 5) * 67108864 + (bits() >>> 6)) / 9007199254740992);
+    const stream = normalStream(11);
+    const values = Array.from({ length: 9 }, () => next());
+    expect(Array.from({ length: 9 }, () => stream())).toEqual(values);
+    expect(Array.from(seededLatents(11, 3, 3))).toEqual(values.map(Math.fround));
   });
 });

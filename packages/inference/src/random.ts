@@ -44,11 +44,16 @@ function checkSeed(seed: number): void {
   }
 }
 
-/** A source of standard normal float64 values (Box-Muller, both outputs used). */
-export function normalStream(seed: number): () => number {
-  const bits = sfc32(seed);
-  // 53-bit uniform in [0, 1) from two 32-bit outputs.
-  const uniform = () => ((bits() >>> 5) * 67108864 + (bits() >>> 6)) / 9007199254740992;
+/**
+ * Standard normal float64 values from any source of uniforms in [0, 1), by the Box-Muller transform:
+ * each two uniforms u1, u2 give r·cos θ and then r·sin θ, with r = √(-2 ln(1 - u1)) and θ = 2π·u2
+ * (1 - u1 is in (0, 1], so the log stays finite). With `pairs: false` the sine is dropped, and each
+ * value takes two fresh uniforms. The one normal sampler of GANForge: normalStream (whose values
+ * seededLatents computes inline), the trainer's 2-D datasets and the exporter's parity inputs draw
+ * through it, each from its own uniform source. Runtime-neutral: also `@ganforge/inference/random`.
+ */
+export function normalsFrom(uniform: () => number, options: { pairs?: boolean } = {}): () => number {
+  const pairs = options.pairs ?? true;
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {
@@ -56,13 +61,20 @@ export function normalStream(seed: number): () => number {
       spare = undefined;
       return value;
     }
-    const u1 = 1 - uniform(); // (0, 1]: log stays finite
+    const u1 = 1 - uniform();
     const u2 = uniform();
     const radius = Math.sqrt(-2 * Math.log(u1));
     const angle = 2 * Math.PI * u2;
-    spare = radius * Math.sin(angle);
+    if (pairs) spare = radius * Math.sin(angle);
     return radius * Math.cos(angle);
   };
+}
+
+/** A source of standard normal float64 values from `seed`: normalsFrom over sfc32's 53-bit uniforms. */
+export function normalStream(seed: number): () => number {
+  const bits = sfc32(seed);
+  // 53-bit uniform in [0, 1) from two 32-bit outputs.
+  return normalsFrom(() => ((bits() >>> 5) * 67108864 + (bits() >>> 6)) / 9007199254740992);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GeneratorKind, Layout } from './onnx';
+import type { GeneratorKind, Layout } from '@ganforge/contracts/onnx';
 import type { InterpolationMethod } from './interpolate';
 
 export type { GeneratorKind, Layout, InterpolationMethod };

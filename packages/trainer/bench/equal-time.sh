@@ -28,7 +28,7 @@ threads=$(nproc)
 eval_json() {
   local json="$out/eval-$1-$2.json"
   shift 2
-  npx tsx src/eval/main.ts "$@" -n 10000 --json "$json" >> "$out/eval.log" 2>&1
+  npx tsx src/cli/eval-main.ts "$@" -n 10000 --json "$json" >> "$out/eval.log" 2>&1
   tr -d '\n' < "$json"
 }
 ours() {

@@ -1,7 +1,7 @@
 import { isKebabFlag } from '@ganforge/contracts';
 import { describe, expect, it } from 'vitest';
 import { packageVersions, reproduceCommand, reproduceText } from './card';
-import { trainCommand } from './cli/command';
+import { trainCommand } from './cli/train';
 import { flagOf } from './cli/flag-names';
 import { CONFIG_KEYS, parseFlagValues, resolveConfig, type TrainConfig } from './config';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeEpochs, ModelCardSchema, RunDir } from '@ganforge/contracts';
-import { epochsDone } from './cli/command';
+import { epochsDone } from './cli/progress';
 import { resolveConfig } from './config';
 import { lossCurveSvg } from './plots';
 import { train } from './train';

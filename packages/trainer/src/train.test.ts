@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli, trainCommand } from './cli/command';
+import { runCli, trainCommand } from './cli/train';
 import { tf } from './backend';
 import { resolveConfig } from './config';
 import { ModelCardSchema, RunDir, RunStateSchema } from '@ganforge/contracts';

@@ -27,6 +27,7 @@ import {
   RunDir,
   RunDirError,
   type RunState,
+  UserError,
   writeFailure,
   writeFileAtomic,
 } from '@ganforge/contracts';
@@ -35,7 +36,7 @@ import { SampleWriter } from './samples';
 import type { EpochContext, RunningFigures, TrainEvent, TrainOptions, TrainResult } from './train';
 
 /** Training cannot go on (e.g. the loss became NaN); the message says what to do. */
-export class TrainingError extends Error {
+export class TrainingError extends UserError {
   override name = 'TrainingError';
 }
 

@@ -1,3 +1,3 @@
 /** The trainer's commands for the `ganforge` program: train and eval. */
-export { INTERRUPTED_EXIT, TERMINATED_EXIT, isUserError, runCli, trainCommand } from './command';
-export { evalCommand } from '../eval/cli';
+export { INTERRUPTED_EXIT, TERMINATED_EXIT, runCli, trainCommand } from './train';
+export { evalCommand } from './eval';

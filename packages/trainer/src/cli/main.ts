@@ -1,5 +1,5 @@
 // Entry of `nx run trainer:train`: the same command as `ganforge train`.
-import { runCli, trainCommand } from './command';
+import { runCli, trainCommand } from './train';
 
 try {
   process.exitCode = await runCli(trainCommand().name('trainer:train'), process.argv.slice(2));

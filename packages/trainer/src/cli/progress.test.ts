@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochsDone, formatDuration, runEta } from './command';
+import { epochsDone, formatDuration, runEta } from './progress';
 
 describe('training progress figures', () => {
   it('formats durations rounded once (never 1m60s)', () => {

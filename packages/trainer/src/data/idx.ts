@@ -1,8 +1,9 @@
 /** IDX files (MNIST, Fashion-MNIST): big-endian header, then unsigned bytes. Gzipped or raw. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { UserError } from '@ganforge/contracts/errors';
 
-export class DatasetError extends Error {
+export class DatasetError extends UserError {
   override name = 'DatasetError';
 }
 

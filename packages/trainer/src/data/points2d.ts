@@ -4,8 +4,10 @@
  * points a user drew. Every generator is seeded and returns `count` rows of (x, y), row-major.
  */
 import seedrandom from 'seedrandom';
+import { UserError } from '@ganforge/contracts/errors';
+import { normalsFrom } from '@ganforge/inference/random';
 
-export class PointsError extends Error {
+export class PointsError extends UserError {
   override name = 'PointsError';
 }
 
@@ -16,17 +18,9 @@ export const GAUSSIAN_A: [[number, number], [number, number]] = [
 ];
 export const GAUSSIAN_B: [number, number] = [1, 2];
 
-/** Standard normal draws from a seeded PRNG (Box-Muller). */
+/** `n` standard normal draws from a seeded PRNG: the SDK's Box-Muller sampler over its uniforms. */
 export function normals(rng: seedrandom.PRNG, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - rng();
-    const u2 = rng();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return out;
+  return Float32Array.from({ length: n }, normalsFrom(rng));
 }
 
 export function gaussianPoints(seed: number, count = 1000): Float32Array {

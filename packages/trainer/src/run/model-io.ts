@@ -8,8 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@ganforge/contracts';
 import { layersModelJson, WEIGHTS_FILE } from './checkpoint-files';
+import { UserError } from '@ganforge/contracts/errors';
 
-export class ModelFileError extends Error {
+export class ModelFileError extends UserError {
   override name = 'ModelFileError';
 }
 

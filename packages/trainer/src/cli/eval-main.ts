@@ -1,5 +1,5 @@
 /** Entry point of the `eval` target. */
-import { main } from './cli';
+import { main } from './eval';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

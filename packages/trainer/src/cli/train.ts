@@ -2,8 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import cliProgress from 'cli-progress';
-import { countEpochs, describeEpochs, kebabFlags } from '@ganforge/contracts';
+import { isUserError, kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -21,7 +20,8 @@ import { PRESETS } from '../presets';
 import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
 import { POINT_DATASETS } from '../data/points2d';
 import { unpackRunArchive } from '../run/untar';
-import { resumeConfig, train, type TrainEvent } from '../train';
+import { resumeConfig, train } from '../train';
+import { reporter } from './progress';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
@@ -37,178 +37,9 @@ const DATASET_HELP = [
   `  ${'<folder>'.padEnd(20)} PNG/JPEG/WebP images, resized to --image-size (default 64); one subfolder per class gives labels`,
 ].join('\n');
 
-const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
-
 /** Where relative paths and runs/ resolve: the workspace root under Nx, else the current directory. */
 export function baseDir(): string {
   return process.env.NX_WORKSPACE_ROOT || process.cwd();
-}
-
-/** Seconds as "45s", "3m05s", "1h02m": rounded once, so never "1m60s". */
-export function formatDuration(seconds: number): string {
-  const t = Math.max(0, Math.round(seconds));
-  if (t < 60) return `${t}s`;
-  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
-  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/**
- * Time left in the whole run, not the epoch: the steps still to go at the pace so far, capped by what
- * remains of --max-minutes (then it says so).
- */
-export function runEta(o: {
-  elapsedSec: number;
-  stepsDone: number;
-  stepsLeft: number;
-  budgetLeftSec?: number;
-}): string {
-  if (o.stepsDone <= 0 || o.elapsedSec <= 0) return '…';
-  const bySteps = (o.stepsLeft * o.elapsedSec) / o.stepsDone;
-  if (o.budgetLeftSec !== undefined && o.budgetLeftSec < bySteps) {
-    return `${formatDuration(o.budgetLeftSec)} (time budget)`;
-  }
-  return formatDuration(bySteps);
-}
-
-/**
- * "3 epochs", "2 epochs (the last 37/64 steps)": a run stopped inside an epoch counts that epoch, with its
- * steps, as the model card and the loss plot do (countEpochs in @ganforge/contracts).
- */
-export function epochsDone(epochs: number, steps: number, stepsPerEpoch: number): string {
-  if (!Number.isFinite(stepsPerEpoch)) return describeEpochs({ epochs });
-  return describeEpochs(countEpochs(steps, stepsPerEpoch));
-}
-
-function reporter(quiet: boolean): (e: TrainEvent) => void {
-  // A live bar on a terminal; a log (and --quiet) gets one line per epoch instead.
-  const tty = Boolean(process.stderr.isTTY) && !quiet;
-  let bar: cliProgress.SingleBar | undefined;
-  let figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
-  // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
-  let critic = false;
-  let plan:
-    | { totalSteps: number; stepsPerEpoch: number; epochs: number; budgetSec?: number; startedAt: number }
-    | undefined;
-  // Pace: from the first step this process ran (start-up and a resume's restore left out).
-  let first: { step: number; at: number } | undefined;
-  const eta = (step: number): string => {
-    if (!plan) return '…';
-    const now = performance.now();
-    first ??= { step, at: now };
-    const budgetLeftSec =
-      plan.budgetSec === undefined ? undefined : plan.budgetSec - (now - plan.startedAt) / 1000;
-    return runEta({
-      elapsedSec: (now - first.at) / 1000,
-      stepsDone: step - first.step,
-      stepsLeft: plan.totalSteps - step,
-      ...(budgetLeftSec !== undefined ? { budgetLeftSec } : {}),
-    });
-  };
-  return (e) => {
-    switch (e.status) {
-      case 'start':
-        critic = e.config.loss === 'wasserstein';
-        plan = {
-          totalSteps: e.config.epochs * e.stepsPerEpoch,
-          stepsPerEpoch: e.stepsPerEpoch,
-          epochs: e.config.epochs,
-          ...(e.config.maxMinutes !== undefined ? { budgetSec: e.config.maxMinutes * 60 } : {}),
-          startedAt: performance.now(),
-        };
-        console.log(`run directory: ${e.runDir}`);
-        console.log(
-          `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? 'onnxruntime (compiled step)' : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
-        );
-        if (e.engineNote) console.log(`engine: TF.js because ${e.engineNote}`);
-        if (e.resumedAt) console.log(`resuming after epoch ${e.resumedAt.epoch}, step ${e.resumedAt.step}`);
-        break;
-      case 'step':
-        if (e.running) {
-          const r = e.running;
-          figures = {
-            lossD: fmt(r.lossD),
-            lossG: fmt(r.lossG),
-            dx: fmt(r.dReal, 2),
-            dgz: fmt(r.dFake, 2),
-            ips: fmt(r.examplesPerSec, 0),
-          };
-        }
-        if (!tty) break;
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            {
-              format: `epoch ${e.epoch}/${plan?.epochs ?? '?'} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz} · {ips} img/s · run ETA {runEta}`,
-              hideCursor: true,
-              stream: process.stderr,
-              etaBuffer: 50,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(e.stepsPerEpoch, e.stepInEpoch - 1, { ...figures, runEta: eta(e.step - 1) });
-        }
-        bar.update(e.stepInEpoch, { ...figures, runEta: eta(e.step) });
-        break;
-      case 'checkpoint':
-        break;
-      case 'epoch': {
-        bar?.stop();
-        bar = undefined;
-        const r = e.record;
-        const extra = r.extra
-          ? '  ' +
-            Object.entries(r.extra)
-              .map(([k, v]) => `${k} ${fmt(v)}`)
-              .join('  ')
-          : '';
-        const judged = critic
-          ? `critic gap D(x)-D(G(z)) ${fmt((r.dReal ?? 0) - (r.dFake ?? 0), 3)}`
-          : `acc_D real ${fmt(r.accReal, 2)} fake ${fmt(r.accFake, 2)}`;
-        // A part epoch (the time budget ended it) says how far it got, as the card and the plot do.
-        const part = plan ? r.step - (r.epoch - 1) * plan.stepsPerEpoch : 0;
-        const partial =
-          plan && part > 0 && part < plan.stepsPerEpoch ? ` (${part}/${plan.stepsPerEpoch} steps)` : '';
-        console.log(
-          `epoch ${r.epoch}/${e.epochs}${partial}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
-        );
-        break;
-      }
-      case 'done': {
-        bar?.stop();
-        bar = undefined;
-        const { result } = e;
-        const est = result.estimate;
-        if (est) {
-          const v = (a: number[]) => `[${a.map((x) => x.toFixed(3)).join(', ')}]`;
-          console.log(`mean of 10,000 generated points  ${v(est.mean)}   target b   ${v(est.targetMean)}`);
-          console.log(
-            `covariance                       ${v(est.cov.flat())}   target AᵀA ${v(est.targetCov.flat())}`,
-          );
-          console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
-        }
-        const scored = result.metrics.filter((m) => m.extra?.['eval.fd'] !== undefined).at(-1)?.extra;
-        if (scored) {
-          const x = (k: string) => scored[k] ?? NaN;
-          console.log(
-            `quality after epoch ${result.metrics.at(-1)?.epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/10`,
-          );
-          console.log(
-            `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx nx run trainer:eval -- --run ${result.runDir} for more)`,
-          );
-        }
-        console.log(
-          `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${epochsDone(result.epochsCompleted, result.steps, plan?.stepsPerEpoch ?? Infinity)}, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
-        );
-        if (result.interrupted) {
-          console.log(
-            result.checkpoint
-              ? `checkpoint at step ${result.steps}: ${result.checkpoint}\ncontinue with: --resume ${result.runDir}`
-              : 'no step was done since the start, nothing to save',
-          );
-        }
-        break;
-      }
-    }
-  };
 }
 
 /** Exit status of a run stopped by SIGTERM, after its checkpoint. */
@@ -335,21 +166,6 @@ export function trainCommand(): Command {
   return cmd;
 }
 
-/** Errors a user can fix print as one line; anything else keeps its stack for a bug report. */
-export function isUserError(e: unknown): e is Error {
-  return (
-    e instanceof Error &&
-    [
-      'ConfigError',
-      'RunDirError',
-      'DatasetError',
-      'ModelFileError',
-      'TrainingError',
-      'FileWriteError',
-    ].includes(e.name)
-  );
-}
-
 export async function runCli(cmd: Command, argv: string[]): Promise<number> {
   cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cmd.showHelpAfterError(false);
@@ -364,7 +180,8 @@ export async function runCli(cmd: Command, argv: string[]): Promise<number> {
       }
       return e.exitCode || 1;
     }
-    if (isUserError(e) || e instanceof ConfigError) {
+    // Errors a user can fix print as one line; anything else keeps its stack for a bug report.
+    if (isUserError(e)) {
       process.stderr.write(`error: ${e.message}\n`);
       return 1;
     }

@@ -1,8 +1,8 @@
 /** `ganforge export generator`: the exporter's subcommand. */
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_OPSET, MIN_OPSET } from '@ganforge/contracts/onnx';
-import type { ExportResult, TensorSummary } from '@ganforge/exporter';
-import { CliError } from '../errors';
+import { ExportOptionError } from '../errors';
+import type { ExportResult, TensorSummary } from '../export';
 
 function parseOpset(value: string): number {
   const n = Number(value);
@@ -68,10 +68,10 @@ export function exportCommand(): Command {
     .option('--no-verify', 'skip the onnxruntime-vs-TF.js comparison')
     .action(async (flags: GeneratorFlags) => {
       if (Boolean(flags.run) === Boolean(flags.model)) {
-        throw new CliError('pass exactly one of --run <dir> or --model <model.json> (see --help)');
+        throw new ExportOptionError('pass exactly one of --run <dir> or --model <model.json> (see --help)');
       }
       // Loaded on demand so that --help and flag errors do not wait for TF.js and onnxruntime.
-      const { exportGenerator } = await import('@ganforge/exporter');
+      const { exportGenerator } = await import('../export');
       report(await exportGenerator({ ...flags }));
     });
   return cmd;

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, sampleCommand } from './cli';
-import { loadGenerator, makeGrid } from './node';
-import { flatModel, labelModel, pointsModel, rgbModel } from './testing/models';
+import { sampleCommand } from './commands';
+import { main } from './main';
+import { loadGenerator, makeGrid } from '../node';
+import { flatModel, labelModel, pointsModel, rgbModel } from '../testing/models';
 
 let dir: string;
 const paths: Record<string, string> = {};

@@ -4,13 +4,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { writeJsonAtomic } from '@ganforge/contracts';
-import { ModelFileError } from '../run/model-io';
+import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
 import { initBackend } from '../backend';
-import { Classifier, DEFAULT_EVALUATOR } from './classifier';
-import { EvalError } from './errors';
-import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from './evaluate';
-import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from './sources';
+import { Classifier, DEFAULT_EVALUATOR } from '../eval/classifier';
+import { EvalError } from '../eval/errors';
+import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
+import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -122,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof EvalError || e instanceof ModelFileError) {
+    if (isUserError(e)) {
       console.error(`eval: ${e.message}`);
       return 1;
     }

@@ -1,16 +1,14 @@
 /**
  * `ganforge sample` and `ganforge interpolate`: run an ONNX generator from the command line and write
  * an image grid (or CSV/JSON points). Node only. sampleCommand() / interpolateCommand() are mounted into
- * the ganforge bin; main() runs them standalone (`tsx src/cli.ts sample --help`).
+ * the ganforge bin; main.ts runs them standalone (`tsx src/cli/main.ts sample --help`).
  */
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError as OptionError, Option } from 'commander';
-import type { OutputConfiguration } from 'commander';
-import { InferenceError, loadGenerator, writeGrid, writeScatter } from './node';
-import type { Generator, Layout, LoadOptions, SampleResult } from './node';
+import { Command, InvalidArgumentError as OptionError, Option } from 'commander';
+import { InferenceError, loadGenerator, writeGrid, writeScatter } from '../node';
+import type { Generator, Layout, LoadOptions, SampleResult } from '../node';
 
 const int = (what: string, min: number) => (value: string) => {
   const n = Number(value);
@@ -222,27 +220,4 @@ export function interpolateCommand(): Command {
     },
   );
   return cmd;
-}
-
-/** Runs the commands standalone; resolves to the exit code instead of exiting (so tests can call it). */
-export async function main(argv: string[] = process.argv, output?: OutputConfiguration): Promise<number> {
-  const program = new Command('ganforge').description('run GANForge ONNX generators');
-  for (const sub of [sampleCommand(), interpolateCommand()]) {
-    sub.exitOverride();
-    if (output) sub.configureOutput(output);
-    program.addCommand(sub);
-  }
-  program.exitOverride();
-  if (output) program.configureOutput(output);
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    throw err;
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main();
 }

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { initBackend, tf } from '../backend';
 import { type ModelCard, RUN_FILES, writeJsonAtomic } from '@ganforge/contracts';
 import { FileModelIO } from '../run/model-io';
-import { main } from './cli';
+import { main } from './eval';
 import { readIdxImages, readIdxLabels } from '../data/idx';
-import { DEFAULT_REFERENCE, readIdxSamples } from './sources';
+import { DEFAULT_REFERENCE, readIdxSamples } from '../eval/sources';
 
 const SMALL = ['--kid-subsets', '2', '--kid-subset-size', '100'];
 let dir: string;
