@@ -15,13 +15,15 @@ import {
   TrainConfigSchema,
   type TrainConfig,
 } from '../config';
-import { readConfigFile } from '../config-file';
+import { readConfigFile } from '../config/config-file';
 import { flagOf } from './flag-names';
-import { PRESETS } from '../presets';
+import { PRESETS } from '../config/presets';
 import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
 import { POINT_DATASETS } from '../data/points2d';
 import { unpackRunArchive } from '../run/untar';
-import { resumeConfig, train, type TrainEvent } from '../train';
+import { resumeConfig } from '../loop/run-files';
+import { train } from '../loop/train';
+import type { TrainEvent } from '../loop/types';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
