@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { writeJsonAtomic } from '@ganforge/contracts';
 import { ModelFileError } from '../run/model-io';
-import { initBackend } from '../backend';
+import { initBackend } from '../kernels/backend';
 import { Classifier, DEFAULT_EVALUATOR } from './classifier';
 import { EvalError } from './errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from './evaluate';
