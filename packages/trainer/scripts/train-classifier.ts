@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import seedrandom from 'seedrandom';
-import { initBackend, tf } from '../src/backend';
+import { initBackend, tf } from '../src/kernels/backend';
 import { FASHION_CLASSES } from '../src/data/datasets';
 import { readIdxImages, readIdxLabels } from '../src/data/idx';
 import { FileModelIO } from '../src/run/model-io';

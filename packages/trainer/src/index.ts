@@ -1,6 +1,6 @@
-export { initBackend, tf, type BackendName } from './backend';
-export { train, type TrainEvent, type TrainOptions, type TrainResult } from './train';
-export { resolveConfig, TrainConfigSchema, ConfigError, type TrainConfig } from './config';
-export { PRESETS } from './presets';
+export { initBackend, tf, type BackendName } from './kernels/backend';
+export { train } from './loop/train';
+export type { TrainEvent, TrainOptions, TrainResult } from './loop/types';
+export { resolveConfig, TrainConfigSchema, ConfigError, PRESETS, type TrainConfig } from './config';
 export { FileModelIO, ModelFileError } from './run/model-io';
 export { buildModels, type GanModels, type ModelDataSpec } from './models';

@@ -8,7 +8,9 @@
 import {
   checkpointFiles,
   layersModelFiles,
+  sumsToList,
   tf,
+  zeroSums,
   type GanModels,
   type TrainConfig,
 } from '@ganforge/trainer/browser';
@@ -36,7 +38,7 @@ export async function resumeEntries(dir: string, r: ResumableState): Promise<Tar
       discriminator: r.models.discriminator,
       optimizers: { d: r.optD, g: r.optG },
     },
-    { epoch, stepInEpoch, step: r.step, rngState: r.epochRngState, sums: [0, 0, 0, 0, 0, 0, 0, 0] },
+    { epoch, stepInEpoch, step: r.step, rngState: r.epochRngState, sums: sumsToList(zeroSums()) },
   );
   const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2));
   return [

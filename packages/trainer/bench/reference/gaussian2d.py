@@ -3,7 +3,7 @@
 1000 points X·A + b (X ~ N(0, I)) with a one-layer generator, then compare the mean and covariance of
 10,000 generated points with b and AᵀA.
 
-Prints one JSON line per seed with the worst relative error, computed as src/estimate.ts does (over
+Prints one JSON line per seed with the worst relative error, computed as src/eval/estimate.ts does (over
 mean x, mean y, cov xx, cov xy, cov yy; unbiased covariance), then one line with the median.
 """
 import argparse
@@ -17,9 +17,9 @@ from models import (  # isort: skip
 import torch
 
 
-A = torch.tensor([[1.0, 2.0], [-0.1, 0.5]])  # GAUSSIAN_A and GAUSSIAN_B of src/data/datasets.ts
+A = torch.tensor([[1.0, 2.0], [-0.1, 0.5]])  # GAUSSIAN_A and GAUSSIAN_B of src/data/points2d.ts
 B = torch.tensor([1.0, 2.0])
-# The gaussian2d preset (src/presets.ts) over DEFAULTS (src/config.ts).
+# The gaussian2d preset (src/config/presets.ts) over DEFAULTS (src/config/config.ts).
 LATENT, POINTS, BATCH, EPOCHS = 2, 1000, 8, 20
 LR_D, LR_G, BETAS, INIT_STD, EVAL_SAMPLES = 0.05, 0.005, (0.9, 0.999), 0.02, 10000
 
@@ -46,7 +46,7 @@ def run(seed: int, epochs: int) -> dict:
     with torch.inference_mode():
         points = g(torch.randn(EVAL_SAMPLES, LATENT)).double()
     mean = points.mean(0)
-    cov = torch.cov(points.T)  # unbiased (n - 1), as meanAndCovariance in src/estimate.ts
+    cov = torch.cov(points.T)  # unbiased (n - 1), as meanAndCovariance in src/eval/estimate.ts
     target_cov = (A.T @ A).double()
     pairs = [
         (mean[0], B[0]), (mean[1], B[1]),

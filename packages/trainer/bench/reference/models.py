@@ -2,14 +2,14 @@
 
 Each builder mirrors a TF.js definition in packages/trainer/src:
   - dcgan28_*:    src/models/dcgan28.ts (the dcgan28 preset)
-  - mlp_*:        src/models.ts with the mlp preset's defaults (src/config.ts DEFAULTS)
-  - gaussian2d_*: src/models.ts with the gaussian2d preset (src/presets.ts)
-  - dcgan64_*:    the dcgan64 model (RGB images; 64 px by default, any 4·2^k or 5·2^k size)
+  - mlp_*:        src/models/mlp.ts with the mlp preset's defaults (src/config/config.ts DEFAULTS)
+  - gaussian2d_*: src/models/gaussian2d.ts with the gaussian2d preset (src/config/presets.ts)
+  - dcgan64_*:    src/models/dcgan64.ts (RGB images; 64 px by default, any 4·2^k or 5·2^k size)
 Tensors are NCHW here and NHWC in TF.js. Where that changes the order of flattened features (the
 generator's first Dense, the discriminator's last), the two networks differ only by a fixed permutation
 of i.i.d.-initialised weights, so they are the same model.
 
-The losses and the training step are the trainer's too (src/losses.ts, src/train.ts).
+The losses and the training step are the trainer's too (src/gan/losses.ts, src/loop/train.ts).
 """
 import gzip
 import os
@@ -188,7 +188,7 @@ def adam(params, lr: float = 2e-4, betas=(0.5, 0.999)) -> torch.optim.Adam:
 
 
 def d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy on logits, the mean of the real and fake terms (src/losses.ts)."""
+    """Cross-entropy on logits, the mean of the real and fake terms (src/gan/losses.ts)."""
     real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
     fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     return (real + fake) / 2

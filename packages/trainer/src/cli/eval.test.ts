@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataType, encodeModel, type ValueInfo } from '@ganforge/inference/onnx';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend, tf } from '../backend';
+import { initBackend, tf } from '../kernels/backend';
 import { type ModelCard, RUN_FILES, writeJsonAtomic } from '@ganforge/contracts';
 import { FileModelIO } from '../run/model-io';
 import { main } from './eval';

@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
-import { initBackend } from '../backend';
+import { initBackend } from '../kernels/backend';
 import { Classifier, DEFAULT_EVALUATOR } from '../eval/classifier';
 import { EvalError } from '../eval/errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';

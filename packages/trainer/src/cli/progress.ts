@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { countEpochs, describeEpochs } from '@ganforge/contracts';
-import type { TrainEvent } from '../train';
+import type { TrainEvent } from '../loop/types';
 
 const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
 

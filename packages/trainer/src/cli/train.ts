@@ -14,13 +14,14 @@ import {
   TrainConfigSchema,
   type TrainConfig,
 } from '../config';
-import { readConfigFile } from '../config-file';
+import { readConfigFile } from '../config/config-file';
 import { flagOf } from './flag-names';
-import { PRESETS } from '../presets';
+import { PRESETS } from '../config/presets';
 import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
 import { POINT_DATASETS } from '../data/points2d';
 import { unpackRunArchive } from '../run/untar';
-import { resumeConfig, train } from '../train';
+import { resumeConfig } from '../loop/run-files';
+import { train } from '../loop/train';
 import { reporter } from './progress';
 
 const DATASET_HELP = [

@@ -5,11 +5,8 @@ import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx'
 import { loadImageFolder, resizeImages } from './folder';
 import { isPointsFile, POINT_DATASETS, type PointDatasetName } from './points2d';
 import { readPointsFile } from './points-file';
-import { PACKAGE_DIR } from '../package-dir';
-
-// The 2-D generators live in a module without Node imports (the browser playground uses them too).
-export { GAUSSIAN_A, GAUSSIAN_B, gaussianPoints, normals } from './points2d';
-export { parsePointsCsv, parsePointsJson, readPointsFile } from './points-file';
+import { PACKAGE_DIR } from './package-dir';
+import type { Dataset } from './types';
 
 const DATA_DIR = join(PACKAGE_DIR, 'data');
 
@@ -40,22 +37,6 @@ export const BUILTIN_IDX: Record<
     classNames: FASHION_CLASSES,
   },
 };
-
-export interface Dataset {
-  name: string;
-  license?: string;
-  /** Training examples, row-major: N points of `shape` [2] or images of [H, W, C] scaled to [-1, 1]. */
-  values: Float32Array;
-  /** Shape of one example. */
-  shape: number[];
-  count: number;
-  kind: 'points' | 'image';
-  /** Image shape (H, W, C) for image data. */
-  imageShape?: [number, number, number];
-  /** Class of each example (0..classNames.length-1), when the dataset has labels. */
-  labels?: Int32Array;
-  classNames?: string[];
-}
 
 /** The dataset settings of a config. */
 export interface DataOptions {

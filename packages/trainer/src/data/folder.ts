@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '@ganforge/contracts';
-import type { Dataset } from './datasets';
+import type { Dataset } from './types';
 import { DatasetError } from './idx';
 
 const IMAGE_EXTENSIONS = new Set([

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILTIN_IDX, gaussianPoints, loadDataset } from './datasets';
+import { BUILTIN_IDX, loadDataset } from './datasets';
+import { gaussianPoints } from './points2d';
 import { readIdxImages, readIdxLabels } from './idx';
 
 const dir = mkdtempSync(join(tmpdir(), 'idx-'));

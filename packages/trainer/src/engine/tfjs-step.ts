@@ -5,9 +5,10 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config';
-import { modeSeekingTerm, objective } from '../losses';
-import { clipWeights, emaDecayAt, gradientPenalty, updateEma, withNoise } from '../regularisers';
+import { modeSeekingTerm, objective } from '../gan/losses';
+import { clipWeights, emaDecayAt, gradientPenalty, updateEma, withNoise } from '../gan/regularisers';
 import { fakeLabels } from './labels';
+import type { EpochSums } from './sums';
 import type { EngineModels, StepBatch, TrainEngine } from './types';
 
 type T = tfTypes.Tensor;
@@ -23,7 +24,10 @@ export interface TfjsEngineOptions {
 
 export class TfjsEngine implements TrainEngine {
   readonly name = 'tfjs' as const;
+  /** lossD·B, lossG·B, real judged real, fake judged fake, ΣD(x), ΣD(G(z)), on the backend. */
   private sums: T;
+  /** Examples D's and G's updates saw since the sums were set. */
+  private seen = { d: 0, g: 0 };
   private readonly gVars: tfTypes.Variable[];
   private readonly dVars: tfTypes.Variable[];
   private readonly obj;
@@ -44,6 +48,8 @@ export class TfjsEngine implements TrainEngine {
     const next = this.stepTensors(batch);
     this.sums.dispose();
     this.sums = next;
+    this.seen.d += this.opts.batch;
+    if (batch.generatorStep) this.seen.g += this.opts.batch;
   }
 
   /** One discriminator update on a real batch, then a generator update on generator steps. */
@@ -129,13 +135,24 @@ export class TfjsEngine implements TrainEngine {
     });
   }
 
-  async readSums(): Promise<number[]> {
-    return Array.from(await this.sums.data());
+  async readSums(): Promise<EpochSums> {
+    const [lossD, lossG, realJudgedReal, fakeJudgedFake, dReal, dFake] = await this.sums.data();
+    return {
+      lossD: lossD!,
+      lossG: lossG!,
+      realJudgedReal: realJudgedReal!,
+      fakeJudgedFake: fakeJudgedFake!,
+      dReal: dReal!,
+      dFake: dFake!,
+      seenD: this.seen.d,
+      seenG: this.seen.g,
+    };
   }
 
-  setSums(values: number[]): void {
+  setSums(s: EpochSums): void {
     this.sums.dispose();
-    this.sums = this.tf.tensor1d(values.slice(0, 6));
+    this.sums = this.tf.tensor1d([s.lossD, s.lossG, s.realJudgedReal, s.fakeJudgedFake, s.dReal, s.dFake]);
+    this.seen = { d: s.seenD, g: s.seenG };
   }
 
   async sync(): Promise<void> {

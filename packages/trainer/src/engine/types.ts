@@ -5,6 +5,7 @@
  * checkpoints, samples and saves), so everything on disk is engine-independent.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { EpochSums } from './sums';
 
 /** 'onnxruntime': the whole step compiled to one native graph; 'tfjs': TF.js ops, kernel by kernel. */
 export type EngineName = 'onnxruntime' | 'tfjs';
@@ -22,17 +23,15 @@ export interface StepBatch {
   noiseStd: number;
 }
 
-/** lossD·B, lossG·B, real judged real, fake judged fake, ΣD(x), ΣD(G(z)). */
-export type StepSums = [number, number, number, number, number, number];
-
 export interface TrainEngine {
   readonly name: EngineName;
   /** Why the engine in use is not the compiled one, when it is not. */
   readonly note?: string;
   step(batch: StepBatch): Promise<void>;
-  /** Running sums since the last `setSums` (reading may wait for the backend). */
-  readSums(): Promise<number[]>;
-  setSums(values: number[]): void;
+  /** The running sums of its steps since the last `setSums` (reading may wait for the backend). */
+  readSums(): Promise<EpochSums>;
+  /** Starts the sums over from `sums` (zeros at an epoch's start, a checkpoint's when one is resumed). */
+  setSums(sums: EpochSums): void;
   /** Writes the engine's weights and optimizer state into the TF.js models and optimizers. */
   sync(): Promise<void>;
   /** Where the steps' time went, when the engine was created to profile. */

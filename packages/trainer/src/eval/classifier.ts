@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { tf } from '../backend';
+import { tf } from '../kernels/backend';
 import { FileModelIO } from '../run/model-io';
 import { EvalError } from './errors';
-import { PACKAGE_DIR } from '../package-dir';
+import { PACKAGE_DIR } from '../data/package-dir';
 
 export const CLASSIFIER_INPUT = [28, 28, 1] as const;
 export const FEATURE_LAYER = 'features';

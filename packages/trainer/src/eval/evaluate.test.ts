@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../backend';
+import { initBackend, tf } from '../kernels/backend';
 import { readIdxLabels } from '../data/idx';
 import { Classifier } from './classifier';
 import { evaluateImages, evaluatePoints, referenceFeatures, type ReferenceFeatures } from './evaluate';

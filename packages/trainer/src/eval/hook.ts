@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { RUN_FILES, RunDir } from '@ganforge/contracts';
-import type { tf } from '../backend';
+import type { tf } from '../kernels/backend';
 import { Classifier, DEFAULT_EVALUATOR } from './classifier';
 import {
   evaluateImages,

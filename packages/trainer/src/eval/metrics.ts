@@ -4,7 +4,7 @@
  * through TF.js matmuls (float32); sums and statistics are float64.
  */
 import seedrandom from 'seedrandom';
-import { tf } from '../backend';
+import { tf } from '../kernels/backend';
 import { covariance, frechetDistance, mean } from './linalg';
 
 export interface Features {

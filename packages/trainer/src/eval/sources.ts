@@ -6,12 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { tf } from '../backend';
+import { tf } from '../kernels/backend';
 import { DatasetError, readIdxImages } from '../data/idx';
 import { FileModelIO } from '../run/model-io';
 import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '@ganforge/contracts';
 import { EvalError } from './errors';
-import { PACKAGE_DIR } from '../package-dir';
+import { PACKAGE_DIR } from '../data/package-dir';
 
 export const DEFAULT_REFERENCE = join(PACKAGE_DIR, 'data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz');
 

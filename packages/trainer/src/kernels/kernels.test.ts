@@ -1,7 +1,7 @@
 /** Parity of GANForge's wasm kernel overrides against TF.js's reference cpu kernels. */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import { initBackend } from './backend';
 
 async function onBackend(name: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
   await tf.setBackend(name);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { initBackend } from '../backend';
+import { initBackend } from './backend';
 import { ortConvActive, setOrtConv } from './index';
 
 type Pad = 'same' | 'valid';

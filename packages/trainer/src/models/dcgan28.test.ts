@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import { initBackend } from '../kernels/backend';
 import { buildDcgan28 } from './dcgan28';
 
 function bce(logits: tf.Tensor, label: 0 | 1): tf.Scalar {

@@ -3,7 +3,7 @@
  * written in TF.js layers with NHWC tensors. BatchNorm momentum 0.9 is PyTorch's 0.1; epsilon 1e-5.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/errors';
 
 export interface Dcgan28Options {
   latentDim: number;

@@ -1,11 +1,11 @@
 /**
  * A small MLP GAN for 2-D points with editable depth and width (the playground's model; the d2l
- * experiment's fixed network is the `gaussian2d` model in models.ts). G maps z to a point with a
+ * experiment's fixed network is the `gaussian2d` model in gaussian2d.ts). G maps z to a point with a
  * linear output; D maps a point to one logit (or two softmax logits).
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ConfigError } from '../config-error';
-import type { GanModels } from '../models';
+import { ConfigError } from '../config/errors';
+import type { GanModels } from './types';
 
 export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'leakyRelu'] as const;
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];

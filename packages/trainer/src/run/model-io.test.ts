@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../backend';
+import { initBackend, tf } from '../kernels/backend';
 import { FileModelIO } from './model-io';
 
 const dir = mkdtempSync(join(tmpdir(), 'mio-'));

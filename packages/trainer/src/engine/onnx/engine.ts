@@ -9,9 +9,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { LOSSES } from '../../gan/losses';
+import { zeroSums, type EpochSums } from '../sums';
 import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
-import { emaDecayAt } from '../../regularisers';
+import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
 import {
@@ -76,7 +78,7 @@ interface CompiledGraph {
 
 export class OnnxEngine implements TrainEngine {
   readonly name = 'onnxruntime' as const;
-  private sums = [0, 0, 0, 0, 0, 0];
+  private sums: EpochSums = zeroSums();
   /** Two buffers per state tensor; `current` says which one holds the state now. */
   private readonly buffers = new Map<string, [OrtTypes.Tensor, OrtTypes.Tensor]>();
   private readonly current = new Map<string, 0 | 1>();
@@ -249,7 +251,7 @@ export class OnnxEngine implements TrainEngine {
     await graph.session.run(feeds, fetches);
     for (const name of graph.updates) this.current.set(name, (1 - this.current.get(name)!) as 0 | 1);
     this.advanceOptimizers(batch.generatorStep);
-    this.accumulate();
+    this.accumulate(batch.generatorStep);
   }
 
   /** TF.js multiplies the β powers in float32 after each update; so does this. */
@@ -264,31 +266,31 @@ export class OnnxEngine implements TrainEngine {
     if (generatorStep) p.g = [Math.fround(p.g[0] * gb1), Math.fround(p.g[1] * gb2)];
   }
 
-  private accumulate(): void {
+  private accumulate(generatorStep: boolean): void {
     const B = this.opts.batch;
-    const cfg = this.opts.config;
-    const ce = cfg.loss === 'minimax' || cfg.loss === 'non-saturating';
-    const shift = cfg.loss === 'least-squares' ? 0.5 : 0;
+    const { threshold, probability } = LOSSES[this.opts.config.loss].judge;
     const real = this.figures[FIGURES.real]!.data as Float32Array;
     const fake = this.figures[FIGURES.fake]!.data as Float32Array;
-    const belief = (v: number) => (ce ? 1 / (1 + Math.exp(-v)) : v);
+    const belief = (v: number) => (probability ? 1 / (1 + Math.exp(-v)) : v);
     const s = this.sums;
-    s[0]! += (this.figures[FIGURES.lossD]!.data as Float32Array)[0]! * B;
-    s[1]! += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
+    s.lossD += (this.figures[FIGURES.lossD]!.data as Float32Array)[0]! * B;
+    s.lossG += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
     for (let i = 0; i < B; i++) {
-      if (real[i]! - shift > 0) s[2]!++;
-      if (fake[i]! - shift <= 0) s[3]!++;
-      s[4]! += belief(real[i]!);
-      s[5]! += belief(fake[i]!);
+      if (real[i]! - threshold > 0) s.realJudgedReal++;
+      if (fake[i]! - threshold <= 0) s.fakeJudgedFake++;
+      s.dReal += belief(real[i]!);
+      s.dFake += belief(fake[i]!);
     }
+    s.seenD += B;
+    if (generatorStep) s.seenG += B;
   }
 
-  async readSums(): Promise<number[]> {
-    return [...this.sums];
+  async readSums(): Promise<EpochSums> {
+    return { ...this.sums };
   }
 
-  setSums(values: number[]): void {
-    this.sums = values.slice(0, 6);
+  setSums(sums: EpochSums): void {
+    this.sums = { ...sums };
   }
 
   async sync(): Promise<void> {

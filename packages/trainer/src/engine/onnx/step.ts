@@ -9,6 +9,7 @@
  * batch in two passes (each with its own batch statistics), G's loss sees the D after its update.
  */
 import type { TrainConfig } from '../../config';
+import { discriminatorLoss, generatorLoss } from '../../gan/losses';
 import { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
 import { gradientPenaltyGrads } from './penalty';
@@ -331,85 +332,6 @@ function optimizerStep(
   const epsT = g.scale(root2, 1e-8);
   const stepDir = g.div(m1, g.add(g.op('Sqrt', [v1]), epsT));
   return g.sub(w, g.mul(stepDir, lrT));
-}
-
-/** TF.js sigmoidCrossEntropy with a constant target: mean(relu(l) - l·t + log(1 + e^-|l|)). */
-function crossEntropy(g: Graph, logits: string, target: number): string {
-  const l = logits;
-  const soft = g.op('Log', [g.add(g.scalar(1), g.op('Exp', [g.op('Neg', [g.op('Abs', [l])])]))]);
-  return g.mean(g.add(g.sub(g.op('Relu', [l]), g.scale(l, target)), soft), [0, 1]);
-}
-
-const meanAll = (g: Graph, t: string) => g.mean(t, [0, 1]);
-
-/** D's loss and its gradients with respect to D's outputs on real and generated examples. */
-function discriminatorLoss(g: Graph, config: StepConfig, real: string, fake: string, batch: number) {
-  const rt = 1 - config.labelSmoothing;
-  const n = batch;
-  const zero = g.scalar(0);
-  switch (config.loss) {
-    case 'minimax':
-    case 'non-saturating':
-      return {
-        loss: g.scale(g.add(crossEntropy(g, real, rt), crossEntropy(g, fake, 0)), 0.5),
-        dReal: g.scale(g.sub(g.op('Sigmoid', [real]), g.scalar(rt)), 1 / (2 * n)),
-        dFake: g.scale(g.op('Sigmoid', [fake]), 1 / (2 * n)),
-      };
-    case 'least-squares': {
-      const dr = g.sub(real, g.scalar(rt));
-      return {
-        loss: g.scale(g.add(meanAll(g, g.mul(dr, dr)), meanAll(g, g.mul(fake, fake))), 0.5),
-        dReal: g.scale(dr, 1 / n),
-        dFake: g.scale(fake, 1 / n),
-      };
-    }
-    case 'hinge': {
-      const one = g.scalar(1);
-      const a = g.sub(one, real);
-      const b = g.add(one, fake);
-      const step = (t: string, k: number) =>
-        g.op('Where', [g.op('Greater', [t, zero]), g.scalar(k / n), zero]);
-      return {
-        loss: g.add(meanAll(g, g.op('Relu', [a])), meanAll(g, g.op('Relu', [b]))),
-        dReal: g.add(step(a, -1), g.scale(real, 0)),
-        dFake: g.add(step(b, 1), g.scale(fake, 0)),
-      };
-    }
-    case 'wasserstein':
-      return {
-        loss: g.sub(meanAll(g, fake), meanAll(g, real)),
-        dReal: g.add(g.scale(real, 0), g.scalar(-1 / n)),
-        dFake: g.add(g.scale(fake, 0), g.scalar(1 / n)),
-      };
-  }
-}
-
-/** G's loss and its gradient with respect to D's output on the generated batch. */
-function generatorLoss(g: Graph, config: StepConfig, fake: string, batch: number) {
-  const n = batch;
-  switch (config.loss) {
-    case 'minimax':
-      // G minimises -CE(fake, 0) = log(1 - D(G(z))).
-      return {
-        loss: g.op('Neg', [crossEntropy(g, fake, 0)]),
-        dFake: g.scale(g.op('Sigmoid', [fake]), -1 / n),
-      };
-    case 'non-saturating':
-      return {
-        loss: crossEntropy(g, fake, 1),
-        dFake: g.scale(g.sub(g.op('Sigmoid', [fake]), g.scalar(1)), 1 / n),
-      };
-    case 'least-squares': {
-      const d = g.sub(fake, g.scalar(1));
-      return { loss: g.scale(meanAll(g, g.mul(d, d)), 0.5), dFake: g.scale(d, 1 / n) };
-    }
-    case 'hinge':
-    case 'wasserstein':
-      return {
-        loss: g.op('Neg', [meanAll(g, fake)]),
-        dFake: g.add(g.scale(fake, 0), g.scalar(-1 / n)),
-      };
-  }
 }
 
 export { size as elementCount };

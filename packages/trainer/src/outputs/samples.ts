@@ -3,9 +3,9 @@
  * for 2-D data, real vs generated points; and the d2l mean/covariance read-out at the end.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainConfig } from './config';
-import type { Dataset } from './data/datasets';
-import { gaussianEstimate, type GaussianEstimate } from './estimate';
+import type { TrainConfig } from '../config';
+import type { Dataset } from '../data/types';
+import { gaussianEstimate, type GaussianEstimate } from '../eval/estimate';
 import { imageGridPng, scatterPng } from './plots';
 import { RUN_FILES, type RunDir, sampleFileName, writeFileAtomic } from '@ganforge/contracts';
 

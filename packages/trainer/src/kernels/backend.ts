@@ -4,7 +4,7 @@
  * kernels (src/kernels), whose convolutions run natively through onnxruntime-node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels, setOrtConv } from './kernels';
+import { registerWasmKernels, setOrtConv } from './index';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelCardSchema, RunDir } from '@ganforge/contracts';
-import { resolveConfig, type ConfigOverrides } from './config';
-import { ringPoints } from './data/points2d';
-import { resumeConfig, train } from './train';
+import { resolveConfig, type ConfigOverrides } from '../config';
+import { ringPoints } from '../data/points2d';
+import { resumeConfig } from './run-files';
+import { train } from './train';
 
 const root = mkdtempSync(join(tmpdir(), 'gf-points-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from './backend';
+import { initBackend, tf } from '../kernels/backend';
 import { ensureTrainingSupport } from './grad-support';
 
 describe('training support on the wasm backend', () => {

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { resolveConfig, type TrainConfig } from './config';
-import type { Dataset } from './data/datasets';
-import type { GaussianEstimate } from './estimate';
-import { evaluationSource } from './eval/hook';
+import { resolveConfig, type TrainConfig } from '../config';
+import type { Dataset } from '../data/types';
+import type { GaussianEstimate } from '../eval/estimate';
+import { evaluationSource } from '../eval/hook';
 import { countEpochs, type MetricsRecord, type ModelCard } from '@ganforge/contracts';
-import { PACKAGE_DIR } from './package-dir';
-import { flagOf } from './cli/flag-names';
+import { PACKAGE_DIR } from '../data/package-dir';
+import { flagOf } from '../cli/flag-names';
 
 export interface CardFacts {
   name: string;

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli, trainCommand } from './cli/train';
-import { tf } from './backend';
-import { resolveConfig } from './config';
+import { runCli, trainCommand } from '../cli/train';
+import { tf } from '../kernels/backend';
+import { resolveConfig } from '../config';
 import { ModelCardSchema, RunDir, RunStateSchema } from '@ganforge/contracts';
-import { FileModelIO } from './run/model-io';
-import { resumeConfig, train, type TrainEvent } from './train';
+import { FileModelIO } from '../run/model-io';
+import { resumeConfig } from './run-files';
+import { train } from './train';
+import type { TrainEvent } from './types';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -18,7 +20,7 @@ const tmp = () => {
   return d;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function generatorWeights(runDir: string): Promise<Float32Array> {
   const g = await tf.loadLayersModel(new FileModelIO(join(runDir, 'generator')));

@@ -3,13 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tf } from './backend';
-import { resolveConfig, type ConfigOverrides } from './config';
-import { buildModels } from './models';
-import { readCheckpointInfo, restoreCheckpoint, writeCheckpoint } from './run/checkpoint';
+import { tf } from '../kernels/backend';
+import { resolveConfig, type ConfigOverrides } from '../config';
+import { buildModels } from '../models';
+import { readCheckpointInfo, restoreCheckpoint, writeCheckpoint } from '../run/checkpoint';
 import { RunDir } from '@ganforge/contracts';
-import { FileModelIO } from './run/model-io';
-import { resumeConfig, train, TrainingError } from './train';
+import { FileModelIO } from '../run/model-io';
+import { resumeConfig } from './run-files';
+import { train } from './train';
+import { TrainingError } from './types';
 
 const dirs: string[] = [];
 const tmp = () => {

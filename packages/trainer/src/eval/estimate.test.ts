@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianPoints } from './data/datasets';
+import { gaussianPoints } from '../data/points2d';
 import { gaussianEstimate, meanAndCovariance, targetCovariance } from './estimate';
 
 describe('mean/covariance read-out', () => {

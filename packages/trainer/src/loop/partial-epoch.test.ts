@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeEpochs, ModelCardSchema, RunDir } from '@ganforge/contracts';
-import { epochsDone } from './cli/progress';
-import { resolveConfig } from './config';
-import { lossCurveSvg } from './plots';
+import { epochsDone } from '../cli/progress';
+import { resolveConfig } from '../config';
+import { lossCurveSvg } from '../outputs/plots';
 import { train } from './train';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gf-partial-epoch-'));

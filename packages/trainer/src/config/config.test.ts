@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ConfigError, DEFAULTS, parseFlagValues, resolveConfig } from './config';
+import { ConfigError, DEFAULTS, parseFlagValues, resolveConfig } from './index';
 import { readConfigFile } from './config-file';
 
 describe('config resolution', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from './backend';
-import { buildDcgan28 } from './models/dcgan28';
+import { tf } from '../kernels/backend';
+import { buildDcgan28 } from '../models/dcgan28';
 import { recalibrateBatchNorm } from './regularisers';
 
 describe('recalibrateBatchNorm', () => {

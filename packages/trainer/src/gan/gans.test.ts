@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from './backend';
-import { resolveConfig, type ConfigOverrides } from './config';
+import { tf } from '../kernels/backend';
+import { resolveConfig, type ConfigOverrides } from '../config';
 import { modeSeekingTerm } from './losses';
-import { buildModels } from './models';
+import { buildModels } from '../models';
 import { RunDir } from '@ganforge/contracts';
-import { FileModelIO } from './run/model-io';
-import { train } from './train';
+import { FileModelIO } from '../run/model-io';
+import { train } from '../loop/train';
 
 const dirs: string[] = [];
 const tmp = () => {

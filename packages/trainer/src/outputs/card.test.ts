@@ -1,9 +1,9 @@
 import { isKebabFlag } from '@ganforge/contracts';
 import { describe, expect, it } from 'vitest';
 import { packageVersions, reproduceCommand, reproduceText } from './card';
-import { trainCommand } from './cli/train';
-import { flagOf } from './cli/flag-names';
-import { CONFIG_KEYS, parseFlagValues, resolveConfig, type TrainConfig } from './config';
+import { trainCommand } from '../cli/train';
+import { flagOf } from '../cli/flag-names';
+import { CONFIG_KEYS, parseFlagValues, resolveConfig, type TrainConfig } from '../config';
 
 /** Splits a command line as a POSIX shell would for the quoting reproduceCommand uses ('…'). */
 function words(line: string): string[] {

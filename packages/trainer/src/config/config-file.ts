@@ -3,7 +3,8 @@
  * of config.ts so the config schema and its checks load in a browser too.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, describeIssues, TrainConfigSchema, type ConfigOverrides } from './config';
+import { describeIssues, TrainConfigSchema, type ConfigOverrides } from './config';
+import { ConfigError } from './errors';
 
 /** Reads a JSON config file (a partial config). */
 export function readConfigFile(path: string): ConfigOverrides {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from './backend';
+import { tf } from '../kernels/backend';
 
 /**
  * The training step runs G's forward pass once: D's update happens inside G's gradient scope on the
@@ -47,7 +47,7 @@ describe('one generator forward pass per step', () => {
     a.opt.applyGradients(tf.variableGrads(() => dLoss(a.d, x, fakeA), vars(a.d)).grads);
     const gradsA = tf.variableGrads(() => gLoss(a.d, a.g.apply(z) as tf.Tensor), vars(a.g)).grads;
 
-    // One pass, as train.ts does it.
+    // One pass, as the TF.js step (tfjs-step.ts) does it.
     const b = make(10);
     const gradsB = tf.variableGrads(() => {
       const fake = b.g.apply(z) as tf.Tensor;

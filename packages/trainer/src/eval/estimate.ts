@@ -1,5 +1,5 @@
 /** The d2l chapter's read-out: mean and covariance of generated points against b and AᵀA. */
-import { GAUSSIAN_A, GAUSSIAN_B } from './data/points2d';
+import { GAUSSIAN_A, GAUSSIAN_B } from '../data/points2d';
 
 export interface GaussianEstimate {
   mean: [number, number];

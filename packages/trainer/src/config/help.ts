@@ -1,0 +1,56 @@
+/** The `--help` text of every configuration key. */
+import { LOSS_NAMES, LOSSES } from '../gan/losses';
+import type { TrainConfig } from './config';
+
+/** One line per key for `--help` (the type makes sure every key has one). */
+export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
+  preset: 'starting point (see Presets below)',
+  model: 'architecture: gaussian2d | mlp | dcgan28 | dcgan64 | points-mlp (2-D, editable MLP)',
+  dataset:
+    'data: a bundled name, a points file (.json/.csv), an IDX file or a folder of images (see Datasets below)',
+  labels: 'IDX label file (classes); found next to MNIST-named image files when omitted',
+  limit: 'use only the first N examples',
+  imageSize: 'resize images to N x N (folders default to 64)',
+  channels: 'auto | grayscale | rgb',
+  epochs: 'passes over the data',
+  batchSize: 'examples per step',
+  latentDim: 'size of the noise vector z',
+  hiddenG: 'MLP generator hidden widths, comma-separated (mlp, points-mlp)',
+  hiddenD: 'MLP discriminator hidden widths, comma-separated (mlp, points-mlp)',
+  activation: 'points-mlp hidden activation: relu | tanh | leakyRelu (slope 0.2)',
+  filtersG: "dcgan64: filters of the generator's last hidden conv (doubling per scale)",
+  filtersD: "dcgan64: filters of the discriminator's first conv (doubling per scale)",
+  upsample: 'dcgan64 generator: transpose (ConvTranspose) | resize-conv (upsample + conv, no checkerboard)',
+  conditional: 'true: feed class labels to G and D (conditional GAN)',
+  embedDim: 'label embedding size of conditional models',
+  conditioning:
+    "conditional D: concat (label joined to D's input) | projection (class embedding · D's features)",
+  loss: `${LOSS_NAMES.join(' | ')} (${LOSS_NAMES.map((name) => `${name}: ${LOSSES[name].help}`).join('; ')})`,
+  discriminatorHead: 'sigmoid (one logit) | softmax2 (two-class softmax)',
+  dSteps: 'discriminator/critic steps per generator step',
+  criticBoost: 'WGAN schedule: 100 critic steps for the first 25 G steps and every 500th (true/false)',
+  optimizer: 'adam | rmsprop',
+  lrD: 'discriminator learning rate',
+  lrG: 'generator learning rate',
+  beta1: 'Adam beta1',
+  beta2: 'Adam beta2',
+  clipValue: 'WGAN weight clipping to [-c, c] (0: off)',
+  gradientPenalty: 'WGAN-GP penalty weight (0: off)',
+  labelSmoothing: 'one-sided label smoothing: real target 1 - s (0: off)',
+  instanceNoise: 'std of noise on D inputs, annealed to 0 (0: off)',
+  modeSeeking: 'mode-seeking weight λ: G pays λ / (image distance / z distance) over pairs (0: off)',
+  emaDecay:
+    'EMA of G weights for samples/export, e.g. 0.999, warming up as min(decay, (1+t)/(10+t)) (0: off)',
+  initStd: 'std of the N(0, s) init of MLP weights',
+  seed: 'random seed (same seed + backend = same run)',
+  backend: 'TF.js backend: auto | tensorflow | wasm | cpu (anything but auto trains on TF.js)',
+  engine: 'auto | onnxruntime (the whole step as one native graph) | tfjs',
+  threads: "onnxruntime's threads for the compiled step (0: every core)",
+  provider: 'onnxruntime execution provider of the compiled step: cpu | cuda',
+  out: 'run directory (default runs/<preset>-<time>)',
+  checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
+  evalSamples: 'points for the 2-D mean/covariance report',
+  evalEvery:
+    'every N epochs: FD/KID/precision/recall (fmnist-classifier-v1) or 2-D metrics, 2k samples (0: off)',
+  maxMinutes: 'time budget: stop after N minutes of training, saving samples and a checkpoint (0: none)',
+};
