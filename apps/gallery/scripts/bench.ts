@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { serveStatic, type StaticServer } from '../e2e/static-server';
-import { launchChromium } from '../e2e/chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from './content-types';
 import { buildSite } from '../e2e/site';
 import { runFiles, thumbnails, type Manifest, type ManifestRun } from '../src/manifest';
 import { buildManifest } from './build-manifest';
@@ -196,7 +196,7 @@ async function main(argv: string[]): Promise<void> {
       );
     }
     await buildSite(tmp);
-    server = await serveStatic(join(tmp, 'dist'));
+    server = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     browser = await launchChromium();
 
     console.log(
