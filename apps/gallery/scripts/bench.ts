@@ -76,8 +76,8 @@ async function firstVisit(browser: Browser, server: StaticServer, run: string, o
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}#/model/${encodeURIComponent(run)}?seed=0`);
   await ready(page, 0, GRID);
-  // Every ganforge:* mark and measure the page and its worker recorded (see recordLoad in model-page.ts),
-  // plus the navigation's own milestones.
+  // Every ganforge:* mark and measure the page and its worker recorded (see recordLoad in
+  // src/pages/model/loading.ts), plus the navigation's own milestones.
   const timeline = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     const own = performance
