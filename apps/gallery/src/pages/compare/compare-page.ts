@@ -2,6 +2,7 @@
  * Several runs side by side: samples from each generator at the same seed, their loss curves and
  * evaluation metrics overlaid (one colour per run), and the settings in which they differ.
  */
+import './compare.css';
 import { el } from '../../dom';
 import { compareHash, MAX_SEED, modelHash, parseSeed, type CompareParams } from '../../links';
 import type { Manifest, ManifestRun } from '../../manifest';

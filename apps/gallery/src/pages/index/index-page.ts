@@ -1,4 +1,5 @@
 /** The index: every run as a sortable, filterable table (select runs to compare), and a drop zone. */
+import './index.css';
 import { el } from '../../dom';
 import type { Manifest } from '../../manifest';
 import { RunsTable, type RunsTableState } from '../../views/runs-table';

@@ -3,6 +3,7 @@
  * in a worker from the options in the URL (seed, truncation, class, count, walk ends), so the URL
  * reproduces what is on screen. Image models also get the latent walk; runs get their training timeline.
  */
+import './model.css';
 import { el, modelsUrl } from '../../dom';
 import { GeneratorClient } from '../../generator-client';
 import { DEFAULT_OPTIONS, type ViewOptions } from '../../links';

@@ -1,4 +1,5 @@
 /** A drop zone with a file picker for a generator file (the index and the open page both have one). */
+import './open.css';
 import { el } from '../../dom';
 
 export function dropZone(onFile: (file: File) => void): HTMLElement {

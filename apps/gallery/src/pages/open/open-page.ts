@@ -1,4 +1,5 @@
 /** Open your own .onnx generator: a file picker and a drop zone (the whole page also takes drops). */
+import './open.css';
 import { el } from '../../dom';
 import type { PageModule } from '../page';
 import { dropZone } from './drop-zone';
