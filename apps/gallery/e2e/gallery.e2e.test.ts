@@ -13,8 +13,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { CGAN_RUN, CLASS_NAMES, foreignModel, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
-import { serveStatic, type StaticServer } from './static-server';
-import { launchChromium } from './chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from '../scripts/content-types';
 import { buildSite } from './site';
 
 /** What a set of canvases shows: a SHA-256 over their RGBA pixels, sizes and colour counts. */
@@ -215,7 +215,7 @@ describe('gallery in Chromium', () => {
     // One copy of onnxruntime's wasm in the build: ort/ only, no second hashed one under assets/ (the
     // playground's TF.js wasm files are its own).
     expect(readdirSync(join(tmp, 'dist', 'assets')).filter((f) => /^ort.*\.wasm$/.test(f))).toEqual([]);
-    server = await serveStatic(join(tmp, 'dist'));
+    server = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     browser = await launchChromium();
     page = await browser.newPage({ acceptDownloads: true });
     const record = (where: string) => (msg: { type(): string; text(): string }) => {
@@ -729,7 +729,7 @@ describe('gallery in Chromium', () => {
 
   it('works offline after one visit, without downloading anything twice', async () => {
     // Its own server, so that it can really go away, and its own profile, so that nothing is saved yet.
-    const own = await serveStatic(join(tmp, 'dist'));
+    const own = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     const context = await browser.newContext();
     try {
       const visit = await context.newPage();
@@ -798,7 +798,7 @@ describe('gallery in Chromium', () => {
     // A copy of the site, "rebuilt" below the way vite.config.ts would: a new page, a new worker version.
     const site = join(tmp, 'dist-rebuilt');
     cpSync(join(tmp, 'dist'), site, { recursive: true });
-    const own = await serveStatic(site);
+    const own = await serveStatic(site, { types: CONTENT_TYPES });
     const context = await browser.newContext();
     try {
       const first = await context.newPage();

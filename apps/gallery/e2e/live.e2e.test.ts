@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
 import { startLiveServer, type LiveServer } from '../scripts/live-server';
 import { IMAGE_RUN, writeFixtureRuns } from './fixture';
-import { launchChromium } from './chromium';
+import { launchChromium } from '@ganforge/inference/testing';
 import { buildSite } from './site';
 
 const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -15,8 +15,8 @@ import { FileModelIO, resolveConfig, tf, train } from '@ganforge/trainer';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
-import { serveStatic, type StaticServer } from './static-server';
-import { launchChromium } from './chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from '../scripts/content-types';
 import { buildSite } from './site';
 
 const RUN = 'd2l';
@@ -97,7 +97,7 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
   it('shows the run in the built gallery, generated in Chromium with no console errors', async () => {
     buildManifest({ runsDir: join(tmp, 'runs'), outDir: join(tmp, 'public', 'models') });
     await buildSite(tmp);
-    server = await serveStatic(join(tmp, 'dist'));
+    server = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     browser = await launchChromium();
     const page = await browser.newPage();
     const errors: string[] = [];

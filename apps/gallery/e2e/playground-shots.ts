@@ -4,8 +4,8 @@
  * and image mode's MLP GAN and DCGAN on Fashion-MNIST, and writes PNGs. `--only <name,...>` picks some.
  */
 import { join } from 'node:path';
-import { launchChromium } from './chromium';
-import { serveStatic } from './static-server';
+import { launchChromium, serveStatic } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from '../scripts/content-types';
 import type {} from '../src/playground/main';
 
 const [dist, out, flag, picked] = process.argv.slice(2);
@@ -13,7 +13,7 @@ const only = flag === '--only' && picked ? new Set(picked.split(',')) : undefine
 if (!dist || !out)
   throw new Error('usage: tsx e2e/playground-shots.ts <built site folder> <folder for the PNGs>');
 
-const server = await serveStatic(dist);
+const server = await serveStatic(dist, { types: CONTENT_TYPES });
 const browser = await launchChromium();
 try {
   for (const [name, hash, steps, widths] of [

@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Its Window.playground declaration types the page's handle below.
 import type { PlaygroundHandle } from '../src/playground/main';
 import type { Snapshot } from '../src/playground/protocol';
-import { launchChromium } from './chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from '../scripts/content-types';
 import { buildSite } from './site';
-import { serveStatic, type StaticServer } from './static-server';
 
 /** The gallery's policy: scripts and workers from the site only, wasm compiled, nothing inline. */
 const CSP =
@@ -95,7 +95,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ganforge-playground-'));
   mkdirSync(join(tmp, 'public'));
   const dist = await buildSite(tmp);
-  server = await serveStatic(dist);
+  server = await serveStatic(dist, { types: CONTENT_TYPES });
   browser = await launchChromium();
 });
 

@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { serveStatic, type StaticServer } from '../e2e/static-server';
-import { launchChromium } from '../e2e/chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from './content-types';
 import { buildSite } from '../e2e/site';
 import { runFiles, thumbnails, type Manifest, type ManifestRun } from '../src/manifest';
 import { buildManifest } from './build-manifest';
@@ -76,8 +76,8 @@ async function firstVisit(browser: Browser, server: StaticServer, run: string, o
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}#/model/${encodeURIComponent(run)}?seed=0`);
   await ready(page, 0, GRID);
-  // Every ganforge:* mark and measure the page and its worker recorded (see recordLoad in model-page.ts),
-  // plus the navigation's own milestones.
+  // Every ganforge:* mark and measure the page and its worker recorded (see recordLoad in
+  // src/pages/model/loading.ts), plus the navigation's own milestones.
   const timeline = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     const own = performance
@@ -196,7 +196,7 @@ async function main(argv: string[]): Promise<void> {
       );
     }
     await buildSite(tmp);
-    server = await serveStatic(join(tmp, 'dist'));
+    server = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     browser = await launchChromium();
 
     console.log(

@@ -22,9 +22,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import { resolveConfig, train } from '@ganforge/trainer';
-import { launchChromium } from '../e2e/chromium';
+import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { CONTENT_TYPES } from './content-types';
 import { buildSite } from '../e2e/site';
-import { serveStatic, type StaticServer } from '../e2e/static-server';
 import type {} from '../src/playground/main';
 
 function median(xs: number[]): number {
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   try {
     mkdirSync(join(tmp, 'public'));
     const dist = await buildSite(tmp);
-    server = await serveStatic(dist);
+    server = await serveStatic(dist, { types: CONTENT_TYPES });
     browser = await launchChromium();
     console.log(
       `load average before: ${loadavg()

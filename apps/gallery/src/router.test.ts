@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareHash,
-  DEFAULT_OPTIONS,
-  MAX_SEED,
-  localHash,
-  modelHash,
-  parseOptions,
-  parseRoute,
-  parseSeed,
-} from './router';
+import { compareHash, DEFAULT_OPTIONS, MAX_SEED, localHash, modelHash, parseOptions } from './links';
+import type { Manifest, ManifestRun } from './manifest';
+import type { App } from './pages/page';
+import { matchRoute, parseRoute, ROUTES } from './router';
 
 describe('parseRoute', () => {
   it('maps an empty hash and #/ to the index, #/open to the file picker', () => {
@@ -72,17 +66,6 @@ describe('parseRoute', () => {
   });
 });
 
-describe('parseSeed', () => {
-  it('accepts whole numbers in range', () => {
-    expect(parseSeed('0')).toEqual({ seed: 0 });
-    expect(parseSeed(` ${MAX_SEED} `)).toEqual({ seed: MAX_SEED });
-  });
-  it('rejects the rest', () => {
-    for (const bad of ['', '-1', '1.5', '1e3', String(MAX_SEED + 1)])
-      expect(parseSeed(bad)).toHaveProperty('error');
-  });
-});
-
 describe('hashes', () => {
   it('round-trips options through the URL', () => {
     const options = { seed: 9, truncation: 0.7, cls: 2, count: 1, a: 3, b: 4 };
@@ -95,5 +78,59 @@ describe('hashes', () => {
     expect(modelHash('g', 3)).toBe('#/model/g?seed=3');
     expect(modelHash('g')).toBe('#/model/g');
     expect(localHash({ truncation: 0.5 })).toBe('#/local?seed=0&trunc=0.5');
+  });
+});
+
+describe('route table', () => {
+  const run = (name: string, onnx: string | null) => ({ name, files: { onnx } }) as unknown as ManifestRun;
+  const app = (runs: ManifestRun[]): App => ({
+    container: null as unknown as HTMLElement,
+    manifest: { runs } as unknown as Manifest,
+    go: () => undefined,
+    openFile: () => undefined,
+    takeEarly: () => undefined,
+  });
+
+  it('has one row per page, each with its own page module', () => {
+    expect(ROUTES.map((r) => r.page)).toEqual(['index', 'open', 'local', 'compare', 'model']);
+    expect(new Set(ROUTES.map((r) => r.module)).size).toBe(ROUTES.length);
+  });
+
+  it('sends each hash to the first row that takes it, and the rest to not-found', () => {
+    const cases: [string, string][] = [
+      ['', 'index'],
+      ['#', 'index'],
+      ['#/', 'index'],
+      ['#/?seed=1', 'not-found'],
+      ['#?seed=1', 'not-found'],
+      ['#/open', 'open'],
+      ['#/open?x=1', 'open'],
+      ['#/open/', 'not-found'],
+      ['#/local', 'local'],
+      ['#/compare?runs=a,b', 'compare'],
+      ['#/model/a/', 'model'],
+      ['#/model/a/b', 'not-found'],
+      ['#/model/', 'not-found'],
+    ];
+    for (const [hash, page] of cases) expect({ hash, page: parseRoute(hash).page }).toEqual({ hash, page });
+  });
+
+  it('keys a run page by its run and generator: new options keep it, an export builds it again', () => {
+    const before = app([run('g', null)]);
+    const after = app([run('g', 'g/generator.onnx')]);
+    expect(matchRoute('#/model/g?seed=1').key(before)).toBe('run:g:');
+    expect(matchRoute('#/model/g?seed=2&n=4').key(before)).toBe('run:g:');
+    expect(matchRoute('#/model/g?seed=2').key(after)).toBe('run:g:g/generator.onnx');
+    // No such run (yet): a page of its own each time, and a live manifest that adds it builds it.
+    expect(matchRoute('#/model/h').key(after)).toBeNull();
+  });
+
+  it('keys the other pages', () => {
+    const a = app([]);
+    expect(matchRoute('#/').key(a)).toBe('index');
+    expect(matchRoute('#/open').key(a)).toBe('open');
+    // Nothing opened: the local page sends the visitor to the open page.
+    expect(matchRoute('#/local?seed=3').key(a)).toBeNull();
+    expect(matchRoute('#/nope').key(a)).toBeNull();
   });
 });

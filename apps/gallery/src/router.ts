@@ -1,159 +1,90 @@
 /**
- * Hash routes: `#/` (index), `#/model/<name>?<options>` (a run), `#/open` (open your own .onnx) and
- * `#/local?<options>` (the file just opened). Options: seed, trunc (truncation), class (class index;
- * absent = one row per class), n (sample count), a and b (the samples the interpolation walks between).
+ * The route table: which page each URL hash shows. A row is a pattern for the hash's path (before any
+ * `?`), the page module that shows it, and how the path's groups and the query become that page's
+ * params (null: the URL is not this page's after all). The first row that takes a hash shows it;
+ * anything else is not-found. What the query's options mean, and the hashes that link to each page,
+ * are in links.ts.
  */
-export const MAX_SEED = 2 ** 31 - 1;
-export const MAX_COUNT = 256;
-export const MAX_TRUNCATION = 4;
-
-export interface ViewOptions {
-  seed: number;
-  /** Redraw latent values with |z| above this; null: no truncation. */
-  truncation: number | null;
-  /** Class index for conditional models; null: one row per class. */
-  cls: number | null;
-  /** Number of samples; null: the page's default. */
-  count: number | null;
-  /** Indices of the two samples the interpolation walks between. */
-  a: number;
-  b: number;
-}
-
-export const DEFAULT_OPTIONS: ViewOptions = { seed: 0, truncation: null, cls: null, count: null, a: 0, b: 1 };
+import { parseCompare, parseOptions, type CompareParams, type ParsedOptions } from './links';
+import { comparePage } from './pages/compare/compare-page';
+import { indexPage } from './pages/index/index-page';
+import { localPage, modelPage, type ModelParams } from './pages/model/routes';
+import { notFoundPage } from './pages/not-found';
+import { openPage } from './pages/open/open-page';
+import type { App, PageModule, Screen } from './pages/page';
 
 export type Route =
   | { page: 'index' }
   | { page: 'open' }
-  | { page: 'model'; name: string; options: ViewOptions; errors: string[] }
-  | { page: 'local'; options: ViewOptions; errors: string[] }
-  | { page: 'compare'; names: string[]; seed: number; errors: string[] }
+  | ({ page: 'model' } & ModelParams)
+  | ({ page: 'local' } & ParsedOptions)
+  | ({ page: 'compare' } & CompareParams)
   | { page: 'not-found'; hash: string };
 
-function wholeNumber(text: string, name: string, max: number): { value: number } | { error: string } {
-  const trimmed = text.trim();
-  const n = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!Number.isSafeInteger(n) || n > max) {
-    return { error: `${name} "${text}" is not valid: use a whole number from 0 to ${max}` };
-  }
-  return { value: n };
+/** A hash matched to its page: the route it names, and its page module given the route's params. */
+export interface Matched {
+  route: Route;
+  key(app: App): string | null;
+  show(app: App, current: Screen | undefined): Screen;
 }
 
-/** Parses a seed: a whole number in [0, MAX_SEED], or an error message saying so. */
-export function parseSeed(text: string): { seed: number } | { error: string } {
-  const r = wholeNumber(text, 'seed', MAX_SEED);
-  return 'value' in r ? { seed: r.value } : r;
+interface Row<P> {
+  page: Route['page'];
+  path: RegExp;
+  /** The page's params from the path's named groups and the query (null: the hash had no `?`). */
+  params(groups: Record<string, string>, query: string | null): P | null;
+  module: PageModule<P>;
 }
 
-/** Parses a truncation threshold: a number in (0, MAX_TRUNCATION]. */
-export function parseTruncation(text: string): { truncation: number } | { error: string } {
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_TRUNCATION) {
-    return { error: `truncation "${text}" is not valid: use a number above 0 and at most ${MAX_TRUNCATION}` };
-  }
-  return { truncation: n };
+/** One row; its params and its module agree on their type, which the table then forgets. */
+function row<P extends object>(
+  page: Route['page'],
+  path: RegExp,
+  module: PageModule<P>,
+  params: Row<P>['params'],
+): Row<object> {
+  return { page, path, module, params };
 }
 
-/** Reads the options from a query string; a bad value keeps its default and adds an error. */
-export function parseOptions(query: string): { options: ViewOptions; errors: string[] } {
-  const params = new URLSearchParams(query);
-  const options: ViewOptions = { ...DEFAULT_OPTIONS };
-  const errors: string[] = [];
-  const seed = params.get('seed');
-  if (seed !== null) {
-    const r = parseSeed(seed);
-    if ('seed' in r) options.seed = r.seed;
-    else errors.push(r.error);
+export const ROUTES: readonly Row<object>[] = [
+  // Exactly `#`, `#/` or nothing: `#/?…` is no page.
+  row('index', /^\/?$/, indexPage, (_, query) => (query === null ? {} : null)),
+  row('open', /^\/open$/, openPage, () => ({})),
+  row('local', /^\/local$/, localPage, (_, query) => parseOptions(query ?? '')),
+  row('compare', /^\/compare$/, comparePage, (_, query) => parseCompare(query ?? '')),
+  row('model', /^\/model\/(?<name>[^/]+)\/?$/, modelPage, modelParams),
+];
+
+function modelParams(groups: Record<string, string>, query: string | null): ModelParams | null {
+  let name: string;
+  try {
+    name = decodeURIComponent(groups['name'] ?? '');
+  } catch {
+    return null;
   }
-  const trunc = params.get('trunc');
-  if (trunc !== null) {
-    const r = parseTruncation(trunc);
-    if ('truncation' in r) options.truncation = r.truncation;
-    else errors.push(r.error);
-  }
-  const ints: [string, 'cls' | 'count' | 'a' | 'b', number][] = [
-    ['class', 'cls', 10_000],
-    ['n', 'count', MAX_COUNT],
-    ['a', 'a', MAX_COUNT - 1],
-    ['b', 'b', MAX_COUNT - 1],
-  ];
-  for (const [key, field, max] of ints) {
-    const text = params.get(key);
-    if (text === null) continue;
-    const r = wholeNumber(text, key, max);
-    if ('error' in r) errors.push(r.error);
-    else if (field === 'count' && r.value === 0)
-      errors.push(`n "${text}" is not valid: use 1 to ${MAX_COUNT}`);
-    else options[field] = r.value;
-  }
-  return { options, errors };
+  return { name, ...parseOptions(query ?? '') };
 }
 
-/** The query string for `options`: the seed always (so a page can always be linked to), others when set. */
-export function optionsQuery(o: ViewOptions): string {
-  const params = new URLSearchParams({ seed: String(o.seed) });
-  if (o.truncation !== null) params.set('trunc', String(o.truncation));
-  if (o.cls !== null) params.set('class', String(o.cls));
-  if (o.count !== null) params.set('n', String(o.count));
-  if (o.a !== DEFAULT_OPTIONS.a || o.b !== DEFAULT_OPTIONS.b) {
-    params.set('a', String(o.a));
-    params.set('b', String(o.b));
+function bind<P extends object>(page: Route['page'], params: P, module: PageModule<P>): Matched {
+  return {
+    route: { page, ...params } as Route,
+    key: (app) => module.key(params, app),
+    show: (app, current) => module.show(params, app, current),
+  };
+}
+
+/** The page `hash` shows, through the route table. */
+export function matchRoute(hash: string): Matched {
+  const h = hash.replace(/^#/, '');
+  const [path = '', query = ''] = h.split('?', 2);
+  for (const r of ROUTES) {
+    const m = r.path.exec(path);
+    const params = m && r.params(m.groups ?? {}, h.includes('?') ? query : null);
+    if (params) return bind(r.page, params, r.module);
   }
-  return params.toString();
+  return bind('not-found', { hash }, notFoundPage);
 }
 
 export function parseRoute(hash: string): Route {
-  const h = hash.replace(/^#/, '');
-  if (h === '' || h === '/') return { page: 'index' };
-  const [path = '', query = ''] = h.split('?', 2);
-  if (path === '/open') return { page: 'open' };
-  if (path === '/local') return { page: 'local', ...parseOptions(query) };
-  if (path === '/compare') return { page: 'compare', ...parseCompare(query) };
-  const m = /^\/model\/([^/]+)\/?$/.exec(path);
-  if (!m?.[1]) return { page: 'not-found', hash };
-  let name: string;
-  try {
-    name = decodeURIComponent(m[1]);
-  } catch {
-    return { page: 'not-found', hash };
-  }
-  return { page: 'model', name, ...parseOptions(query) };
-}
-
-/** `#/model/<name>`, with the options' query when given (a seed alone may be passed as a number). */
-export function modelHash(name: string, options?: Partial<ViewOptions> | number): string {
-  const base = `#/model/${encodeURIComponent(name)}`;
-  if (options === undefined) return base;
-  const o = typeof options === 'number' ? { seed: options } : options;
-  return `${base}?${optionsQuery({ ...DEFAULT_OPTIONS, ...o })}`;
-}
-
-/** `runs=a,b` (names, in order, once each) and the seed every run's samples share. */
-function parseCompare(query: string): { names: string[]; seed: number; errors: string[] } {
-  const params = new URLSearchParams(query);
-  const names = [
-    ...new Set(
-      (params.get('runs') ?? '')
-        .split(',')
-        .map((n) => n.trim())
-        .filter(Boolean),
-    ),
-  ];
-  const errors: string[] = [];
-  let seed = DEFAULT_OPTIONS.seed;
-  const text = params.get('seed');
-  if (text !== null) {
-    const r = parseSeed(text);
-    if ('seed' in r) seed = r.seed;
-    else errors.push(r.error);
-  }
-  return { names, seed, errors };
-}
-
-export function compareHash(names: string[], seed = DEFAULT_OPTIONS.seed): string {
-  return `#/compare?runs=${names.map(encodeURIComponent).join(',')}&seed=${seed}`;
-}
-
-export function localHash(options: Partial<ViewOptions> = {}): string {
-  return `#/local?${optionsQuery({ ...DEFAULT_OPTIONS, ...options })}`;
+  return matchRoute(hash).route;
 }

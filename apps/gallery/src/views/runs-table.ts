@@ -5,7 +5,7 @@
  */
 import { el, modelsUrl } from '../dom';
 import type { ManifestRun } from '../manifest';
-import { modelHash } from '../router';
+import { modelHash } from '../links';
 import {
   duration,
   formatDate,

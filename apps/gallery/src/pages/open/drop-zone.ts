@@ -1,8 +1,6 @@
-/** Open your own .onnx generator: a file picker and a drop zone (the whole page also takes drops). */
-import { el } from '../dom';
-
-/** Larger files are refused before reading them: a GAN generator is megabytes, not gigabytes. */
-export const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+/** A drop zone with a file picker for a generator file (the index and the open page both have one). */
+import './open.css';
+import { el } from '../../dom';
 
 export function dropZone(onFile: (file: File) => void): HTMLElement {
   const input = el('input', {
@@ -37,20 +35,4 @@ export function dropZone(onFile: (file: File) => void): HTMLElement {
     if (file) onFile(file);
   });
   return zone;
-}
-
-export function renderOpen(root: HTMLElement, onFile: (file: File) => void, notice: string | null): void {
-  document.title = 'Open a generator · GANForge gallery';
-  root.replaceChildren(
-    el('nav', {}, el('a', { attrs: { href: '#/' }, text: '← all runs' })),
-    el('h1', { text: 'Open your own generator' }),
-    ...(notice ? [el('p', { class: 'error', attrs: { role: 'alert' }, text: notice })] : []),
-    el(
-      'p',
-      {},
-      'Any ONNX generator with one float latent input (and optionally an int64 class label) works: GANForge ' +
-        'exports say everything about themselves; for others, the shapes in the graph are used.',
-    ),
-    dropZone(onFile),
-  );
 }

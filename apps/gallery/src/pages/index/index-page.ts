@@ -1,14 +1,16 @@
 /** The index: every run as a sortable, filterable table (select runs to compare), and a drop zone. */
-import { el } from '../dom';
-import type { Manifest } from '../manifest';
-import { RunsTable, type RunsTableState } from '../views/runs-table';
-import { copyable } from '../views/copy';
-import { dropZone } from './open-page';
+import './index.css';
+import { el } from '../../dom';
+import type { Manifest } from '../../manifest';
+import { RunsTable, type RunsTableState } from '../../views/runs-table';
+import { copyable } from '../../views/copy';
+import type { PageModule, Screen } from '../page';
+import { dropZone } from '../open/drop-zone';
 
 // Kept while the visitor moves between pages, so coming back finds the table as it was left.
 const state: RunsTableState = { sort: 'date', descending: true, filter: '', selected: new Set() };
 
-export class IndexPage {
+export class IndexPage implements Screen {
   private readonly table = new RunsTable(state);
 
   constructor(root: HTMLElement, manifest: Manifest, onFile: (file: File) => void) {
@@ -42,10 +44,16 @@ export class IndexPage {
       manifest.runs.length === 0 && !manifest.live ? empty : this.table.host,
       el('section', { class: 'open' }, el('h2', { text: 'Your own generator' }), dropZone(onFile)),
     );
-    this.update(manifest);
+    this.refresh(manifest);
   }
 
-  update(manifest: Manifest): void {
+  refresh(manifest: Manifest): void {
     this.table.update(manifest.runs);
   }
 }
+
+/** `#/`: built again on every visit (the table keeps its sort, filter and selection). */
+export const indexPage: PageModule<Record<string, never>> = {
+  key: () => 'index',
+  show: (_params, app) => new IndexPage(app.container, app.manifest, (file) => app.openFile(file)),
+};

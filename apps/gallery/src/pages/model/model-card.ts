@@ -1,0 +1,136 @@
+/**
+ * A generator's model card: a run's facts (preset, data, sizes, time, evaluation, export and parity),
+ * what the ONNX graph says (inputs, outputs, layers) and how the SDK read it, and the commands that
+ * reproduce the run and the samples on screen.
+ */
+import { el } from '../../dom';
+import type { ManifestRun } from '../../manifest';
+import type { GeneratorInfo } from '../../protocol';
+import { formatDuration } from '../../run-facts';
+import { copyable } from '../../views/copy';
+import { exportCommand } from './commands';
+import type { Loaded, PageSource } from './loading';
+
+function kib(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(2)} MiB`
+    : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function definitionList(rows: [string, string][]): HTMLElement {
+  return el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+}
+
+/** A run's facts from its model card, and the commands that reproduce it. */
+function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: string[] } {
+  const rows: [string, string][] = [];
+  const c = run.card;
+  rows.push(
+    ['preset', c.preset],
+    ['dataset', `${c.dataset.name} (${c.dataset.examples} examples)`],
+    ['latent dim', String(c.latentDim)],
+    [
+      'output',
+      c.output.kind === 'image'
+        ? `image ${c.output.height}×${c.output.width}×${c.output.channels}, range [${c.output.range.join(', ')}]`
+        : `points, ${c.output.dims}-D`,
+    ],
+    ['epochs / steps', `${c.epochs} / ${c.steps}`],
+    [
+      'parameters (G / D)',
+      `${c.generatorParams.toLocaleString('en')} / ${c.discriminatorParams.toLocaleString('en')}`,
+    ],
+    ['training time', formatDuration(c.wallTimeSec)],
+  );
+  if (c.classNames?.length) rows.push(['classes', c.classNames.join(', ')]);
+  if (c.evaluation) {
+    // eval.* figures mean nothing without the features and reference they were measured in.
+    const e = c.evaluation;
+    rows.push([
+      'evaluation',
+      `eval.* by ${e.evaluator} against ${e.reference}, ${e.samples} samples, epoch ${e.epoch}`,
+    ]);
+  }
+  // The final figures are under "How good is it", in words.
+  if (c.export) {
+    rows.push(['ONNX file', `${kib(c.export.bytes)}, opset ${c.export.opset}`]);
+    rows.push([
+      'export parity',
+      c.export.maxAbsDiff === null
+        ? 'not checked'
+        : `max |TF.js − onnxruntime| = ${c.export.maxAbsDiff.toExponential(2)} at batch ${c.export.verifiedBatches.join(' and ')}`,
+    ]);
+  }
+  return { rows, reproduce: [...c.reproduce.split('\n'), exportCommand(run.name)] };
+}
+
+/** What the ONNX graph says (and, for a file, its size and weights), and how the SDK read it. */
+function modelFacts({ summary: s, info }: Loaded, isFile: boolean): [string, string][] {
+  const rows: [string, string][] = [];
+  if (isFile) {
+    rows.push(['ONNX file', `${kib(s.bytes)}, opset ${s.opset ?? 'unknown'}`]);
+    rows.push(['parameters', s.parameters.toLocaleString('en')]);
+  }
+  rows.push(
+    ['producer', s.producer],
+    ['inputs', s.inputs.map((i) => `${i.name} ${i.shape}`).join(', ')],
+    ['outputs', s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ')],
+    ['read as', understood(info)],
+  );
+  return rows;
+}
+
+/** The card; `loaded` null: the model did not load (a run's own facts only). */
+export function cardSection(
+  source: PageSource,
+  loaded: Loaded | null,
+  sampleCommand: HTMLElement | undefined,
+): HTMLElement {
+  const { rows, reproduce } =
+    source.kind === 'run' ? runFacts(source.run) : { rows: [] as [string, string][], reproduce: [] };
+  if (loaded) rows.push(...modelFacts(loaded, source.kind === 'file'));
+  const layers = loaded?.summary.layers ?? [];
+  return el(
+    'section',
+    { class: 'card' },
+    el('h2', { text: 'Model card' }),
+    el(
+      'div',
+      { class: 'card-grid' },
+      el('div', { class: 'card-facts' }, definitionList(rows)),
+      el(
+        'div',
+        { class: 'card-side' },
+        el('h3', { text: 'How to reproduce' }),
+        el(
+          'div',
+          { class: 'reproduce' },
+          ...reproduce.map((line) =>
+            line.startsWith('#')
+              ? el('p', { class: 'hint versions', text: line.replace(/^#\s*/, '') })
+              : copyable(line),
+          ),
+          loaded && sampleCommand ? copyable(sampleCommand, 'sample command') : null,
+        ),
+        layers.length > 0
+          ? el('h3', { text: `Architecture (${loaded?.summary.nodeCount} ONNX nodes)` })
+          : null,
+        layers.length > 0 ? el('ol', { class: 'layers' }, ...layers.map((l) => el('li', { text: l }))) : null,
+      ),
+    ),
+  );
+}
+
+/** How the SDK understood the model, and from where (metadata, graph, defaults). */
+function understood(info: GeneratorInfo): string {
+  const src = (k: string) => (info.sources[k] ? ` (${info.sources[k]})` : '');
+  const parts = [`latent [${info.latentShape.join(',')}]${src('latentShape')}`];
+  if (info.image) {
+    parts.push(
+      `image ${info.image.height}×${info.image.width}×${info.image.channels} ${info.image.layout}${src('image')}`,
+    );
+  } else parts.push(`${info.pointDims ?? '?'}-D points${src('kind')}`);
+  parts.push(`range [${info.outputRange.join(', ')}]${src('outputRange')}`);
+  if (info.labelInputName) parts.push(`class label input '${info.labelInputName}'`);
+  return parts.join('; ');
+}
