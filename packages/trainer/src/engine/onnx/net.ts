@@ -6,6 +6,7 @@
  * other layer types) are refused with the reason, and the run trains on TF.js.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { HWIO_TO_OIHW, outputPadding, tfPads, type ConvGeometry } from './conv-math';
 
 export class UncompilableError extends Error {
   override name = 'UncompilableError';
@@ -64,15 +65,9 @@ export function toTfjs(slot: WeightSlot, values: Float32Array): Float32Array {
   );
 }
 
-interface Conv {
+interface Conv extends ConvGeometry {
   cin: number;
   cout: number;
-  k: [number, number];
-  s: [number, number];
-  /** ONNX pads: top, left, bottom, right. */
-  pads: [number, number, number, number];
-  inHW: [number, number];
-  outHW: [number, number];
   kernel: number;
   bias?: number;
 }
@@ -143,21 +138,6 @@ function activationOf(layer: Layer, name: unknown): Act {
 
 const pair = (v: unknown): [number, number] =>
   Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)];
-
-/** TF.js 'same' / 'valid' padding as ONNX pads for a convolution from `inHW` to `outHW`. */
-function convPads(
-  padding: string,
-  inHW: [number, number],
-  outHW: [number, number],
-  k: [number, number],
-  s: [number, number],
-): [number, number, number, number] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  const total = (i: 0 | 1) => Math.max((outHW[i] - 1) * s[i] + k[i] - inHW[i], 0);
-  const th = total(0);
-  const tw = total(1);
-  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-}
 
 const inboundOf = (layer: Layer): Layer[] => {
   if (layer.inboundNodes.length !== 1)
@@ -302,20 +282,19 @@ export function readNet(model: tfTypes.LayersModel): Net {
         const transpose = cls === 'Conv2DTranspose';
         // A transposed convolution pads like the forward convolution it is the gradient of.
         const pads = transpose
-          ? convPads(String(cfg.padding), outHW, inHW, k, s)
-          : convPads(String(cfg.padding), inHW, outHW, k, s);
+          ? tfPads(String(cfg.padding), outHW, inHW, k, s)
+          : tfPads(String(cfg.padding), inHW, outHW, k, s);
         // TF.js kernels: conv [kh, kw, in, out]; transposed [kh, kw, out, in]. ONNX: [out, in, kh, kw]
         // for Conv and [in, out, kh, kw] for ConvTranspose: both are the permutation [3, 2, 0, 1].
         const kernel = slot(
           byName('kernel'),
           transpose ? [cin, cout, k[0], k[1]] : [cout, cin, k[0], k[1]],
-          [3, 2, 0, 1],
+          HWIO_TO_OIHW,
         );
         const bias = cfg.useBias ? slot(byName('bias'), [cout]) : undefined;
         const conv = { cin, cout, k, s, pads, inHW, outHW, kernel, ...(bias !== undefined ? { bias } : {}) };
         if (transpose) {
-          const natural = (i: 0 | 1) => s[i] * (inHW[i] - 1) + k[i] - pads[i]! - pads[i + 2]!;
-          const outPad: [number, number] = [outHW[0] - natural(0), outHW[1] - natural(1)];
+          const outPad = outputPadding(inHW, outHW, k, s, pads);
           if (outPad.some((p, i) => p < 0 || p >= s[i]!)) {
             throw new UncompilableError(
               `${layer.name}: this transposed convolution's padding is not compiled`,

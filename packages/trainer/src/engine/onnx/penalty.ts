@@ -8,9 +8,10 @@
  * ∂/∂W = aᵀu and the adjoint of u is aW. Per Conv: v = ConvT(u, W), ∂/∂W is the Conv weight
  * gradient of input a and output gradient u, and the adjoint of u is Conv(a, W).
  */
+import { convForward, convInputGrad, filterGrad } from './conv-graph';
 import type { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
-import { convForward, convInputGrad, filterGrad, type Forward } from './rules';
+import type { Forward } from './rules';
 
 export function gradientPenaltyGrads(
   g: Graph,

@@ -1,12 +1,10 @@
 /**
  * Forward (training mode) and backward rules for each operation of a compiled network, written as
  * ONNX nodes. They follow TF.js's arithmetic (batch statistics with the biased variance, moving
- * averages `m - (m - x)·(1 - momentum)`), so a compiled step matches a TF.js step.
- *
- * Convolution gradients are convolutions themselves: the input gradient of a Conv is a ConvTranspose
- * with the same weights (and the other way round); a weight gradient is a stride-1 convolution dilated
- * by the stride, with the batch and channel axes of the input and of dy swapped.
+ * averages `m - (m - x)·(1 - momentum)`), so a compiled step matches a TF.js step. Convolutions
+ * and their gradients are written by conv-graph.ts.
  */
+import { convForward, convInputGrad, convTransposeInputGrad, filterGrad } from './conv-graph';
 import type { Graph } from './graph';
 import type { Net, Op } from './net';
 
@@ -274,17 +272,7 @@ export function backward(
           grads.set(op.kernel, filterGrad(g, op, s.x!, d, batch, true));
           if (op.bias !== undefined) grads.set(op.bias, g.sum(d, [0, 2, 3]));
         }
-        if (needDx && tapped(op, op.cout)) {
-          // The input gradient is a Conv from dy (the larger side) back to x's size.
-          const P = phases(g, op, { big: d, bigC: op.cout, bigHW: op.outHW, smallHW: op.inHW }, batch);
-          d = tapConv(g, op, P, w(op.kernel), op.cin, op.cout, op.inHW, batch);
-        } else if (needDx) {
-          d = g.op('Conv', [d, w(op.kernel)], {
-            kernel_shape: { ints: op.k },
-            strides: { ints: op.s },
-            pads: { ints: op.pads },
-          });
-        }
+        if (needDx) d = convTransposeInputGrad(g, op, d, w(op.kernel), batch);
         break;
       }
       case 'bn': {
@@ -342,189 +330,4 @@ export function backward(
     }
   }
   return { ...(opts.inputGrad ? { dx: d } : {}), grads };
-}
-
-type ConvOp = Extract<Op, { kind: 'conv' | 'convT' }>;
-
-/** A Conv: one GEMM per kernel tap over the phase windows where that pays, else onnxruntime's. */
-export function convForward(
-  g: Graph,
-  op: ConvOp,
-  x: string,
-  w: string,
-  batch: number,
-  bias?: string,
-): string {
-  if (tapped(op, op.cin)) {
-    const P = phases(g, op, { big: x, bigC: op.cin, bigHW: op.inHW, smallHW: op.outHW }, batch);
-    return tapConv(g, op, P, w, op.cout, op.cin, op.outHW, batch, bias);
-  }
-  return g.op('Conv', [x, w, ...(bias !== undefined ? [bias] : [])], {
-    kernel_shape: { ints: op.k },
-    strides: { ints: op.s },
-    pads: { ints: op.pads },
-  });
-}
-
-/** A Conv's input gradient: the ConvTranspose with the same weights. */
-export function convInputGrad(g: Graph, op: ConvOp, dy: string, w: string): string {
-  // ConvTranspose's size is s(in-1) + k - pads; rows the convolution never read come back as
-  // output padding.
-  const outPad = [0, 1].map(
-    (a) => op.inHW[a]! - (op.s[a]! * (op.outHW[a]! - 1) + op.k[a]! - op.pads[a]! - op.pads[a + 2]!),
-  );
-  return g.op('ConvTranspose', [dy, w], {
-    kernel_shape: { ints: op.k },
-    strides: { ints: op.s },
-    pads: { ints: op.pads },
-    output_padding: { ints: outPad },
-  });
-}
-
-/** A stride-s convolution whose kernel is a whole number of s × s blocks splits into s² phases. */
-const phased = (op: ConvOp) => op.s[0] === op.s[1] && op.k[0] % op.s[0] === 0 && op.k[1] % op.s[1] === 0;
-
-/**
- * Whether a phased convolution over `bigC` image channels runs as a few GEMMs over its phases (see
- * tapConv). With very few channels the GEMMs are too thin to beat onnxruntime's direct Conv.
- */
-const tapped = (op: ConvOp, bigC: number) => phased(op) && op.s[0] * op.s[0] * bigC >= 32;
-
-/**
- * The weight gradient of a Conv (or ConvTranspose). For a Conv, x is the larger ("image") side and dy
- * the smaller; for a ConvTranspose the roles swap. Result: [small channels, big channels, kh, kw].
- */
-export function filterGrad(
-  g: Graph,
-  op: ConvOp,
-  x: string,
-  dy: string,
-  batch: number,
-  transposed: boolean,
-): string {
-  const sides = transposed
-    ? { big: dy, bigC: op.cout, bigHW: op.outHW, small: x, smallC: op.cin, smallHW: op.inHW }
-    : { big: x, bigC: op.cin, bigHW: op.inHW, small: dy, smallC: op.cout, smallHW: op.outHW };
-  return phased(op) ? phaseFilterGrad(g, op, sides, batch) : dilatedFilterGrad(g, op, sides);
-}
-
-interface Sides {
-  big: string;
-  bigC: number;
-  bigHW: [number, number];
-  small: string;
-  smallC: number;
-  smallHW: [number, number];
-}
-
-/**
- * The image side of a phased convolution cut into the windows its taps read. Padded to the rows the
- * taps reach, split into its s² phases (SpaceToDepth: depth (p·s + q)·C + c) and made channels-last,
- * the image holds, for each tap (u, v) of the k/s × k/s taps per phase, one contiguous window
- * [N·a·b, s²·C] (a × b the small side). Built once per image value: the forward Conv and its weight
- * gradient share them. (ORT's SpaceToDepth and a 4-D transpose are faster than one 6-D transpose.)
- */
-function phases(g: Graph, op: ConvOp, x: Omit<Sides, 'small' | 'smallC'>, batch: number): string[] {
-  const s = op.s[0];
-  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
-  const [a, b] = x.smallHW;
-  return [...Array(KU * KV).keys()].map((t) =>
-    g.memo(`taps/${x.big}/${op.kernel}/${t}`, () => {
-      const all = g.memo(`phases/${x.big}/${op.kernel}`, () => {
-        // Rows the taps read: s·(a + KU − 1) from the top pad on.
-        const rows = s * (a + KU - 1);
-        const cols = s * (b + KV - 1);
-        const [top, left] = [op.pads[0], op.pads[1]];
-        const bottom = rows - x.bigHW[0] - top;
-        const right = cols - x.bigHW[1] - left;
-        let big = x.big;
-        if (bottom < 0 || right < 0) {
-          big = g.op('Slice', [
-            big,
-            g.ints([0, 0]),
-            g.ints([x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)]),
-            g.ints([2, 3]),
-          ]);
-        }
-        if (top || left || bottom > 0 || right > 0) {
-          big = g.op('Pad', [big, g.ints([0, 0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right)])]);
-        }
-        return g.transpose(g.op('SpaceToDepth', [big], { blocksize: { i: s } }), [0, 2, 3, 1]);
-      });
-      const [u, v] = [Math.floor(t / KV), t % KV];
-      const window = g.op('Slice', [all, g.ints([u, v]), g.ints([u + a, v + b]), g.ints([1, 2])]);
-      return g.reshape(window, [batch * a * b, s * s * x.bigC]);
-    }),
-  );
-}
-
-/**
- * A phased convolution as one GEMM per tap over the image's phase windows, summed (each Gemm adds
- * the one before as its C): y[n, o, a, b] = Σ_(u,v) window_(u,v)[n·a·b, (p, q, c)] · W[o, c, u·s + p, v·s + q].
- * `w` is in Conv layout [O, C, kh, kw]; the result is NCHW [N, O, a, b].
- */
-function tapConv(
-  g: Graph,
-  op: ConvOp,
-  windows: string[],
-  w: string,
-  O: number,
-  C: number,
-  smallHW: [number, number],
-  batch: number,
-  bias?: string,
-): string {
-  const s = op.s[0];
-  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
-  const depth = s * s * C;
-  // [O, C, (u, p), (v, q)] -> [(u, v), (p, q, c), O]: one [depth, O] matrix per tap.
-  const taps = g.reshape(g.transpose(g.reshape(w, [O, C, KU, s, KV, s]), [2, 4, 3, 5, 1, 0]), [
-    KU * KV,
-    depth,
-    O,
-  ]);
-  let acc = bias;
-  windows.forEach((window, t) => {
-    const wt = g.reshape(g.op('Slice', [taps, g.ints([t]), g.ints([t + 1]), g.ints([0])]), [depth, O]);
-    acc = g.op('Gemm', [window, wt, ...(acc !== undefined ? [acc] : [])]);
-  });
-  return g.transpose(g.reshape(acc!, [batch, smallHW[0], smallHW[1], O]), [0, 3, 1, 2]);
-}
-
-/**
- * dW[o, c, i, j] = Σ small[n, o, a, b] · bigPadded[n, c, s·a + i, s·b + j] as a few large matrix
- * products: each tap's window (see phases) against dy, one GEMM over every example and position
- * (K = N·H·W), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
- */
-function phaseFilterGrad(g: Graph, op: ConvOp, x: Sides, batch: number): string {
-  const s = op.s[0];
-  const [KU, KV] = [op.k[0] / s, op.k[1] / s];
-  const [a, b] = x.smallHW;
-  const smallT = g.reshape(g.transpose(x.small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);
-  const taps = phases(g, op, x, batch).map((window) => g.op('MatMul', [smallT, window]));
-  // [o, (u, v, p, q, c)] -> [o, c, (u, p), (v, q)]: kernel row i = u·s + p, column j = v·s + q.
-  const all = taps.length > 1 ? g.op('Concat', taps, { axis: { i: 1 } }) : taps[0]!;
-  const split = g.reshape(all, [x.smallC, KU, KV, s, s, x.bigC]);
-  return g.reshape(g.transpose(split, [0, 5, 1, 3, 2, 4]), [x.smallC, x.bigC, op.k[0], op.k[1]]);
-}
-
-/** The same gradient as one stride-1 convolution dilated by the stride (any stride and kernel). */
-function dilatedFilterGrad(g: Graph, op: ConvOp, x: Sides): string {
-  const [top, left] = [op.pads[0], op.pads[1]];
-  let image = g.transpose(x.big, [1, 0, 2, 3]);
-  const end = [0, 1].map(
-    (a) => op.k[a]! - 1 - op.pads[a]! + op.s[a]! * (x.smallHW[a]! - 1) - (x.bigHW[a]! - 1),
-  );
-  if (end[0]! < 0 || end[1]! < 0) {
-    // Rows of the image no tap reads: crop them instead of padding negatively.
-    const keep = [0, 1].map((a) => x.bigHW[a]! + Math.min(0, end[a]!));
-    image = g.op('Slice', [image, g.ints([0, 0]), g.ints(keep), g.ints([2, 3])]);
-  }
-  const out = g.op('Conv', [image, g.transpose(x.small, [1, 0, 2, 3])], {
-    kernel_shape: { ints: [x.smallHW[0], x.smallHW[1]] },
-    dilations: { ints: op.s },
-    pads: { ints: [top, left, Math.max(0, end[0]!), Math.max(0, end[1]!)] },
-  });
-  // [big channels, small channels, kh, kw] -> [small, big, kh, kw].
-  return g.transpose(out, [1, 0, 2, 3]);
 }
