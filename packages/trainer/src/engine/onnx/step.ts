@@ -11,8 +11,8 @@
 import type { TrainConfig } from '../../config';
 import { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
+import { backward, forward } from './passes';
 import { gradientPenaltyGrads } from './penalty';
-import { backward, forward } from './rules';
 
 /** One tensor of the state: an input `name`, and (when the graph updates it) an output `name:next`. */
 export interface StateTensor {
@@ -170,7 +170,7 @@ export function buildStepGraph(
   const [realOut, fakeOut] = [logit(half(dPass.y, 0)), logit(half(dPass.y, 1))];
   const dLoss = discriminatorLoss(graph, config, realOut, fakeOut, batch);
   const dOut = logitGrad(graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } }));
-  const dGrads = backward(graph, D, ds.w, dPass, dOut, 2 * batch, {
+  const dGrads = backward(ds.w, dPass, dOut, 2 * batch, {
     inputGrad: false,
     weights: true,
     groups: 2,
@@ -224,7 +224,7 @@ export function buildStepGraph(
   for (const [i, value] of gPass.stats) dNew.set(i, value);
   for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
   const gLoss = generatorLoss(graph, config, logit(gPass.y), batch);
-  const throughD = backward(graph, D, dAfter, gPass, logitGrad(gLoss.dFake), batch, {
+  const throughD = backward(dAfter, gPass, logitGrad(gLoss.dFake), batch, {
     inputGrad: true,
     weights: false,
   });
@@ -235,7 +235,7 @@ export function buildStepGraph(
     lossG = graph.add(lossG, ms.loss);
     dFake = graph.add(dFake, ms.dFake);
   }
-  const gGrads = backward(graph, G, gs.w, gf, dFake, batch, { inputGrad: false, weights: true });
+  const gGrads = backward(gs.w, gf, dFake, batch, { inputGrad: false, weights: true });
   G.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
     const grad = gGrads.grads.get(i);
