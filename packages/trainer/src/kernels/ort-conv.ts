@@ -9,9 +9,10 @@
  * Conv2DBackpropFilter is a stride-1 convolution dilated by the stride with x's batch and channel
  * axes swapped and dy as the filter. Shapes these graphs do not cover fall back to `fallback`.
  */
-import protobuf from 'protobufjs/minimal.js';
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { Tensor as OrtTensor } from 'onnxruntime-common';
+import { HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, overhang } from '../engine/onnx/conv-math';
+import { Graph } from '../engine/onnx/graph';
 import { loadOrtBinding, type OrtRuntime, type OrtSession as Session } from './ort-binding';
 import { type Pad, type WasmBackend } from './wasm-backend';
 
@@ -55,61 +56,16 @@ export function setOrtConv(on: boolean, intraOpThreads?: number): void {
   }
 }
 
-// --- a minimal ONNX writer: one graph of Transpose / Conv / ConvTranspose nodes, static shapes ---
-type W = protobuf.Writer;
-const field = (w: W, f: number, wire: number) => w.uint32((f << 3) | wire);
-const str = (w: W, f: number, s: string) => field(w, f, 2).string(s);
-const int = (w: W, f: number, v: number) => field(w, f, 0).int64(v);
-const sub = (w: W, f: number, body: (w: W) => void) => {
-  field(w, f, 2).fork();
-  body(w);
-  w.ldelim();
-};
-
-interface OnnxNode {
-  op: string;
-  inputs: string[];
-  output: string;
-  ints?: Record<string, number[]>;
-}
-
-function onnxModel(inputs: [string, number[]][], output: [string, number[]], nodes: OnnxNode[]): Uint8Array {
-  const valueInfo = (w: W, f: number, name: string, dims: number[]) =>
-    sub(w, f, (v) => {
-      str(v, 1, name);
-      sub(v, 2, (t) =>
-        sub(t, 1, (tt) => {
-          int(tt, 1, 1); // FLOAT
-          sub(tt, 2, (s) => dims.forEach((d) => sub(s, 1, (dim) => int(dim, 1, d))));
-        }),
-      );
-    });
-  const w = protobuf.Writer.create();
-  int(w, 1, 8); // IR version
-  sub(w, 8, (o) => {
-    str(o, 1, '');
-    int(o, 2, 17);
-  });
-  sub(w, 7, (g) => {
-    for (const n of nodes) {
-      sub(g, 1, (nw) => {
-        n.inputs.forEach((i) => str(nw, 1, i));
-        str(nw, 2, n.output);
-        str(nw, 4, n.op);
-        for (const [name, values] of Object.entries(n.ints ?? {})) {
-          sub(nw, 5, (a) => {
-            str(a, 1, name);
-            values.forEach((v) => int(a, 8, v));
-            int(a, 20, 7); // INTS
-          });
-        }
-      });
-    }
-    str(g, 2, 'ganforge_kernel');
-    inputs.forEach(([n, d]) => valueInfo(g, 11, n, d));
-    valueInfo(g, 12, output[0], output[1]);
-  });
-  return w.finish();
+/** A kernel's graph: `build` writes its nodes from the named inputs to the one output, 'y'. */
+function kernelGraph(
+  inputs: [string, number[]][],
+  outShape: number[],
+  build: (g: Graph) => string,
+): Uint8Array {
+  const g = new Graph('ganforge_kernel');
+  for (const [name, shape] of inputs) g.input(name, shape);
+  g.output(build(g), 'y', outShape);
+  return g.encode();
 }
 
 const sessions = new Map<string, Session>();
@@ -154,9 +110,10 @@ function run(
   return out;
 }
 
-const NHWC_TO_NCHW = [0, 3, 1, 2];
-const NCHW_TO_NHWC = [0, 2, 3, 1];
-const HWIO_TO_OIHW = [3, 2, 0, 1];
+/** NHWC to CNHW: a filter gradient's batch and channel axes swapped. */
+const NHWC_TO_CNHW = [3, 0, 1, 2];
+/** A filter gradient [in, out, kh, kw] as TF.js's [kh, kw, in, out]. */
+const IOHW_TO_HWIO = [2, 3, 0, 1];
 
 interface ConvAttrs {
   strides: [number, number] | number;
@@ -205,26 +162,20 @@ export function ortConv2d(fallback: KernelConfig): KernelConfig {
       [top, left, bottom, right],
     );
     const build = () =>
-      onnxModel(
-        ins,
-        ['y', info.outShape],
-        [
-          { op: 'Transpose', inputs: ['x'], output: 'xt', ints: { perm: NHWC_TO_NCHW } },
-          { op: 'Transpose', inputs: ['w'], output: 'wt', ints: { perm: HWIO_TO_OIHW } },
-          {
-            op: 'Conv',
-            inputs: bias ? ['xt', 'wt', 'b'] : ['xt', 'wt'],
-            output: 'yt',
-            ints: {
-              kernel_shape: [kh, kw],
-              strides: [info.strideHeight, info.strideWidth],
-              dilations: [info.dilationHeight, info.dilationWidth],
-              pads: [top, left, bottom, right],
-            },
-          },
-          { op: 'Transpose', inputs: ['yt'], output: 'y', ints: { perm: NCHW_TO_NHWC } },
-        ],
-      );
+      kernelGraph(ins, info.outShape, (g) => {
+        const inputs = [
+          g.transpose('x', NHWC_TO_NCHW),
+          g.transpose('w', HWIO_TO_OIHW),
+          ...(bias ? ['b'] : []),
+        ];
+        const y = g.op('Conv', inputs, {
+          kernel_shape: { ints: [kh, kw] },
+          strides: { ints: [info.strideHeight, info.strideWidth] },
+          dilations: { ints: [info.dilationHeight, info.dilationWidth] },
+          pads: { ints: [top, left, bottom, right] },
+        });
+        return g.transpose(y, NCHW_TO_NHWC);
+      });
     const feeds: Record<string, TensorInfo> = { x, w: filter };
     if (bias) feeds.b = bias;
     return run(args.backend as unknown as WasmBackend, key, build, feeds, info.outShape);
@@ -251,40 +202,29 @@ export function ortConv2dBackpropInput(fallback: KernelConfig): KernelConfig {
     const [sh, sw] = [info.strideHeight, info.strideWidth];
     const [, ho, wo] = dy.shape as Shape4;
     const { top, left } = info.padInfo;
-    // ConvTranspose's size is s(in-1) + k + output_padding - pad_begin - pad_end.
-    let endH = sh * (ho - 1) + kh - top - inputShape[1];
-    let endW = sw * (wo - 1) + kw - left - inputShape[2];
-    const outPadH = Math.max(0, -endH);
-    const outPadW = Math.max(0, -endW);
-    endH = Math.max(0, endH);
-    endW = Math.max(0, endW);
+    // ConvTranspose's size is s(in-1) + k + output_padding - pad_begin - pad_end: the rows it makes
+    // past the input's end are cut by the end pads; the rows it falls short are output padding.
+    const overH = overhang(ho, inputShape[1], kh, sh, top);
+    const overW = overhang(wo, inputShape[2], kw, sw, left);
+    const [endH, endW] = [Math.max(0, overH), Math.max(0, overW)];
+    const [outPadH, outPadW] = [Math.max(0, -overH), Math.max(0, -overW)];
     if (outPadH >= sh || outPadW >= sw) return fallback.kernelFunc(args);
     const key = sig('convT', dy.shape, filter.shape, inputShape, [sh, sw], [top, left, endH, endW]);
+    const inputs: [string, number[]][] = [
+      ['dy', dy.shape],
+      ['w', filter.shape],
+    ];
     const build = () =>
-      onnxModel(
-        [
-          ['dy', dy.shape],
-          ['w', filter.shape],
-        ],
-        ['y', inputShape],
-        [
-          { op: 'Transpose', inputs: ['dy'], output: 'dyt', ints: { perm: NHWC_TO_NCHW } },
-          // TF.js [kh, kw, in, out] is ConvTranspose's [C (its input), M (its output), kh, kw].
-          { op: 'Transpose', inputs: ['w'], output: 'wt', ints: { perm: HWIO_TO_OIHW } },
-          {
-            op: 'ConvTranspose',
-            inputs: ['dyt', 'wt'],
-            output: 'yt',
-            ints: {
-              kernel_shape: [kh, kw],
-              strides: [sh, sw],
-              pads: [top, left, endH, endW],
-              output_padding: [outPadH, outPadW],
-            },
-          },
-          { op: 'Transpose', inputs: ['yt'], output: 'y', ints: { perm: NCHW_TO_NHWC } },
-        ],
-      );
+      kernelGraph(inputs, inputShape, (g) => {
+        // TF.js [kh, kw, in, out] is ConvTranspose's [C (its input), M (its output), kh, kw].
+        const y = g.op('ConvTranspose', [g.transpose('dy', NHWC_TO_NCHW), g.transpose('w', HWIO_TO_OIHW)], {
+          kernel_shape: { ints: [kh, kw] },
+          strides: { ints: [sh, sw] },
+          pads: { ints: [top, left, endH, endW] },
+          output_padding: { ints: [outPadH, outPadW] },
+        });
+        return g.transpose(y, NCHW_TO_NHWC);
+      });
     return run(args.backend as unknown as WasmBackend, key, build, { dy, w: filter }, inputShape);
   };
   return { ...fallback, kernelFunc };
@@ -310,35 +250,26 @@ export function ortConv2dBackpropFilter(fallback: KernelConfig): KernelConfig {
     const [, ho, wo] = dy.shape as Shape4;
     const [, h, w] = x.shape as Shape4;
     const { top, left } = info.padInfo;
-    const bottom = kh - 1 - top + sh * (ho - 1) - (h - 1);
-    const right = kw - 1 - left + sw * (wo - 1) - (w - 1);
+    const bottom = overhang(ho, h, kh, sh, top);
+    const right = overhang(wo, w, kw, sw, left);
     // Rows of x that no tap reads (negative pads) would need a crop: the wasm kernel handles those.
     if (bottom < 0 || right < 0) return fallback.kernelFunc(args);
     const key = sig('convF', x.shape, dy.shape, filterShape, [sh, sw], [top, left, bottom, right]);
+    const inputs: [string, number[]][] = [
+      ['x', x.shape],
+      ['dy', dy.shape],
+    ];
     const build = () =>
-      onnxModel(
-        [
-          ['x', x.shape],
-          ['dy', dy.shape],
-        ],
-        ['y', filterShape],
-        [
-          { op: 'Transpose', inputs: ['x'], output: 'xt', ints: { perm: [3, 0, 1, 2] } }, // [ci, n, h, w]
-          { op: 'Transpose', inputs: ['dy'], output: 'dyt', ints: { perm: [3, 0, 1, 2] } }, // [co, n, ho, wo]
-          {
-            op: 'Conv',
-            inputs: ['xt', 'dyt'],
-            output: 'yt', // [ci, co, kh, kw]
-            ints: {
-              kernel_shape: [ho, wo],
-              strides: [1, 1],
-              dilations: [sh, sw],
-              pads: [top, left, bottom, right],
-            },
-          },
-          { op: 'Transpose', inputs: ['yt'], output: 'y', ints: { perm: [2, 3, 0, 1] } },
-        ],
-      );
+      kernelGraph(inputs, filterShape, (g) => {
+        // x as [ci, n, h, w] convolved with dy as [co, n, ho, wo]: [ci, co, kh, kw].
+        const y = g.op('Conv', [g.transpose('x', NHWC_TO_CNHW), g.transpose('dy', NHWC_TO_CNHW)], {
+          kernel_shape: { ints: [ho, wo] },
+          strides: { ints: [1, 1] },
+          dilations: { ints: [sh, sw] },
+          pads: { ints: [top, left, bottom, right] },
+        });
+        return g.transpose(y, IOHW_TO_HWIO);
+      });
     return run(args.backend as unknown as WasmBackend, key, build, { x, dy }, filterShape);
   };
   return { ...fallback, kernelFunc };

@@ -16,9 +16,9 @@ import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState
 import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
+import { size as elementCount } from './shape';
 import {
   buildStepGraph,
-  elementCount,
   FIGURES,
   figureShape,
   netState,

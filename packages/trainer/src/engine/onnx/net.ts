@@ -6,12 +6,19 @@
  * other layer types) are refused with the reason, and the run trains on TF.js.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { HWC_TO_CHW, NHWC_TO_NCHW } from './conv-math';
+import { OPS } from './ops';
+import { isActivation } from './ops/activation';
+import { isBatchNorm, type BatchNormOp } from './ops/batchnorm';
+import { isDense } from './ops/dense';
+import type { Layer, LayerReader, NetOp } from './ops/op';
+import { isProjection } from './ops/projection';
+import { isReshape } from './ops/reshape';
+import { exampleShape, type ExampleShape } from './shape';
 
 export class UncompilableError extends Error {
   override name = 'UncompilableError';
 }
-
-export type Act = 'linear' | 'relu' | 'leaky' | 'tanh' | 'sigmoid';
 
 /** One weight of the network: where it lives in TF.js and its shape on the native side. */
 export interface WeightSlot {
@@ -64,63 +71,9 @@ export function toTfjs(slot: WeightSlot, values: Float32Array): Float32Array {
   );
 }
 
-interface Conv {
-  cin: number;
-  cout: number;
-  k: [number, number];
-  s: [number, number];
-  /** ONNX pads: top, left, bottom, right. */
-  pads: [number, number, number, number];
-  inHW: [number, number];
-  outHW: [number, number];
-  kernel: number;
-  bias?: number;
-}
-
-/** The operations of a compiled network; numbers index `Net.weights`. */
-export type Op =
-  /**
-   * With `projection` (a projection discriminator's head, one unit), the label's row of the table
-   * [classes, inF] dotted with the input is added to the output.
-   */
-  | { kind: 'dense'; inF: number; units: number; kernel: number; bias?: number; projection?: number }
-  | ({ kind: 'conv' } & Conv)
-  | ({ kind: 'convT'; outPad: [number, number] } & Conv)
-  | {
-      kind: 'bn';
-      /** 'features': [N, F] batches; 'channels': NCHW, statistics over N, H and W. */
-      over: 'features' | 'channels';
-      size: number;
-      /** Elements per example each statistic averages over (H·W per channel; 1 for features). */
-      perExample: number;
-      /** Spatial size of 'channels' inputs. */
-      hw: [number, number];
-      eps: number;
-      momentum: number;
-      gamma?: number;
-      beta?: number;
-      mean: number;
-      variance: number;
-    }
-  | { kind: 'act'; act: Act; alpha: number }
-  /** Nearest-neighbour upsampling of NCHW images by whole factors (UpSampling2D). */
-  | { kind: 'upsample'; c: number; hw: [number, number]; factor: [number, number] }
-  /**
-   * The class label joined to the features: its row of the embedding table `table` [classes, units]
-   * (read as one-hot · table) concatenated after the `size` features, or, with `plane`, reshaped to
-   * one image plane [1, h, w] after the `size` channels.
-   */
-  | { kind: 'label'; table: number; classes: number; units: number; size: number; plane?: [number, number] }
-  /**
-   * [N, H·W·C] to NCHW images. The features are in TF.js's NHWC order unless `folded`: then the
-   * layers before were permuted to give them in NCHW order, and this is a reshape.
-   */
-  | { kind: 'toImage'; h: number; w: number; c: number; folded?: boolean }
-  /** NCHW images to [N, H·W·C]: TF.js's NHWC order, or NCHW order where the next Dense was permuted (`folded`). */
-  | { kind: 'flatten'; h: number; w: number; c: number; folded?: boolean };
-
 export interface Net {
-  ops: Op[];
+  /** Its operations, in order (see ops/). */
+  ops: NetOp[];
   weights: WeightSlot[];
   /** One example's input shape: [F] for vectors, [C, H, W] for images. */
   input: number[];
@@ -128,35 +81,6 @@ export interface Net {
   output: number[];
   /** Classes of the label input of a conditional network (its graphs take a one-hot [N, classes]). */
   classes?: number;
-}
-
-type Layer = tfTypes.layers.Layer;
-type Shape = (number | null)[];
-
-const ACTS: Record<string, Act> = { linear: 'linear', relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid' };
-
-function activationOf(layer: Layer, name: unknown): Act {
-  const act = ACTS[String(name ?? 'linear')];
-  if (!act) throw new UncompilableError(`${layer.name}: activation "${String(name)}" is not compiled`);
-  return act;
-}
-
-const pair = (v: unknown): [number, number] =>
-  Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)];
-
-/** TF.js 'same' / 'valid' padding as ONNX pads for a convolution from `inHW` to `outHW`. */
-function convPads(
-  padding: string,
-  inHW: [number, number],
-  outHW: [number, number],
-  k: [number, number],
-  s: [number, number],
-): [number, number, number, number] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  const total = (i: 0 | 1) => Math.max((outHW[i] - 1) * s[i] + k[i] - inHW[i], 0);
-  const th = total(0);
-  const tw = total(1);
-  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
 }
 
 const inboundOf = (layer: Layer): Layer[] => {
@@ -247,201 +171,64 @@ function chain(model: tfTypes.LayersModel): { layers: Layer[]; label?: Layer[] }
 
 /** Compiles the layer list of `model`; throws UncompilableError naming the first layer it cannot take. */
 export function readNet(model: tfTypes.LayersModel): Net {
-  const ops: Op[] = [];
+  const ops: NetOp[] = [];
   const weights: WeightSlot[] = [];
-  const slot = (v: tfTypes.LayerVariable, shape: number[], perm?: number[]) => {
-    const layout = perm ? { view: v.shape as number[], perm } : undefined;
-    weights.push({ variable: v, shape, ...(layout ? { layout } : {}), trainable: v.trainable });
-    return weights.length - 1;
-  };
-  const inShape = model.inputs[0]!.shape.slice(1) as number[];
-  // The shape flowing between layers, one example, in the graph's layout ([F] or [C, H, W]).
-  let shape: number[] = inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : [...inShape];
-  if (inShape.length !== 1 && inShape.length !== 3) {
-    throw new UncompilableError(`${model.name}: inputs of shape [${inShape}] are not compiled`);
-  }
-  const act = (a: Act, alpha = 0) => {
-    if (a !== 'linear') ops.push({ kind: 'act', act: a, alpha });
-  };
-  const { layers, label } = chain(model);
+  const inShape = model.inputs[0]!.shape.slice(1);
+  // The shape flowing between layers, one example, in the graphs' layout ([F] or [C, H, W]).
+  const tfShape = exampleShape(inShape);
+  if (!tfShape) throw new UncompilableError(`${model.name}: inputs of shape [${inShape}] are not compiled`);
+  const input: ExampleShape = tfShape.length === 3 ? [tfShape[2], tfShape[0], tfShape[1]] : tfShape;
+  let shape = input;
   let classes: number | undefined;
+  const { layers, label } = chain(model);
   for (const layer of layers) {
     const cls = layer.getClassName();
-    const cfg = layer.getConfig() as Record<string, unknown>;
-    const out = (layer.outputShape as Shape).slice(1) as number[];
-    const byName = (suffix: string) => {
-      const v = layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
-      if (!v) throw new UncompilableError(`${layer.name}: no ${suffix} weight`);
-      return v;
-    };
-    switch (cls) {
-      case 'Dense': {
-        if (shape.length !== 1) throw new UncompilableError(`${layer.name}: Dense on images is not compiled`);
-        const units = Number(cfg.units);
-        const kernel = slot(byName('kernel'), [shape[0]!, units]);
-        const bias = cfg.useBias ? slot(byName('bias'), [units]) : undefined;
-        ops.push({ kind: 'dense', inF: shape[0]!, units, kernel, ...(bias !== undefined ? { bias } : {}) });
-        act(activationOf(layer, cfg.activation));
-        shape = [units];
-        break;
-      }
-      case 'Conv2D':
-      case 'Conv2DTranspose': {
-        if (shape.length !== 3) throw new UncompilableError(`${layer.name}: needs images`);
-        if (cfg.dataFormat !== 'channelsLast' || pair(cfg.dilationRate ?? 1).some((d) => d !== 1)) {
-          throw new UncompilableError(
-            `${layer.name}: only channels-last, undilated convolutions are compiled`,
-          );
-        }
-        const k = pair(cfg.kernelSize);
-        const s = pair(cfg.strides);
-        const cin = shape[0]!;
-        const cout = Number(cfg.filters);
-        const inHW: [number, number] = [shape[1]!, shape[2]!];
-        const outHW: [number, number] = [out[0]!, out[1]!];
-        const transpose = cls === 'Conv2DTranspose';
-        // A transposed convolution pads like the forward convolution it is the gradient of.
-        const pads = transpose
-          ? convPads(String(cfg.padding), outHW, inHW, k, s)
-          : convPads(String(cfg.padding), inHW, outHW, k, s);
-        // TF.js kernels: conv [kh, kw, in, out]; transposed [kh, kw, out, in]. ONNX: [out, in, kh, kw]
-        // for Conv and [in, out, kh, kw] for ConvTranspose: both are the permutation [3, 2, 0, 1].
-        const kernel = slot(
-          byName('kernel'),
-          transpose ? [cin, cout, k[0], k[1]] : [cout, cin, k[0], k[1]],
-          [3, 2, 0, 1],
-        );
-        const bias = cfg.useBias ? slot(byName('bias'), [cout]) : undefined;
-        const conv = { cin, cout, k, s, pads, inHW, outHW, kernel, ...(bias !== undefined ? { bias } : {}) };
-        if (transpose) {
-          const natural = (i: 0 | 1) => s[i] * (inHW[i] - 1) + k[i] - pads[i]! - pads[i + 2]!;
-          const outPad: [number, number] = [outHW[0] - natural(0), outHW[1] - natural(1)];
-          if (outPad.some((p, i) => p < 0 || p >= s[i]!)) {
-            throw new UncompilableError(
-              `${layer.name}: this transposed convolution's padding is not compiled`,
-            );
-          }
-          ops.push({ kind: 'convT', outPad, ...conv });
-        } else {
-          ops.push({ kind: 'conv', ...conv });
-        }
-        act(activationOf(layer, cfg.activation));
-        shape = [cout, outHW[0], outHW[1]];
-        break;
-      }
-      case 'BatchNormalization': {
-        const axis = Number(cfg.axis ?? -1);
-        if (axis !== -1 && axis !== out.length) {
-          throw new UncompilableError(`${layer.name}: BatchNormalization over axis ${axis} is not compiled`);
-        }
-        const size = shape[0]!;
-        const gamma = cfg.scale ? slot(byName('gamma'), [size]) : undefined;
-        const beta = cfg.center ? slot(byName('beta'), [size]) : undefined;
-        ops.push({
-          kind: 'bn',
-          over: shape.length === 1 ? 'features' : 'channels',
-          size,
-          perExample: shape.length === 1 ? 1 : shape[1]! * shape[2]!,
-          hw: shape.length === 1 ? [1, 1] : [shape[1]!, shape[2]!],
-          eps: Number(cfg.epsilon),
-          momentum: Number(cfg.momentum),
-          ...(gamma !== undefined ? { gamma } : {}),
-          ...(beta !== undefined ? { beta } : {}),
-          mean: slot(byName('moving_mean'), [size]),
-          variance: slot(byName('moving_variance'), [size]),
-        });
-        break;
-      }
-      case 'ReLU':
-        if (cfg.maxValue != null) throw new UncompilableError(`${layer.name}: a capped ReLU is not compiled`);
-        act('relu');
-        break;
-      case 'LeakyReLU':
-        // Its gradient reads the sign of the output, which is the input's only for alpha >= 0.
-        if (!(Number(cfg.alpha) >= 0))
-          throw new UncompilableError(`${layer.name}: a negative LeakyReLU slope is not compiled`);
-        act('leaky', Number(cfg.alpha));
-        break;
-      case 'Activation':
-        act(activationOf(layer, cfg.activation));
-        break;
-      case 'Reshape':
-      case 'Flatten': {
-        if (shape.length === 1 && out.length === 3) {
-          ops.push({ kind: 'toImage', h: out[0]!, w: out[1]!, c: out[2]! });
-          shape = [out[2]!, out[0]!, out[1]!];
-        } else if (shape.length === 3 && out.length === 1) {
-          ops.push({ kind: 'flatten', c: shape[0]!, h: shape[1]!, w: shape[2]! });
-          shape = [out[0]!];
-        } else if (!(shape.length === 1 && out.length === 1 && shape[0] === out[0])) {
-          throw new UncompilableError(`${layer.name}: this reshape is not compiled`);
-        }
-        break;
-      }
-      case 'UpSampling2D': {
-        if (shape.length !== 3 || (cfg.interpolation ?? 'nearest') !== 'nearest') {
-          throw new UncompilableError(
-            `${layer.name}: only nearest-neighbour upsampling of images is compiled`,
-          );
-        }
-        const factor = pair(cfg.size);
-        ops.push({ kind: 'upsample', c: shape[0]!, hw: [shape[1]!, shape[2]!], factor });
-        shape = [shape[0]!, shape[1]! * factor[0], shape[2]! * factor[1]];
-        break;
-      }
-      case 'Dot': {
-        const last = ops[ops.length - 1];
-        const embedding = label![0]!;
-        const ecfg = embedding.getConfig() as Record<string, unknown>;
-        if (
-          last?.kind !== 'dense' ||
-          last.units !== 1 ||
-          Number(ecfg.outputDim) !== last.inF ||
-          cfg.normalize
-        ) {
-          throw new UncompilableError(`${layer.name}: this projection is not compiled`);
-        }
-        classes = Number(ecfg.inputDim);
-        last.projection = slot(embedding.weights[0]!, [classes, last.inF]);
-        break;
-      }
-      case 'Add':
-        // The projection head's sum, folded into its Dense (chain checked it).
-        break;
-      case 'Concatenate': {
-        const axis = Number(cfg.axis ?? -1);
-        if (!label || (axis !== -1 && axis !== out.length)) {
-          throw new UncompilableError(`${layer.name}: this Concatenate is not compiled`);
-        }
-        const embedding = label[0]!;
-        const ecfg = embedding.getConfig() as Record<string, unknown>;
-        classes = Number(ecfg.inputDim);
-        const units = Number(ecfg.outputDim);
-        const table = slot(embedding.weights[0]!, [classes, units]);
-        if (shape.length === 1) {
-          ops.push({ kind: 'label', table, classes, units, size: shape[0]! });
-          shape = [shape[0]! + units];
-        } else {
-          const plane = (label[2]?.outputShape as Shape | undefined)?.slice(1) as number[] | undefined;
-          if (!plane || plane[0] !== shape[1] || plane[1] !== shape[2] || plane[2] !== 1) {
-            throw new UncompilableError(`${layer.name}: only a label plane of the image's size is compiled`);
-          }
-          ops.push({ kind: 'label', table, classes, units, size: shape[0]!, plane: [shape[1]!, shape[2]!] });
-          shape = [shape[0]! + 1, shape[1]!, shape[2]!];
-        }
-        break;
-      }
-      default:
-        throw new UncompilableError(`${layer.name}: ${cls} layers are not compiled`);
-    }
+    const op = OPS.find((o) => o.layers.includes(cls));
+    if (!op) throw new UncompilableError(`${layer.name}: ${cls} layers are not compiled`);
+    const read = op.read(reader(layer, shape, weights, label, ops[ops.length - 1]));
+    if (read.replacesLast) ops.pop();
+    ops.push(...read.ops);
+    shape = read.shape ?? shape;
+    classes = read.classes ?? classes;
   }
   foldLayouts(ops, weights);
+  return { ops, weights, input, output: shape, ...(classes !== undefined ? { classes } : {}) };
+}
+
+/** What an operation reading `layer` sees (ops/op.ts's LayerReader); its weights go into `weights`. */
+function reader(
+  layer: Layer,
+  shape: ExampleShape,
+  weights: WeightSlot[],
+  label: Layer[] | undefined,
+  last: NetOp | undefined,
+): LayerReader {
+  const refuse = (why: string): never => {
+    throw new UncompilableError(`${layer.name}: ${why}`);
+  };
   return {
-    ops,
-    weights,
-    input: inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : inShape,
-    output: shape,
-    ...(classes !== undefined ? { classes } : {}),
+    layer,
+    cfg: layer.getConfig() as Record<string, unknown>,
+    shape,
+    out: (layer.outputShape as (number | null)[]).slice(1),
+    label,
+    last,
+    weight(suffix) {
+      return (
+        layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`)) ?? refuse(`no ${suffix} weight`)
+      );
+    },
+    slot(variable, graphShape, perm) {
+      const layout = perm ? { view: variable.shape as number[], perm } : undefined;
+      weights.push({
+        variable,
+        shape: graphShape,
+        ...(layout ? { layout } : {}),
+        trainable: variable.trainable,
+      });
+      return weights.length - 1;
+    },
+    refuse,
   };
 }
 
@@ -451,43 +238,42 @@ export function readNet(model: tfTypes.LayersModel): Net {
  * Flatten followed by a Dense reads its rows in NCHW order; a Dense (then per-feature BatchNorm and
  * activations) followed by a Reshape to an image writes its columns in NCHW order.
  */
-function foldLayouts(ops: Op[], weights: WeightSlot[]): void {
+function foldLayouts(ops: NetOp[], weights: WeightSlot[]): void {
   const fold = (i: number, view: number[], perm: number[]) => {
-    const w = weights[i]!;
-    w.layout = { view, perm };
+    weights[i]!.layout = { view, perm };
   };
   ops.forEach((op, k) => {
-    if ((op.kind !== 'flatten' && op.kind !== 'toImage') || op.c === 1) return;
-    const { h, w, c } = op;
-    if (op.kind === 'flatten') {
+    if (!isReshape(op) || op.params.c === 1) return;
+    const reshape = op.params;
+    const { h, w, c } = reshape;
+    if (reshape.kind === 'flatten') {
       const next = ops[k + 1];
-      if (next?.kind !== 'dense') return;
-      fold(next.kernel, [h, w, c, next.units], [2, 0, 1, 3]);
+      const head = next && isProjection(next) ? next.params : undefined;
+      const dense = next && isDense(next) ? next.params : head?.dense;
+      if (!dense) return;
+      fold(dense.kernel, [h, w, c, dense.units], [...HWC_TO_CHW, 3]);
       // A projection head dots its input with a table row: the rows take the same order.
-      if (next.projection !== undefined) {
-        fold(next.projection, [weights[next.projection]!.shape[0]!, h, w, c], [0, 3, 1, 2]);
-      }
-      op.folded = true;
+      if (head) fold(head.table, [head.classes, h, w, c], NHWC_TO_NCHW);
+      reshape.folded = true;
       return;
     }
     let j = k - 1;
-    const between: Op[] = [];
-    while (
-      j >= 0 &&
-      (ops[j]!.kind === 'act' || (ops[j]!.kind === 'bn' && (ops[j] as { over: string }).over === 'features'))
-    ) {
-      between.push(ops[j]!);
+    const between: BatchNormOp[] = [];
+    for (;;) {
+      const before = ops[j];
+      if (before && isBatchNorm(before) && before.params.over === 'features') between.push(before.params);
+      else if (!before || !isActivation(before)) break;
       j--;
     }
-    const dense = ops[j];
-    if (dense?.kind !== 'dense') return;
-    fold(dense.kernel, [dense.inF, h, w, c], [0, 3, 1, 2]);
-    if (dense.bias !== undefined) fold(dense.bias, [h, w, c], [2, 0, 1]);
+    const before = ops[j];
+    if (!before || !isDense(before)) return;
+    const dense = before.params;
+    fold(dense.kernel, [dense.inF, h, w, c], NHWC_TO_NCHW);
+    if (dense.bias !== undefined) fold(dense.bias, [h, w, c], HWC_TO_CHW);
     for (const b of between) {
-      if (b.kind !== 'bn') continue;
       for (const i of [b.gamma, b.beta, b.mean, b.variance])
-        if (i !== undefined) fold(i, [h, w, c], [2, 0, 1]);
+        if (i !== undefined) fold(i, [h, w, c], HWC_TO_CHW);
     }
-    op.folded = true;
+    reshape.folded = true;
   });
 }

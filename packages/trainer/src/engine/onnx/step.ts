@@ -12,8 +12,8 @@ import type { TrainConfig } from '../../config';
 import { discriminatorLoss, generatorLoss } from '../../gan/losses';
 import { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
+import { backward, forward, type Forward } from './passes';
 import { gradientPenaltyGrads } from './penalty';
-import { backward, forward } from './rules';
 
 /** One tensor of the state: an input `name`, and (when the graph updates it) an output `name:next`. */
 export interface StateTensor {
@@ -58,7 +58,6 @@ export const next = (name: string) => `${name}:next`;
  */
 export const figureShape = (D: Net, config: Pick<StepConfig, 'discriminatorHead'>) =>
   config.discriminatorHead === 'softmax2' ? [1] : D.output;
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Names of the state tensors of one network: weights, then optimizer slots of the trainable ones. */
 export function netState(prefix: 'g' | 'd', net: Net, ema: boolean): StateTensor[] {
@@ -101,11 +100,6 @@ export function stepInputs(config: StepConfig, batch: number, dataShape: number[
   };
 }
 
-interface Built {
-  g: Graph;
-  w: (i: number) => string;
-}
-
 /** Builds the step graph; `generatorStep: false` is a critic-only step (G's forward, D's update). */
 export function buildStepGraph(
   G: Net,
@@ -115,29 +109,46 @@ export function buildStepGraph(
   dataShape: number[],
   generatorStep: boolean,
 ): StepGraphSpec {
+  const step = declareStep(G, D, config, batch, dataShape, generatorStep);
+  const { graph } = step;
+  // G's forward pass (training mode: batch statistics, moving averages updated).
+  const gf = forward(graph, G, step.gw, step.z, batch, 1, labelsOf(G, step.labelsFake));
+  for (const [i, value] of gf.stats) step.setNext(`g.w${i}`, value, G.weights[i]!.shape);
+  const dNew = discriminatorUpdate(step, gf.y);
+  if (generatorStep) {
+    generatorUpdate(step, gf, dNew);
+  } else {
+    for (const [i, value] of dNew) step.setNext(`d.w${i}`, value, D.weights[i]!.shape);
+    graph.output(graph.scalar(0), FIGURES.lossG, []);
+  }
+  return { bytes: graph.encode(), updates: step.updates };
+}
+
+/** A new step graph with its inputs: the state of both networks, then the batch and the step's figures. */
+function declareStep(
+  G: Net,
+  D: Net,
+  config: StepConfig,
+  batch: number,
+  dataShape: number[],
+  generatorStep: boolean,
+) {
   const graph = new Graph(generatorStep ? 'ganforge_step' : 'ganforge_critic_step');
   const ema = config.emaDecay > 0;
-  const classes = labelClasses(G, D, config);
-  const io = stepInputs(config, batch, dataShape, classes);
+  const io = stepInputs(config, batch, dataShape, labelClasses(G, D, config));
   const updates: string[] = [];
-  const declare = (prefix: 'g' | 'd', net: Net): Built => {
+  const declare = (prefix: 'g' | 'd', net: Net) => {
     for (const t of netState(prefix, net, ema && prefix === 'g')) graph.input(t.name, t.shape);
-    return { g: graph, w: (i) => `${prefix}.w${i}` };
+    return (i: number) => `${prefix}.w${i}`;
   };
-  const gs = declare('g', G);
-  const ds = declare('d', D);
+  const gw = declare('g', G);
+  const dw = declare('d', D);
   const x = graph.input(io.x.name, io.x.shape);
   const z = graph.input(io.z.name, io.z.shape);
   const [labelsReal, labelsFake] = io.labels.map((t) => graph.input(t.name, t.shape));
-  const labelsOf = (net: Net, v: string | undefined) => (net.classes !== undefined ? v : undefined);
   const noise = io.noise.map((n) => graph.input(n.name, n.shape));
   const powers = io.powers.map((p) => graph.input(p, []));
   const [emaDecay, emaRest] = io.emaDecay.map((p) => graph.input(p, []));
-  const setNext = (name: string, value: string, shape: number[]) => {
-    graph.output(value, next(name), shape);
-    updates.push(name);
-  };
-
   // Data arrive in TF.js's layout; images become NCHW once, here.
   const image = dataShape.length === 3;
   const toNet = (v: string) =>
@@ -146,64 +157,84 @@ export function buildStepGraph(
       : dataShape[2] === 1
         ? graph.reshape(v, [batch, 1, dataShape[0]!, dataShape[1]!])
         : graph.transpose(v, [0, 3, 1, 2]);
-  const noisy = (v: string, k: number) => (noise[k] ? graph.add(v, toNet(noise[k]!)) : v);
-
-  // G's forward pass (training mode: batch statistics, moving averages updated).
-  const gf = forward(graph, G, gs.w, z, batch, 1, labelsOf(G, labelsFake));
-  const fake = gf.y;
-  for (const [i, value] of gf.stats) setNext(`g.w${i}`, value, G.weights[i]!.shape);
-
-  // D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
-  // statistics (as two passes would have them), real first.
-  const both = graph.op('Concat', [noisy(toNet(x), 0), noisy(fake, 1)], { axis: { i: 0 } });
-  const bothLabels =
-    D.classes !== undefined ? graph.op('Concat', [labelsReal!, labelsFake!], { axis: { i: 0 } }) : undefined;
-  const dPass = forward(graph, D, ds.w, both, 2 * batch, 2, bothLabels);
-  const half = (v: string, k: number) =>
-    graph.op('Slice', [v, graph.ints([k * batch]), graph.ints([(k + 1) * batch]), graph.ints([0])]);
   // The two-class head's logits [l_fake, l_real] read as one logit l_real − l_fake (figureShape).
   const twoClass = config.discriminatorHead === 'softmax2';
   const column = (v: string, k: number) =>
     graph.op('Slice', [v, graph.ints([k]), graph.ints([k + 1]), graph.ints([1])]);
-  const logit = (y: string) => (twoClass ? graph.sub(column(y, 1), column(y, 0)) : y);
-  const logitGrad = (d: string) =>
-    twoClass ? graph.op('Concat', [graph.op('Neg', [d]), d], { axis: { i: 1 } }) : d;
-  const [realOut, fakeOut] = [logit(half(dPass.y, 0)), logit(half(dPass.y, 1))];
+  return {
+    graph,
+    G,
+    D,
+    config,
+    batch,
+    io,
+    /** The state's weights, `g.w<i>` and `d.w<i>`. */
+    gw,
+    dw,
+    x,
+    z,
+    labelsReal,
+    labelsFake,
+    /** Adam's β powers: G's two, then D's two. */
+    powers,
+    emaDecay,
+    emaRest,
+    /** The state the graph writes (StepGraphSpec's). */
+    updates,
+    /** Writes `value` as the new value of the state tensor `name`. */
+    setNext: (name: string, value: string, shape: number[]) => {
+      graph.output(value, next(name), shape);
+      updates.push(name);
+    },
+    /** A batch in TF.js's layout as the networks take it. */
+    toNet,
+    /** `v` plus the k-th instance noise input, where the step has instance noise. */
+    noisy: (v: string, k: number) => (noise[k] ? graph.add(v, toNet(noise[k]!)) : v),
+    twoClass,
+    /** D's output as its logit (figureShape), and the output's gradient given the logit's. */
+    logit: (y: string) => (twoClass ? graph.sub(column(y, 1), column(y, 0)) : y),
+    logitGrad: (d: string) =>
+      twoClass ? graph.op('Concat', [graph.op('Neg', [d]), d], { axis: { i: 1 } }) : d,
+  };
+}
+
+/** What the parts of one step graph share: the graph, its inputs, and the step's settings. */
+type Step = ReturnType<typeof declareStep>;
+
+const labelsOf = (net: Net, v: string | undefined) => (net.classes !== undefined ? v : undefined);
+
+/**
+ * D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
+ * statistics (as two passes would have them), real first; then the loss, the backward pass, the
+ * gradient penalty, the optimizer and clipping. Outputs D's figures; returns D's new weights and
+ * moving statistics by weight index.
+ */
+function discriminatorUpdate(step: Step, fake: string): Map<number, string> {
+  const { graph, D, config, batch, labelsReal, labelsFake } = step;
+  const both = graph.op('Concat', [step.noisy(step.toNet(step.x), 0), step.noisy(fake, 1)], {
+    axis: { i: 0 },
+  });
+  const bothLabels =
+    D.classes !== undefined ? graph.op('Concat', [labelsReal!, labelsFake!], { axis: { i: 0 } }) : undefined;
+  const dPass = forward(graph, D, step.dw, both, 2 * batch, 2, bothLabels);
+  const half = (v: string, k: number) =>
+    graph.op('Slice', [v, graph.ints([k * batch]), graph.ints([(k + 1) * batch]), graph.ints([0])]);
+  const [realOut, fakeOut] = [step.logit(half(dPass.y, 0)), step.logit(half(dPass.y, 1))];
   const dLoss = discriminatorLoss(graph, config, realOut, fakeOut, batch);
-  const dOut = logitGrad(graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } }));
-  const dGrads = backward(graph, D, ds.w, dPass, dOut, 2 * batch, {
+  const dOut = step.logitGrad(graph.op('Concat', [dLoss.dReal, dLoss.dFake], { axis: { i: 0 } }));
+  const dGrads = backward(step.dw, dPass, dOut, 2 * batch, {
     inputGrad: false,
     weights: true,
     groups: 2,
   });
-  let lossD = dLoss.loss;
-  if (config.gradientPenalty > 0) {
-    if (D.classes !== undefined || twoClass) {
-      throw new UncompilableError(
-        'the gradient penalty of a conditional or two-class critic trains on TF.js',
-      );
-    }
-    // At x̂ = αx + (1 − α)G(z), the clean batches (as TF.js takes them), in a pass of its own.
-    const alpha = graph.input(io.penalty[0]!.name, io.penalty[0]!.shape);
-    const mix = graph.add(graph.mul(alpha, toNet(x)), graph.mul(graph.sub(graph.scalar(1), alpha), fake));
-    const gp = gradientPenaltyGrads(
-      graph,
-      D,
-      ds.w,
-      forward(graph, D, ds.w, mix, batch),
-      batch,
-      config.gradientPenalty,
-    );
-    for (const [i, grad] of gp.grads) dGrads.grads.set(i, graph.add(dGrads.grads.get(i)!, grad));
-    lossD = graph.add(lossD, gp.penalty);
-  }
-  const dStats = dPass.stats;
-  const dNew = new Map<number, string>(dStats);
+  const lossD =
+    config.gradientPenalty > 0 ? addGradientPenalty(step, fake, dGrads.grads, dLoss.loss) : dLoss.loss;
+  const dNew = new Map<number, string>(dPass.stats);
   D.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
     const grad = dGrads.grads.get(i);
     if (!grad) throw new UncompilableError(`no gradient reaches D's weight ${i}`);
-    let w = optimizerStep(graph, config, 'd', i, grad, wt.shape, setNext, powers.slice(2));
+    let w = optimizerStep(graph, config, 'd', i, grad, wt.shape, step.setNext, step.powers.slice(2));
     if (config.clipValue > 0) {
       w = graph.op('Clip', [w, graph.scalar(-config.clipValue), graph.scalar(config.clipValue)]);
     }
@@ -212,36 +243,66 @@ export function buildStepGraph(
   graph.output(lossD, FIGURES.lossD, []);
   graph.output(realOut, FIGURES.real, [batch, ...figureShape(D, config)]);
   graph.output(fakeOut, FIGURES.fake, [batch, ...figureShape(D, config)]);
+  return dNew;
+}
 
-  if (!generatorStep) {
-    for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
-    graph.output(graph.scalar(0), FIGURES.lossG, []);
-    return { bytes: graph.encode(), updates };
+/**
+ * The gradient penalty at x̂ = αx + (1 − α)G(z), the clean batches (as TF.js takes them), in a pass
+ * of its own: adds its gradients to `grads` and returns D's loss with it.
+ */
+function addGradientPenalty(step: Step, fake: string, grads: Map<number, string>, lossD: string): string {
+  const { graph, D, batch, io } = step;
+  if (D.classes !== undefined || step.twoClass) {
+    throw new UncompilableError('the gradient penalty of a conditional or two-class critic trains on TF.js');
   }
+  const alpha = graph.input(io.penalty[0]!.name, io.penalty[0]!.shape);
+  const mix = graph.add(
+    graph.mul(alpha, step.toNet(step.x)),
+    graph.mul(graph.sub(graph.scalar(1), alpha), fake),
+  );
+  const gp = gradientPenaltyGrads(
+    graph,
+    D,
+    step.dw,
+    forward(graph, D, step.dw, mix, batch),
+    batch,
+    step.config.gradientPenalty,
+  );
+  for (const [i, grad] of gp.grads) grads.set(i, graph.add(grads.get(i)!, grad));
+  return graph.add(lossD, gp.penalty);
+}
 
-  // G's loss through the updated D (training mode again: D's statistics move a third time).
-  const dAfter = (i: number) => dNew.get(i) ?? ds.w(i);
-  const gPass = forward(graph, D, dAfter, noisy(fake, 2), batch, 1, labelsOf(D, labelsFake));
+/**
+ * G's update: its loss through the updated D (training mode again: D's statistics move a third
+ * time), the backward pass through D and G, the mode-seeking term, G's optimizer and the EMA of G.
+ * Writes D's new state (`dNew`, with those statistics) and G's.
+ */
+function generatorUpdate(step: Step, gf: Forward, dNew: Map<number, string>): void {
+  const { graph, G, D, config, batch, setNext } = step;
+  const fake = gf.y;
+  const dAfter = (i: number) => dNew.get(i) ?? step.dw(i);
+  const gPass = forward(graph, D, dAfter, step.noisy(fake, 2), batch, 1, labelsOf(D, step.labelsFake));
   for (const [i, value] of gPass.stats) dNew.set(i, value);
   for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
-  const gLoss = generatorLoss(graph, config, logit(gPass.y), batch);
-  const throughD = backward(graph, D, dAfter, gPass, logitGrad(gLoss.dFake), batch, {
+  const gLoss = generatorLoss(graph, config, step.logit(gPass.y), batch);
+  const throughD = backward(dAfter, gPass, step.logitGrad(gLoss.dFake), batch, {
     inputGrad: true,
     weights: false,
   });
   let lossG = gLoss.loss;
   let dFake = throughD.dx!;
   if (config.modeSeeking > 0) {
-    const ms = modeSeeking(graph, config.modeSeeking, fake, z, batch, G.output);
+    const ms = modeSeeking(graph, config.modeSeeking, fake, step.z, batch, G.output);
     lossG = graph.add(lossG, ms.loss);
     dFake = graph.add(dFake, ms.dFake);
   }
-  const gGrads = backward(graph, G, gs.w, gf, dFake, batch, { inputGrad: false, weights: true });
+  const gGrads = backward(step.gw, gf, dFake, batch, { inputGrad: false, weights: true });
+  const { emaDecay, emaRest } = step;
   G.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
     const grad = gGrads.grads.get(i);
     if (!grad) throw new UncompilableError(`no gradient reaches G's weight ${i}`);
-    const w = optimizerStep(graph, config, 'g', i, grad, wt.shape, setNext, powers.slice(0, 2));
+    const w = optimizerStep(graph, config, 'g', i, grad, wt.shape, setNext, step.powers.slice(0, 2));
     setNext(`g.w${i}`, w, wt.shape);
     if (emaDecay && emaRest) {
       const e = `g.e${i}`;
@@ -249,7 +310,6 @@ export function buildStepGraph(
     }
   });
   graph.output(lossG, FIGURES.lossG, []);
-  return { bytes: graph.encode(), updates };
 }
 
 /** The classes of the label input both networks of a conditional model take. */
@@ -333,5 +393,3 @@ function optimizerStep(
   const stepDir = g.div(m1, g.add(g.op('Sqrt', [v1]), epsT));
   return g.sub(w, g.mul(stepDir, lrT));
 }
-
-export { size as elementCount };

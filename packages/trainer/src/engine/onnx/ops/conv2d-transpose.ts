@@ -1,0 +1,51 @@
+/** Conv2DTranspose layers: an ONNX ConvTranspose; its input gradient is the Conv with the same weights. */
+import { convTransposeInputGrad, filterGrad, type ConvParams } from '../conv-graph';
+import { outputPadding, type HW } from '../conv-math';
+import { activationOf, activationOps } from './activation';
+import { readConv } from './conv2d';
+import { bind, type CompiledOp } from './op';
+
+export interface Conv2dTransposeOp extends ConvParams {
+  kind: 'convT';
+  /** ConvTranspose's output padding: the rows its natural size s·(in − 1) + k − pads falls short. */
+  outPad: HW;
+}
+
+/** Its input, for the kernel's gradient. */
+interface Saved {
+  x: string;
+}
+
+export const conv2dTranspose: CompiledOp<Conv2dTransposeOp, Saved> = {
+  layers: ['Conv2DTranspose'],
+  read(r) {
+    const conv = readConv(r, true);
+    const outPad = outputPadding(conv.inHW, conv.outHW, conv.k, conv.s, conv.pads);
+    if (outPad[0] < 0 || outPad[0] >= conv.s[0] || outPad[1] < 0 || outPad[1] >= conv.s[1]) {
+      r.refuse("this transposed convolution's padding is not compiled");
+    }
+    return {
+      ops: [
+        bind(conv2dTranspose, { kind: 'convT', outPad, ...conv }),
+        ...activationOps(activationOf(r, r.cfg.activation)),
+      ],
+      shape: [conv.cout, ...conv.outHW],
+    };
+  },
+  forward(g, op, x, { w }) {
+    const y = g.op('ConvTranspose', [x, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])], {
+      kernel_shape: { ints: op.k },
+      strides: { ints: op.s },
+      pads: { ints: op.pads },
+      output_padding: { ints: op.outPad },
+    });
+    return { y, saved: { x } };
+  },
+  backward(g, op, { x }, dy, ctx) {
+    if (ctx.weights) {
+      ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, true));
+      if (op.bias !== undefined) ctx.grads.set(op.bias, g.sum(dy, [0, 2, 3]));
+    }
+    return ctx.needDx ? convTransposeInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
+  },
+};
