@@ -15,4 +15,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The house rules for source code (tests, e2e and scripts aside): a file a newcomer can read in one
+    // sitting, a function that fits on a screen or two.
+    files: ['packages/*/src/**/*.ts', 'apps/gallery/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test/**'],
+    rules: {
+      'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': [
+        'error',
+        { max: 100, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
 );
