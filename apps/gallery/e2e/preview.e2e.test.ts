@@ -5,8 +5,8 @@
  * is (a `Content-Encoding: gzip` label had the browser unzip it and the page unzip it again), the app's
  * own files still travel compressed, and the playground's image mode trains from that server.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +24,22 @@ let preview: ChildProcess | undefined;
 let url: string;
 let browser: Browser;
 
-function viteCli(args: string[]) {
-  return spawnSync(tsx, ['scripts/vite-cli.ts', ...args], { cwd: appDir, encoding: 'utf8' });
+/** Runs Vite's command line to the end; resolves with its exit code and output. */
+function viteCli(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((ok) => {
+    const child = spawn(tsx, ['scripts/vite-cli.ts', ...args], {
+      cwd: appDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    child.on('exit', (status) => ok({ status, output }));
+  });
 }
+
+/** ANSI colour codes (the test runner may force colour on child processes). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** Starts `vite preview` on a free port and resolves with its address once it listens. */
 function startPreview(): Promise<string> {
@@ -37,14 +50,22 @@ function startPreview(): Promise<string> {
       {
         cwd: appDir,
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       },
     );
     preview = child;
     let out = '';
+    const timer = setTimeout(
+      () => fail(new Error(`vite preview printed no address in 60 s: ${out}`)),
+      60_000,
+    );
     const onData = (b: Buffer) => {
-      out += b.toString();
+      out += b.toString().replace(ANSI, '');
       const m = /(http:\/\/localhost:\d+\/)/.exec(out);
-      if (m) ok(m[1]!);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -52,15 +73,16 @@ function startPreview(): Promise<string> {
   });
 }
 
+// The build compresses the 14 MB runtime at brotli's best quality (cached after the first build of any
+// test); on a busy 2-core machine that alone can take minutes.
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ganforge-preview-'));
-  mkdirSync(join(tmp, 'public'));
   dist = join(tmp, 'dist');
-  const built = viteCli(['build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
-  expect(built.status, built.stderr).toBe(0);
+  const built = await viteCli(['build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn']);
+  expect(built.status, built.output).toBe(0);
   url = await startPreview();
   browser = await launchChromium();
-});
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
