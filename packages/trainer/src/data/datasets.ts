@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
+import { isEmojiDataset, loadEmoji } from './emoji';
 import { isPointsFile, POINT_DATASETS, type PointDatasetName } from './points2d';
 import { readPointsFile } from './points-file';
 import { PACKAGE_DIR } from '../package-dir';
@@ -138,6 +139,9 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
       count,
       kind: 'points',
     };
+  }
+  if (isEmojiDataset(dataset)) {
+    return loadEmoji({ dataset, limit, size: opts.imageSize, rgb: opts.channels !== 'grayscale' });
   }
   const builtin = BUILTIN_IDX[dataset];
   const path = builtin ? builtin.images : resolve(dataset);
