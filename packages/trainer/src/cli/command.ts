@@ -23,6 +23,7 @@ import { POINT_DATASETS } from '../data/points2d';
 import { EMOJI_DATASETS, EMOJI_PACKAGE } from '../data/emoji';
 import { unpackRunArchive } from '../run/untar';
 import { resumeConfig, train, type TrainEvent } from '../train';
+import { qualityLines } from '../eval/hook';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
@@ -90,6 +91,8 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
   let figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
   // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
   let critic = false;
+  // The run's dataset: it says whose features the closing quality figures are in.
+  let dataset: string | undefined;
   let plan:
     | { totalSteps: number; stepsPerEpoch: number; epochs: number; budgetSec?: number; startedAt: number }
     | undefined;
@@ -112,6 +115,7 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
     switch (e.status) {
       case 'start':
         critic = e.config.loss === 'wasserstein';
+        dataset = e.config.dataset;
         plan = {
           totalSteps: e.config.epochs * e.stepsPerEpoch,
           stepsPerEpoch: e.stepsPerEpoch,
@@ -191,13 +195,8 @@ function reporter(quiet: boolean): (e: TrainEvent) => void {
         }
         const scored = result.metrics.filter((m) => m.extra?.['eval.fd'] !== undefined).at(-1)?.extra;
         if (scored) {
-          const x = (k: string) => scored[k] ?? NaN;
-          console.log(
-            `quality after epoch ${result.metrics.at(-1)?.epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/10`,
-          );
-          console.log(
-            `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx nx run trainer:eval -- --run ${result.runDir} for more)`,
-          );
+          const epoch = result.metrics.at(-1)?.epoch;
+          for (const line of qualityLines(scored, epoch, result.runDir, dataset)) console.log(line);
         }
         console.log(
           `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${epochsDone(result.epochsCompleted, result.steps, plan?.stepsPerEpoch ?? Infinity)}, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,

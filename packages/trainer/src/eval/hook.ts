@@ -67,6 +67,22 @@ export function evaluationSource(
   };
 }
 
+/** The training command's last lines: the latest figures, and whose features and reference they are in. */
+export function qualityLines(
+  scored: Record<string, number>,
+  epoch: number | undefined,
+  runDir: string,
+  dataset?: string,
+): string[] {
+  const x = (k: string) => scored[k] ?? NaN;
+  const bundled = evaluatorOfDataset(dataset);
+  const { features, reference } = bundled.describe(dataset);
+  return [
+    `quality after epoch ${epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/${bundled.classes}`,
+    `  in the features of ${features}, ${x('eval.samples')} samples against ${reference} (npx nx run trainer:eval -- --run ${runDir} for more)`,
+  ];
+}
+
 /**
  * The hook; images no bundled evaluator takes (28x28x1 from any data, 64x64x3 from an emoji set) are
  * skipped (no numbers); conditional generators get balanced classes.

@@ -10,6 +10,10 @@ export interface BundledEvaluator {
   evaluator: string;
   /** Height, width and channels of the samples it scores. */
   inputShape: readonly [number, number, number];
+  /** Classes of its classifier. */
+  classes: number;
+  /** How the training command's last lines name it and its reference. */
+  describe(dataset?: string): { features: string; reference: string };
   /** Datasets whose runs it scores; undefined: any run whose samples have its shape. */
   datasets?: readonly string[];
   /** The reference as the model card names it. */

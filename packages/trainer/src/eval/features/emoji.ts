@@ -31,6 +31,11 @@ export async function emojiSamples(dataset = 'emoji', limit?: number): Promise<S
 export const EMOJI_EVALUATOR: BundledEvaluator = {
   evaluator: EMOJI_EVALUATOR_NAME,
   inputShape: [64, 64, 3],
+  classes: 9,
+  describe: (dataset = 'emoji') => ({
+    features: `the bundled emoji classifier (${EMOJI_EVALUATOR_NAME})`,
+    reference: `the ${dataset} set`,
+  }),
   datasets: Object.keys(EMOJI_DATASETS),
   referenceName: (dataset = 'emoji') => `${dataset} (Noto Emoji 64x64, emoji-datasource-google)`,
   // A run's own set (emoji or emoji-all); `emoji` for samples from elsewhere.
