@@ -3,7 +3,7 @@
  * samples are computed in) on the 9 categories of the emoji-all set and writes it to
  * packages/trainer/models/<name>/ with its accuracy on held-out emoji. Run by hand, never by tests:
  *
- *   npx tsx scripts/train-emoji-classifier.ts [--epochs 30 --decay-epochs 6 --seed 1] [--name emoji-classifier-v1]
+ *   npx tsx scripts/train-emoji-classifier.ts [--epochs 60 --decay-epochs 12 --seed 1] [--name emoji-classifier-v1]
  *
  * The test split holds out whole emoji (an emoji with all its skin-tone variants, ~15% per
  * category), so a variant of a training emoji never scores as a test image. Batches draw a category
@@ -26,8 +26,8 @@ const PER = S * S * 3;
 const K = EMOJI_CATEGORIES.length;
 
 const opts = new Command()
-  .option('--epochs <n>', 'training epochs (an epoch: as many draws as training images)', '30')
-  .option('--decay-epochs <n>', 'final epochs at a fifth of the learning rate', '6')
+  .option('--epochs <n>', 'training epochs (an epoch: as many draws as training images)', '60')
+  .option('--decay-epochs <n>', 'final epochs at a fifth of the learning rate', '12')
   .option('--test-share <x>', 'share of each category held out for the test split', '0.15')
   .option('--seed <n>', 'split, sampling and augmentation seed', '1')
   .option('--name <name>', 'evaluator name (folder under models/)', 'emoji-classifier-v1')
