@@ -6,10 +6,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
 import { initBackend } from '../kernels/backend';
-import { Classifier, DEFAULT_EVALUATOR } from '../eval/classifier';
 import { EvalError } from '../eval/errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
-import { DEFAULT_REFERENCE, readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
+import { imageEvaluation, isDatasetName, parseRange, runDataset } from '../eval/features/select';
+import { readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -30,10 +30,12 @@ interface Opts {
   run?: string;
   onnx?: string;
   idx?: string;
-  ref: string;
+  ref?: string;
   samples: number;
   seed: number;
-  evaluator: string;
+  evaluator?: string;
+  features?: string;
+  featuresRange?: [number, number];
   kidSubsets: number;
   kidSubsetSize: number;
   k: number;
@@ -48,10 +50,21 @@ export function evalCommand(): Command {
     .option('--run <dir>', 'a run directory (samples its TF.js generator)')
     .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
     .option('--idx <file>', 'an IDX image file of samples (gzipped or raw), e.g. from another tool')
-    .option('--ref <file>', 'reference IDX images (default: the bundled Fashion-MNIST 10k test split)')
+    .option(
+      '--ref <images>',
+      "reference images: an IDX file, a folder or a dataset name such as emoji (default: the evaluator's own, e.g. the bundled Fashion-MNIST 10k test split)",
+    )
     .option('-n, --samples <int>', 'generated samples to score', positiveInt('--samples'), 10_000)
     .option('--seed <int>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
-    .option('--evaluator <string>', 'classifier under packages/trainer/models/', DEFAULT_EVALUATOR)
+    .option(
+      '--evaluator <string>',
+      "classifier under packages/trainer/models/ (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3)",
+    )
+    .option(
+      '--features <model.onnx>',
+      'score in the features of an ONNX model: NCHW float input, [N, D] output',
+    )
+    .option('--features-range <lo,hi>', 'pixel range the --features model expects (default -1,1)', parseRange)
     .option('--kid-subsets <int>', 'KID subsets', positiveInt('--kid-subsets'), 10)
     .option('--kid-subset-size <int>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
     .option('--k <int>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
@@ -80,10 +93,15 @@ export function evalCommand(): Command {
         progress.stage('2-D statistics');
         report = evaluatePoints(generated, realPoints);
       } else {
-        const reference = readIdxSamples(o.ref ? abs(o.ref) : DEFAULT_REFERENCE);
-        const classifier = await Classifier.load(o.evaluator);
+        const { extractor, reference } = await imageEvaluation(generated, {
+          ...(o.evaluator ? { evaluator: o.evaluator } : {}),
+          ...(o.features ? { features: abs(o.features) } : {}),
+          ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
+          ...(o.ref ? { ref: isDatasetName(o.ref) ? o.ref : abs(o.ref) } : {}),
+          ...(o.run ? { dataset: runDataset(abs(o.run)) } : {}),
+        });
         try {
-          report = evaluateImages(classifier, generated, reference, {
+          report = await evaluateImages(extractor, generated, reference, {
             kidSubsets: o.kidSubsets,
             kidSubsetSize: o.kidSubsetSize,
             k: o.k,
@@ -91,7 +109,7 @@ export function evalCommand(): Command {
             onStage: progress.stage,
           });
         } finally {
-          classifier.dispose();
+          await extractor.dispose();
         }
       }
       progress.stage();

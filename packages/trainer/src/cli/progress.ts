@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { countEpochs, describeEpochs } from '@ganforge/contracts';
+import { qualityLines } from '../eval/hook';
 import type { TrainEvent } from '../loop/types';
 
 const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
@@ -60,6 +61,8 @@ class Progress {
   private figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
   // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
   private critic = false;
+  // The run's dataset: it says whose features the closing quality figures are in.
+  private dataset: string | undefined;
   private plan: Plan | undefined;
   // Pace: from the first step this process ran (start-up and a resume's restore left out).
   private first: { step: number; at: number } | undefined;
@@ -99,6 +102,7 @@ class Progress {
 
   private start(e: EventOf<'start'>): void {
     this.critic = e.config.loss === 'wasserstein';
+    this.dataset = e.config.dataset;
     this.plan = {
       totalSteps: e.config.epochs * e.stepsPerEpoch,
       stepsPerEpoch: e.stepsPerEpoch,
@@ -172,7 +176,7 @@ class Progress {
     this.stopBar();
     const { result } = e;
     printEstimate(result);
-    printQuality(result);
+    printQuality(result, this.dataset);
     console.log(
       `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${epochsDone(result.epochsCompleted, result.steps, this.plan?.stepsPerEpoch ?? Infinity)}, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
     );
@@ -200,17 +204,12 @@ function printEstimate(result: TrainResult): void {
   console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
 }
 
-/** An image run scored during training: the last scores, and where they come from. */
-function printQuality(result: TrainResult): void {
+/** An image run scored during training: the last scores, and whose features they are in. */
+function printQuality(result: TrainResult, dataset: string | undefined): void {
   const scored = result.metrics.filter((m) => m.extra?.['eval.fd'] !== undefined).at(-1)?.extra;
   if (!scored) return;
-  const x = (k: string) => scored[k] ?? NaN;
-  console.log(
-    `quality after epoch ${result.metrics.at(-1)?.epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/10`,
-  );
-  console.log(
-    `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx nx run trainer:eval -- --run ${result.runDir} for more)`,
-  );
+  const epoch = result.metrics.at(-1)?.epoch;
+  for (const line of qualityLines(scored, epoch, result.runDir, dataset)) console.log(line);
 }
 
 /** The progress output for `train`'s onEvent: a live bar on a terminal, unless `quiet`. */

@@ -19,6 +19,7 @@ import { flagOf } from './flag-names';
 import { PRESETS } from '../config/presets';
 import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
 import { POINT_DATASETS } from '../data/points2d';
+import { EMOJI_DATASETS, EMOJI_PACKAGE } from '../data/emoji';
 import { unpackRunArchive } from '../run/untar';
 import { resumeConfig } from '../loop/run-files';
 import { train } from '../loop/train';
@@ -26,6 +27,9 @@ import { reporter } from './progress';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
+  ...Object.entries(EMOJI_DATASETS).map(
+    ([k, d]) => `  ${k.padEnd(20)} ${d.label}, 9 categories (needs the ${EMOJI_PACKAGE} package)`,
+  ),
   `  ${'gaussian2d'.padEnd(20)} ${POINT_COUNT} points X·A + b (the d2l chapter; model gaussian2d or points-mlp)`,
   ...Object.entries(POINT_DATASETS)
     .filter(([k]) => k !== 'gaussian2d')

@@ -97,6 +97,22 @@ export const PRESETS: Record<string, Preset> = {
       filtersD: 64,
     },
   },
+  emoji: {
+    description:
+      'DCGAN-64 on the emoji set: Noto Emoji, 1,906 RGB images at 64x64 in 9 categories (needs emoji-datasource-google: npm install emoji-datasource-google@16.0.0; --dataset=emoji-all adds the skin-tone variants), scored every 5 epochs by emoji-classifier-v1; --conditional=true: one row per category',
+    config: {
+      model: 'dcgan64',
+      dataset: 'emoji',
+      imageSize: 64,
+      channels: 'rgb',
+      epochs: 25,
+      batchSize: 64,
+      latentDim: 100,
+      filtersG: 64,
+      filtersD: 64,
+      evalEvery: 5,
+    },
+  },
   cgan: {
     description:
       'conditional DCGAN: class labels embedded into G (next to z) and D (an extra input plane), with a mode-seeking term so samples vary within a class; one row per class; default data: the bundled Fashion-MNIST test split with its labels (--model=mlp: the MLP version; --conditioning=projection: a projection discriminator; --modeSeeking=0: the plain cGAN)',

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
 import { loadImageFolder, resizeImages } from './folder';
+import { isEmojiDataset, loadEmoji } from './emoji';
 import { isPointsFile, POINT_DATASETS, type PointDatasetName } from './points2d';
 import { readPointsFile } from './points-file';
 import { PACKAGE_DIR } from './package-dir';
@@ -66,13 +67,25 @@ export function siblingLabelFile(imagesPath: string): string | undefined {
   return candidate !== imagesPath && existsSync(candidate) ? candidate : undefined;
 }
 
-/** Copies the examples at `indices` into one batch (kept in JS memory: gathering from a large tensor is slow). */
+/** Byte b as the float the generator's tanh range gives it: b / 127.5 - 1. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 127.5 - 1);
+
+/**
+ * Copies the examples at `indices` into one batch of floats, bytes scaled to [-1, 1] (kept in JS
+ * memory: gathering from a large tensor is slow).
+ */
 export function batchValues(data: Dataset, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
   const size = data.shape.reduce((a, b) => a * b, 1);
   const buf = out ?? new Float32Array(indices.length * size);
+  const values = data.values;
   for (let i = 0; i < indices.length; i++) {
     const j = indices[i]!;
-    buf.set(data.values.subarray(j * size, (j + 1) * size), i * size);
+    if (values instanceof Float32Array) {
+      buf.set(values.subarray(j * size, (j + 1) * size), i * size);
+      continue;
+    }
+    for (let k = 0, src = j * size, dst = i * size; k < size; k++)
+      buf[dst + k] = BYTE_TO_UNIT[values[src + k]!]!;
   }
   return buf;
 }
@@ -104,6 +117,9 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
       count,
       kind: 'points',
     };
+  }
+  if (isEmojiDataset(dataset)) {
+    return loadEmoji({ dataset, limit, size: opts.imageSize, rgb: opts.channels !== 'grayscale' });
   }
   const builtin = BUILTIN_IDX[dataset];
   const path = builtin ? builtin.images : resolve(dataset);
@@ -150,7 +166,7 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
     const rgb = opts.channels === 'rgb';
     if (rgb || (opts.imageSize && (opts.imageSize !== idx.rows || opts.imageSize !== idx.cols))) {
       const size = opts.imageSize ?? idx.rows;
-      ds.values = await resizeImages(ds.values, ds.count, ds.imageShape!, size, rgb ? 3 : 1);
+      ds.values = await resizeImages(scaled, ds.count, ds.imageShape!, size, rgb ? 3 : 1);
       ds.shape = [size, size, rgb ? 3 : 1];
       ds.imageShape = [size, size, rgb ? 3 : 1];
     }

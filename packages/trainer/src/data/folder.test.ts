@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from './datasets';
+import { batchValues, loadDataset } from './datasets';
 import { loadImageFolder } from './folder';
 
 const dirs: string[] = [];
@@ -50,8 +50,12 @@ describe('image folders', () => {
     expect(a.shape).toEqual([4, 4, 3]);
     expect(a.classNames).toEqual(['a-dark', 'b-light']);
     expect(Array.from(a.labels!)).toEqual([0, 0, 1, 1]);
-    expect(a.values[0]).toBe(-1); // black → -1
-    expect(a.values[a.values.length - 1]).toBe(1); // white (a grayscale PNG in an RGB set) → 1
+    // Held as bytes, scaled per batch.
+    expect(a.values).toBeInstanceOf(Uint8Array);
+    expect(a.values.length).toBe(4 * 4 * 4 * 3);
+    const batch = batchValues(a, [0, 1, 2, 3]);
+    expect(batch[0]).toBe(-1); // black → -1
+    expect(batch[batch.length - 1]).toBe(1); // white (a grayscale PNG in an RGB set) → 1
     expect(a.fromCache).toBe(false);
     const b = await loadImageFolder(root, { size: 4, rgb: true, cacheDir });
     expect(b.fromCache).toBe(true);

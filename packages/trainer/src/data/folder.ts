@@ -1,6 +1,6 @@
 /**
  * A folder of images (PNG, JPEG, WebP, ...) as a dataset: decoded and resized with sharp, class
- * subfolders become labels. Decoded pixels are kept in memory for the whole run and cached on disk,
+ * subfolders become labels. Decoded pixels are kept in memory (as bytes) for the whole run and cached on disk,
  * so neither a later epoch nor the next run on the same folder decodes again.
  */
 import { createHash } from 'node:crypto';
@@ -145,11 +145,10 @@ export async function loadImageFolder(
       // A cache that cannot be written only costs a decode next time.
     }
   }
-  const values = new Float32Array(pixels.length);
-  for (let i = 0; i < values.length; i++) values[i] = pixels[i]! / 127.5 - 1;
   return {
     name: `${basename(root)} (${n} images${listed.classNames ? `, ${listed.classNames.length} classes` : ''})`,
-    values,
+    // Bytes, scaled to [-1, 1] a batch at a time: a quarter of the memory of floats.
+    values: pixels,
     shape: [size, size, channels],
     count: n,
     kind: 'image',

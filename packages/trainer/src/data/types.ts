@@ -2,8 +2,11 @@
 export interface Dataset {
   name: string;
   license?: string;
-  /** Training examples, row-major: N points of `shape` [2] or images of [H, W, C] scaled to [-1, 1]. */
-  values: Float32Array;
+  /**
+   * Training examples, row-major: N points of `shape` [2] or images of [H, W, C], either as floats
+   * scaled to [-1, 1] or as bytes 0..255 (a quarter of the memory) that `batchValues` scales per batch.
+   */
+  values: Float32Array | Uint8Array;
   /** Shape of one example. */
   shape: number[];
   count: number;

@@ -1,7 +1,8 @@
 /**
  * The evaluator's domain classifier: a committed TF.js model under packages/trainer/models/<name>/
  * (model.json, weights.bin, info.json). Its penultimate layer gives the features the distances are
- * computed in, its softmax the class histogram and the Inception-Score analogue.
+ * computed in, its softmax the class histogram and the Inception-Score analogue. Its input shape is
+ * the model's own (28x28x1 for fmnist-classifier-v1, 64x64x3 for emoji-classifier-v1).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { tf } from '../kernels/backend';
 import { FileModelIO } from '../run/model-io';
 import { EvalError } from './errors';
+import type { FeatureBatch, FeatureExtractor } from './features/extractor';
 import { PACKAGE_DIR } from '../data/package-dir';
 
 export const CLASSIFIER_INPUT = [28, 28, 1] as const;
@@ -27,6 +29,8 @@ export const ClassifierInfoSchema = z.object({
   classNames: z.array(z.string()),
   epochs: z.number().int().positive(),
   reproduce: z.string(),
+  /** The license terms of the data it was trained on, where they ask to be kept. */
+  license: z.string().optional(),
 });
 export type ClassifierInfo = z.infer<typeof ClassifierInfoSchema>;
 
@@ -40,7 +44,7 @@ export interface ClassifierOutputs {
   count: number;
 }
 
-export class Classifier {
+export class Classifier implements FeatureExtractor {
   private constructor(
     readonly info: ClassifierInfo,
     private readonly net: tf.LayersModel,
@@ -66,12 +70,23 @@ export class Classifier {
     return this.info.name;
   }
 
-  /** Runs `count` 28x28x1 images in [-1, 1] (row-major, NHWC) through the network in batches. */
+  get classNames(): readonly string[] {
+    return this.info.classNames;
+  }
+
+  /** Height, width and channels of the model's input. */
+  get inputShape(): readonly [number, number, number] {
+    const [, h, w, c] = this.net.inputs[0]!.shape;
+    return [h!, w!, c!];
+  }
+
+  /** Runs `count` images in [-1, 1] (row-major, NHWC, of `inputShape`) through the network in batches. */
   run(images: Float32Array, count: number, batch = 1000): ClassifierOutputs {
-    const size = CLASSIFIER_INPUT[0] * CLASSIFIER_INPUT[1] * CLASSIFIER_INPUT[2];
+    const shape = this.inputShape;
+    const size = shape[0] * shape[1] * shape[2];
     if (images.length !== count * size) {
       throw new EvalError(
-        `expected ${count} images of 28x28x1 (${count * size} values), got ${images.length}`,
+        `expected ${count} images of ${shape.join('x')} (${count * size} values), got ${images.length}`,
       );
     }
     const dim = (this.net.outputs[0]!.shape.at(-1) as number) ?? 0;
@@ -81,7 +96,7 @@ export class Classifier {
     for (let i = 0; i < count; i += batch) {
       const m = Math.min(batch, count - i);
       const [ft, pt] = tf.tidy(() => {
-        const x = tf.tensor4d(images.subarray(i * size, (i + m) * size), [m, ...CLASSIFIER_INPUT]);
+        const x = tf.tensor4d(images.subarray(i * size, (i + m) * size), [m, ...shape]);
         return this.net.predict(x) as tf.Tensor[];
       });
       // Read outside the tidy: tidy walks what it returns, element by element for a typed array.
@@ -90,6 +105,18 @@ export class Classifier {
       tf.dispose([ft!, pt!]);
     }
     return { features, dim, probs, classes, count };
+  }
+
+  /** The FeatureExtractor view of `run`: features and probabilities as float32. */
+  features(images: Float32Array, count: number): Promise<FeatureBatch> {
+    const out = this.run(images, count);
+    return Promise.resolve({
+      features: Float32Array.from(out.features),
+      dim: out.dim,
+      probs: Float32Array.from(out.probs),
+      classes: out.classes,
+      count,
+    });
   }
 
   dispose(): void {

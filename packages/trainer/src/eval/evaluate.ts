@@ -1,11 +1,11 @@
 /**
- * One evaluation: generated samples against a reference set, through the evaluator's classifier for
- * images (features for FD, KID and precision/recall; softmax for the score and class coverage) or
- * directly on the coordinates for 2-D points.
+ * One evaluation: generated samples against a reference set, through a feature extractor for images
+ * (features for FD, KID and precision/recall; a classifier's softmax for the score and class
+ * coverage) or directly on the coordinates for 2-D points.
  */
 import seedrandom from 'seedrandom';
-import type { Classifier } from './classifier';
 import { EvalError } from './errors';
+import { checkImages, type FeatureBatch, type FeatureExtractor } from './features/extractor';
 import {
   classCoverage,
   classifierScore,
@@ -30,7 +30,7 @@ export interface ImageEvalOptions {
 
 export interface ImageEvalReport {
   kind: 'image';
-  /** Which classifier's features the numbers are in, e.g. fmnist-classifier-v1. */
+  /** Which extractor's features the numbers are in, e.g. fmnist-classifier-v1. */
   evaluator: string;
   samples: number;
   referenceSamples: number;
@@ -39,16 +39,16 @@ export interface ImageEvalReport {
   kidStd: number;
   kidSubsets: number;
   kidSubsetSize: number;
-  /** Inception-Score analogue with the evaluator's classifier (1..classes). */
-  classifierScore: number;
   precision: number;
   recall: number;
   k: number;
-  classesPresent: number;
-  classes: number;
-  classHistogram: number[];
-  classNames: string[];
-  maxShareRatio: number;
+  /** Inception-Score analogue with the evaluator's classifier (1..classes); this and the class figures below come only from a classifier. */
+  classifierScore?: number;
+  classesPresent?: number;
+  classes?: number;
+  classHistogram?: number[];
+  classNames?: string[];
+  maxShareRatio?: number;
 }
 
 export interface PointEvalReport extends PointMetrics {
@@ -60,25 +60,17 @@ export interface PointEvalReport extends PointMetrics {
 
 export type EvalReport = ImageEvalReport | PointEvalReport;
 
-/** Classifier outputs of a reference set, computed once and reused across evaluations. */
+/** Extractor features of a reference set, computed once and reused across evaluations. */
 export interface ReferenceFeatures {
   features: Features;
   count: number;
 }
 
-function checkImages(
-  classifier: Classifier,
-  s: SampleSet,
-  what: string,
-): asserts s is Extract<SampleSet, { kind: 'image' }> {
-  if (s.kind !== 'image')
-    throw new EvalError(`${what} are 2-D points; the classifier evaluator needs images`);
-  if (s.height !== 28 || s.width !== 28 || s.channels !== 1) {
-    throw new EvalError(
-      `${what} are ${s.height}x${s.width}x${s.channels} images; evaluator ${classifier.name} takes 28x28x1 (grayscale)`,
-    );
-  }
-}
+const asFeatures = (b: FeatureBatch): Features => ({
+  data: Float64Array.from(b.features),
+  count: b.count,
+  dim: b.dim,
+});
 
 /** A seeded random subset of `count` rows (all rows when there are no more than that). */
 function subsetRows(f: Features, count: number, seed: number): Features {
@@ -95,25 +87,45 @@ function subsetRows(f: Features, count: number, seed: number): Features {
   return { data, count, dim: f.dim };
 }
 
-export function referenceFeatures(classifier: Classifier, reference: SampleSet): ReferenceFeatures {
-  checkImages(classifier, reference, 'reference samples');
-  const out = classifier.run(reference.values, reference.count);
-  return { features: { data: out.features, count: out.count, dim: out.dim }, count: out.count };
+export async function referenceFeatures(
+  extractor: FeatureExtractor,
+  reference: SampleSet,
+): Promise<ReferenceFeatures> {
+  checkImages(extractor, reference, 'reference samples');
+  const out = await extractor.features(reference.values, reference.count);
+  return { features: asFeatures(out), count: out.count };
 }
 
-export function evaluateImages(
-  classifier: Classifier,
+/** The class figures of a classifier's probabilities (nothing for a features-only extractor). */
+function classFigures(extractor: FeatureExtractor, out: FeatureBatch) {
+  if (!out.probs || !out.classes) return {};
+  const cov = classCoverage(out.probs, out.count, out.classes);
+  return {
+    classifierScore: classifierScore(Float64Array.from(out.probs), out.count, out.classes),
+    classesPresent: cov.classesPresent,
+    classes: cov.classes,
+    classHistogram: cov.histogram,
+    classNames: [...(extractor.classNames ?? [])],
+    maxShareRatio: cov.maxShareRatio,
+  };
+}
+
+export async function evaluateImages(
+  extractor: FeatureExtractor,
   generated: SampleSet,
   reference: SampleSet | ReferenceFeatures,
   options: ImageEvalOptions = {},
-): ImageEvalReport {
-  checkImages(classifier, generated, 'generated samples');
+): Promise<ImageEvalReport> {
+  checkImages(extractor, generated, 'generated samples');
   const stage = options.onStage ?? (() => {});
-  if (!('features' in reference)) stage(`classifier features of ${reference.count} reference images`);
-  const ref = 'features' in reference ? reference : referenceFeatures(classifier, reference);
-  stage(`classifier features of ${generated.count} generated images`);
-  const out = classifier.run(generated.values, generated.count);
-  const gen: Features = { data: out.features, count: out.count, dim: out.dim };
+  if (!('features' in reference)) stage(`${extractor.name} features of ${reference.count} reference images`);
+  const ref = 'features' in reference ? reference : await referenceFeatures(extractor, reference);
+  stage(`${extractor.name} features of ${generated.count} generated images`);
+  const out = await extractor.features(generated.values, generated.count);
+  const gen = asFeatures(out);
+  if (gen.dim !== ref.features.dim) {
+    throw new EvalError(`generated features have ${gen.dim} dimensions, the reference's ${ref.features.dim}`);
+  }
   stage('Fréchet distance and KID');
   const fd = featureFrechetDistance(gen, ref.features);
   const kid = kernelDistance(gen, ref.features, {
@@ -124,10 +136,9 @@ export function evaluateImages(
   stage(`precision/recall (k-NN manifolds of ${gen.count} + ${gen.count} samples)`);
   // Equal set sizes: the k-NN radii shrink as a set grows, which would tilt precision against recall.
   const pr = precisionRecall(subsetRows(ref.features, gen.count, options.seed ?? 0), gen, { k: options.k });
-  const cov = classCoverage(out.probs, out.count, out.classes);
   return {
     kind: 'image',
-    evaluator: classifier.name,
+    evaluator: extractor.name,
     samples: generated.count,
     referenceSamples: ref.count,
     fd,
@@ -135,15 +146,10 @@ export function evaluateImages(
     kidStd: kid.kidStd,
     kidSubsets: kid.subsets,
     kidSubsetSize: kid.subsetSize,
-    classifierScore: classifierScore(out.probs, out.count, out.classes),
     precision: pr.precision,
     recall: pr.recall,
     k: pr.k,
-    classesPresent: cov.classesPresent,
-    classes: cov.classes,
-    classHistogram: cov.histogram,
-    classNames: classifier.info.classNames,
-    maxShareRatio: cov.maxShareRatio,
+    ...classFigures(extractor, out),
   };
 }
 
@@ -183,10 +189,10 @@ export function flatMetrics(r: EvalReport): Record<string, number> {
     'eval.fd': r.fd,
     'eval.kid': r.kid,
     'eval.kidStd': r.kidStd,
-    'eval.classifierScore': r.classifierScore,
+    ...(r.classifierScore !== undefined ? { 'eval.classifierScore': r.classifierScore } : {}),
     'eval.precision': r.precision,
     'eval.recall': r.recall,
-    'eval.classesPresent': r.classesPresent,
+    ...(r.classesPresent !== undefined ? { 'eval.classesPresent': r.classesPresent } : {}),
     'eval.samples': r.samples,
   };
 }
@@ -205,15 +211,20 @@ export function formatReport(r: EvalReport): string[] {
       `grid JS          ${f3(r.gridJs)} bits  (${r.gridBins}x${r.gridBins} grid)`,
     ];
   }
-  const hist = r.classHistogram.map((h, i) => `${r.classNames[i] ?? i}:${h}`).join(' ');
-  return [
+  const lines = [
     `evaluator ${r.evaluator} · ${r.samples} generated vs ${r.referenceSamples} reference images`,
     `FD               ${f3(r.fd)}`,
     `KID              ${f3(r.kid)} ± ${f3(r.kidStd)}  (${r.kidSubsets} subsets of ${r.kidSubsetSize})`,
-    `classifier score ${f3(r.classifierScore)}  (Inception-Score analogue, 1..${r.classes})`,
-    `precision        ${f3(r.precision)}`,
-    `recall           ${f3(r.recall)}  (k=${r.k})`,
-    `classes present  ${r.classesPresent}/${r.classes}  (max class share ${f3(r.maxShareRatio)}x uniform)`,
-    `class histogram  ${hist}`,
   ];
+  if (r.classifierScore !== undefined)
+    lines.push(`classifier score ${f3(r.classifierScore)}  (Inception-Score analogue, 1..${r.classes})`);
+  lines.push(`precision        ${f3(r.precision)}`, `recall           ${f3(r.recall)}  (k=${r.k})`);
+  if (r.classHistogram) {
+    const hist = r.classHistogram.map((h, i) => `${r.classNames?.[i] ?? i}:${h}`).join(' ');
+    lines.push(
+      `classes present  ${r.classesPresent}/${r.classes}  (max class share ${f3(r.maxShareRatio!)}x uniform)`,
+      `class histogram  ${hist}`,
+    );
+  }
+  return lines;
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { RUN_FILES, RunDir } from '@ganforge/contracts';
 import type { tf } from '../kernels/backend';
-import { Classifier, DEFAULT_EVALUATOR } from './classifier';
+import { Classifier } from './classifier';
 import {
   evaluateImages,
   evaluatePoints,
@@ -14,8 +14,8 @@ import {
   referenceFeatures,
   type ReferenceFeatures,
 } from './evaluate';
+import { evaluatorForRun, evaluatorOfDataset } from './features/select';
 import {
-  DEFAULT_REFERENCE,
   outputSpecOf,
   readIdxSamples,
   generatorClasses,
@@ -28,7 +28,7 @@ export interface EpochEvalOptions {
   /** Generated (and reference) samples per evaluation. */
   samples?: number;
   evaluator?: string;
-  /** Reference IDX images (default: the bundled Fashion-MNIST test split). */
+  /** Reference IDX images (default: the evaluator's own, e.g. the bundled Fashion-MNIST test split). */
   reference?: string;
   epochs: number;
 }
@@ -37,7 +37,8 @@ export interface EpochEvalContext {
   epoch: number;
   runDir: string;
   generator: tf.LayersModel;
-  config: { latentDim: number; seed: number };
+  /** The run's dataset picks the evaluator of its images (emoji runs: emoji-classifier-v1). */
+  config: { latentDim: number; seed: number; dataset?: string };
   classNames?: string[];
   /** The run ends after this epoch (a time budget), so it is scored like the last. */
   final?: boolean;
@@ -45,25 +46,47 @@ export interface EpochEvalContext {
 
 /**
  * Where the default hook's numbers come from, for the model card: eval.fd & co. are in the features
- * of the bundled classifier against the bundled test split; 2-D figures are against the data's points.
+ * of the bundled classifier for the run's dataset against its reference (the bundled Fashion-MNIST
+ * test split, or the emoji set); 2-D figures are against the data's points.
  */
 export function evaluationSource(
   epoch: number,
   extra: Record<string, number>,
+  dataset?: string,
 ): { evaluator: string; reference: string; samples: number; epoch: number } | undefined {
   // Figures from another hook are the caller's own: nothing to attribute.
   const samples = extra['eval.samples'];
   if (samples === undefined || !(samples > 0)) return undefined;
   const image = 'eval.fd' in extra;
+  const bundled = evaluatorOfDataset(dataset);
   return {
-    evaluator: image ? DEFAULT_EVALUATOR : 'points-2d',
-    reference: image ? 'Fashion-MNIST test split (10k, bundled)' : "the run's real points",
+    evaluator: image ? bundled.evaluator : 'points-2d',
+    reference: image ? bundled.referenceName(dataset) : "the run's real points",
     samples,
     epoch,
   };
 }
 
-/** The hook; images other than 28x28x1 are skipped (no numbers); conditional generators get balanced classes. */
+/** The training command's last lines: the latest figures, and whose features and reference they are in. */
+export function qualityLines(
+  scored: Record<string, number>,
+  epoch: number | undefined,
+  runDir: string,
+  dataset?: string,
+): string[] {
+  const x = (k: string) => scored[k] ?? NaN;
+  const bundled = evaluatorOfDataset(dataset);
+  const { features, reference } = bundled.describe(dataset);
+  return [
+    `quality after epoch ${epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/${bundled.classes}`,
+    `  in the features of ${features}, ${x('eval.samples')} samples against ${reference} (npx nx run trainer:eval -- --run ${runDir} for more)`,
+  ];
+}
+
+/**
+ * The hook; images no bundled evaluator takes (28x28x1 from any data, 64x64x3 from an emoji set) are
+ * skipped (no numbers); conditional generators get balanced classes.
+ */
 export function epochEvaluator(
   options: EpochEvalOptions,
 ): (ctx: EpochEvalContext) => Promise<Record<string, number> | void> {
@@ -94,10 +117,19 @@ export function epochEvaluator(
       };
       return flatMetrics(evaluatePoints(generated, real));
     }
-    if (generated.height !== 28 || generated.width !== 28 || generated.channels !== 1) return;
-    classifier ??= await Classifier.load(options.evaluator ?? DEFAULT_EVALUATOR);
-    reference ??= referenceFeatures(classifier, readIdxSamples(options.reference ?? DEFAULT_REFERENCE, n));
-    const report = evaluateImages(classifier, generated, reference, {
+    const bundled = evaluatorForRun(
+      [generated.height, generated.width, generated.channels],
+      ctx.config.dataset,
+    );
+    if (!bundled) return;
+    classifier ??= await Classifier.load(options.evaluator ?? bundled.evaluator);
+    reference ??= await referenceFeatures(
+      classifier,
+      options.reference
+        ? readIdxSamples(options.reference, n)
+        : await bundled.reference(ctx.config.dataset, n),
+    );
+    const report = await evaluateImages(classifier, generated, reference, {
       kidSubsets: 5,
       kidSubsetSize: Math.min(500, n),
       seed: ctx.epoch,

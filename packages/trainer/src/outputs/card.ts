@@ -30,7 +30,9 @@ export function modelCard(f: CardFacts): ModelCard {
   // Epochs as everywhere else: a part last epoch counts, with its steps (the loop's steps per epoch).
   const count = countEpochs(f.steps, Math.floor(data.count / config.batchSize));
   const lastEval = metrics.filter((m) => m.extra).at(-1);
-  const evaluation = lastEval?.extra ? evaluationSource(lastEval.epoch, lastEval.extra) : undefined;
+  const evaluation = lastEval?.extra
+    ? evaluationSource(lastEval.epoch, lastEval.extra, config.dataset)
+    : undefined;
   const imageShape = data.imageShape;
   return {
     name: f.name,

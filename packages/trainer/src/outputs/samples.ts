@@ -47,7 +47,7 @@ export class SampleWriter {
       );
     }
     if (data.kind === 'points') {
-      this.realPoints = data.values.slice(0, Math.min(SCATTER_POINTS, data.count) * 2);
+      this.realPoints = Float32Array.from(data.values.subarray(0, Math.min(SCATTER_POINTS, data.count) * 2));
     }
   }
 
