@@ -51,7 +51,7 @@ describe('size limits on the command line', () => {
   it('sample --count over what one call takes', async () => {
     const r = await run('sample', '--model', mnist, '--count', '100000', '--out', join(dir, 'x.png'));
     expect(r.err).toBe(
-      `error: --count 100000 is over this model's limit of ${MAX_COUNT} samples per call (a call holds at most ${MAX_VALUES_PER_CALL} values, 784 per sample)`,
+      `error: --count 100000 is too large for one call: at most ${MAX_COUNT} samples fit this model (a call holds at most ${MAX_VALUES_PER_CALL} values, 784 per sample)`,
     );
   });
 
@@ -89,7 +89,7 @@ describe('size limits on the command line', () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: --steps 1000000000 is over this model's limit of ${MAX_COUNT} samples per call (a call holds at most ${MAX_VALUES_PER_CALL} values, 784 per sample)`,
+      `error: --steps 1000000000 is too large for one call: at most ${MAX_COUNT} samples fit this model (a call holds at most ${MAX_VALUES_PER_CALL} values, 784 per sample)`,
     );
     expect(r.ms).toBeLessThan(5000);
   });

@@ -48,7 +48,7 @@ export function checkSizes(info: GeneratorInfo, req: SizeRequest): void {
       info.image ? info.image.width * info.image.height * info.image.channels : (info.pointDims ?? 1),
     );
     throw new InferenceError(
-      `${req.flag} ${req.count} is over this model's limit of ${info.maxCount} samples per call (a call holds at most ${MAX_VALUES_PER_CALL} values, ${per} per sample)`,
+      `${req.flag} ${req.count} is too large for one call: at most ${info.maxCount} samples fit this model (a call holds at most ${MAX_VALUES_PER_CALL} values, ${per} per sample)`,
     );
   }
   const ext = extname(req.out).toLowerCase();
