@@ -41,7 +41,8 @@ export interface LoadOptions {
    * Where the model runs, tried in order: e.g. ['webgpu', 'cpu'] uses WebGPU where an adapter exists
    * and the CPU elsewhere (in a browser: ['webgpu', 'wasm']). A provider that cannot start is skipped
    * while others remain; the last one's failure is the error. `info.executionProvider` names the one
-   * used. Default: onnxruntime's (the CPU in Node, wasm in a browser).
+   * used. Default: `sessionOptions.executionProviders`, else onnxruntime's (the CPU in Node, wasm in a
+   * browser).
    */
   executionProviders?: ExecutionProviders;
   /**
