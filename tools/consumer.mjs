@@ -4,7 +4,7 @@
 // packages `npm ci` already put in npm's cache, so no registry metadata is needed.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,4 +122,84 @@ export function install(app, deps, tarballs) {
   const t0 = performance.now();
   run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app);
   return (performance.now() - t0) / 1000;
+}
+
+const NODE_APP = `import { loadGenerator, writeGrid, type LoadOptions } from '@ganforge/inference';
+// @ts-expect-error browser only: the Node entry has no toImageData
+import { toImageData } from '@ganforge/inference';
+
+const options: LoadOptions = {
+  executionProviders: ['webgpu', 'cpu'],
+  sessionOptions: { graphOptimizationLevel: 'all', intraOpNumThreads: 1 },
+};
+// @ts-expect-error not one of onnxruntime's optimisation levels
+const wrong: LoadOptions = { sessionOptions: { graphOptimizationLevel: 'fastest' } };
+// @ts-expect-error a Node-only project has no DOM lib, and the SDK's types bring none
+export const title: string = document.title;
+
+export async function grid(path: string): Promise<unknown[]> {
+  await using g = await loadGenerator(path, options);
+  const r = await g.sample({ count: 4, signal: AbortSignal.timeout(10_000) });
+  await writeGrid(r, 'grid.png');
+  return [toImageData, wrong, g.info.classes?.count, g.info.executionProvider];
+}
+`;
+
+const BROWSER_APP = `import { loadGenerator, toImageData } from '@ganforge/inference';
+// @ts-expect-error Node only: the browser entry has no writeGrid
+import { writeGrid } from '@ganforge/inference';
+import { drawToCanvas } from '@ganforge/inference/browser';
+
+export async function draw(url: string, canvas: HTMLCanvasElement): Promise<unknown[]> {
+  const g = await loadGenerator(url, { wasmPaths: '/ort/', executionProviders: ['webgpu', 'wasm'] });
+  const r = await g.sample({ count: 1 });
+  await g.dispose();
+  drawToCanvas(r, canvas);
+  return [toImageData(r), writeGrid];
+}
+// @ts-expect-error a browser project has no Node types, and the SDK's types bring none
+export const cwd: string = process.cwd();
+`;
+
+/**
+ * The SDK's two declaration surfaces as apps meet them, checked with the app's own TypeScript:
+ * - a Node-only project (moduleResolution node16, lib es2022 without the DOM, @types/node) gets the
+ *   Node entry's types: writeGrid, no toImageData, and no DOM globals brought in;
+ * - a browser project (moduleResolution bundler with the "browser" condition, lib dom, no Node types)
+ *   gets the browser entry's: toImageData, no writeGrid, and no Node globals brought in.
+ * The Node project sets skipLibCheck: onnxruntime-common's own declarations (the session options type)
+ * name a few DOM types, as they do for every Node project that uses onnxruntime's types.
+ */
+export function typecheckEntries(app) {
+  const projects = {
+    'ts-node': {
+      app: NODE_APP,
+      compilerOptions: {
+        module: 'node16',
+        moduleResolution: 'node16',
+        lib: ['es2022'],
+        types: ['node'],
+        skipLibCheck: true,
+      },
+    },
+    'ts-browser': {
+      app: BROWSER_APP,
+      compilerOptions: {
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        customConditions: ['browser'],
+        lib: ['es2022', 'dom'],
+        types: [],
+      },
+    },
+  };
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const [name, project] of Object.entries(projects)) {
+    const dir = join(app, name);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'app.ts'), project.app);
+    const compilerOptions = { ...project.compilerOptions, target: 'es2022', strict: true, noEmit: true };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['app.ts'] }));
+    run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir);
+  }
 }

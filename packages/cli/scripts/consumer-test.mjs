@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { freshFolder, install, pack, run, workspace } from '../../../tools/consumer.mjs';
+import { freshFolder, install, pack, run, typecheckEntries, workspace } from '../../../tools/consumer.mjs';
 import { viteApp } from './vite-app.mjs';
 
 const FOLDERS = ['contracts', 'inference', 'trainer', 'exporter', 'cli'].map((p) => `packages/${p}`);
@@ -36,12 +36,14 @@ try {
     );
   }
   // The Vite app's tools at the versions the SDK's own browser test uses (the workspace lockfile's).
-  const { devDependencies: sdkDev } = tarballs['@ganforge/inference'].pkg;
+  const { devDependencies: sdkDev, peerDependencies: sdkPeers } = tarballs['@ganforge/inference'].pkg;
   const seconds = install(
     app,
     {
       '@ganforge/cli': '*',
       '@ganforge/inference': '*',
+      // The browser runtime, an optional peer of the SDK, for the Vite app (the trainer brings onnxruntime-node).
+      'onnxruntime-web': sdkPeers['onnxruntime-web'],
       typescript: '5.9',
       '@types/node': '^20.19.43',
       vite: sdkDev.vite,
@@ -93,6 +95,10 @@ try {
   console.log(`SDK Node entry import time: ${Number(importMs.trim().split('\n').at(-1)).toFixed(0)} ms`);
 
   typecheck(app);
+  typecheckEntries(app);
+  console.log(
+    'TypeScript consumers of the SDK: a Node-only project (no DOM lib) and a browser project type-check',
+  );
 
   // The SDK's browser bundle as an app's bundler makes it, onnxruntime-web (the user's runtime) left out.
   const bundle = await build({

@@ -1,7 +1,8 @@
 // Consumer check of the SDK: packs it (and @ganforge/contracts, which it depends on), installs the
-// tarballs into a fresh folder outside the workspace the way a user's app would (npm, offline,
-// ONNXRUNTIME_NODE_INSTALL=skip), and runs plain `node` there: an ESM import and a CommonJS require each
-// load the committed fixtures/rgb-4x4.onnx, sample it and compare the pixels with
+// tarballs into a fresh folder outside the workspace the way a Node app would (npm, offline,
+// ONNXRUNTIME_NODE_INSTALL=skip, with onnxruntime-node, the Node runtime the SDK takes as an optional
+// peer, and without onnxruntime-web), and runs plain `node` there: an ESM import and a CommonJS require
+// each load the committed fixtures/rgb-4x4.onnx, sample it and compare the pixels with
 // fixtures/rgb-4x4.expected.json. Needs the builds first (nx run inference:consumer-test builds them).
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,7 +21,15 @@ try {
   const tarballs = pack(['packages/contracts', 'packages/inference'], app);
   for (const t of Object.values(tarballs))
     console.log(`packed ${t.file}: ${t.files.length} files, ${t.size} bytes`);
-  install(app, { '@ganforge/inference': '*' }, tarballs);
+  const { peerDependencies } = tarballs['@ganforge/inference'].pkg;
+  install(
+    app,
+    { '@ganforge/inference': '*', 'onnxruntime-node': peerDependencies['onnxruntime-node'] },
+    tarballs,
+  );
+  if (existsSync(join(app, 'node_modules', 'onnxruntime-web'))) {
+    throw new Error('installing the SDK for Node pulled in onnxruntime-web, the browser runtime');
+  }
   copyFileSync(join(root, 'fixtures', 'rgb-4x4.onnx'), join(app, 'g.onnx'));
 
   const body = `

@@ -2,6 +2,8 @@
  * The tiny contract between the runtime-neutral generator and an onnxruntime flavour. node.ts passes
  * onnxruntime-node, browser.ts passes onnxruntime-web; both satisfy OrtLike, so nothing here imports either.
  */
+import type { SessionOptions } from './types';
+
 export type TensorData = Float32Array | BigInt64Array | Int32Array;
 
 export interface OrtTensorLike {
@@ -23,7 +25,7 @@ export interface OrtSessionLike {
 
 export interface OrtLike {
   InferenceSession: {
-    create(buffer: Uint8Array, options?: Record<string, unknown>): Promise<OrtSessionLike>;
+    create(buffer: Uint8Array, options?: SessionOptions): Promise<OrtSessionLike>;
   };
   Tensor: new (
     type: 'float32' | 'int64' | 'int32',

@@ -139,6 +139,39 @@ describe('same seed in Node and in Chromium', () => {
     60_000,
   );
 
+  it('falls back from WebGPU to wasm in the wasm-only build, and says why WebGPU alone fails', async () => {
+    const run = (load: object) =>
+      page.evaluate(
+        async ([l]) => {
+          try {
+            return (await window.ganforgeRun('rgb.onnx', { count: 2, seed: 3 }, l)).provider;
+          } catch (e) {
+            return `${(e as Error).name}: ${(e as Error).message}`;
+          }
+        },
+        [load] as const,
+      );
+    expect(await run({ executionProviders: ['webgpu', 'wasm'] })).toBe('wasm');
+    expect(await run({})).toBe('wasm');
+    expect(await run({ executionProviders: ['webgpu'] })).toMatch(
+      /^OnnxModelLoadError: the 'webgpu' execution provider could not start \(.*backend not found.*\): this onnxruntime-web build has none \(import onnxruntime-web\/webgpu; with Vite, ganforgeOrt\(\{ webgpu: true \}\)\); pass executionProviders: \['webgpu', 'wasm'\] to fall back to the wasm runtime$/,
+    );
+  }, 30_000);
+
+  it('refuses a second, different wasmPaths instead of ignoring it', async () => {
+    const message = await page.evaluate(async () => {
+      try {
+        await window.ganforgeRun('rgb.onnx', { count: 1 }, { wasmPaths: 'https://cdn.example/ort/' });
+        return 'loaded';
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    });
+    expect(message).toMatch(
+      /^InvalidArgumentError: wasmPaths 'https:\/\/cdn\.example\/ort\/' differs from 'http:\/\/127\.0\.0\.1:\d+\/ort\/', which onnxruntime-web already uses on this page: it loads one runtime per page \(or worker\), so pass the same wasmPaths to every loadGenerator, or leave it out after the first$/,
+    );
+  }, 30_000);
+
   it('reports a model URL that 404s as a typed error in the page', async () => {
     const message = await page.evaluate(async () => {
       try {

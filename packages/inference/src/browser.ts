@@ -1,5 +1,9 @@
 /// <reference lib="dom" />
-/** Browser entry: onnxruntime-web, models fetched by URL. Imports nothing from Node. */
+/**
+ * Browser entry: onnxruntime-web, models fetched by URL. Imports nothing from Node. onnxruntime-web is
+ * an optional peer dependency: an app that bundles this entry installs it (a bundler stops at a missing
+ * one, naming it).
+ */
 import * as ort from 'onnxruntime-web';
 import { createGenerator } from './generator';
 import { InvalidArgumentError, OnnxModelLoadError } from './errors';
@@ -14,8 +18,26 @@ const runtime: OrtLike = ort;
 
 /** Loads a generator from a URL (absolute, or relative to the page) or the model bytes. */
 export async function loadGenerator(source: ModelSource, options: LoadOptions = {}): Promise<Generator> {
-  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
-  return createGenerator(await readSource(source), options, runtime);
+  useWasmPaths(options.wasmPaths);
+  return createGenerator(await readSource(source), options, runtime, { defaultProvider: 'wasm' });
+}
+
+/**
+ * onnxruntime-web loads its runtime once per page (or worker), from the wasmPaths in force when its
+ * first session opens: a later, different wasmPaths would be ignored without a word, so it is refused.
+ */
+function useWasmPaths(given: string | undefined): void {
+  if (given === undefined) return;
+  if (typeof given !== 'string' || given === '') {
+    throw new InvalidArgumentError(`wasmPaths must be a URL prefix (e.g. '/ort/'), got ${String(given)}`);
+  }
+  const current = ort.env.wasm.wasmPaths;
+  if (current !== undefined && current !== given) {
+    throw new InvalidArgumentError(
+      `wasmPaths '${given}' differs from '${typeof current === 'string' ? current : JSON.stringify(current)}', which onnxruntime-web already uses on this page: it loads one runtime per page (or worker), so pass the same wasmPaths to every loadGenerator, or leave it out after the first`,
+    );
+  }
+  ort.env.wasm.wasmPaths = given;
 }
 
 async function readSource(source: ModelSource): Promise<Uint8Array> {
@@ -27,6 +49,7 @@ async function readSource(source: ModelSource): Promise<Uint8Array> {
   const response = await fetch(source).catch((err: Error) => {
     throw new OnnxModelLoadError(
       `could not fetch model ${String(source)}: ${err.message}; check the URL and that the server is up`,
+      { cause: err },
     );
   });
   if (!response.ok)

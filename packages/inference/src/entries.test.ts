@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Every module specifier reachable from `entry` through relative imports (static and re-exports). */
+/** Every module specifier reachable from `entry` through relative imports (static, dynamic and re-exports). */
 function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -13,9 +13,10 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     if (files.has(file)) return;
     files.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const [, spec] of source.matchAll(
-      /(?:import|export)\s[^'";]*?from\s+'([^']+)'|import\s+'([^']+)'/g,
+    for (const [, from, bare, dynamic] of source.matchAll(
+      /(?:import|export)\s[^'";]*?from\s+'([^']+)'|import\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g,
     )) {
+      const spec = from ?? bare ?? dynamic;
       if (!spec) continue;
       if (spec.startsWith('.')) {
         const base = join(dirname(file), spec);
@@ -53,6 +54,19 @@ describe('entry points', () => {
         entry,
       ).toEqual([]);
       expect(packages, entry).not.toContain('playwright-core');
+    }
+  });
+
+  it('each entry declares its own surface: no DOM in the Node one, no Node in the browser one', () => {
+    const text = (entry: string) =>
+      [...importGraph(entry).files].map((f) => [f, readFileSync(f, 'utf8')] as const);
+    for (const [file, source] of text('node.ts')) {
+      expect(source, file).not.toMatch(
+        /reference lib="dom"|\b(ImageData|HTMLCanvasElement|OffscreenCanvas|Window)\b/,
+      );
+    }
+    for (const [file, source] of text('browser.ts')) {
+      expect(source, file).not.toMatch(/\bNodeJS\.|\bBuffer\b|from 'node:/);
     }
   });
 });

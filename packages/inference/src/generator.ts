@@ -13,6 +13,9 @@ import {
   OnnxModelLoadError,
   ModelRunError,
 } from './errors';
+import { checkCount, checkLabel, checkLabels, checkRunOptions, throwIfAborted } from './arguments';
+import { openSession, ortMessage } from './session';
+import type { RuntimeInfo } from './session';
 import type { OrtLike, OrtSessionLike, OrtTensorLike } from './backend';
 import type {
   Generator,
@@ -23,30 +26,21 @@ import type {
   SampleResult,
 } from './types';
 
-/**
- * Largest number of float values one sample() call may produce per array (latents, output, pixels):
- * 2^26 floats = 256 MiB. Beyond that a typed array allocation can fail or take the process down.
- */
-export const MAX_VALUES_PER_CALL = 2 ** 26;
+export { MAX_VALUES_PER_CALL } from './limits';
+export { DEFAULT_SESSION_OPTIONS } from './session';
+
+/** The seed sample() draws latents from when none is given: 1, as the command line and the trainer. */
+export const DEFAULT_SEED = 1;
 
 /**
- * Session options the SDK uses unless told otherwise: full graph optimisation (fuses BatchNorm into
- * convolutions, ReLU into Conv/Gemm) and one generator call at a time per session. onnxruntime's
- * intra-op threads keep spinning between calls, its own default and the fastest on an idle machine;
- * where the CPU is shared (a busy service, several sessions), pass
- * `sessionOptions: { extra: { session: { intra_op: { allow_spinning: '0' } } } }`: measured on a
- * 2-core machine under heavy load, a DCGAN-28 call then took 1.1 ms instead of 11 ms at batch 1.
+ * Parses the model, works out its GeneratorInfo, then opens a session (so bad input fails fast).
+ * `runtime` says which provider onnxruntime uses by default ('cpu' in Node, 'wasm' in a browser).
  */
-export const DEFAULT_SESSION_OPTIONS: Readonly<Record<string, unknown>> = {
-  graphOptimizationLevel: 'all',
-  executionMode: 'sequential',
-};
-
-/** Parses the model, works out its GeneratorInfo, then opens a session (so bad input fails fast). */
 export async function createGenerator(
   bytes: Uint8Array,
   options: LoadOptions,
   ort: OrtLike,
+  runtime: RuntimeInfo = { defaultProvider: 'cpu' },
 ): Promise<Generator> {
   if (!(bytes instanceof Uint8Array)) {
     throw new OnnxModelLoadError('the model must be given as bytes (a Uint8Array or an ArrayBuffer)');
@@ -61,17 +55,7 @@ export async function createGenerator(
     if (!(err instanceof NeedsProbe)) throw err;
     probe = err;
   }
-  let session: OrtSessionLike;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      ...DEFAULT_SESSION_OPTIONS,
-      ...(options.sessionOptions ?? {}),
-    });
-  } catch (err) {
-    throw new OnnxModelLoadError(
-      `onnxruntime could not open the model (${oneLine(err)}); check that it is a valid ONNX file of opset 7 to 21`,
-    );
-  }
+  const { session, provider } = await openSession(bytes, options, ort, runtime);
   if (probe) {
     try {
       description = describeModel(model, options, await probeOutput(session, probe, ort));
@@ -80,12 +64,14 @@ export async function createGenerator(
       throw err;
     }
   }
+  description!.info.executionProvider = provider;
   return new OnnxGenerator(session, description!, ort);
 }
 
 /**
  * The output's per-sample shape, from one run at batch 1 on a zero latent (and label 0): for outputs
- * whose sizes the graph leaves symbolic, as torch.onnx.export writes them with dynamic axes.
+ * whose sizes the graph leaves symbolic, as torch.onnx.export writes them with dynamic axes. (describeModel
+ * has already refused a model whose graph says one sample is too large; this run is for the rest.)
  */
 async function probeOutput(session: OrtSessionLike, need: NeedsProbe, ort: OrtLike): Promise<number[]> {
   const { inputName, latentShape, labelInputName, outputName } = need.probe;
@@ -99,7 +85,8 @@ async function probeOutput(session: OrtSessionLike, need: NeedsProbe, ort: OrtLi
     out = await session.run(feeds, [outputName]);
   } catch (err) {
     throw new ModelInfoError(
-      `${need.message}, and a run at batch 1 to find them failed (${oneLine(err)}): pass outputShape`,
+      `${need.message}, and a run at batch 1 to find them failed (${ortMessage(err)}): pass outputShape`,
+      { cause: err },
     );
   }
   const tensor = out[outputName];
@@ -108,24 +95,22 @@ async function probeOutput(session: OrtSessionLike, need: NeedsProbe, ort: OrtLi
   return dims;
 }
 
-function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0]!.trim();
-}
-
 function parse(bytes: Uint8Array): ModelProto {
   let model: ModelProto;
   try {
     model = decodeModel(bytes);
   } catch (err) {
-    const why = oneLine(err);
+    const why = ortMessage(err);
     // protobuf reads a field length that runs past the end: the bytes stop in the middle of the model.
     if (/index out of range/.test(why)) {
       throw new OnnxModelLoadError(
         `the model ends early after ${bytes.length} bytes (${why}): the file is truncated; download or export it again`,
+        { cause: err },
       );
     }
-    throw new OnnxModelLoadError(`the model bytes are not an ONNX model (${why}); pass a .onnx file`);
+    throw new OnnxModelLoadError(`the model bytes are not an ONNX model (${why}); pass a .onnx file`, {
+      cause: err,
+    });
   }
   if (!model.graph || (model.graph.node.length === 0 && model.graph.input.length === 0)) {
     throw new OnnxModelLoadError(
@@ -133,6 +118,15 @@ function parse(bytes: Uint8Array): ModelProto {
     );
   }
   return model;
+}
+
+/** One sample() call's work, as run() queues it. */
+interface Job {
+  latents: Float32Array;
+  labels: number[] | undefined;
+  count: number;
+  batchSize: number | undefined;
+  signal: AbortSignal | undefined;
 }
 
 class OnnxGenerator implements Generator {
@@ -166,18 +160,8 @@ class OnnxGenerator implements Generator {
   async sample(opts: SampleOptions): Promise<SampleResult> {
     if (!opts || typeof opts !== 'object')
       throw new InvalidArgumentError('sample() needs options: { count, seed? }');
-    const { count } = opts;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
-      throw new InvalidArgumentError(
-        `count must be a positive integer (the number of samples), got ${show(count)}`,
-      );
-    }
-    const limit = this.maxCount();
-    if (count > limit) {
-      throw new InvalidArgumentError(
-        `count ${count} is too large for one call: at most ${limit} samples fit this model's limit of ${MAX_VALUES_PER_CALL} values; call sample() several times`,
-      );
-    }
+    const count = checkCount(opts.count, this.info, 'count', 'call sample() several times');
+    const run = checkRunOptions(opts);
     let latents: Float32Array;
     if (opts.latents !== undefined) {
       if (opts.truncation !== undefined) {
@@ -194,10 +178,11 @@ class OnnxGenerator implements Generator {
       }
       latents = opts.latents;
     } else {
-      latents = seededLatents(opts.seed ?? 0, count, this.info.latentDim, opts.truncation);
+      latents = seededLatents(opts.seed ?? DEFAULT_SEED, count, this.info.latentDim, opts.truncation);
     }
-    const labels = this.checkLabels(opts.labels, count);
-    const raw = await this.run(latents, labels, count);
+    const labels = checkLabels(this.info, opts.labels, count);
+    throwIfAborted(run.signal);
+    const raw = await this.run({ latents, labels, count, ...run });
     return this.result(raw, latents, count, opts.raw === true);
   }
 
@@ -209,14 +194,21 @@ class OnnxGenerator implements Generator {
   ): Promise<SampleResult> {
     const a = this.endpoint(from, 'from');
     const b = this.endpoint(to, 'to');
+    // Checked before the latents are drawn: a billion steps would not fit in memory.
+    if (Number.isInteger(steps) && steps >= 2)
+      checkCount(steps, this.info, 'steps', 'interpolate in several calls');
+    checkLabel(this.info, opts.label);
+    const { batchSize, signal } = checkRunOptions(opts);
+    throwIfAborted(signal);
     const latents = interpolateLatents(a, b, steps, opts.method ?? 'slerp');
-    if (this.info.labelInputName && opts.label === undefined) {
-      throw new InvalidArgumentError(
-        `this generator is conditional (input '${this.info.labelInputName}'): pass label, the class index for every step`,
-      );
-    }
     const labels = opts.label === undefined ? undefined : new Array<number>(steps).fill(opts.label);
-    return this.sample({ count: steps, latents, ...(labels ? { labels } : {}) });
+    return this.sample({
+      count: steps,
+      latents,
+      ...(labels ? { labels } : {}),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async dispose(): Promise<void> {
@@ -226,11 +218,8 @@ class OnnxGenerator implements Generator {
     await this.session.release();
   }
 
-  /** How many samples keep every per-call array under MAX_VALUES_PER_CALL. */
-  private maxCount(): number {
-    const { image, pointDims, latentDim } = this.info;
-    const per = image ? image.height * image.width * image.channels : (pointDims ?? 1);
-    return Math.floor(MAX_VALUES_PER_CALL / Math.max(per, latentDim));
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   private endpoint(value: number | Float32Array, name: string): Float32Array {
@@ -241,70 +230,54 @@ class OnnxGenerator implements Generator {
     );
   }
 
-  private checkLabels(labels: number[] | undefined, count: number): number[] | undefined {
-    const { labelInputName, classNames } = this.info;
-    if (!labelInputName) {
-      if (labels !== undefined)
-        throw new InvalidArgumentError('labels given, but this generator has no label input');
-      return undefined;
-    }
-    const classes = classNames ? ` (0..${classNames.length - 1}: ${classNames.join(', ')})` : '';
-    if (labels === undefined) {
-      throw new InvalidArgumentError(
-        `this generator is conditional (input '${labelInputName}'): pass labels, one class index per sample${classes}`,
-      );
-    }
-    if (!Array.isArray(labels) || labels.length !== count) {
-      throw new InvalidArgumentError(`labels must be an array of count = ${count} class indices`);
-    }
-    for (const l of labels) {
-      if (!Number.isInteger(l) || l < 0 || (classNames && l >= classNames.length)) {
-        throw new InvalidArgumentError(`label ${l} is not a valid class index${classes}`);
-      }
-    }
-    return labels;
-  }
-
   /**
    * Runs the model, one run at a time per session (onnxruntime-web rejects overlapping runs): an idle
    * generator starts at once, a busy one queues the call behind the last one queued.
    */
-  private run(latents: Float32Array, labels: number[] | undefined, count: number): Promise<Float32Array> {
+  private run(job: Job): Promise<Float32Array> {
     const idle = this.active === 0;
     this.active++;
-    let job: Promise<Float32Array>;
-    if (idle) job = this.runBatches(latents, labels, count);
+    let done: Promise<Float32Array>;
+    if (idle) done = this.runBatches(job);
     else {
-      const go = () => this.runBatches(latents, labels, count);
-      job = this.tail.then(go, go);
+      const go = () => this.runBatches(job);
+      done = this.tail.then(go, go);
     }
-    this.tail = job;
-    return job;
+    this.tail = done;
+    return done;
   }
 
-  /** The model over count samples, in batches when its batch size is fixed (the last one padded). */
-  private async runBatches(
-    latents: Float32Array,
-    labels: number[] | undefined,
-    count: number,
-  ): Promise<Float32Array> {
+  /**
+   * The model over count samples, in batches of the model's fixed batch size (the last one padded) or
+   * of `batchSize`; an aborted signal stops the call between batches.
+   */
+  private async runBatches({ latents, labels, count, batchSize, signal }: Job): Promise<Float32Array> {
     try {
       if (this.disposed) throw new DisposedError('this generator was disposed: load it again');
-      const batch = this.description.fixedBatch ?? count;
-      if (batch === count) return await this.runBatch(latents, labels, batch);
+      throwIfAborted(signal);
+      const fixed = this.description.fixedBatch;
+      const batch = fixed ?? Math.min(batchSize ?? count, count);
+      if (batch === count) {
+        const data = await this.runBatch(latents, labels, batch);
+        throwIfAborted(signal);
+        return data;
+      }
       const { latentDim } = this.info;
       const out = new Float32Array(count * this.perSample);
       for (let start = 0; start < count; start += batch) {
+        throwIfAborted(signal);
         const n = Math.min(batch, count - start);
         let z = latents.subarray(start * latentDim, (start + n) * latentDim);
-        if (n < batch) {
+        if (n < batch && fixed !== undefined) {
           z = new Float32Array(batch * latentDim);
           z.set(latents.subarray(start * latentDim, (start + n) * latentDim));
         }
-        const chunk = labels && Array.from({ length: batch }, (_, i) => labels[start + i] ?? 0);
-        const data = await this.runBatch(z, chunk, batch);
+        const size = fixed ?? n;
+        const chunk = labels && Array.from({ length: size }, (_, i) => labels[start + i] ?? 0);
+        const data = await this.runBatch(z, chunk, size);
         out.set(data.subarray(0, n * this.perSample), start * this.perSample);
       }
+      throwIfAborted(signal);
       return out;
     } finally {
       this.active--;
@@ -336,7 +309,8 @@ class OnnxGenerator implements Generator {
       results = await (this.fetches ? this.session.run(feeds, this.fetches) : this.session.run(feeds));
     } catch (err) {
       throw new ModelRunError(
-        `onnxruntime failed to run the model (${oneLine(err)}); check the latent shape and label options against the model`,
+        `onnxruntime failed to run the model (${ortMessage(err)}); check the latent shape and label options against the model`,
+        { cause: err },
       );
     } finally {
       input.dispose();
@@ -382,8 +356,4 @@ class OnnxGenerator implements Generator {
     }
     return { kind: 'points', count, dims: pointDims ?? raw.length / count, points: raw, latents };
   }
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}' (a string)` : String(value);
 }

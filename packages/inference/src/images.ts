@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './limits';
 import type { ImageInfo, ImageSampleResult, SampleResult } from './types';
 
 /**
@@ -89,22 +90,66 @@ export interface GridImage {
   data: Uint8Array;
 }
 
-/** Tiles every image of a result into one 8-bit HWC image. */
-export function makeGrid(result: SampleResult, opts: GridOptions = {}): GridImage {
-  const img = expectImage(result);
-  if (img.count === 0) throw new InvalidArgumentError('cannot make a grid of 0 images: sample count >= 1');
-  const columns = opts.columns ?? Math.ceil(Math.sqrt(img.count));
+/** The size of a grid of `count` images of width x height, from the options (checked), before any pixel. */
+export interface GridSize {
+  columns: number;
+  rows: number;
+  padding: number;
+  scale: number;
+  /** Pixels, after the enlargement by `scale`. */
+  width: number;
+  height: number;
+}
+
+/** Where a grid's columns, padding and scale come to, checked; throws for a bad option. */
+export function gridSize(count: number, width: number, height: number, opts: GridOptions = {}): GridSize {
+  const columns = opts.columns ?? Math.ceil(Math.sqrt(count));
   const padding = opts.padding ?? 2;
+  const scale = opts.scale ?? 1;
   if (!Number.isInteger(columns) || columns <= 0) {
     throw new InvalidArgumentError(`columns must be a positive integer, got ${columns}`);
   }
   if (!Number.isInteger(padding) || padding < 0) {
     throw new InvalidArgumentError(`padding must be a non-negative integer, got ${padding}`);
   }
-  const rows = Math.ceil(img.count / columns);
+  if (!Number.isInteger(scale) || scale < 1) {
+    throw new InvalidArgumentError(`scale must be a positive integer, got ${scale}`);
+  }
+  const rows = Math.ceil(count / columns);
+  return {
+    columns,
+    rows,
+    padding,
+    scale,
+    width: (columns * width + (columns + 1) * padding) * scale,
+    height: (rows * height + (rows + 1) * padding) * scale,
+  };
+}
+
+/** Why an image of width x height cannot be made (over MAX_IMAGE_PIXELS or a format's largest side), or undefined. */
+export function imageSizeProblem(width: number, height: number, maxSide = Infinity): string | undefined {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    return `over the limit of ${MAX_IMAGE_PIXELS} pixels (${MAX_IMAGE_SIDE} x ${MAX_IMAGE_SIDE}) of one image`;
+  }
+  if (Math.max(width, height) > maxSide) return `over the largest side of ${maxSide}`;
+  return undefined;
+}
+
+/** Tiles every image of a result into one 8-bit HWC image; a grid over MAX_IMAGE_PIXELS is refused first. */
+export function makeGrid(result: SampleResult, opts: GridOptions = {}): GridImage {
+  const img = expectImage(result);
+  if (img.count === 0) throw new InvalidArgumentError('cannot make a grid of 0 images: sample count >= 1');
   const { width: w, height: h, channels: c } = img;
-  const width = columns * w + (columns + 1) * padding;
-  const height = rows * h + (rows + 1) * padding;
+  const size = gridSize(img.count, w, h, opts);
+  const { columns, padding, scale } = size;
+  const problem = imageSizeProblem(size.width, size.height);
+  if (problem) {
+    throw new InvalidArgumentError(
+      `a grid of ${img.count} images of ${w}x${h} (${columns} columns, padding ${padding}, scale ${scale}) would be ${size.width} x ${size.height} pixels, ${problem.replace(' of one image', '')}: lower scale or count`,
+    );
+  }
+  const width = size.width / scale;
+  const height = size.height / scale;
   const data = new Uint8Array(width * height * c).fill(Math.round((opts.background ?? 1) * 255));
   for (let n = 0; n < img.count; n++) {
     const x0 = padding + (n % columns) * (w + padding);
@@ -116,10 +161,6 @@ export function makeGrid(result: SampleResult, opts: GridOptions = {}): GridImag
         );
       }
     }
-  }
-  const scale = opts.scale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1) {
-    throw new InvalidArgumentError(`scale must be a positive integer, got ${scale}`);
   }
   return scale === 1
     ? { width, height, channels: c, data }

@@ -4,14 +4,28 @@
  * name in a ModelInfoError.
  */
 import { META, INPUT_LATENT, OUTPUT_IMAGE, OUTPUT_POINTS } from '@ganforge/contracts/onnx';
-import type { GeneratorKind, Layout } from '@ganforge/contracts/onnx';
+import type { GeneratorKind } from '@ganforge/contracts/onnx';
 import { DataType } from './onnx';
 import type { ModelProto, ValueInfo } from './onnx';
 import { InvalidArgumentError, ModelInfoError } from './errors';
-import type { GeneratorInfo, ImageInfo, InfoSource, LoadOptions } from './types';
+import { MAX_VALUES_PER_CALL } from './limits';
+import type { GeneratorInfo, InfoSource, LoadOptions } from './types';
 import { readMetadata, type Metadata } from './model-metadata';
-
-type Dim = number | string;
+import { checkSize, flatError, imageInfo, rangeFromGraph, squareImage } from './info-output';
+import { checkOneSampleFits, classesOf, notAGenerator } from './info-checks';
+import { inferShape } from './shapes';
+import {
+  describe,
+  dims,
+  elemType,
+  isKnown,
+  positiveInt,
+  positiveInts,
+  product,
+  range,
+  sameShape,
+  type Dim,
+} from './value-info';
 
 export interface ModelDescription {
   info: GeneratorInfo;
@@ -21,8 +35,6 @@ export interface ModelDescription {
   /** True when the graph has outputs besides info.outputName (runs then fetch only that one). */
   otherOutputs?: boolean;
 }
-
-const SHAPE_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Identity', 'Squeeze', 'Unsqueeze']);
 
 /**
  * The output's per-sample sizes are symbolic (e.g. torch.onnx.export's dynamic axes) and nothing says
@@ -40,6 +52,7 @@ export class NeedsProbe extends ModelInfoError {
 
 /** What describeModel works from: the options, the model's metadata, and where each figure came from. */
 interface Context {
+  model: ModelProto;
   options: LoadOptions;
   meta: Metadata;
   sources: Record<string, InfoSource>;
@@ -63,12 +76,16 @@ export function describeModel(
 ): ModelDescription {
   const graph = model.graph;
   if (!graph) throw new ModelInfoError('the ONNX model has no graph');
-  const ctx: Context = { options, meta: readMetadata(model), sources: {} };
+  const ctx: Context = { model, options, meta: readMetadata(model), sources: {} };
   const { latentInput, labelInput, inDims } = generatorInputs(graph);
-  const { latentShape, latentDim } = latentOf(ctx, latentInput, inDims);
   const output =
     graph.output.find((o) => o.name === OUTPUT_IMAGE || o.name === OUTPUT_POINTS) ?? graph.output[0];
-  if (!output) throw new ModelInfoError('the ONNX graph has no outputs');
+  if (!output) throw new ModelInfoError('the ONNX graph has no outputs', { reason: 'unsupported' });
+  const said = options.kind ?? options.outputShape ?? ctx.meta.kind ?? ctx.meta.outputShape;
+  const refusal =
+    said === undefined && notAGenerator(latentInput, inDims.slice(1), output, dims(output).slice(1));
+  if (refusal) throw refusal;
+  const { latentShape, latentDim } = latentOf(ctx, latentInput, inDims);
   const out = outputShapeOf(ctx, output, probed, {
     inputName: latentInput.name,
     latentShape,
@@ -82,11 +99,20 @@ export function describeModel(
     inputName: latentInput.name,
     outputName: output.name,
     outputRange: [-1, 1],
+    maxCount: 0,
     sources: ctx.sources,
   };
   if (labelInput) info.labelInputName = labelInput.name;
   describeOutput(ctx, info, output, out);
   describeValues(ctx, info, model, output.name);
+  if (labelInput) {
+    const namesSource = ctx.sources.classNames;
+    const classes = classesOf(model, labelInput.name, info.classNames, namesSource, ctx.sources);
+    if (classes) info.classes = classes;
+  }
+  const perSample = info.image ? info.image.height * info.image.width * info.image.channels : info.pointDims!;
+  checkOneSampleFits(perSample, `output '${output.name}' ${describe(output)} holds`);
+  info.maxCount = Math.floor(MAX_VALUES_PER_CALL / Math.max(perSample, latentDim));
 
   const description: ModelDescription = { info };
   const batch = inDims[0];
@@ -116,6 +142,7 @@ function generatorInputs(graph: NonNullable<ModelProto['graph']>): {
   ) {
     throw new ModelInfoError(
       `unsupported generator inputs (${listed}): expected one float32 latent input and optionally one int64 label input`,
+      { reason: 'unsupported' },
     );
   }
   const latentInput = floats.find((i) => i.name === INPUT_LATENT) ?? (floats[0] as ValueInfo);
@@ -123,6 +150,7 @@ function generatorInputs(graph: NonNullable<ModelProto['graph']>): {
   if (inDims.length < 2) {
     throw new ModelInfoError(
       `latent input '${latentInput.name}' has shape ${describe(latentInput)}: expected [N, latentDim] or [N, latentDim, 1, 1]`,
+      { reason: 'unsupported' },
     );
   }
   return { latentInput, labelInput: ints[0], inDims };
@@ -161,6 +189,7 @@ function latentOf(
     sources.latentShape = options.latentDim !== undefined ? 'option' : 'metadata';
   }
   const latentDim = product(latentShape);
+  checkOneSampleFits(latentDim, `latent input '${latentInput.name}' ${describe(latentInput)} holds`);
   if (options.latentDim !== undefined && positiveInt(options.latentDim, 'latentDim') !== latentDim) {
     throw new ModelInfoError(
       `latentDim ${options.latentDim} does not match the model's latent input '${latentInput.name}' ${describe(latentInput)}`,
@@ -182,7 +211,7 @@ function latentOf(
 
 /** The output's shape: options, metadata, the graph, a probe run (NeedsProbe), or a square flat image. */
 function outputShapeOf(
-  { options, meta, sources }: Context,
+  { model, options, meta, sources }: Context,
   output: ValueInfo,
   probed: readonly number[] | undefined,
   probe: NeedsProbe['probe'],
@@ -195,8 +224,20 @@ function outputShapeOf(
       ? [meta.outputShape, 'metadata']
       : [undefined, undefined];
   if (!shape && !isKnown(rest)) {
-    if (!probed)
+    if (!probed) {
+      // Read off the graph first where it can be: a model whose one sample is too large is refused
+      // before the probe runs it (a probe of such a model can take gigabytes).
+      const inputs = {
+        [probe.inputName]: [1, ...probe.latentShape],
+        ...(probe.labelInputName ? { [probe.labelInputName]: [1] } : {}),
+      };
+      const batch1 = inferShape(model, inputs, output.name);
+      if (batch1 && batch1.length === rest.length + 1) {
+        const read = `output '${output.name}' ${describe(output)} comes out as [${batch1.join(',')}] (read from the graph):`;
+        checkOneSampleFits(product(batch1.slice(1)), read);
+      }
       throw new NeedsProbe(`output '${output.name}' ${describe(output)} has symbolic sizes`, probe);
+    }
     if (probed.length !== rest.length) {
       throw new ModelInfoError(
         `output '${output.name}' ${describe(output)} came out as [1,${probed.join(',')}] at batch 1: pass outputShape`,
@@ -281,166 +322,4 @@ function describeValues(
   }
   if (meta.preset) [info.preset, sources.preset] = [meta.preset, 'metadata'];
   if (meta.sourceRun) [info.sourceRun, sources.sourceRun] = [meta.sourceRun, 'metadata'];
-}
-
-function imageInfo(
-  output: ValueInfo,
-  rest: Dim[],
-  given: number[] | undefined,
-  layoutGiven: Layout | undefined,
-): ImageInfo {
-  if (layoutGiven !== undefined && !['NCHW', 'NHWC', 'flat'].includes(layoutGiven)) {
-    throw new InvalidArgumentError(`layout must be 'NCHW', 'NHWC' or 'flat', got ${String(layoutGiven)}`);
-  }
-  const flat = rest.length === 1;
-  if (flat && !given) throw flatError(output, rest);
-  if (!flat && rest.length !== 2 && rest.length !== 3) {
-    throw new ModelInfoError(
-      `output '${output.name}' has shape ${describe(output)}: expected [N,C,H,W], [N,H,W,C], [N,H,W] or a flat [N,D]`,
-    );
-  }
-  if (layoutGiven === 'flat' && !flat) {
-    throw new ModelInfoError(`layout 'flat' needs a 2-D output, but '${output.name}' is ${describe(output)}`);
-  }
-  let shape: number[];
-  if (given) shape = given;
-  else if (isKnown(rest)) shape = rest;
-  else {
-    throw new ModelInfoError(
-      `output '${output.name}' has shape ${describe(output)} with unknown sizes: pass outputShape (e.g. [1, 28, 28] for NCHW)`,
-    );
-  }
-  checkSize(output, rest, product(shape));
-  if (!flat && isKnown(rest) && !sameShape(rest, shape) && shape.length === rest.length) {
-    throw new ModelInfoError(
-      `outputShape [${shape}] does not match output '${output.name}' ${describe(output)}`,
-    );
-  }
-  if (shape.length === 2) {
-    // [H, W]: one channel, so the channel order does not matter.
-    return {
-      height: shape[0] as number,
-      width: shape[1] as number,
-      channels: 1,
-      layout: flat ? 'flat' : 'NHWC',
-    };
-  }
-  if (shape.length !== 3) {
-    throw new ModelInfoError(
-      `outputShape must have 2 or 3 entries ([H, W] or [H, W, C] / [C, H, W]), got [${shape}]`,
-    );
-  }
-  let layout = layoutGiven;
-  if (!layout) {
-    const first = shape[0] === 1 || shape[0] === 3;
-    const last = shape[2] === 1 || shape[2] === 3;
-    if (flat) layout = 'flat';
-    else if (first && !last) layout = 'NCHW';
-    else if (last && !first) layout = 'NHWC';
-    else {
-      throw new ModelInfoError(
-        `cannot tell the channel axis of output '${output.name}' ${describe(output)}: pass layout: 'NCHW' or 'NHWC'`,
-      );
-    }
-  }
-  const [a, b, c] = shape as [number, number, number];
-  return layout === 'NCHW'
-    ? { channels: a, height: b, width: c, layout }
-    : { height: a, width: b, channels: c, layout };
-}
-
-/** [s, s, 1] for D = s², [s, s, 3] for D = 3s² (HWC order, as flat outputs are read), for D > 3. */
-function squareImage(d: Dim | undefined): number[] | undefined {
-  if (typeof d !== 'number' || d <= 3) return undefined;
-  const side = Math.round(Math.sqrt(d));
-  if (side * side === d) return [side, side, 1];
-  const side3 = Math.round(Math.sqrt(d / 3));
-  if (3 * side3 * side3 === d) return [side3, side3, 3];
-  return undefined;
-}
-
-function flatError(output: ValueInfo, rest: Dim[]): ModelInfoError {
-  const d = rest[0];
-  let example = '[28, 28, 1]';
-  if (typeof d === 'number') {
-    const side = Math.round(Math.sqrt(d));
-    const side3 = Math.round(Math.sqrt(d / 3));
-    if (side * side === d) example = `[${side}, ${side}, 1]`;
-    else if (3 * side3 * side3 === d) example = `[${side3}, ${side3}, 3]`;
-  }
-  return new ModelInfoError(
-    `output '${output.name}' ${describe(output)} is flat: pass outputShape: ${example} (H, W, C) for images, or kind: 'points' for point data`,
-  );
-}
-
-function checkSize(output: ValueInfo, rest: Dim[], size: number): void {
-  if (isKnown(rest) && product(rest) !== size) {
-    throw new ModelInfoError(
-      `output '${output.name}' ${describe(output)} holds ${product(rest)} values per sample, not ${size}: fix outputShape`,
-    );
-  }
-}
-
-/** Walks back from the output through shape-only ops; a final Tanh or Sigmoid fixes the range. */
-function rangeFromGraph(model: ModelProto, outputName: string): [number, number] | undefined {
-  const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
-  let node = producers.get(outputName);
-  for (let hops = 0; node && hops < 32; hops++) {
-    if (node.opType === 'Tanh') return [-1, 1];
-    if (node.opType === 'Sigmoid') return [0, 1];
-    if (!SHAPE_OPS.has(node.opType) || !node.input[0]) return undefined;
-    node = producers.get(node.input[0]);
-  }
-  return undefined;
-}
-
-function elemType(v: ValueInfo): number | undefined {
-  return v.type?.tensorType?.elemType;
-}
-
-function dims(v: ValueInfo): Dim[] {
-  return (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimValue ?? d.dimParam ?? '?');
-}
-
-function describe(v: ValueInfo): string {
-  const d = dims(v);
-  return `[${d.map((x, i) => (i === 0 && typeof x !== 'number' ? 'N' : String(x))).join(',')}]`;
-}
-
-function isKnown(shape: Dim[]): shape is number[] {
-  return shape.every((d) => typeof d === 'number' && d > 0);
-}
-
-function sameShape(a: Dim[], b: number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function product(shape: number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-
-function positiveInt(n: number, name: string): number {
-  if (!Number.isInteger(n) || n <= 0)
-    throw new InvalidArgumentError(`${name} must be a positive integer, got ${n}`);
-  return n;
-}
-
-function positiveInts(shape: number[], name: string): number[] {
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new InvalidArgumentError(
-      `${name} must be a non-empty array of positive integers, got ${JSON.stringify(shape)}`,
-    );
-  }
-  return [...shape];
-}
-
-function range(r: [number, number]): [number, number] {
-  if (
-    !Array.isArray(r) ||
-    r.length !== 2 ||
-    !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])
-  ) {
-    throw new InvalidArgumentError(`outputRange must be [lo, hi] with lo < hi, got ${JSON.stringify(r)}`);
-  }
-  return [r[0], r[1]];
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { checkValues } from './limits';
 
 export type InterpolationMethod = 'slerp' | 'lerp';
 
@@ -25,6 +26,7 @@ export function interpolateLatents(
     throw new InvalidArgumentError(`method must be 'slerp' or 'lerp', got ${String(method)}`);
   }
   const dim = a.length;
+  checkValues(steps, dim, `steps ${steps} x latentDim ${dim}`);
   let dot = 0;
   let na = 0;
   let nb = 0;

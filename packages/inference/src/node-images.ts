@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { InvalidArgumentError } from './errors';
-import { makeGrid } from './images';
+import { imageSizeProblem, makeGrid } from './images';
+import { MAX_IMAGE_SIDE } from './limits';
 import type { GridImage, GridOptions } from './images';
 import type { SampleResult } from './types';
 
@@ -23,7 +24,18 @@ export function formatFromPath(path: string): ImageFormat {
   return format;
 }
 
+const FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP' };
+
+/** The largest side each format can hold: WebP 16383, JPEG 65535; PNG is bound by the pixel limit only. */
+export const MAX_SIDE: Record<ImageFormat, number> = { png: Infinity, jpeg: 65535, webp: MAX_IMAGE_SIDE };
+
 function encode(img: GridImage, format: ImageFormat): Promise<Buffer> {
+  const problem = imageSizeProblem(img.width, img.height, MAX_SIDE[format]);
+  if (problem) {
+    throw new InvalidArgumentError(
+      `a ${img.width} x ${img.height} ${FORMAT_NAMES[format]} image is ${problem.replace(' of one image', '')}: make it smaller`,
+    );
+  }
   let s = sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 },
   });
@@ -91,8 +103,8 @@ export function encodeScatter(
     );
   }
   const size = opts.size ?? 480;
-  if (!Number.isInteger(size) || size < 64)
-    throw new InvalidArgumentError(`size must be an integer >= 64, got ${size}`);
+  if (!Number.isInteger(size) || size < 64 || size > MAX_IMAGE_SIDE)
+    throw new InvalidArgumentError(`size must be an integer from 64 to ${MAX_IMAGE_SIDE}, got ${size}`);
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < result.count; i++) {

@@ -10,6 +10,7 @@
  * last bit of a rare value.
  */
 import { InvalidArgumentError } from './errors';
+import { checkValues } from './limits';
 
 const TWO_POW_32 = 4294967296;
 
@@ -101,6 +102,7 @@ export function seededLatents(seed: number, count: number, dim: number, truncati
     );
   }
   checkSeed(seed);
+  checkValues(count, dim, `count ${count} x latentDim ${dim}`);
   const out = new Float32Array(count * dim);
   fillNormals(out, seed, truncation ?? Infinity);
   return out;

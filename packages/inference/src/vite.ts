@@ -2,10 +2,12 @@
  * A Vite plugin for apps that use @ganforge/inference in the browser: it serves onnxruntime-web's
  * wasm runtime from the app itself (never a CDN), under `<base>ort/`, in dev and in the build.
  *
- * It points `onnxruntime-web` at the wasm-only build (ort.wasm.min.mjs, a 14 MB .wasm) instead of the
- * default WebGPU/JSEP bundle (a 28 MB .wasm that a bundler would copy in as an extra asset); that build
- * fetches its glue (.mjs) and .wasm from `wasmPaths`, so the page passes
- * `loadGenerator(url, { wasmPaths: new URL('ort/', document.baseURI).href })`.
+ * By default it points `onnxruntime-web` at the wasm-only build (ort.wasm.min.mjs, a 14 MB .wasm) instead
+ * of the default WebGPU/JSEP bundle (a 28 MB .wasm that a bundler would copy in as an extra asset); that
+ * build fetches its glue (.mjs) and .wasm from `wasmPaths`, so the page passes
+ * `loadGenerator(url, { wasmPaths: new URL('ort/', document.baseURI).href })`. With `webgpu: true` it
+ * points it at the WebGPU build instead (ort.webgpu.min.mjs, whose asyncify .wasm is 27 MB), for
+ * `executionProviders: ['webgpu', 'wasm']`: WebGPU where the browser has an adapter, wasm elsewhere.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,28 +16,43 @@ import type { Plugin } from 'vite';
 
 /** The files the wasm-only onnxruntime-web build loads at run time. */
 export const ORT_WASM_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'] as const;
+/** The files the WebGPU build (onnxruntime-web/webgpu) loads at run time. */
+export const ORT_WEBGPU_FILES = [
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+] as const;
 
 export interface OrtWasmOptions {
   /** Folder (relative to the app's base) the files are served from; default 'ort'. */
   dir?: string;
+  /**
+   * Bundle onnxruntime-web's WebGPU build instead of the wasm-only one (default false), for pages that
+   * load with `executionProviders: ['webgpu', 'wasm']`; it runs the wasm provider too.
+   */
+  webgpu?: boolean;
 }
 
 const require = createRequire(import.meta.url);
-const ortFile = (name: string): string => require.resolve(`onnxruntime-web/${name}`);
+const ortFile = (name: string): string => {
+  try {
+    return require.resolve(`onnxruntime-web/${name}`);
+  } catch (err) {
+    throw new Error(
+      'onnxruntime-web is not installed: the SDK runs models in the browser with it; install it next to @ganforge/inference (npm install onnxruntime-web)',
+      { cause: err },
+    );
+  }
+};
 
 export function ganforgeOrt(options: OrtWasmOptions = {}): Plugin {
   const dir = (options.dir ?? 'ort').replace(/^\/+|\/+$/g, '');
-  const files: readonly string[] = ORT_WASM_FILES;
+  const files: readonly string[] = options.webgpu ? ORT_WEBGPU_FILES : ORT_WASM_FILES;
+  const entry = options.webgpu ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
   return {
     name: 'ganforge-ort-wasm',
     config: () => ({
       resolve: {
-        alias: [
-          {
-            find: /^onnxruntime-web$/,
-            replacement: join(dirname(ortFile(ORT_WASM_FILES[0])), 'ort.wasm.min.mjs'),
-          },
-        ],
+        alias: [{ find: /^onnxruntime-web$/, replacement: join(dirname(ortFile(files[0]!)), entry) }],
       },
       // onnxruntime-web loads its own glue at run time; pre-bundling it would break that import.
       optimizeDeps: { exclude: ['onnxruntime-web'] },

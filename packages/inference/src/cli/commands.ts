@@ -7,8 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { Command, InvalidArgumentError as OptionError, Option } from 'commander';
-import { InferenceError, loadGenerator, writeGrid, writeScatter } from '../node';
+import { DEFAULT_SEED, InferenceError, loadGenerator, writeGrid, writeScatter } from '../node';
 import type { Generator, Layout, LoadOptions, SampleResult } from '../node';
+import { checkSizes, defaultScale, SCATTER_SIZE } from './sizes';
+import type { SizeRequest } from './sizes';
 
 const int = (what: string, min: number) => (value: string) => {
   const n = Number(value);
@@ -83,8 +85,17 @@ function loadOptions(flags: ModelFlags): LoadOptions {
   return options;
 }
 
-/** Loads the model, runs `work`, writes the result; user errors become one-line commander errors. */
-async function runWith(cmd: Command, flags: ModelFlags, work: (g: Generator) => Promise<SampleResult>) {
+/**
+ * Loads the model, checks the sizes asked for (before the model runs: a grid too large to write fails in
+ * a second, not after the whole run), runs `work`, writes the result; user errors become one-line
+ * commander errors.
+ */
+async function runWith(
+  cmd: Command,
+  flags: ModelFlags,
+  request: Pick<SizeRequest, 'flag' | 'count' | 'oneRow'>,
+  work: (g: Generator) => Promise<SampleResult>,
+) {
   let generator: Generator | undefined;
   try {
     const ext = extname(flags.out).toLowerCase();
@@ -96,14 +107,21 @@ async function runWith(cmd: Command, flags: ModelFlags, work: (g: Generator) => 
       );
     }
     generator = await loadGenerator(flags.model, loadOptions(flags));
+    checkSizes(generator.info, {
+      ...request,
+      out: flags.out,
+      scale: flags.scale,
+      padding: flags.padding,
+      columns: flags.columns,
+    });
     const result = await work(generator);
     if (result.kind === 'points' && (ext === '.csv' || ext === '.json')) {
       await writeFile(flags.out, ext === '.csv' ? pointsCsv(result.points, result.dims) : pointsJson(result));
     } else if (result.kind === 'points') {
-      await writeScatter(result, flags.out, { size: 480 * (flags.scale ?? 1) });
+      await writeScatter(result, flags.out, { size: SCATTER_SIZE * (flags.scale ?? 1) });
     } else {
       // Small images (28 px) get enlarged to a readable size unless --scale says otherwise.
-      const scale = flags.scale ?? Math.max(1, Math.ceil(96 / Math.max(result.width, result.height)));
+      const scale = flags.scale ?? defaultScale(result.width, result.height);
       const grid: { columns?: number; padding: number; scale: number } = { padding: flags.padding, scale };
       if (flags.columns !== undefined) grid.columns = flags.columns;
       await writeGrid(result, flags.out, grid);
@@ -169,7 +187,7 @@ export function sampleCommand(): Command {
   const cmd = withModelOptions(new Command('sample'))
     .description('sample images (or points) from an ONNX generator and write them as a grid')
     .option('-n, --count <int>', 'number of samples', int('count', 1), 64)
-    .option('-s, --seed <int>', 'latent seed (same seed, same images)', int('seed', 0), 1)
+    .option('-s, --seed <int>', 'latent seed (same seed, same images)', int('seed', 0), DEFAULT_SEED)
     .option('-t, --truncation <number>', 'redraw latent values with |z| > this', positive)
     .option(
       '--labels <ints>',
@@ -178,7 +196,7 @@ export function sampleCommand(): Command {
     );
   cmd.action(
     async (flags: ModelFlags & { count: number; seed: number; truncation?: number; labels?: number[] }) => {
-      await runWith(cmd, flags, (g) => {
+      await runWith(cmd, flags, { flag: '--count', count: flags.count, oneRow: false }, (g) => {
         const labels = cycle(flags.labels, flags.count);
         return g.sample({
           count: flags.count,
@@ -210,13 +228,14 @@ export function interpolateCommand(): Command {
         label?: number;
       },
     ) => {
-      flags.columns ??= flags.steps;
-      await runWith(cmd, flags, (g) =>
-        g.interpolate(flags.from, flags.to, flags.steps, {
+      // The steps go in one row unless --columns says otherwise.
+      await runWith(cmd, flags, { flag: '--steps', count: flags.steps, oneRow: true }, (g) => {
+        flags.columns ??= flags.steps;
+        return g.interpolate(flags.from, flags.to, flags.steps, {
           method: flags.method,
           ...(flags.label !== undefined ? { label: flags.label } : {}),
-        }),
-      );
+        });
+      });
     },
   );
   return cmd;

@@ -4,10 +4,12 @@
  * picks src/browser.ts. The browser test calls window.ganforgeRun and compares the results with Node.
  */
 import { drawToCanvas, loadGenerator, toGridImageData } from '@ganforge/inference';
-import type { SampleOptions } from '@ganforge/inference';
+import type { LoadOptions, SampleOptions } from '@ganforge/inference';
 
 export interface PageRun {
   info: { latentDim: number; kind: string };
+  /** The execution provider the session ran on. */
+  provider: string | undefined;
   latents: number[];
   pixels: number[];
   /** The first image drawn on the page's canvas (drawToCanvas), read back. */
@@ -18,14 +20,15 @@ export interface PageRun {
 
 declare global {
   interface Window {
-    ganforgeRun: (model: string, opts: SampleOptions) => Promise<PageRun>;
+    ganforgeRun: (model: string, opts: SampleOptions, load?: LoadOptions) => Promise<PageRun>;
     ganforgeReady: boolean;
   }
 }
 
-window.ganforgeRun = async (model, opts) => {
+window.ganforgeRun = async (model, opts, load = {}) => {
   const g = await loadGenerator(new URL(model, document.baseURI).href, {
     wasmPaths: new URL('ort/', document.baseURI).href,
+    ...load,
   });
   try {
     const r = await g.sample(opts);
@@ -36,6 +39,7 @@ window.ganforgeRun = async (model, opts) => {
     const grid = toGridImageData(r, { columns: 2, padding: 1 });
     return {
       info: { latentDim: g.info.latentDim, kind: g.info.kind },
+      provider: g.info.executionProvider,
       latents: Array.from(r.latents),
       pixels: Array.from(r.pixels),
       rgba: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data),
