@@ -9,6 +9,8 @@ import { LOSS_NAMES, LOSSES } from '../gan/losses';
 import { HIDDEN_ACTIVATIONS, POINTS_MLP_LIMITS } from '../models/points-mlp';
 import { ConfigError } from './errors';
 
+const PROBABILITY = { error: 'expects a probability in [0, 1] or "auto"' };
+
 export const TrainConfigSchema = z
   .object({
     /** Name of the preset the config started from. */
@@ -90,9 +92,7 @@ export const TrainConfigSchema = z
     /** DiffAugment on every image D sees, real and generated (gan/augment.ts); [] is none. */
     augment: z.array(z.enum(AUGMENTATIONS)),
     /** Probability an example is augmented, or 'auto': adaptive (ADA, gan/ada.ts), starting at 0. */
-    augmentP: z.union([z.number().min(0).max(1), z.literal('auto')], {
-      error: 'expects a probability in [0, 1] or "auto"',
-    }),
+    augmentP: z.union([z.number().min(0, PROBABILITY).max(1, PROBABILITY), z.literal('auto')], PROBABILITY),
     /** The overfitting signal r_t = E[sign(D(real))] adaptive augmentation steers towards. */
     augmentTarget: z.number().min(0).max(1),
     /** How far adaptive p may move per 1,000 real images (the ADA paper's 0.002 is 0 to 1 in 500k images). */

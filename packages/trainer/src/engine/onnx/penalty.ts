@@ -35,7 +35,7 @@ function inputGradientPenalty(
   for (const op of net.ops) {
     if (!op.penaltyCompiles()) {
       throw new UncompilableError(
-        `${what} compiles for critics of Dense and Conv layers and ReLU/LeakyReLU (this one has ${isActivation(op) ? op.params.act : op.kind}); it trains on TF.js`,
+        `${what} compiles for critics of Dense and Conv layers and ReLU/LeakyReLU (this one has ${isActivation(op) ? op.params.act : op.kind === 'bn' ? 'BatchNorm' : op.kind}); it trains on TF.js`,
       );
     }
   }
