@@ -6,7 +6,9 @@
  * the state in buffers between steps and one native call does the step.
  *
  * The order and arithmetic are the TF.js step's (engine/tfjs-step.ts): D sees the real and the fake
- * batch in two passes (each with its own batch statistics), G's loss sees the D after its update.
+ * batch in two passes (each with its own batch statistics), G's loss sees the D after its update. With
+ * DiffAugment every batch D sees goes through the augmentation (augment.ts) with its own parameters,
+ * and G's gradient comes back through its transpose.
  */
 import type { TrainConfig } from '../../config';
 import { AUGMENT_PASSES, type AugmentPass } from '../../gan/augment';
@@ -225,9 +227,9 @@ const labelsOf = (net: Net, v: string | undefined) => (net.classes !== undefined
 
 /**
  * D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
- * statistics (as two passes would have them), real first; then the loss, the backward pass, the
- * gradient penalty, the optimizer and clipping. Outputs D's figures; returns D's new weights and
- * moving statistics by weight index.
+ * statistics (as two passes would have them), real first, each through its augmentation where the
+ * step has one; then the loss, the backward pass, the gradient penalty and R1, the optimizer and
+ * clipping. Outputs D's figures; returns D's new weights and moving statistics by weight index.
  */
 function discriminatorUpdate(step: Step, fake: string, r1: boolean): Map<number, string> {
   const { graph, D, config, batch, labelsReal, labelsFake } = step;
