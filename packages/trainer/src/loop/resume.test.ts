@@ -179,6 +179,18 @@ describe('checkpoints and resume', () => {
     expect(() => resumeConfig(join(tmp(), 'none'))).toThrow(/no config.json/);
   });
 
+  it('resumes a run whose config.json predates the augmentation and R1 keys, with them off', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
+    const file = join(out, 'config.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const k of ['augment', 'augmentP', 'augmentTarget', 'augmentSpeed', 'r1', 'r1Every']) delete old[k];
+    writeFileSync(file, JSON.stringify(old));
+    const config = resumeConfig(out, { epochs: 2 });
+    expect(config).toMatchObject({ augment: [], augmentP: 1, r1: 0, r1Every: 1 });
+    expect((await train(config, { resume: true })).steps).toBe(12);
+  });
+
   it('an interrupted checkpoint write leaves the previous checkpoint loadable', async () => {
     const out = join(tmp(), 'run');
     await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
@@ -288,6 +300,8 @@ describe('checkpoints and resume', () => {
             epochs: 4,
             emaDecay: 0.9,
             instanceNoise: 0.1,
+            augment: ['translation', 'cutout', 'color'],
+            augmentP: 'auto',
             out: join(tmp(), 'run'),
           },
         }),
