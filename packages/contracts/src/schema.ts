@@ -69,6 +69,10 @@ export const MetricsRecordSchema = z.object({
   /** Mean D output on real / generated examples: a probability for the cross-entropy losses, else the raw score. */
   dReal: z.number().optional(),
   dFake: z.number().optional(),
+  /** With augmentation (--augment): the probability an example was augmented with, at the record's step. */
+  augmentP: z.number().min(0).max(1).optional(),
+  /** With augmentation: the overfitting signal r_t = E[sign(D's score on real examples)] of the last interval. */
+  overfitSignal: z.number().min(-1).max(1).optional(),
   /** Figures added by an epoch-end hook (e.g. evaluation metrics). */
   extra: z.record(z.string(), z.number()).optional(),
 });
@@ -149,8 +153,20 @@ export const CurvePointSchema = z.object({
   step: z.number().int().nonnegative(),
   lossD: z.number(),
   lossG: z.number().nullable(),
+  /** With augmentation: p and r_t at this point (as in MetricsRecord). */
+  augmentP: z.number().min(0).max(1).optional(),
+  overfitSignal: z.number().min(-1).max(1).optional(),
 });
 export type CurvePoint = z.infer<typeof CurvePointSchema>;
+
+/** Where adaptive augmentation stands: p, and the signal gathered towards p's next update. */
+export const CheckpointAugmentSchema = z.object({
+  p: z.number().min(0).max(1),
+  signalSum: z.number(),
+  signalCount: z.number().int().nonnegative(),
+  overfitSignal: z.number().optional(),
+});
+export type CheckpointAugment = z.infer<typeof CheckpointAugmentSchema>;
 
 /** checkpoint/latest.json: where the last complete checkpoint is and how to continue from it. */
 export const CheckpointInfoSchema = z.object({
@@ -165,6 +181,8 @@ export const CheckpointInfoSchema = z.object({
   /** Running sums of the current epoch, so its metrics come out the same after a resume. */
   sums: z.array(z.number()),
   ema: z.boolean(),
+  /** Runs with augmentation: its p and signal, so a resume continues with the same p. */
+  augment: CheckpointAugmentSchema.optional(),
   writtenAt: z.string(),
 });
 export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;

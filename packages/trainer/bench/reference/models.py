@@ -9,12 +9,15 @@ Tensors are NCHW here and NHWC in TF.js. Where that changes the order of flatten
 generator's first Dense, the discriminator's last), the two networks differ only by a fixed permutation
 of i.i.d.-initialised weights, so they are the same model.
 
-The losses and the training step are the trainer's too (src/gan/losses.ts, src/loop/train.ts).
+The losses and the training step are the trainer's too (src/gan/losses.ts, src/loop/train.ts), and so
+is DiffAugment (src/gan/augment.ts): the same three augmentations with the same parameter ranges, drawn
+by torch's generator instead of the trainer's step seed.
 """
 import gzip
 import os
 import struct
 import sys
+import zlib
 
 # One threading layer: torch's intra-op threads (--threads) split the work, and OpenBLAS runs single-
 # threaded inside them. Left at its default (a thread per core), OpenBLAS oversubscribes the cores under
@@ -199,18 +202,67 @@ def g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
 
 
-def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor):
+# --- DiffAugment (src/gan/augment.ts) -------------------------------------------------------------
+
+AUGMENTATIONS = ('translation', 'cutout', 'color')
+
+
+def diff_augment(x: torch.Tensor, policy=(), p: float = 1.0) -> torch.Tensor:
+    """DiffAugment on NCHW images in [-1, 1], in the trainer's order whatever `policy` lists: colour
+    (brightness + U(-0.5, 0.5); saturation x U(0, 2) around each pixel's channel mean; contrast
+    x U(0.5, 1.5) around the image's mean), translation (up to int(size/8 + 0.5) pixels per axis, zeros
+    shifted in), cutout (a square of int(size/2 + 0.5) pixels centred anywhere, zeroed). Each example is
+    augmented with probability p and left as it is otherwise. Differentiable in x."""
+    if not policy:
+        return x
+    n, c, h, w = x.shape
+    factor = lambda: torch.rand(n, 1, 1, 1, device=x.device)  # noqa: E731
+    y = x
+    if 'color' in policy:
+        y = y + (factor() - 0.5)
+        m = y.mean(dim=1, keepdim=True)
+        y = (y - m) * (factor() * 2) + m
+        mu = y.mean(dim=(1, 2, 3), keepdim=True)
+        y = (y - mu) * (factor() + 0.5) + mu
+    if 'translation' in policy:
+        sy, sx = int(h / 8 + 0.5), int(w / 8 + 0.5)
+        ty = torch.randint(-sy, sy + 1, (n, 1), device=x.device)
+        tx = torch.randint(-sx, sx + 1, (n, 1), device=x.device)
+        padded = F.pad(y, (sx, sx, sy, sy))
+        rows = torch.arange(h, device=x.device)[None, :] + ty + sy  # out[i] = x[i + ty]
+        cols = torch.arange(w, device=x.device)[None, :] + tx + sx
+        batch = torch.arange(n, device=x.device)[:, None, None, None]
+        chans = torch.arange(c, device=x.device)[None, :, None, None]
+        y = padded[batch, chans, rows[:, None, :, None], cols[:, None, None, :]]
+    if 'cutout' in policy:
+        ch, cw = int(h / 2 + 0.5), int(w / 2 + 0.5)
+        oy = torch.randint(0, h + 1 - ch % 2, (n, 1, 1), device=x.device) - ch // 2
+        ox = torch.randint(0, w + 1 - cw % 2, (n, 1, 1), device=x.device) - cw // 2
+        yy = torch.arange(h, device=x.device)[None, :, None]
+        xx = torch.arange(w, device=x.device)[None, None, :]
+        inside = (yy >= oy) & (yy < oy + ch) & (xx >= ox) & (xx < ox + cw)
+        y = y * (~inside).unsqueeze(1).to(y.dtype)
+    if p >= 1:
+        return y
+    keep = torch.rand(n, 1, 1, 1, device=x.device) < p
+    return torch.where(keep, y, x)
+
+
+def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor, augment=(), p: float = 1.0):
     """One trainer step: D on a real and a fake batch, then G through the updated D.
 
-    G runs forward once; D sees its output detached, and G's loss reuses the same fake batch.
+    G runs forward once; D sees its output detached, and G's loss reuses the same fake batch. With
+    `augment`, D sees every batch through DiffAugment (fresh parameters each time), and G's gradient
+    flows back through it.
     """
+    aug = lambda t: diff_augment(t, augment, p)  # noqa: E731
     fake = g(z)
     opt_d.zero_grad(set_to_none=True)
-    loss_d = d_loss(d(real), d(fake.detach()))
+    loss_d = d_loss(d(aug(real)), d(aug(fake.detach())))
     loss_d.backward()
     opt_d.step()
     opt_g.zero_grad(set_to_none=True)
-    loss_g = g_loss(d(fake))
+    loss_g = g_loss(d(aug(fake)))
     loss_g.backward()  # also fills D's grads; the next step's zero_grad drops them
     opt_g.step()
     return loss_d.detach(), loss_g.detach()
@@ -266,3 +318,22 @@ def write_idx_images(path: str, pixels: np.ndarray) -> None:
     with opener(path, 'wb') as f:
         f.write(struct.pack('>IIII', IDX_IMAGES_MAGIC, n, rows, cols))
         f.write(np.ascontiguousarray(pixels, dtype=np.uint8).tobytes())
+
+
+def write_png_grid(path: str, pixels: np.ndarray, cols: int = 8) -> None:
+    """uint8 [N, H, W] grayscale images as one PNG grid of `cols` columns, 2-pixel gaps (zlib only)."""
+    n, h, w = pixels.shape
+    rows = (n + cols - 1) // cols
+    gap = 2
+    grid = np.zeros((rows * (h + gap) + gap, cols * (w + gap) + gap), dtype=np.uint8)
+    for k in range(n):
+        r, c = divmod(k, cols)
+        grid[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = pixels[k]
+    raw = b''.join(b'\x00' + grid[y].tobytes() for y in range(grid.shape[0]))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+
+    header = struct.pack('>IIBBBBB', grid.shape[1], grid.shape[0], 8, 0, 0, 0, 0)
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))

@@ -5,6 +5,10 @@ trainer's evaluator scores PyTorch's samples exactly as it scores GANForge's:
 
     npx nx run trainer:eval -- --idx samples-idx3-ubyte.gz
 
+`--augment translation,cutout,color` trains with DiffAugment (models.diff_augment, the trainer's
+--augment); `--limit N` keeps the first N images (small-data runs), `--epochs E` stops after E epochs
+(whichever of it and --minutes comes first); `--grid out.png` also writes 64 samples as a grid.
+
 Prints one JSON line: steps and epochs done, seconds spent training, the samples file.
 """
 import argparse
@@ -15,7 +19,8 @@ import time
 
 # models before torch: it pins OpenBLAS to one thread before torch loads it.
 from models import (  # isort: skip
-    BLAS_THREADS, LATENT, adam, build, read_idx_images, to_uint8, train_step, write_idx_images,
+    AUGMENTATIONS, BLAS_THREADS, LATENT, adam, build, read_idx_images, to_uint8, train_step, write_idx_images,
+    write_png_grid,
 )
 import torch
 
@@ -35,16 +40,27 @@ def main() -> None:
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--samples', type=int, default=10000)
     p.add_argument('--out', default='samples-idx3-ubyte.gz')
+    p.add_argument('--augment', default='', help='DiffAugment: translation,cutout,color (comma-separated)')
+    p.add_argument('--augment-p', type=float, default=1.0, help='probability an example is augmented')
+    p.add_argument('--limit', type=int, default=0, help='use only the first N images (0: all)')
+    p.add_argument('--epochs', type=int, default=0, help='stop after E epochs (0: only --minutes)')
+    p.add_argument('--grid', default='', help='also write 64 samples as a PNG grid here')
     a = p.parse_args()
     if a.minutes < 0 or a.batch < 1 or a.samples < 1:
         p.error('--minutes must not be negative, --batch and --samples must be positive')
+    augment = tuple(s.strip() for s in a.augment.split(',') if s.strip() and s.strip() != 'none')
+    unknown = [s for s in augment if s not in AUGMENTATIONS]
+    if unknown:
+        p.error(f'--augment takes {", ".join(AUGMENTATIONS)}; got {unknown[0]!r}')
+    if not 0 <= a.augment_p <= 1 or a.limit < 0 or a.epochs < 0:
+        p.error('--augment-p must be in [0, 1]; --limit and --epochs must not be negative')
 
     # Made before training, so a bad --out fails now rather than after the budget is spent.
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    data = read_idx_images(a.dataset)
+    data = read_idx_images(a.dataset, a.limit)
     if tuple(data.shape[1:]) != (1, 28, 28):
         p.error(f'{a.dataset}: the {a.model} model needs 28x28 grayscale images, got {tuple(data.shape[1:])}')
     per_epoch = data.shape[0] // a.batch
@@ -57,7 +73,7 @@ def main() -> None:
     deadline = start + a.minutes * 60
     steps = epochs = 0
     out_of_time = False
-    while not out_of_time:
+    while not out_of_time and not (a.epochs and epochs >= a.epochs):
         order = torch.randperm(data.shape[0])
         for k in range(per_epoch):
             # Checked before every step, so the budget is overrun by at most one step.
@@ -65,7 +81,7 @@ def main() -> None:
                 out_of_time = True
                 break
             real = data[order[k * a.batch:(k + 1) * a.batch]]
-            train_step(g, d, opt_g, opt_d, real, torch.randn(a.batch, LATENT))
+            train_step(g, d, opt_g, opt_d, real, torch.randn(a.batch, LATENT), augment, a.augment_p)
             steps += 1
         else:
             epochs += 1
@@ -76,6 +92,8 @@ def main() -> None:
         chunks = [g(torch.randn(min(1000, a.samples - i), LATENT)) for i in range(0, a.samples, 1000)]
     pixels = to_uint8(torch.cat(chunks)).reshape(a.samples, 28, 28)
     write_idx_images(a.out, pixels)
+    if a.grid:
+        write_png_grid(a.grid, pixels[:64])
     print(json.dumps({
         'bench': f'{a.model}-quality',
         'impl': 'pytorch',
@@ -83,6 +101,8 @@ def main() -> None:
         'batch': a.batch,
         'seed': a.seed,
         'minutes': a.minutes,
+        'augment': ','.join(augment) or 'none',
+        'augment_p': a.augment_p,
         'steps': steps,
         'epochs': epochs,
         'images_seen': steps * a.batch,

@@ -9,6 +9,12 @@ import type { TrainEvent } from '../loop/types';
 
 const fmt = (n: number, d = 3) => (Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(d));
 
+/** Augmentation's p and overfitting signal r_t, where a run augments. */
+const augmentText = (f: { augmentP?: number; overfitSignal?: number }) =>
+  f.augmentP === undefined
+    ? ''
+    : ` · p ${fmt(f.augmentP, 3)}${f.overfitSignal !== undefined ? ` r_t ${fmt(f.overfitSignal, 2)}` : ''}`;
+
 /** Seconds as "45s", "3m05s", "1h02m": rounded once, so never "1m60s". */
 export function formatDuration(seconds: number): string {
   const t = Math.max(0, Math.round(seconds));
@@ -58,7 +64,7 @@ interface Plan {
 /** The progress output of one run: fed every TrainEvent in order. */
 class Progress {
   private bar: cliProgress.SingleBar | undefined;
-  private figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-' };
+  private figures = { lossD: '-', lossG: '-', dx: '-', dgz: '-', ips: '-', aug: '' };
   // A Wasserstein critic's sign means nothing, so "accuracy" neither: show the critic's gap instead.
   private critic = false;
   // The run's dataset: it says whose features the closing quality figures are in.
@@ -127,13 +133,14 @@ class Progress {
         dx: fmt(r.dReal, 2),
         dgz: fmt(r.dFake, 2),
         ips: fmt(r.examplesPerSec, 0),
+        aug: augmentText(r),
       };
     }
     if (!this.tty) return;
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
         {
-          format: `epoch ${e.epoch}/${this.plan?.epochs ?? '?'} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz} · {ips} img/s · run ETA {runEta}`,
+          format: `epoch ${e.epoch}/${this.plan?.epochs ?? '?'} [{bar}] {value}/{total} · loss_D {lossD} loss_G {lossG} · D(x) {dx} D(G(z)) {dgz}{aug} · {ips} img/s · run ETA {runEta}`,
           hideCursor: true,
           stream: process.stderr,
           etaBuffer: 50,
@@ -168,7 +175,7 @@ class Progress {
     const partial =
       plan && part > 0 && part < plan.stepsPerEpoch ? ` (${part}/${plan.stepsPerEpoch} steps)` : '';
     console.log(
-      `epoch ${r.epoch}/${e.epochs}${partial}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
+      `epoch ${r.epoch}/${e.epochs}${partial}  loss_D ${fmt(r.lossD)}  loss_G ${fmt(r.lossG)}  D(x) ${fmt(r.dReal ?? 0, 2)}  D(G(z)) ${fmt(r.dFake ?? 0, 2)}  ${judged}${augmentText(r).replace(' ·', ' ')}  ${fmt(r.examplesPerSec, 0)} img/s${extra}`,
     );
   }
 

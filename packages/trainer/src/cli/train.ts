@@ -65,7 +65,7 @@ function valueType(key: keyof TrainConfig): string {
   if (inner instanceof z.ZodBoolean) return 'bool';
   // The choices are in the description.
   if (inner instanceof z.ZodEnum) return 'choice';
-  if (inner instanceof z.ZodArray) return 'ints';
+  if (inner instanceof z.ZodArray) return inner.element instanceof z.ZodEnum ? 'list' : 'ints';
   return key === 'out' || key === 'dataset' || key === 'labels' ? 'path' : 'string';
 }
 

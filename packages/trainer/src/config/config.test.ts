@@ -105,3 +105,73 @@ describe('2-D runs: the points-mlp model and the 2-D datasets', () => {
     );
   });
 });
+
+describe('small-data settings: augmentation and R1', () => {
+  const oneLine = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).not.toContain('\n');
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('reads --augment as a list, --augment-p as a probability or auto, and the R1 keys', () => {
+    const c = resolveConfig({
+      flags: parseFlagValues({
+        augment: 'translation, cutout,color',
+        augmentP: 'auto',
+        augmentTarget: '0.7',
+        r1: '10',
+        r1Every: '16',
+      }),
+    });
+    expect(c).toMatchObject({
+      augment: ['translation', 'cutout', 'color'],
+      augmentP: 'auto',
+      augmentTarget: 0.7,
+      augmentSpeed: DEFAULTS.augmentSpeed,
+      r1: 10,
+      r1Every: 16,
+    });
+    expect(parseFlagValues({ augment: 'none', augmentP: '0.25' })).toEqual({ augment: [], augmentP: 0.25 });
+    expect(resolveConfig({ flags: { augment: ['color'], augmentP: 0.25 } }).augmentP).toBe(0.25);
+    // Defaults: no augmentation (p 1 once named), no R1.
+    expect(DEFAULTS).toMatchObject({ augment: [], augmentP: 1, augmentTarget: 0.6, r1: 0, r1Every: 1 });
+  });
+
+  it('refuses bad values in one line before any work', () => {
+    expect(oneLine(() => parseFlagValues({ augment: 'translation,flip' }))).toMatch(
+      /--augment takes translation, cutout, color \(comma-separated\) or none; got "flip"/,
+    );
+    expect(oneLine(() => resolveConfig({ flags: { augment: ['color'], augmentP: 1.5 } }))).toMatch(
+      /augmentP .*probability in \[0, 1\] or "auto"/,
+    );
+    expect(
+      oneLine(() => resolveConfig({ flags: parseFlagValues({ augment: 'color', augmentP: '-0.1' }) })),
+    ).toMatch(/augmentP/);
+    expect(oneLine(() => resolveConfig({ flags: { augmentP: 'auto' } }))).toMatch(
+      /--augmentP=auto sets how often --augment's augmentations apply: name them/,
+    );
+    expect(oneLine(() => resolveConfig({ flags: { r1: -1 } }))).toMatch(/^r1 in the configuration/);
+    expect(oneLine(() => resolveConfig({ flags: { r1: 1, r1Every: 0 } }))).toMatch(
+      /^r1Every in the configuration/,
+    );
+    expect(oneLine(() => resolveConfig({ flags: { preset: 'points', augment: ['color'] } }))).toMatch(
+      /--augment works on images; the points-mlp model trains on 2-D points/,
+    );
+  });
+
+  it('takes R1 with every loss but an unconstrained Wasserstein critic', () => {
+    for (const loss of ['minimax', 'non-saturating', 'least-squares', 'hinge'] as const) {
+      expect(resolveConfig({ flags: { loss, r1: 1 } }).r1).toBe(1);
+    }
+    expect(oneLine(() => resolveConfig({ flags: { loss: 'wasserstein', r1: 1 } }))).toMatch(
+      /--r1 holds the critic only at real data: with --loss=wasserstein add --gradientPenalty or --clipValue/,
+    );
+    expect(resolveConfig({ flags: { preset: 'wgan-gp', r1: 1 } }).r1).toBe(1);
+    expect(resolveConfig({ flags: { preset: 'wgan', r1: 1 } }).r1).toBe(1);
+  });
+});

@@ -4,9 +4,12 @@
  */
 import { z } from 'zod';
 import { isPointsDataset } from '../data/points2d';
+import { AUGMENTATIONS } from '../gan/augment';
 import { LOSS_NAMES, LOSSES } from '../gan/losses';
 import { HIDDEN_ACTIVATIONS, POINTS_MLP_LIMITS } from '../models/points-mlp';
 import { ConfigError } from './errors';
+
+const PROBABILITY = { error: 'expects a probability in [0, 1] or "auto"' };
 
 export const TrainConfigSchema = z
   .object({
@@ -86,6 +89,18 @@ export const TrainConfigSchema = z
      * size.
      */
     modeSeeking: z.number().nonnegative(),
+    /** DiffAugment on every image D sees, real and generated (gan/augment.ts); [] is none. */
+    augment: z.array(z.enum(AUGMENTATIONS)),
+    /** Probability an example is augmented, or 'auto': adaptive (ADA, gan/ada.ts), starting at 0. */
+    augmentP: z.union([z.number().min(0, PROBABILITY).max(1, PROBABILITY), z.literal('auto')], PROBABILITY),
+    /** The overfitting signal r_t = E[sign(D(real))] adaptive augmentation steers towards. */
+    augmentTarget: z.number().min(0).max(1),
+    /** How far adaptive p may move per 1,000 real images (the ADA paper's 0.002 is 0 to 1 in 500k images). */
+    augmentSpeed: z.number().positive(),
+    /** R1 weight γ: γ/2 · E‖∇ₓD(x_real)‖² added to D's loss (0: off). */
+    r1: z.number().nonnegative(),
+    /** Lazy R1: applied every k-th step with weight γ·k. */
+    r1Every: z.number().int().min(1),
     /** Decay of an exponential moving average of G's weights used for samples and export (0: off). */
     emaDecay: z.number().min(0).lt(1),
     /** Standard deviation of the N(0, s) initialisation of MLP weights and biases. */
@@ -151,6 +166,12 @@ export const DEFAULTS: TrainConfig = {
   labelSmoothing: 0,
   instanceNoise: 0,
   modeSeeking: 0,
+  augment: [],
+  augmentP: 1,
+  augmentTarget: 0.6,
+  augmentSpeed: 0.02,
+  r1: 0,
+  r1Every: 1,
   emaDecay: 0,
   initStd: 0.02,
   seed: 1,
@@ -201,6 +222,16 @@ export function parseFlagValues(flags: Record<string, string>): ConfigOverrides 
       if (!options.includes(text))
         throw new ConfigError(`--${key} must be one of ${options.join(', ')}; got "${text}"`);
       out[key] = text;
+    } else if (inner instanceof z.ZodArray && inner.element instanceof z.ZodEnum) {
+      const options = inner.element.options as readonly string[];
+      const parts = text.split(',').map((s) => s.trim());
+      const bad = parts.find((s) => s !== '' && s !== 'none' && !options.includes(s));
+      if (bad !== undefined)
+        throw new ConfigError(`--${key} takes ${options.join(', ')} (comma-separated) or none; got "${bad}"`);
+      out[key] = parts.filter((s) => options.includes(s));
+    } else if (inner instanceof z.ZodUnion) {
+      const n = Number(text);
+      out[key] = text.trim() !== '' && Number.isFinite(n) ? n : text;
     } else if (inner instanceof z.ZodArray) {
       const parts = text.split(',').map((s) => Number(s.trim()));
       if (parts.some((n) => !Number.isFinite(n))) {
@@ -237,6 +268,7 @@ export function checkCombination(c: TrainConfig): void {
     );
   }
   const pointsModel = c.model === 'gaussian2d' || c.model === 'points-mlp';
+  checkRegularisers(c, pointsModel);
   if (pointsModel && !isPointsDataset(c.dataset)) {
     throw new ConfigError(
       `the ${c.model} model trains on 2-D points: pass --dataset=gaussian2d, ring8, grid25, moons, line or a points file (.json or .csv of x, y rows); got "${c.dataset}"`,
@@ -264,5 +296,22 @@ export function checkCombination(c: TrainConfig): void {
         `--latentDim of the points-mlp model is 1 to ${latentDim} (got ${c.latentDim}); 2-D data needs few`,
       );
     }
+  }
+}
+
+/** Augmentation and R1 settings that do not fit the rest of the config. */
+function checkRegularisers(c: TrainConfig, pointsModel: boolean): void {
+  if (c.augment.length > 0 && pointsModel) {
+    throw new ConfigError(`--augment works on images; the ${c.model} model trains on 2-D points`);
+  }
+  if (c.augment.length === 0 && c.augmentP !== 1) {
+    throw new ConfigError(
+      `--augmentP=${c.augmentP} sets how often --augment's augmentations apply: name them (e.g. --augment=translation,cutout,color)`,
+    );
+  }
+  if (c.r1 > 0 && c.loss === 'wasserstein' && c.gradientPenalty === 0 && c.clipValue === 0) {
+    throw new ConfigError(
+      '--r1 holds the critic only at real data: with --loss=wasserstein add --gradientPenalty or --clipValue, or use --loss=non-saturating or hinge',
+    );
   }
 }

@@ -39,6 +39,14 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   labelSmoothing: 'one-sided label smoothing: real target 1 - s (0: off)',
   instanceNoise: 'std of noise on D inputs, annealed to 0 (0: off)',
   modeSeeking: 'mode-seeking weight λ: G pays λ / (image distance / z distance) over pairs (0: off)',
+  augment:
+    'DiffAugment before D, real and generated images, D and G steps: translation | cutout | color, comma-separated (none: off)',
+  augmentP:
+    'probability each example is augmented, or auto (ADA: p starts at 0 and steers r_t to --augment-target)',
+  augmentTarget: 'auto p: target of r_t = E[sign(D(real))], the share of real images D is sure of, as ±1',
+  augmentSpeed: 'auto p: how far p moves per 1,000 real images (0.02: 0 to 1 in 50k; the ADA paper: 0.002)',
+  r1: 'R1 penalty γ: γ/2 · E‖∇D(x_real)‖² on D (0: off)',
+  r1Every: 'lazy R1: apply it every k steps with weight γ·k',
   emaDecay:
     'EMA of G weights for samples/export, e.g. 0.999, warming up as min(decay, (1+t)/(10+t)) (0: off)',
   initStd: 'std of the N(0, s) init of MLP weights',

@@ -31,6 +31,30 @@ describe('training support on the wasm backend', () => {
   });
 });
 
+describe('training support on the wasm backend: Tile', () => {
+  it('differentiates Tile as the sum over the copies (the R1 of a BatchNorm critic, twice differentiated)', async () => {
+    const backend = await initBackend('wasm');
+    ensureTrainingSupport(tf, backend);
+    const x = tf.tensor4d([1, 2, 3], [1, 1, 1, 3]);
+    const w = tf.randomNormal([4, 3, 5, 3], 0, 1, 'float32', 3);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tile(v, [4, 3, 5, 1]), w)))(x);
+    const want = tf.sum(w, [0, 1, 2], true);
+    expect(Array.from(g.dataSync()).map((n) => +n.toFixed(4))).toEqual(
+      Array.from(want.dataSync()).map((n) => +n.toFixed(4)),
+    );
+    // A batch of images and BatchNorm in training mode: R1's second-order pass runs.
+    const bn = tf.layers.batchNormalization({ inputShape: [6, 6, 2] });
+    const model = tf.sequential({ layers: [bn, tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+    const img = tf.randomNormal([8, 6, 6, 2], 0, 1, 'float32', 4);
+    const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
+    const r1 = tf.variableGrads(() => {
+      const d = tf.grad((u: tf.Tensor) => tf.sum(model.apply(u, { training: true }) as tf.Tensor))(img);
+      return tf.sum(tf.square(d)) as tf.Scalar;
+    }, vars);
+    expect(Object.values(r1.grads).every((t) => Array.from(t.dataSync()).every(Number.isFinite))).toBe(true);
+  });
+});
+
 describe('training support on the cpu backend', () => {
   it('differentiates UpSampling2D as the sum over the copies of each pixel, for every example of a batch', async () => {
     await tf.setBackend('cpu');

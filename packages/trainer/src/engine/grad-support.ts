@@ -6,7 +6,11 @@
  *   gradient of its own (it is a step: zero almost everywhere, like GreaterEqual's registered one);
  * - UpSampling2D's gradient on the cpu backend mixes up the examples after the first of a batch (its
  *   ResizeNearestNeighborGrad kernel; wasm's is right): for whole upsampling factors the gradient is
- *   the sum over each pixel's copies, written here with reshape and sum on any backend.
+ *   the sum over each pixel's copies, written here with reshape and sum on any backend;
+ * - Tile's gradient adds up one slice per copy: a BatchNorm's statistics tiled over a batch of images
+ *   (as differentiating its gradient does, for R1 or the gradient penalty) make thousands of tiny
+ *   additions, slow everywhere and aborting the wasm backend. It is the sum over the copies, written
+ *   here as one reshape and one sum.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -53,6 +57,26 @@ export function ensureTrainingSupport(tf: typeof tfTypes, backend: string): void
       },
     };
     tf.registerGradient(gradient as tfTypes.GradConfig);
+  }
+  const tile = tf.getGradient('Tile');
+  if (tile && !(tile as { bySum?: boolean }).bySum) {
+    tf.registerGradient({
+      kernelName: 'Tile',
+      inputsToSave: ['x'],
+      bySum: true,
+      gradFunc: (
+        dy: tfTypes.Tensor | tfTypes.Tensor[],
+        saved: tfTypes.Tensor[],
+        attrs: tfTypes.NamedAttrMap,
+      ) => {
+        const x = saved[0]!;
+        const { reps } = attrs as unknown as { reps: number[] };
+        // dy's axis k is reps[k] copies of x's axis k, one after the other.
+        const split = reps.flatMap((r, k) => [r, x.shape[k]!]);
+        const copies = reps.map((_, k) => 2 * k);
+        return { x: () => tf.sum(tf.reshape(dy as tfTypes.Tensor, split), copies) };
+      },
+    } as tfTypes.GradConfig);
   }
   if (backend === 'wasm' && !tf.getKernel('UnsortedSegmentSum', 'wasm')) {
     tf.registerKernel({

@@ -5,6 +5,7 @@
  * checkpoints, samples and saves), so everything on disk is engine-independent.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { OverfitSignal } from '../gan/ada';
 import type { EpochSums } from './sums';
 
 /** 'onnxruntime': the whole step compiled to one native graph; 'tfjs': TF.js ops, kernel by kernel. */
@@ -21,6 +22,10 @@ export interface StepBatch {
   generatorStep: boolean;
   /** Std of the instance noise at this step (0: none). */
   noiseStd: number;
+  /** With --augment: the probability each example is augmented at this step (gan/augment.ts). */
+  augmentP?: number;
+  /** Whether D's update adds the R1 penalty at this step (lazy R1: every r1Every-th step). */
+  r1?: boolean;
 }
 
 export interface TrainEngine {
@@ -30,6 +35,11 @@ export interface TrainEngine {
   step(batch: StepBatch): Promise<void>;
   /** The running sums of its steps since the last `setSums` (reading may wait for the backend). */
   readSums(): Promise<EpochSums>;
+  /**
+   * Σ sign(score of D's output) over the real examples D's updates saw since the last call, and their
+   * count (the overfitting signal of adaptive augmentation, gan/ada.ts); starts the count over.
+   */
+  takeSignal(): Promise<OverfitSignal>;
   /** Starts the sums over from `sums` (zeros at an epoch's start, a checkpoint's when one is resumed). */
   setSums(sums: EpochSums): void;
   /** Writes the engine's weights and optimizer state into the TF.js models and optimizers. */

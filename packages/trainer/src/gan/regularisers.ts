@@ -1,8 +1,8 @@
 /**
  * The extras a GAN step can add to plain D and G updates, as TF.js ops: WGAN-GP's gradient
- * penalty, WGAN's weight clipping, instance noise on D's inputs, the EMA of G's weights. (The mode-
- * seeking term lives with the losses.) The compiled engine implements clipping, noise and EMA in
- * its graph (engine/onnx/step.ts) with the same arithmetic.
+ * penalty, R1, WGAN's weight clipping, instance noise on D's inputs, the EMA of G's weights. (The mode-
+ * seeking term lives with the losses, the augmentations in augment.ts.) The compiled engine implements
+ * them in its graph (engine/onnx/step.ts, penalty.ts) with the same arithmetic.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
@@ -24,6 +24,17 @@ export function gradientPenalty(
   const axes = real.shape.slice(1).map((_, i) => i + 1);
   const norm = tf.sqrt(tf.add(tf.sum(tf.square(g), axes), 1e-12));
   return tf.mul(lambda, tf.mean(tf.square(tf.sub(norm, 1))));
+}
+
+/**
+ * R1 (Mescheder et al. 2018): weight/2 · mean ‖∇ₓ score(x)‖² at the real batch, `score` being D's
+ * per-example output as the step reads it (through the augmentation, when there is one: the gradient
+ * is the clean image's, as StyleGAN2-ADA takes it). Lazy R1 passes γ·k as the weight every k-th step.
+ */
+export function r1Penalty(tf: typeof tfTypes, weight: number, real: T, score: (x: T) => T): T {
+  const g = tf.grad((x: T) => tf.sum(score(x)))(real);
+  const axes = real.shape.slice(1).map((_, i) => i + 1);
+  return tf.mul(weight / 2, tf.mean(tf.sum(tf.square(g), axes)));
 }
 
 /** WGAN's clipping of every weight to [-c, c]. */

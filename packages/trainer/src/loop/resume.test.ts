@@ -122,6 +122,51 @@ describe('checkpoints and resume', () => {
     },
   );
 
+  it.each(['onnxruntime', 'tfjs'] as const)(
+    'is bit-identical on %s with adaptive augmentation and lazy R1, stopped between updates of p',
+    async (engine) => {
+      // p moves by ±0.32 per update (every 4 steps of 16 images): it changes at every one.
+      const flags = {
+        ...base,
+        engine,
+        epochs: 4,
+        augment: ['translation', 'cutout', 'color'],
+        augmentP: 'auto',
+        augmentSpeed: 5,
+        r1: 1,
+        r1Every: 3,
+      } satisfies ConfigOverrides;
+      const straight = join(tmp(), 'straight');
+      const a = await train(resolveConfig({ flags: { ...flags, out: straight } }));
+      expect(a.engine).toBe(engine);
+      expect(a.steps).toBe(24);
+      const records = (dir: string) =>
+        new RunDir(dir).readMetrics().map((m) => [m.step, m.augmentP, m.overfitSignal, m.lossD]);
+      const expected = records(straight);
+      // p moved, and each epoch records p and r_t.
+      expect(new Set(expected.map((r) => r[1])).size).toBeGreaterThan(1);
+      expect(expected.every((r) => typeof r[1] === 'number' && typeof r[2] === 'number')).toBe(true);
+      for (const stop of [2, 5, 7]) {
+        const split = join(tmp(), `split-${stop}`);
+        const controller = new AbortController();
+        await train(resolveConfig({ flags: { ...flags, out: split } }), {
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.status === 'step' && e.step === stop) controller.abort();
+          },
+        });
+        const saved = readCheckpointInfo(new RunDir(split)).augment;
+        expect(saved?.signalCount, `stopped at ${stop}`).toBe((stop % 4) * base.batchSize!);
+        expect((await train(resumeConfig(split), { resume: true })).steps).toBe(24);
+        for (const net of ['generator', 'discriminator']) {
+          const [got, want] = [await weights(join(split, net)), await weights(join(straight, net))];
+          expect(differing(got, want), `${net}, stopped at ${stop}`).toBe(0);
+        }
+        expect(records(split)).toEqual(expected);
+      }
+    },
+  );
+
   it('resumes after a completed epoch with a larger --epochs, and refuses to change the model', async () => {
     const out = join(tmp(), 'run');
     await train(resolveConfig({ flags: { ...base, epochs: 1, checkpointEvery: 2, out } }));
@@ -132,6 +177,18 @@ describe('checkpoints and resume', () => {
     // A new time budget for the continued run is allowed.
     expect(resumeConfig(out, { maxMinutes: 30 }).maxMinutes).toBe(30);
     expect(() => resumeConfig(join(tmp(), 'none'))).toThrow(/no config.json/);
+  });
+
+  it('resumes a run whose config.json predates the augmentation and R1 keys, with them off', async () => {
+    const out = join(tmp(), 'run');
+    await train(resolveConfig({ flags: { ...base, epochs: 1, out } }));
+    const file = join(out, 'config.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const k of ['augment', 'augmentP', 'augmentTarget', 'augmentSpeed', 'r1', 'r1Every']) delete old[k];
+    writeFileSync(file, JSON.stringify(old));
+    const config = resumeConfig(out, { epochs: 2 });
+    expect(config).toMatchObject({ augment: [], augmentP: 1, r1: 0, r1Every: 1 });
+    expect((await train(config, { resume: true })).steps).toBe(12);
   });
 
   it('an interrupted checkpoint write leaves the previous checkpoint loadable', async () => {
@@ -243,6 +300,8 @@ describe('checkpoints and resume', () => {
             epochs: 4,
             emaDecay: 0.9,
             instanceNoise: 0.1,
+            augment: ['translation', 'cutout', 'color'],
+            augmentP: 'auto',
             out: join(tmp(), 'run'),
           },
         }),

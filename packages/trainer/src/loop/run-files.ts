@@ -18,6 +18,7 @@ import {
 } from '@ganforge/contracts';
 import {
   checkCombination,
+  DEFAULTS,
   TrainConfigSchema,
   type ConfigOverrides,
   type TrainConfig,
@@ -43,6 +44,9 @@ const RESUME_OVERRIDABLE = [
   'maxMinutes',
 ] as const;
 
+/** Keys added after runs were first written: a config.json without them had them off. */
+const ADDED_KEYS = ['augment', 'augmentP', 'augmentTarget', 'augmentSpeed', 'r1', 'r1Every'] as const;
+
 /** The config of a run to continue: its config.json, with only the keys a resume may change overridden. */
 export function resumeConfig(runDir: string, overrides: ConfigOverrides = {}): TrainConfig {
   const run = new RunDir(runDir);
@@ -59,7 +63,8 @@ export function resumeConfig(runDir: string, overrides: ConfigOverrides = {}): T
       `--resume continues a run with its own config; ${changed.map((k) => `--${k}`).join(', ')} cannot change (only ${RESUME_OVERRIDABLE.join(', ')} can)`,
     );
   }
-  const parsed = TrainConfigSchema.safeParse({ ...run.readConfig(), ...overrides, out: run.root });
+  const added = Object.fromEntries(ADDED_KEYS.map((k) => [k, DEFAULTS[k]]));
+  const parsed = TrainConfigSchema.safeParse({ ...added, ...run.readConfig(), ...overrides, out: run.root });
   if (!parsed.success) {
     throw new ConfigError(
       `${run.path(RUN_FILES.config)} is not a valid config: ${parsed.error.issues[0]?.message}`,

@@ -5,7 +5,14 @@
  * safely, syncing the engine's state into the models, checkpointing, saving, the state file.
  */
 import { join } from 'node:path';
-import { type MetricsRecord, RUN_FILES, type RunDir, RunDirError, type RunState } from '@ganforge/contracts';
+import {
+  type CheckpointAugment,
+  type MetricsRecord,
+  RUN_FILES,
+  type RunDir,
+  RunDirError,
+  type RunState,
+} from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import { batchValues, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
@@ -15,6 +22,7 @@ import { sumsToList, sumsFromList, zeroSums, type EpochSums } from '../engine/su
 import type { TrainEngine } from '../engine/types';
 import type { GaussianEstimate } from '../eval/estimate';
 import { epochEvaluator } from '../eval/hook';
+import { AdaptiveAugment } from '../gan/ada';
 import { criticSchedule, type CriticSchedule } from '../gan/critic-schedule';
 import { makeOptimizer } from '../gan/optimizers';
 import { recalibrateBatchNorm } from '../gan/regularisers';
@@ -64,6 +72,8 @@ export class TrainingRun {
   rng: TrainStream;
   /** Where a resumed run continues in its epoch, and the epoch's sums up to there. */
   resumeAt = { stepInEpoch: 0, sums: zeroSums() };
+  /** With --augment: the augmentation probability p and the overfitting signal that moves it. */
+  ada: AdaptiveAugment | undefined;
   /** The engine, set once the models hold their (restored) weights. */
   engine!: TrainEngine;
   private priorWallTime = 0;
@@ -96,6 +106,16 @@ export class TrainingRun {
     this.labelBuf = new Int32Array(config.batchSize);
     this.sampler = models.ema ?? models.generator;
     this.samples = new SampleWriter(tf, config, data);
+    this.ada = this.adaptiveAugment();
+  }
+
+  /** p and its signal as a new run starts them (adaptive p starts at 0), or as a checkpoint left them. */
+  private adaptiveAugment(saved?: CheckpointAugment): AdaptiveAugment | undefined {
+    const { augment, augmentP, augmentTarget: target, augmentSpeed: speed } = this.config;
+    if (augment.length === 0) return undefined;
+    const adaptive = augmentP === 'auto';
+    const start = { p: adaptive ? 0 : augmentP, signalSum: 0, signalCount: 0 };
+    return new AdaptiveAugment({ adaptive, target, speed }, saved ?? start);
   }
 
   /** Run directory, backend, data, models (restored when resuming) and the engine. */
@@ -148,6 +168,7 @@ export class TrainingRun {
     this.step = info.step;
     this.resumeAt = { stepInEpoch: info.stepInEpoch, sums: sumsFromList(info.sums) };
     this.rng = resumeStream(info.rngState);
+    this.ada = this.adaptiveAugment(info.augment);
     this.lastCheckpoint = join(this.run.path(RUN_FILES.checkpointDir), info.dir);
     const { metrics, wallTimeSec } = resumedRecords(this.run, info.epoch);
     this.metrics = metrics;
@@ -245,11 +266,14 @@ export class TrainingRun {
   /** The engine's state into the TF.js models, then models and optimizers into checkpoint/. */
   async checkpoint(info: { epoch: number; stepInEpoch: number; rngState: StreamState; sums: EpochSums }) {
     await this.syncModels();
+    // The signal gathered so far towards p's next update goes into the checkpoint with p.
+    this.ada?.add(await this.engine.takeSignal());
     this.lastCheckpoint = await writeCheckpoint(this.run, this.models, {
       ...info,
       sums: sumsToList(info.sums),
       step: this.step,
       ema: Boolean(this.models.ema),
+      ...(this.ada ? { augment: this.ada.state() } : {}),
     });
     this.emit({ status: 'checkpoint', dir: this.lastCheckpoint, step: this.step });
   }

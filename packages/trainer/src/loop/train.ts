@@ -10,6 +10,7 @@ import type { MetricsRecord } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
 import { zeroSums, type EpochSums } from '../engine/sums';
+import { ADA_INTERVAL } from '../gan/ada';
 import { shuffledOrder, stepSeed, streamState, type StreamState } from './order';
 import { TrainingRun } from './run';
 import { appendCurvePoint, writeEpochFiles } from './run-files';
@@ -91,9 +92,17 @@ async function trainEpoch(r: TrainingRun, start: Pick<Epoch, 'n' | 'rngState' | 
     const batch = r.batch(order.subarray(s * B, (s + 1) * B));
     const generatorStep = r.schedule.isGeneratorStep(r.step);
     const noiseStd = config.instanceNoise * Math.max(0, 1 - r.step / totalSteps);
-    await engine.step({ ...batch, seed, generatorStep, noiseStd });
+    await engine.step({
+      ...batch,
+      seed,
+      generatorStep,
+      noiseStd,
+      ...(r.ada ? { augmentP: r.ada.p } : {}),
+      r1: config.r1 > 0 && r.step % config.r1Every === 0,
+    });
     r.step++;
     epoch.steps++;
+    if (r.ada && r.step % ADA_INTERVAL === 0) r.ada.update(await engine.takeSignal());
     const read = (s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch;
     const running = read ? await readFigures(r, epoch) : undefined;
     r.emit({
@@ -121,6 +130,7 @@ async function readFigures(r: TrainingRun, epoch: Epoch): Promise<RunningFigures
     step: r.step,
     lossD: (v.lossD - last.lossD) / (v.seenD - last.seenD),
     lossG: dG > 0 ? (v.lossG - last.lossG) / dG : null,
+    ...augmentFigures(r),
   });
   epoch.last = v;
   return {
@@ -129,7 +139,15 @@ async function readFigures(r: TrainingRun, epoch: Epoch): Promise<RunningFigures
     dReal: v.dReal / v.seenD,
     dFake: v.dFake / v.seenD,
     examplesPerSec: examplesPerSec(r, epoch),
+    ...augmentFigures(r),
   };
+}
+
+/** With augmentation: p now, and r_t of the last interval once there is one. */
+function augmentFigures(r: TrainingRun): { augmentP?: number; overfitSignal?: number } {
+  if (!r.ada) return {};
+  const { p, overfitSignal } = r.ada;
+  return { augmentP: p, ...(overfitSignal !== undefined ? { overfitSignal } : {}) };
 }
 
 const examplesPerSec = (r: TrainingRun, epoch: Epoch) =>
@@ -161,6 +179,7 @@ async function endEpoch(r: TrainingRun, epoch: Epoch, partial: boolean): Promise
     dFake: v.dFake / v.seenD,
     examplesPerSec: examplesPerSec(r, epoch),
     wallTimeSec: r.wall(),
+    ...augmentFigures(r),
   };
   await r.syncModels();
   if (!(await r.samples.write(run, r.sampler, epoch.n))) {

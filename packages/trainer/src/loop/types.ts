@@ -12,6 +12,9 @@ export interface RunningFigures {
   dReal: number;
   dFake: number;
   examplesPerSec: number;
+  /** With augmentation: p, and the overfitting signal r_t of the last interval (gan/ada.ts). */
+  augmentP?: number;
+  overfitSignal?: number;
 }
 
 export type TrainEvent =

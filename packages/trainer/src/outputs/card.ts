@@ -58,6 +58,8 @@ export function modelCard(f: CardFacts): ModelCard {
     engine: f.engine,
     finalMetrics: {
       ...(metrics.length ? { lossD: metrics.at(-1)!.lossD, lossG: metrics.at(-1)!.lossG } : {}),
+      // With augmentation: p and the overfitting signal r_t where the run ended.
+      ...augmentFigures(metrics.at(-1)),
       ...(f.estimate ? { worstRelErr: f.estimate.worstRelErr } : {}),
       // The latest periodic evaluation (eval.* keys), when there is one.
       ...(lastEval?.extra ?? {}),
@@ -65,6 +67,13 @@ export function modelCard(f: CardFacts): ModelCard {
     ...(evaluation ? { evaluation } : {}),
     reproduce: reproduceText(config),
   };
+}
+
+function augmentFigures(last: MetricsRecord | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (last?.augmentP !== undefined) out.augmentP = last.augmentP;
+  if (last?.overfitSignal !== undefined) out.overfitSignal = last.overfitSignal;
+  return out;
 }
 
 /** Written first (preset, seed), or where the run went rather than what it is (out). */

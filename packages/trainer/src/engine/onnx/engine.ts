@@ -9,12 +9,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { OverfitSignal } from '../../gan/ada';
+import { drawAugment } from '../../gan/augment';
 import { LOSSES } from '../../gan/losses';
 import { zeroSums, type EpochSums } from '../sums';
 import type { EngineModels, ProfileRow, StepBatch, TrainEngine } from '../types';
 import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState } from '../optimizer-state';
 import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
+import { feedAugment } from './augment';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
 import { size as elementCount } from './shape';
 import {
@@ -76,9 +79,18 @@ interface CompiledGraph {
   updates: string[];
 }
 
+/** The step's graphs: with G's update, critic-only (k critic steps); `r1`: the same with lazy R1. */
+interface StepGraphs {
+  full: CompiledGraph;
+  critic?: CompiledGraph;
+  r1?: { full: CompiledGraph; critic?: CompiledGraph };
+}
+
 export class OnnxEngine implements TrainEngine {
   readonly name = 'onnxruntime' as const;
   private sums: EpochSums = zeroSums();
+  /** Σ sign(score) over the real examples since takeSignal, and their count. */
+  private signal: OverfitSignal = { sum: 0, count: 0 };
   /** Two buffers per state tensor; `current` says which one holds the state now. */
   private readonly buffers = new Map<string, [OrtTypes.Tensor, OrtTypes.Tensor]>();
   private readonly current = new Map<string, 0 | 1>();
@@ -97,7 +109,7 @@ export class OnnxEngine implements TrainEngine {
     private readonly G: Net,
     private readonly D: Net,
     private readonly state: StateTensor[],
-    private readonly graphs: { full: CompiledGraph; critic?: CompiledGraph },
+    private readonly graphs: StepGraphs,
   ) {
     const B = opts.batch;
     this.classes = G.classes ?? D.classes;
@@ -109,7 +121,8 @@ export class OnnxEngine implements TrainEngine {
       [FIGURES.fake]: f([B, ...figureShape(D, opts.config)]),
     };
     const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
-    for (const t of [io.z, ...io.noise, ...io.labels, ...io.penalty]) this.inputs[t.name] = f(t.shape);
+    for (const t of [io.z, ...io.noise, ...io.labels, ...io.penalty, ...io.augment])
+      this.inputs[t.name] = f(t.shape);
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
     for (const t of state) {
       this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
@@ -137,17 +150,21 @@ export class OnnxEngine implements TrainEngine {
       executionProviders: [opts.provider],
       ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
     };
-    const compile = async (generatorStep: boolean): Promise<CompiledGraph> => {
-      const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep);
+    const compile = async (generatorStep: boolean, r1: boolean): Promise<CompiledGraph> => {
+      const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep, r1);
       const session = await ort.InferenceSession.create(spec.bytes, sessionOptions);
       return { session, updates: spec.updates };
     };
-    const full = await compile(true);
-    const critic = config.dSteps > 1 || config.criticBoost ? await compile(false) : undefined;
-    const engine = new OnnxEngine(ort, tf, models, opts, G, D, state, {
-      full,
-      ...(critic ? { critic } : {}),
-    });
+    const critics = config.dSteps > 1 || config.criticBoost;
+    // R1 on every step is in the plain graphs; lazy R1 has graphs of its own.
+    const set = async (r1: boolean) => {
+      const full = await compile(true, r1);
+      return critics ? { full, critic: await compile(false, r1) } : { full };
+    };
+    const lazy = config.r1 > 0 && config.r1Every > 1 ? await set(true) : undefined;
+    const graphs: StepGraphs = { ...(await set(config.r1 > 0 && config.r1Every === 1)) };
+    if (lazy) graphs.r1 = lazy;
+    const engine = new OnnxEngine(ort, tf, models, opts, G, D, state, graphs);
     await engine.load();
     return engine;
   }
@@ -193,7 +210,8 @@ export class OnnxEngine implements TrainEngine {
   async step(batch: StepBatch): Promise<void> {
     const { tf } = this;
     const B = this.opts.batch;
-    const graph = batch.generatorStep ? this.graphs.full : this.graphs.critic;
+    const graphs = batch.r1 && this.graphs.r1 ? this.graphs.r1 : this.graphs;
+    const graph = batch.generatorStep ? graphs.full : graphs.critic;
     if (!graph) throw new Error('a critic-only step was asked of an engine compiled without one');
     // The same z and noise streams as the TF.js step, so both engines see the same inputs.
     const draw = (name: string, shape: number[], std: number, seed: number) => {
@@ -226,6 +244,10 @@ export class OnnxEngine implements TrainEngine {
       };
       oneHot('onehot_real', batch.labels);
       oneHot('onehot_fake', fakeLabels(batch.seed, B, this.classes, this.opts.config.modeSeeking > 0));
+    }
+    if (this.opts.config.augment.length > 0) {
+      const drawn = drawAugment(batch.seed, B, this.opts.dataShape, batch.augmentP ?? 1);
+      feedAugment((name) => this.inputs[name]?.data as Float32Array | undefined, drawn);
     }
     const scalar = (name: string, v: number) => ((this.inputs[name]!.data as Float32Array)[0] = v);
     if (this.inputs['g.ema_decay'] && batch.generatorStep) {
@@ -277,12 +299,20 @@ export class OnnxEngine implements TrainEngine {
     s.lossG += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
     for (let i = 0; i < B; i++) {
       if (real[i]! - threshold > 0) s.realJudgedReal++;
+      this.signal.sum += Math.sign(real[i]! - threshold);
       if (fake[i]! - threshold <= 0) s.fakeJudgedFake++;
       s.dReal += belief(real[i]!);
       s.dFake += belief(fake[i]!);
     }
     s.seenD += B;
     if (generatorStep) s.seenG += B;
+    this.signal.count += B;
+  }
+
+  async takeSignal(): Promise<OverfitSignal> {
+    const taken = this.signal;
+    this.signal = { sum: 0, count: 0 };
+    return taken;
   }
 
   async readSums(): Promise<EpochSums> {
@@ -330,7 +360,7 @@ export class OnnxEngine implements TrainEngine {
   /** Sums onnxruntime's profile per operator type (the files are removed once read). */
   async profile(): Promise<ProfileRow[]> {
     if (!this.opts.profile) return [];
-    for (const g of [this.graphs.full, this.graphs.critic]) g?.session.endProfiling();
+    for (const g of this.sessions()) g.endProfiling();
     const rows = new Map<string, ProfileRow>();
     let runs = 0;
     const dir = tmpdir();
@@ -351,8 +381,12 @@ export class OnnxEngine implements TrainEngine {
     return [...rows.values()].map((r) => ({ ...r, runs }));
   }
 
+  private sessions(): Session[] {
+    const { full, critic, r1 } = this.graphs;
+    return [full, critic, r1?.full, r1?.critic].flatMap((g) => (g ? [g.session] : []));
+  }
+
   dispose(): void {
-    void this.graphs.full.session.release();
-    void this.graphs.critic?.session.release();
+    for (const s of this.sessions()) void s.release();
   }
 }

@@ -33,7 +33,13 @@ interface Case {
   generatorSteps?: boolean[];
   /** Classes of a conditional model. */
   classes?: number;
+  /** With --augment: the probability each example is augmented (default 1). */
+  augmentP?: number;
+  /** With --r1: whether each step adds it (default: every step). */
+  r1Steps?: boolean[];
 }
+
+const ALL_AUGMENTATIONS = ['translation', 'cutout', 'color'] as const;
 
 const CASES: Case[] = [
   { name: 'gaussian2d', flags: { preset: 'gaussian2d' }, shape: [2] },
@@ -143,6 +149,74 @@ const CASES: Case[] = [
     flags: { preset: 'tiny', discriminatorHead: 'softmax2', labelSmoothing: 0.1 },
     shape: [28, 28, 1],
   },
+  // DiffAugment: D sees augmented real and generated images; G's gradient goes back through them.
+  {
+    name: 'DiffAugment translation (dcgan28)',
+    flags: { preset: 'dcgan28', batchSize: 4, augment: ['translation'] },
+    shape: [28, 28, 1],
+    generatorSteps: [true],
+  },
+  { name: 'DiffAugment cutout (MLP)', flags: { preset: 'tiny', augment: ['cutout'] }, shape: [28, 28, 1] },
+  {
+    name: 'DiffAugment color (dcgan64, RGB 16x16)',
+    flags: { preset: 'dcgan64', batchSize: 4, imageSize: 16, filtersG: 8, filtersD: 8, augment: ['color'] },
+    shape: [16, 16, 3],
+  },
+  {
+    name: 'DiffAugment, all three at p = 0.5, conditional (cgan)',
+    flags: {
+      preset: 'cgan',
+      batchSize: 4,
+      imageSize: 16,
+      filtersG: 8,
+      filtersD: 8,
+      embedDim: 5,
+      augment: [...ALL_AUGMENTATIONS],
+    },
+    shape: [16, 16, 1],
+    classes: 3,
+    augmentP: 0.5,
+  },
+  {
+    name: 'DiffAugment, all three at p = 0 (identity parameters)',
+    flags: { preset: 'tiny', augment: [...ALL_AUGMENTATIONS] },
+    shape: [28, 28, 1],
+    augmentP: 0,
+  },
+  {
+    name: 'gradient penalty at augmented batches (wgan-gp, critic-only steps)',
+    flags: {
+      preset: 'wgan-gp',
+      batchSize: 8,
+      hiddenG: [16],
+      hiddenD: [24, 12],
+      latentDim: 8,
+      augment: ['translation', 'cutout'],
+    },
+    shape: [28, 28, 1],
+    generatorSteps: [false, true],
+  },
+  // R1: γ/2 · E‖∇ₓD(x_real)‖², its second-order pass compiled.
+  { name: 'R1 (MLP)', flags: { preset: 'tiny', r1: 5 }, shape: [28, 28, 1] },
+  {
+    name: 'lazy R1 every 2 steps, hinge loss (R1 graph, then the plain one)',
+    flags: { preset: 'tiny', loss: 'hinge', r1: 2, r1Every: 2 },
+    shape: [28, 28, 1],
+    r1Steps: [true, false],
+  },
+  {
+    name: 'R1 through all three augmentations (dcgan64 critic, RGB 16x16)',
+    flags: {
+      preset: 'dcgan64',
+      batchSize: 4,
+      imageSize: 16,
+      filtersG: 8,
+      filtersD: 8,
+      r1: 10,
+      augment: [...ALL_AUGMENTATIONS],
+    },
+    shape: [16, 16, 3],
+  },
 ];
 
 function makeModels(config: TrainConfig, shape: number[], numClasses?: number): EngineModels {
@@ -187,7 +261,8 @@ function weightsAgree(a: Float32Array, b: Float32Array): boolean {
 const values = (m: tf.LayersModel) => m.weights.map((w) => w.read().dataSync() as Float32Array);
 
 describe('the compiled step matches the TF.js step (cpu backend)', () => {
-  it.each(CASES)('$name', async ({ flags, shape, generatorSteps = [true, true], classes }) => {
+  it.each(CASES)('$name', async (c) => {
+    const { flags, shape, generatorSteps = [true, true], classes } = c;
     const config = resolveConfig({ flags: { ...flags, seed: 3 } });
     const B = config.batchSize;
     const ref = makeModels(config, shape, classes);
@@ -211,6 +286,8 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
           generatorStep,
           noiseStd: config.instanceNoise,
           ...(labels ? { labels } : {}),
+          ...(config.augment.length ? { augmentP: c.augmentP ?? 1 } : {}),
+          r1: c.r1Steps?.[k] ?? config.r1 > 0,
         };
         for (const e of engines) await e.step(batch);
         for (const e of engines) await e.sync();
@@ -218,6 +295,9 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
         // The six figures agree to rounding; the counts of examples seen exactly.
         expect(relErr(sumsOurs!.slice(0, 6), sumsRef!.slice(0, 6))).toBeLessThan(1e-4);
         expect(sumsOurs!.slice(6)).toEqual(sumsRef!.slice(6));
+        // The overfitting signal of adaptive augmentation: whole numbers, the same.
+        const [signalRef, signalOurs] = await Promise.all(engines.map((e) => e.takeSignal()));
+        expect(signalOurs).toEqual(signalRef);
         // Gradients: the optimizers' first slots, matched by the position of their variable.
         for (const [which, model] of [
           ['optD', 'discriminator'],

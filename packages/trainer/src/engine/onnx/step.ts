@@ -6,14 +6,18 @@
  * the state in buffers between steps and one native call does the step.
  *
  * The order and arithmetic are the TF.js step's (engine/tfjs-step.ts): D sees the real and the fake
- * batch in two passes (each with its own batch statistics), G's loss sees the D after its update.
+ * batch in two passes (each with its own batch statistics), G's loss sees the D after its update. With
+ * DiffAugment every batch D sees goes through the augmentation (augment.ts) with its own parameters,
+ * and G's gradient comes back through its transpose.
  */
 import type { TrainConfig } from '../../config';
+import { AUGMENT_PASSES, type AugmentPass } from '../../gan/augment';
 import { discriminatorLoss, generatorLoss } from '../../gan/losses';
+import { augmentInputs, graphAugment, type GraphAugment } from './augment';
 import { Graph } from './graph';
 import { UncompilableError, type Net } from './net';
 import { backward, forward, type Forward } from './passes';
-import { gradientPenaltyGrads } from './penalty';
+import { gradientPenaltyGrads, r1Grads } from './penalty';
 
 /** One tensor of the state: an input `name`, and (when the graph updates it) an output `name:next`. */
 export interface StateTensor {
@@ -47,6 +51,9 @@ export type StepConfig = Pick<
   | 'modeSeeking'
   | 'conditional'
   | 'discriminatorHead'
+  | 'augment'
+  | 'r1'
+  | 'r1Every'
 >;
 
 export const next = (name: string) => `${name}:next`;
@@ -90,6 +97,8 @@ export function stepInputs(config: StepConfig, batch: number, dataShape: number[
     /** The gradient penalty's interpolation weight per example (TF.js's [B, 1, 1, 1]). */
     penalty:
       config.gradientPenalty > 0 ? [{ name: 'gp_alpha', shape: [batch, ...dataShape.map(() => 1)] }] : [],
+    /** DiffAugment's parameters of the three augmented batches (engine/onnx/augment.ts). */
+    augment: augmentInputs(config.augment, batch, dataShape),
     /** Adam's running β powers (β1^t, β2^t) of each optimizer, as float32 scalars. */
     powers: config.optimizer === 'adam' ? ['g.b1t', 'g.b2t', 'd.b1t', 'd.b2t'] : [],
     /**
@@ -100,7 +109,10 @@ export function stepInputs(config: StepConfig, batch: number, dataShape: number[
   };
 }
 
-/** Builds the step graph; `generatorStep: false` is a critic-only step (G's forward, D's update). */
+/**
+ * Builds the step graph; `generatorStep: false` is a critic-only step (G's forward, D's update), `r1`
+ * adds R1 to D's update (lazy R1 compiles a graph with it and one without).
+ */
 export function buildStepGraph(
   G: Net,
   D: Net,
@@ -108,13 +120,14 @@ export function buildStepGraph(
   batch: number,
   dataShape: number[],
   generatorStep: boolean,
+  r1 = false,
 ): StepGraphSpec {
   const step = declareStep(G, D, config, batch, dataShape, generatorStep);
   const { graph } = step;
   // G's forward pass (training mode: batch statistics, moving averages updated).
   const gf = forward(graph, G, step.gw, step.z, batch, 1, labelsOf(G, step.labelsFake));
   for (const [i, value] of gf.stats) step.setNext(`g.w${i}`, value, G.weights[i]!.shape);
-  const dNew = discriminatorUpdate(step, gf.y);
+  const dNew = discriminatorUpdate(step, gf.y, r1);
   if (generatorStep) {
     generatorUpdate(step, gf, dNew);
   } else {
@@ -149,6 +162,11 @@ function declareStep(
   const noise = io.noise.map((n) => graph.input(n.name, n.shape));
   const powers = io.powers.map((p) => graph.input(p, []));
   const [emaDecay, emaRest] = io.emaDecay.map((p) => graph.input(p, []));
+  for (const t of io.augment) graph.input(t.name, t.shape);
+  const declared = new Set(io.augment.map((t) => t.name));
+  const aug = io.augment.length
+    ? Object.fromEntries(AUGMENT_PASSES.map((p) => [p, graphAugment(graph, p, (n) => declared.has(n))]))
+    : undefined;
   // Data arrive in TF.js's layout; images become NCHW once, here.
   const image = dataShape.length === 3;
   const toNet = (v: string) =>
@@ -188,6 +206,10 @@ function declareStep(
     },
     /** A batch in TF.js's layout as the networks take it. */
     toNet,
+    /** The augmentation of each augmented batch, where the step has one. */
+    aug: aug as Record<AugmentPass, GraphAugment> | undefined,
+    /** `v` augmented as `pass` (unchanged without augmentation). */
+    augment: (v: string, pass: AugmentPass) => (aug ? aug[pass]!.forward(v) : v),
     /** `v` plus the k-th instance noise input, where the step has instance noise. */
     noisy: (v: string, k: number) => (noise[k] ? graph.add(v, toNet(noise[k]!)) : v),
     twoClass,
@@ -205,13 +227,15 @@ const labelsOf = (net: Net, v: string | undefined) => (net.classes !== undefined
 
 /**
  * D's update: the real and the fake batch in one pass of 2B examples, each with its own batch
- * statistics (as two passes would have them), real first; then the loss, the backward pass, the
- * gradient penalty, the optimizer and clipping. Outputs D's figures; returns D's new weights and
- * moving statistics by weight index.
+ * statistics (as two passes would have them), real first, each through its augmentation where the
+ * step has one; then the loss, the backward pass, the gradient penalty and R1, the optimizer and
+ * clipping. Outputs D's figures; returns D's new weights and moving statistics by weight index.
  */
-function discriminatorUpdate(step: Step, fake: string): Map<number, string> {
+function discriminatorUpdate(step: Step, fake: string, r1: boolean): Map<number, string> {
   const { graph, D, config, batch, labelsReal, labelsFake } = step;
-  const both = graph.op('Concat', [step.noisy(step.toNet(step.x), 0), step.noisy(fake, 1)], {
+  const real = step.augment(step.toNet(step.x), 'real');
+  const fakeSeen = step.augment(fake, 'fake');
+  const both = graph.op('Concat', [step.noisy(real, 0), step.noisy(fakeSeen, 1)], {
     axis: { i: 0 },
   });
   const bothLabels =
@@ -227,8 +251,11 @@ function discriminatorUpdate(step: Step, fake: string): Map<number, string> {
     weights: true,
     groups: 2,
   });
-  const lossD =
-    config.gradientPenalty > 0 ? addGradientPenalty(step, fake, dGrads.grads, dLoss.loss) : dLoss.loss;
+  let lossD =
+    config.gradientPenalty > 0
+      ? addGradientPenalty(step, real, fakeSeen, dGrads.grads, dLoss.loss)
+      : dLoss.loss;
+  if (r1) lossD = addR1(step, real, dGrads.grads, lossD);
   const dNew = new Map<number, string>(dPass.stats);
   D.weights.forEach((wt, i) => {
     if (!wt.trainable) return;
@@ -247,19 +274,23 @@ function discriminatorUpdate(step: Step, fake: string): Map<number, string> {
 }
 
 /**
- * The gradient penalty at x̂ = αx + (1 − α)G(z), the clean batches (as TF.js takes them), in a pass
- * of its own: adds its gradients to `grads` and returns D's loss with it.
+ * The gradient penalty at x̂ = αx + (1 − α)G(z), the batches as D sees them (augmented) without
+ * instance noise, as TF.js takes them, in a pass of its own: adds its gradients to `grads` and returns
+ * D's loss with it.
  */
-function addGradientPenalty(step: Step, fake: string, grads: Map<number, string>, lossD: string): string {
+function addGradientPenalty(
+  step: Step,
+  real: string,
+  fake: string,
+  grads: Map<number, string>,
+  lossD: string,
+): string {
   const { graph, D, batch, io } = step;
   if (D.classes !== undefined || step.twoClass) {
     throw new UncompilableError('the gradient penalty of a conditional or two-class critic trains on TF.js');
   }
   const alpha = graph.input(io.penalty[0]!.name, io.penalty[0]!.shape);
-  const mix = graph.add(
-    graph.mul(alpha, step.toNet(step.x)),
-    graph.mul(graph.sub(graph.scalar(1), alpha), fake),
-  );
+  const mix = graph.add(graph.mul(alpha, real), graph.mul(graph.sub(graph.scalar(1), alpha), fake));
   const gp = gradientPenaltyGrads(
     graph,
     D,
@@ -273,6 +304,22 @@ function addGradientPenalty(step: Step, fake: string, grads: Map<number, string>
 }
 
 /**
+ * R1 at the real batch `real` (augmented, without instance noise), γ·k on a lazy step, in a pass of
+ * its own: the gradient is the clean image's, through the augmentation. Adds its gradients to `grads`
+ * and returns D's loss with it.
+ */
+function addR1(step: Step, real: string, grads: Map<number, string>, lossD: string): string {
+  const { graph, D, batch, config } = step;
+  if (D.classes !== undefined || step.twoClass) {
+    throw new UncompilableError('R1 on a conditional or two-class critic trains on TF.js');
+  }
+  const pass = forward(graph, D, step.dw, real, batch);
+  const r1 = r1Grads(graph, D, step.dw, pass, batch, config.r1 * config.r1Every, step.aug?.real);
+  for (const [i, grad] of r1.grads) grads.set(i, graph.add(grads.get(i)!, grad));
+  return graph.add(lossD, r1.penalty);
+}
+
+/**
  * G's update: its loss through the updated D (training mode again: D's statistics move a third
  * time), the backward pass through D and G, the mode-seeking term, G's optimizer and the EMA of G.
  * Writes D's new state (`dNew`, with those statistics) and G's.
@@ -281,7 +328,8 @@ function generatorUpdate(step: Step, gf: Forward, dNew: Map<number, string>): vo
   const { graph, G, D, config, batch, setNext } = step;
   const fake = gf.y;
   const dAfter = (i: number) => dNew.get(i) ?? step.dw(i);
-  const gPass = forward(graph, D, dAfter, step.noisy(fake, 2), batch, 1, labelsOf(D, step.labelsFake));
+  const seen = step.augment(fake, 'fakeG');
+  const gPass = forward(graph, D, dAfter, step.noisy(seen, 2), batch, 1, labelsOf(D, step.labelsFake));
   for (const [i, value] of gPass.stats) dNew.set(i, value);
   for (const [i, value] of dNew) setNext(`d.w${i}`, value, D.weights[i]!.shape);
   const gLoss = generatorLoss(graph, config, step.logit(gPass.y), batch);
@@ -290,7 +338,8 @@ function generatorUpdate(step: Step, gf: Forward, dNew: Map<number, string>): vo
     weights: false,
   });
   let lossG = gLoss.loss;
-  let dFake = throughD.dx!;
+  // Back through the augmentation to G's output.
+  let dFake = step.aug ? step.aug.fakeG.adjoint(throughD.dx!) : throughD.dx!;
   if (config.modeSeeking > 0) {
     const ms = modeSeeking(graph, config.modeSeeking, fake, step.z, batch, G.output);
     lossG = graph.add(lossG, ms.loss);
