@@ -1,7 +1,7 @@
 /** The compared runs' curves overlaid: loss per step (D and G), and one chart per evaluation metric. */
 import { el } from '../../dom';
 import type { CurvePoint, ManifestRun, MetricsRecord } from '../../manifest';
-import { ADAPTIVE, adaptiveSeries, adaptiveTarget, hasAdaptive } from '../../views/adaptive';
+import { ADAPTIVE, adaptiveSeries, adaptiveTarget, adaptiveValue } from '../../views/adaptive';
 import {
   evalMetrics,
   LOSS_AXIS,
@@ -151,14 +151,18 @@ function metricSeries(runs: ManifestRun[], data: RunData[]) {
   });
 }
 
-/** One overlaid chart per adaptive augmentation figure any run recorded, with the runs' target (one only). */
+/**
+ * One overlaid chart per adaptive augmentation figure, with a line for each run that recorded it, and
+ * r_t's target when those runs agree on one.
+ */
 function adaptiveCharts(runs: ManifestRun[], data: RunData[]) {
-  return ADAPTIVE.filter((a) =>
-    data.some((d) => hasAdaptive(d.metrics) && d.metrics.some((r) => a.key in r)),
-  ).map((a) => {
-    const s = runs.map((r, i) => adaptiveSeries(data[i]!.metrics, a.key, r.name, colorOf(i)));
-    const targets = new Set(runs.map((r, i) => adaptiveTarget(data[i]!.metrics, r.config)));
-    const target = a.key === 'overfitSignal' && targets.size === 1 ? [...targets][0]! : null;
-    return [a, s, target] as const;
-  });
+  return ADAPTIVE.map((a) => {
+    const has = runs.flatMap((r, i) =>
+      data[i]!.metrics.some((rec) => adaptiveValue(rec, a.key) !== null) ? [i] : [],
+    );
+    const s = has.map((i) => adaptiveSeries(data[i]!.metrics, a.key, runs[i]!.name, colorOf(i)));
+    const targets = new Set(has.map((i) => adaptiveTarget(data[i]!.metrics, runs[i]!.config)));
+    const only = targets.size === 1 ? [...targets][0]! : null;
+    return [a, s, a.key === 'overfitSignal' ? only : null] as const;
+  }).filter(([, s]) => s.length > 0);
 }

@@ -224,17 +224,26 @@ export class Chart {
       width,
       height: this.spec.height ?? 220,
       scales: {
-        x: { time: false, range: (_u, lo, hi) => xRange(lo, hi, few, integerX) },
+        x: { time: false, range: (u, lo, hi) => xRange(u.data[0] as number[], lo, hi, few, integerX) },
         y: {
           distr: this.log ? 3 : 1,
           ...(y.range
             ? { range: () => y.range! }
-            : this.log
+            : this.spec.targets?.length && !this.log
               ? {
                   range: (_u, lo, hi) =>
-                    lo !== null && hi !== null && lo > 0 ? uPlot.rangeLog(lo, hi, 10, true) : [0.1, 10],
+                    withTargets(
+                      lo,
+                      hi,
+                      this.spec.targets!.map((t) => t.value),
+                    ),
                 }
-              : {}),
+              : this.log
+                ? {
+                    range: (_u, lo, hi) =>
+                      lo !== null && hi !== null && lo > 0 ? uPlot.rangeLog(lo, hi, 10, true) : [0.1, 10],
+                  }
+                : {}),
         },
       },
       axes: [
@@ -362,6 +371,8 @@ export class Chart {
     d['xAxis'] = this.wall ? 'wall' : 'step';
     d['yScale'] = this.log ? 'log' : 'linear';
     d['zoomed'] = String(this.zoomed);
+    d['xTitle'] = this.xTitle();
+    d['yTitle'] = axisTitle(this.spec.y.label, this.spec.y.unit);
     this.plotBox.setAttribute('aria-label', this.summary());
     this.tools.sync({
       log: this.log,
@@ -399,12 +410,33 @@ function xLegend(u: uPlot, v: number | null, idx: number | null): string {
   return formatValue(v, Number.isInteger(v));
 }
 
-/** The x range: the data's, widened around few points so a lone point is not on the edge. */
-function xRange(lo: number | null, hi: number | null, few: boolean, integer: boolean): uPlot.Range.MinMax {
+/**
+ * The x range: as asked (the data's extent, or a zoom), except that few points get room around them, so
+ * a lone point is not on an edge (uPlot widens a single x value by itself to a range of its own choosing).
+ */
+function xRange(
+  xs: number[],
+  lo: number | null,
+  hi: number | null,
+  few: boolean,
+  integer: boolean,
+): uPlot.Range.MinMax {
   if (lo === null || hi === null) return [0, 1];
-  if (!few && hi > lo) return [lo, hi];
+  const first = xs[0];
+  const last = xs[xs.length - 1];
+  if (first === undefined || last === undefined) return [lo, hi];
+  const auto = xs.length === 1 || (lo === first && hi === last);
+  if (!few || !auto) return [lo, hi];
+  const span = last - first;
   const pad = integer
-    ? Math.max(1, Math.ceil((hi - lo) * 0.25))
-    : Math.max((hi - lo) * 0.25, Math.abs(hi) * 0.1, 1e-3);
-  return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
+    ? Math.max(1, Math.ceil(span * 0.25))
+    : Math.max(span * 0.25, Math.abs(last) * 0.1, 1e-3);
+  return [first >= 0 && first - pad < 0 ? 0 : first - pad, last + pad];
+}
+
+/** The y range of the data widened to show the target lines too. */
+function withTargets(lo: number | null, hi: number | null, targets: number[]): uPlot.Range.MinMax {
+  const all = [...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi]), ...targets];
+  if (all.length === 0) return [0, 1];
+  return uPlot.rangeNum(Math.min(...all), Math.max(...all), 0.1, true);
 }
