@@ -76,7 +76,7 @@ export class SlowMotion {
     private readonly ask: () => void,
     private readonly highlight: (stage: StageView | undefined) => void,
   ) {
-    this.panel.append(overview.host, this.progress, this.caption);
+    this.panel.append(el('div', { class: 'pg-overview-scroll' }, overview.host), this.progress, this.caption);
     this.caption.textContent =
       'Turn on slow motion to walk one training step through its stages, for D’s update and then G’s.';
   }

@@ -41,8 +41,8 @@ const EDGES: Record<EdgeKey, string> = {
   'd-verdict': 'M410 78 H438',
   'verdict-lossD': 'M534 78 C548 78 548 35 562 35',
   'verdict-lossG': 'M534 78 C548 78 548 121 562 121',
-  'lossD-d': 'M605 18 C605 2 380 2 380 61',
-  'lossG-g': 'M605 138 C605 158 154 158 154 52',
+  'lossD-d': 'M605 18 V6 H380 V61',
+  'lossG-g': 'M605 138 V156 H154 V52',
 };
 
 /** What each stage lights: nodes and edges (the gradient edges run backwards). */

@@ -358,7 +358,10 @@ export class Chart {
         const px = u.valToPos(x, 'x', true);
         const py = u.valToPos(v, 'y', true);
         ctx.fillStyle = s.color;
-        ctx.fillText(formatValue(v, this.spec.y.integer), px, py - 8 * uPlot.pxRatio);
+        // Alternate series label above and below their dots, so two series' values do not overlap.
+        const below = i % 2 === 1;
+        ctx.textBaseline = below ? 'top' : 'alphabetic';
+        ctx.fillText(formatValue(v, this.spec.y.integer), px, py + (below ? 7 : -8) * uPlot.pxRatio);
       });
     });
   }
