@@ -319,6 +319,10 @@ describe('the playground’s GAN Lab features', () => {
     const ticks = (await loss.getAttribute('data-x-ticks'))!.split('|');
     expect(ticks.length).toBeGreaterThan(2); // not just the two ends
     expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+    // Slow motion's buttons wrap and its overview scrolls in its own box.
+    await page.click('#pg-slow');
+    expect(await page.isVisible('#pg-next-stage')).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
     await page.close();
     expect(problems).toEqual([]);
   });
