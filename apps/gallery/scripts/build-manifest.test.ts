@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CGAN_RUN, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from '../e2e/fixture';
 import { RunDir } from '@ganforge/contracts';
 import { resolveConfig } from '@ganforge/trainer';
-import { buildManifest, ManifestError, overridesOf, planRun } from './build-manifest';
+import { buildManifest, ManifestError, overridesOf, planRun, readMetrics } from './build-manifest';
 
 describe('buildManifest', () => {
   let tmp: string;
@@ -228,5 +228,37 @@ describe('buildManifest on a hostile run folder', () => {
 
   it('refuses a linked run folder asked for by name, as the live server asks', () => {
     expect(() => planRun('linked-run', runsDir, () => {})).toThrow(/its folder is a symbolic link/);
+  });
+});
+
+describe('readMetrics', () => {
+  it('keeps the adaptive augmentation’s figures of metrics.jsonl', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gallery-adaptive-'));
+    try {
+      const base = {
+        step: 10,
+        lossD: 1,
+        lossG: 1,
+        accReal: 0.5,
+        accFake: 0.5,
+        examplesPerSec: 1,
+        wallTimeSec: 1,
+      };
+      writeFileSync(
+        join(dir, 'metrics.jsonl'),
+        [
+          { ...base, epoch: 1, augmentP: 0.1, overfitSignal: 0.7, overfitTarget: 0.6 },
+          { ...base, epoch: 2, step: 20 },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n{"epoch": 3, "cut sho',
+      );
+      const records = readMetrics(new RunDir(dir), join(dir, 'metrics.jsonl'));
+      expect(records).toHaveLength(2);
+      expect(records[0]).toMatchObject({ epoch: 1, augmentP: 0.1, overfitSignal: 0.7, overfitTarget: 0.6 });
+      expect(records[1]).not.toHaveProperty('augmentP');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

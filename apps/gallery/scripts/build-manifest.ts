@@ -11,6 +11,7 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   rmSync,
   statSync,
@@ -26,6 +27,7 @@ import {
   RunDir,
   RunDirError,
   writeJsonAtomic,
+  type MetricsRecord,
   type RunState,
 } from '@ganforge/contracts';
 import { resolveConfig } from '@ganforge/trainer/config';
@@ -161,7 +163,8 @@ export function planRun(name: string, runsDir: string, warn: (m: string) => void
   const onnx = onnxFrom ? site(RUN_FILES.onnx, { from: onnxFrom }) : null;
   const modelCard = site(RUN_FILES.modelCard, { json: card });
 
-  const records = optional(RUN_FILES.metrics) ? run.readMetrics() : null;
+  const metricsFrom = optional(RUN_FILES.metrics);
+  const records = metricsFrom ? readMetrics(run, metricsFrom) : null;
   const metrics = records ? site(METRICS_JSON, { json: records }) : null;
   const curveFrom = optional(RUN_FILES.curve);
   const points = curveFrom ? readCurve(curveFrom) : null;
@@ -305,4 +308,34 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 /** curve.jsonl as an array of points; a line cut short by a writer still running is left out. */
 export function readCurve(path: string): unknown[] {
   return readJsonLines(path, CurvePointSchema);
+}
+
+/** Adaptive augmentation's figures in metrics.jsonl: the site charts them (views/adaptive.ts). */
+export const ADAPTIVE_FIELDS = ['augmentP', 'overfitSignal', 'overfitTarget'] as const;
+
+/**
+ * metrics.jsonl's records as the contracts read them, with the adaptive augmentation's figures kept:
+ * a schema that does not list them would drop them, and the site draws them when they are there.
+ */
+export function readMetrics(run: RunDir, path: string): MetricsRecord[] {
+  const records = run.readMetrics();
+  const adaptive = new Map<number, Record<string, number>>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      continue; // a line cut short, or blank: the contracts' reader has its say on those
+    }
+    if (!o || typeof o !== 'object') continue;
+    const rec = o as Record<string, unknown>;
+    const figures = Object.fromEntries(
+      ADAPTIVE_FIELDS.flatMap((k) =>
+        typeof rec[k] === 'number' && Number.isFinite(rec[k]) ? [[k, rec[k]]] : [],
+      ),
+    ) as Record<string, number>;
+    if (typeof rec['epoch'] === 'number' && Object.keys(figures).length > 0)
+      adaptive.set(rec['epoch'], figures);
+  }
+  return records.map((r) => ({ ...r, ...adaptive.get(r.epoch) }));
 }

@@ -54,6 +54,12 @@ export class TrainerClient {
     return m.points;
   }
 
+  /** Every weight of G, then D, flattened (2-D mode; image mode answers none). */
+  async weights(): Promise<Float32Array> {
+    const m = await this.request<'weights'>({ type: 'weights', id: this.nextId++ });
+    return m.values;
+  }
+
   async exportOnnx(): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }> {
     const m = await this.request<'exported'>({ type: 'export', id: this.nextId++ });
     return { bytes: m.bytes, metadata: m.metadata };

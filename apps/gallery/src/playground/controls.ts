@@ -121,7 +121,23 @@ const FIELDS: Field[] = [
       ['tanh', 'tanh'],
     ],
   },
-  { key: 'latentDim', label: 'Latent size', group: 'Model', step: '1' },
+  {
+    key: 'latentDim',
+    label: 'Latent size',
+    group: 'Model',
+    step: '1',
+    hint: 'noise dimensions: 1 or 2 make GAN Lab’s 1-D and 2-D noise',
+  },
+  {
+    key: 'noise',
+    label: 'Noise',
+    group: 'Model',
+    when: points,
+    options: [
+      ['gaussian', 'Gaussian N(0, I)'],
+      ['uniform', 'Uniform on [−1, 1]'],
+    ],
+  },
   { key: 'loss', label: 'Loss', group: 'Objective', options: pairs(LOSS_LABELS) },
   { key: 'clip', label: 'Clip to ±', group: 'Objective', step: 'any', when: (s) => s.loss === 'wgan-clip' },
   { key: 'gp', label: 'Penalty λ', group: 'Objective', step: 'any', when: (s) => s.loss === 'wgan-gp' },
@@ -166,7 +182,7 @@ export class Controls {
     );
     this.preset.addEventListener('change', () => {
       const p = PRESETS[this.preset.value];
-      this.preset.value = '';
+      // The chosen preset stays shown (fill() keeps it while the settings still match it).
       if (!p) return;
       // A preset of the other mode starts from that mode's defaults (keeping the seed and engine).
       const mode = p.settings.mode ?? 'points';
@@ -176,7 +192,13 @@ export class Controls {
           : { ...defaultsFor(mode), seed: this.settings.seed, backend: this.settings.backend };
       this.apply({ ...base, ...p.settings });
     });
-    this.host.append(el('label', { class: 'pg-preset' }, 'Preset ', this.preset));
+    this.host.append(
+      el('label', { class: 'pg-preset' }, 'Preset ', this.preset),
+      el('p', {
+        class: 'pg-form-note',
+        text: 'Loss, optimizer, learning rates, β₁, D steps and the noise’s distribution change the run in progress; the rest start a new run.',
+      }),
+    );
     const groups = new Map<string, HTMLFieldSetElement>();
     for (const f of FIELDS) {
       let group = groups.get(f.group);
@@ -218,9 +240,11 @@ export class Controls {
     return input;
   }
 
-  /** Shows `s` in the form (and which fields apply to it). */
+  /** Shows `s` in the form (and which fields apply to it), and the preset it is, if any. */
   fill(s: PlaygroundSettings): void {
     this.settings = s;
+    const shown = PRESETS[this.preset.value];
+    if (!shown || !matches(s, shown.settings)) this.preset.value = presetOf(s);
     for (const f of FIELDS) {
       const input = this.inputs.get(f.key)!;
       const v = s[f.key];
@@ -271,4 +295,22 @@ export class Controls {
     }
     this.apply(next);
   }
+}
+
+/** Whether `s` has every setting of a preset. */
+function matches(s: PlaygroundSettings, preset: Partial<PlaygroundSettings>): boolean {
+  const base = defaultsFor(preset.mode ?? 'points');
+  const full = { ...base, ...preset } as Record<string, unknown>;
+  const keys = Object.keys(preset).length > 0 ? Object.keys(preset) : Object.keys(base);
+  // A preset's own keys must agree; a preset of no keys (the defaults) needs every training setting to.
+  return keys
+    .filter((k) => k !== 'seed' && k !== 'backend' && k !== 'drawn')
+    .every((k) => JSON.stringify((s as unknown as Record<string, unknown>)[k]) === JSON.stringify(full[k]));
+}
+
+/** The preset `s` is (the most specific one that matches), or '' for none. */
+function presetOf(s: PlaygroundSettings): string {
+  const hits = Object.entries(PRESETS).filter(([, p]) => matches(s, p.settings));
+  hits.sort(([, a], [, b]) => Object.keys(b.settings).length - Object.keys(a.settings).length);
+  return hits[0]?.[0] ?? '';
 }

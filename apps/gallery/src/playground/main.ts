@@ -1,24 +1,28 @@
 /**
  * The playground page: a GAN trains on 2-D data in a worker while the views show the data, D's
- * decision surface, G's transport of the latent grid, the curves and the 2-D metrics; in image mode it
- * trains on Fashion-MNIST and shows a sample grid, the curves and the evaluator's class coverage. The URL hash holds
- * the settings (the same link reproduces the run); Export converts G to ONNX in the page.
+ * decision surface, G's gradients and manifold, G's transport of the latent grid, the curves and the 2-D
+ * metrics; D's and G's updates can run alone, or a step can be walked through in slow motion with the
+ * model overview lit stage by stage. In image mode it trains on Fashion-MNIST and shows a sample grid,
+ * the curves and the evaluator's class coverage. The URL hash holds the settings (the same link
+ * reproduces the run); the objective and optimizer change live; Export converts G to ONNX in the page.
  */
 import './playground.css';
 import classifierInfo from '@ganforge/trainer/models/fmnist-classifier-v1/info.json';
-import fashionNotice from '@ganforge/trainer/data/fashion-mnist/README.md?raw';
 import { el } from '../dom';
 import { TrainerClient } from './client';
 import { Controls } from './controls';
-import type { Snapshot } from './protocol';
-import { DEFAULT_SETTINGS, parseHash, toHash, type PlaygroundSettings } from './settings';
+import { layout } from './layout';
+import type { Snapshot, StageView } from './protocol';
+import { DEFAULT_SETTINGS, liveChanges, parseHash, toHash, type PlaygroundSettings } from './settings';
+import { SlowMotion } from './slow-motion';
 import { Toolbar } from './toolbar';
 import { CoverageView } from './views/coverage-view';
 import { CurvesView } from './views/curves-view';
 import { HeatmapView } from './views/heatmap-view';
 import { ImageGridView } from './views/image-grid-view';
 import { MetricsView } from './views/metrics-view';
-import { SamplesView } from './views/samples-view';
+import { Overview } from './views/overview';
+import { SamplesView, type GradientLine } from './views/samples-view';
 import { TransportView } from './views/transport-view';
 
 /** What tests (and curious users, from the console) can ask the page. */
@@ -27,8 +31,17 @@ export interface PlaygroundHandle {
   snapshot(): Snapshot | undefined;
   /** Trains until step `step`, then pauses (resolves once that step is drawn). */
   trainUntil(step: number): Promise<Snapshot>;
+  /** The next snapshot drawn (after a button's work, say). */
+  nextSnapshot(): Promise<Snapshot>;
   /** G(z) of the model in training for count * latentDim latents. */
   sample(latents: number[]): Promise<number[]>;
+  /** Every weight of G, then D, flattened (2-D mode). */
+  weights(): Promise<number[]>;
+  /** The gradient lines the main view drew last, in data units. */
+  gradientLines(): GradientLine[];
+  /** Slow motion: the stages shown since it was turned on ("D:generate", …), and the overview's lit nodes. */
+  stages(): string[];
+  overviewLit(): string[];
   /** Milliseconds from each click to the next frame after it was handled. */
   clickLatencies: number[];
 }
@@ -42,28 +55,31 @@ declare global {
 const app = document.getElementById('app')!;
 const errorBox = el('p', { class: 'pg-error', attrs: { id: 'pg-error', role: 'alert' } });
 const statusLine = el('p', { class: 'pg-status', attrs: { id: 'pg-status', role: 'status' } });
+const liveNote = el('p', { class: 'pg-live-note', attrs: { id: 'pg-live-note', 'aria-live': 'polite' } });
 const samples = new SamplesView();
 const heatmap = new HeatmapView();
 const transport = new TransportView();
 const curves = new CurvesView();
 const metrics = new MetricsView();
+const overview = new Overview();
 const generatedGrid = new ImageGridView('pg-image-grid', 'Generated images for 64 fixed latents');
 const realGrid = new ImageGridView('pg-real-grid', 'Real Fashion-MNIST training images');
 const coverage = new CoverageView(classifierInfo.classNames);
 const pointViews = el('div', { class: 'pg-views', attrs: { id: 'pg-point-views' } });
 const imageViews = el('div', { class: 'pg-views pg-image-views', attrs: { id: 'pg-image-views' } });
-let curvesFigure: HTMLElement;
-let imageCountText: HTMLElement;
 
 let settings: PlaygroundSettings = DEFAULT_SETTINGS;
 let last: Snapshot | undefined;
 let pendingDraw: Snapshot | undefined;
 let backendLabel = '…';
+let ready = false;
+/** The worker is training on its own (play), as its last snapshot said. */
+let workerPlaying = false;
 /** The backend the run is on: the share link pins it, so the link reproduces the run exactly. */
 let backendName: PlaygroundSettings['backend'] = 'auto';
 /** Points being drawn for the 'drawn' dataset, before they train. */
 let sketch: number[] | null = null;
-/** trainUntil calls waiting for their step to be drawn. */
+/** trainUntil calls waiting for their step to be drawn, and nextSnapshot calls. */
 const waiters: { step: number; resolve: (s: Snapshot) => void }[] = [];
 
 function showError(message: string): void {
@@ -83,6 +99,12 @@ function initialSettings(): PlaygroundSettings {
   }
 }
 
+const slow = new SlowMotion(
+  overview,
+  () => client.send({ type: 'stage' }),
+  (stage: StageView | undefined) => samples.setStage(stage),
+);
+
 const client = new TrainerClient({
   ready(m) {
     backendLabel = m.backend;
@@ -99,20 +121,25 @@ const client = new TrainerClient({
     metrics.reset();
     metrics.gaussianTarget = m.gaussianTarget;
     toolbar.setBusy(false);
+    ready = true;
     onSnapshot(m.snapshot, false);
   },
   snapshot: onSnapshot,
   error(message) {
     toolbar.setPlaying(false);
     toolbar.setBusy(false);
+    slow.pause();
     showError(`Training stopped: ${message}`);
   },
 });
 
 function onSnapshot(s: Snapshot, playing: boolean): void {
   last = s;
+  workerPlaying = playing;
   curves.add(s);
-  toolbar.setPlaying(playing);
+  if (s.stage) slow.show(s.stage);
+  toolbar.setPlaying(playing || slow.isPlaying);
+  overview.setRunning(playing);
   if (!pendingDraw) requestAnimationFrame(draw);
   pendingDraw = s;
 }
@@ -126,8 +153,10 @@ function draw(): void {
     if (s.images && s.imageShape) generatedGrid.draw(s.images, s.imageShape);
     coverage.update(s);
   } else {
+    // A stage is shown over the views only while slow motion is on and the snapshot carries it.
+    if (!s.stage || !slow.on) samples.setStage(undefined);
     if (sketch) samples.drawSketch(sketch);
-    else samples.draw(s.fake);
+    else samples.draw(s);
     heatmap.draw(s);
     transport.draw(s);
     metrics.update(s);
@@ -144,11 +173,27 @@ function draw(): void {
 function reset(next: PlaygroundSettings, keepMessage = false): void {
   settings = next;
   sketch = null;
+  ready = false;
+  liveNote.textContent = '';
   if (!keepMessage) showError('');
   history.replaceState(null, '', toHash(next) === '#' ? location.pathname : toHash(next));
   toolbar.setBusy(true);
   toolbar.setPlaying(false);
+  slow.pause();
   client.send({ type: 'reset', settings: next });
+}
+
+/** The objective, optimizer or noise changed: the run goes on with them from its current step. */
+function tune(next: PlaygroundSettings, changed: string[]): void {
+  settings = next;
+  showError('');
+  history.replaceState(null, '', toHash(next) === '#' ? location.pathname : toHash(next));
+  client.send({ type: 'tune', settings: next });
+  liveNote.textContent = `Changed while training, at step ${last?.step ?? 0}: ${changed
+    .map((k) => `${k} → ${String(next[k as keyof PlaygroundSettings])}`)
+    .join(
+      ', ',
+    )}. The run goes on from there (the optimizers keep their state where they can); the link starts a new run with these settings.`;
 }
 
 function startSketch(next: PlaygroundSettings): void {
@@ -167,7 +212,9 @@ const first = initialSettings();
 const controls = new Controls(
   first,
   (next) => {
-    if (next.dataset === 'drawn' && sketch === null && next.drawn.length === 0) startSketch(next);
+    const live = ready && !sketch ? liveChanges(settings, next) : null;
+    if (live) tune(next, live);
+    else if (next.dataset === 'drawn' && sketch === null && next.drawn.length === 0) startSketch(next);
     else reset(next);
   },
   (problems, next) => {
@@ -177,9 +224,17 @@ const controls = new Controls(
 );
 
 const toolbar = new Toolbar({
-  play: () => client.send({ type: 'play' }),
-  pause: () => client.send({ type: 'pause' }),
+  play: () => (slow.on ? slow.play() : client.send({ type: 'play' })),
+  pause: () => (slow.on ? slow.pause() : client.send({ type: 'pause' })),
   step: () => client.send({ type: 'step' }),
+  phase: (which) => client.send({ type: 'phase', which }),
+  slowMotion: (on) => {
+    if (on && workerPlaying) client.send({ type: 'pause' });
+    toolbar.setPlaying(false);
+    slow.setOn(on);
+    if (!on && last) onSnapshot(last, false);
+  },
+  nextStage: () => slow.next(),
   reset: () => reset(settings),
   speed: (stepsPerDraw) => client.send({ type: 'speed', stepsPerDraw }),
   exportOnnx: () => client.exportOnnx(),
@@ -225,104 +280,15 @@ function enableDrawing(): void {
   window.addEventListener('pointerup', () => (down = false));
 }
 
-function figure(title: string, caption: string, body: HTMLElement): HTMLElement {
-  return el(
-    'figure',
-    { class: 'pg-view' },
-    el('h2', { text: title }),
-    body,
-    el('figcaption', { text: caption }),
-  );
-}
-
 /** Shows one mode's views (the curves go with them). */
 function showMode(kind: 'points' | 'images'): void {
   const views = kind === 'images' ? imageViews : pointViews;
   pointViews.hidden = kind === 'images';
   imageViews.hidden = kind !== 'images';
+  slow.panel.hidden = kind === 'images';
+  toolbar.setMode(kind);
   if (curvesFigure.parentElement !== views) views.insertBefore(curvesFigure, views.children[3] ?? null);
   app.dataset.mode = kind;
-}
-
-function layout(): void {
-  document.title = 'GANForge playground';
-  app.replaceChildren(
-    el(
-      'header',
-      { class: 'page-head' },
-      el('nav', {}, el('a', { attrs: { href: './' }, text: '← gallery' })),
-      el('h1', { text: 'GAN playground' }),
-      el(
-        'p',
-        { class: 'intro' },
-        'A GAN trains on 2-D data in your browser while you watch: the discriminator’s judgement of the plane, where the generator sends its latent grid, the losses and the distance between the real and generated sets. Image mode trains the trainer’s MLP GAN or DCGAN on Fashion-MNIST. Export the generator as ONNX when you like it.',
-      ),
-    ),
-    toolbar.host,
-    statusLine,
-    errorBox,
-    el(
-      'div',
-      { class: 'pg-main' },
-      controls.host,
-      el('div', { class: 'pg-all-views' }, pointViews, imageViews),
-    ),
-  );
-  curvesFigure = figure(
-    'Training curves',
-    'Mean losses and D’s accuracy between two drawn frames.',
-    curves.canvas,
-  );
-  pointViews.append(
-    figure(
-      'Real and generated',
-      'Green: real data. Purple: G(z) for 1000 fixed latents.',
-      samples.plane.canvas,
-    ),
-    figure(
-      'Discriminator',
-      'D’s output over the plane: green where it says real, purple where it says fake.',
-      heatmap.plane.canvas,
-    ),
-    figure(
-      'Generator transport',
-      'A grid of latent points (z₁, z₂ in [−2, 2], other coordinates 0) and where G sends it.',
-      transport.plane.canvas,
-    ),
-    curvesFigure,
-    figure(
-      'Distance to the real data',
-      'The project’s 2-D metrics on 1000 generated points: mode collapse keeps grid JS high.',
-      metrics.host,
-    ),
-  );
-  imageCountText = el('span', { text: 'Fashion-MNIST test images it trains on.' });
-  const notice = el(
-    'details',
-    { class: 'pg-notice' },
-    el('summary', { text: 'Fashion-MNIST: MIT License, © 2017 Zalando SE' }),
-    el('pre', { text: fashionNotice }),
-  );
-  imageViews.append(
-    figure(
-      'Generated',
-      'G(z) for 64 fixed latents, redrawn as it trains (inference mode, as the export runs it).',
-      generatedGrid.canvas,
-    ),
-    el(
-      'figure',
-      { class: 'pg-view' },
-      el('h2', { text: 'Real' }),
-      realGrid.canvas,
-      el('figcaption', {}, imageCountText, ' ', notice),
-    ),
-    figure(
-      'Class coverage',
-      `The evaluator’s classifier (the trainer’s, ${Math.round(classifierInfo.testAccuracy * 1000) / 10}% test accuracy) sorts 500 generated images every 200 steps; a class counts as covered with at least a quarter of its even share.`,
-      coverage.host,
-    ),
-  );
-  imageViews.hidden = true;
 }
 
 function measureClicks(handle: PlaygroundHandle): void {
@@ -345,12 +311,38 @@ const handle: PlaygroundHandle = {
       client.send({ type: 'play', until: step });
       toolbar.setPlaying(true);
     }),
+  nextSnapshot: () => new Promise((resolve) => waiters.push({ step: -1, resolve })),
   sample: async (latents) => Array.from(await client.sample(Float32Array.from(latents))),
+  weights: async () => Array.from(await client.weights()),
+  gradientLines: () => samples.lastGradients,
+  stages: () => [...slow.seen],
+  overviewLit: () => overview.active(),
   clickLatencies: [],
 };
 window.playground = handle;
 measureClicks(handle);
-layout();
+const { curvesFigure, imageCountText } = layout(app, {
+  toolbar: toolbar.host,
+  statusLine,
+  errorBox,
+  controls: controls.host,
+  slowPanel: el(
+    'section',
+    { class: 'pg-overview-box', attrs: { 'aria-label': 'Model overview' } },
+    slow.panel,
+    liveNote,
+  ),
+  pointViews,
+  imageViews,
+  samples: { canvas: samples.plane.canvas, toggles: samples.toggles },
+  heatmap: heatmap.plane.canvas,
+  transport: transport.plane.canvas,
+  curves: curves.host,
+  metrics: metrics.host,
+  generatedGrid: generatedGrid.canvas,
+  realGrid: realGrid.canvas,
+  coverage: coverage.host,
+});
 enableDrawing();
 if (first.dataset === 'drawn' && first.drawn.length < 4) startSketch(first);
 else reset(first, true);

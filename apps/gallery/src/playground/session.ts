@@ -19,10 +19,13 @@ import {
   type TrainConfig,
 } from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
+import { modeCentres, modeCoverage } from './modes';
+import { noisyGenerator, pointGradients, toUniform } from './phases';
 import type { Bounds, Snapshot } from './protocol';
 import { toHash, type PlaygroundSettings } from './settings';
 import { jsonFile, runArchive } from './resume-files';
-import { StepLoop } from './step-loop';
+import { StagedSteps } from './staged';
+import { StepLoop, type BegunStep } from './step-loop';
 
 /** Points in the real set (as the Node trainer's gaussian2d dataset). */
 const REAL_COUNT = 1000;
@@ -30,8 +33,8 @@ const REAL_COUNT = 1000;
 const FAKE_COUNT = 1000;
 const HEAT_SIZE = 48;
 const GRID_SIZE = 13;
-/** Latents of the transport grid span [-LATENT_SPAN, LATENT_SPAN] on z's first two axes. */
-const LATENT_SPAN = 2;
+/** Latents of the transport grid span [-span, span] on z's first two axes: 2 for N(0, I), 1 for uniform noise. */
+const latentSpan = (s: PlaygroundSettings) => (s.noise === 'uniform' ? 1 : 2);
 
 /**
  * The drawn points in a downloaded run folder: the 1000 real points the page trained on (the drawing
@@ -92,16 +95,19 @@ function boundsOf(points: Float32Array): Bounds {
 export class Session {
   readonly real: Float32Array;
   readonly bounds: Bounds;
-  private readonly config: TrainConfig;
-  private readonly models: GanModels;
-  private readonly loop: StepLoop;
-  private readonly obj: Objective;
+  readonly models: GanModels;
+  readonly loop: StepLoop;
+  readonly staged: StagedSteps;
+  private config: TrainConfig;
+  private obj: Objective;
   private readonly batch: Float32Array;
   private readonly fixedZ: tf.Tensor2D;
   private readonly heatGrid: tf.Tensor2D;
-  private readonly latentGrid: tf.Tensor2D;
+  private latentGrid: tf.Tensor2D;
+  /** Settings changed while it trained: the step and what changed. */
+  private readonly changes: { step: number; changed: Partial<PlaygroundSettings> }[] = [];
 
-  constructor(private readonly settings: PlaygroundSettings) {
+  constructor(private settings: PlaygroundSettings) {
     const s = settings;
     this.config = trainConfig(s);
     this.real = realPoints(s);
@@ -110,11 +116,66 @@ export class Session {
     // The trainer's own builders (its gaussian2d or points-mlp model), so the archive's config.json
     // builds this very network.
     this.models = buildModels(tf, this.config, { shape: [2] });
-    this.loop = new StepLoop(this.config, this.models, REAL_COUNT, [2]);
+    const stepG = noisyGenerator(this.models.generator, s.latentDim, s.noise);
+    this.loop = new StepLoop(this.config, this.models, REAL_COUNT, [2], stepG);
     this.obj = objective(tf, this.config);
     this.fixedZ = tf.randomNormal([FAKE_COUNT, s.latentDim], 0, 1, 'float32', s.seed + 7) as tf.Tensor2D;
     this.heatGrid = this.planeGrid();
     this.latentGrid = this.latentPlane();
+    this.staged = new StagedSteps({
+      loop: this.loop,
+      models: this.models,
+      begin: () => this.begin(),
+    });
+  }
+
+  /** Draws the next step's batch and seed and counts the step (its updates run separately). */
+  private begin(): { step: BegunStep; x: Float32Array } {
+    const step = this.loop.begin(this.batch, (idx) => this.fill(idx));
+    return { step, x: this.batch.slice() };
+  }
+
+  private fill(idx: Int32Array): void {
+    idx.forEach((k, i) => {
+      this.batch[2 * i] = this.real[2 * k]!;
+      this.batch[2 * i + 1] = this.real[2 * k + 1]!;
+    });
+  }
+
+  /**
+   * Goes on with new objective, optimizer or noise settings (settings.ts's LIVE_KEYS): the models, the
+   * optimizers' state where it applies, the data order and the step count carry over.
+   */
+  async tune(next: PlaygroundSettings): Promise<void> {
+    const changed = Object.fromEntries(
+      Object.entries(next).filter(
+        ([k, v]) => JSON.stringify(v) !== JSON.stringify(this.settings[k as keyof PlaygroundSettings]),
+      ),
+    );
+    this.staged.drop();
+    const noiseChanged = next.noise !== this.settings.noise;
+    this.settings = next;
+    this.config = trainConfig(next);
+    this.obj = objective(tf, this.config);
+    await this.loop.tune(this.config, noisyGenerator(this.models.generator, next.latentDim, next.noise));
+    if (noiseChanged) {
+      this.latentGrid.dispose();
+      this.latentGrid = this.latentPlane();
+    }
+    this.changes.push({ step: this.step, changed });
+  }
+
+  /** Every weight of G, then of D, flattened. */
+  weights(): Float32Array {
+    const all = [...this.models.generator.getWeights(), ...this.models.discriminator.getWeights()];
+    const parts = all.map((w) => w.dataSync() as Float32Array);
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
   get step(): number {
@@ -127,12 +188,8 @@ export class Session {
 
   /** One training step: D's update, and G's when the schedule says so. */
   async trainStep(): Promise<void> {
-    await this.loop.next(this.batch, (idx) => {
-      idx.forEach((k, i) => {
-        this.batch[2 * i] = this.real[2 * k]!;
-        this.batch[2 * i + 1] = this.real[2 * k + 1]!;
-      });
-    });
+    this.staged.drop();
+    await this.loop.next(this.batch, (idx) => this.fill(idx));
   }
 
   /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
@@ -158,11 +215,12 @@ export class Session {
   private latentPlane(): tf.Tensor2D {
     const n = GRID_SIZE;
     const d = this.settings.latentDim;
+    const span = latentSpan(this.settings);
     const values = new Float32Array(n * n * d);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
-        values[(r * n + c) * d] = -LATENT_SPAN + (2 * LATENT_SPAN * c) / (n - 1);
-        if (d > 1) values[(r * n + c) * d + 1] = LATENT_SPAN - (2 * LATENT_SPAN * r) / (n - 1);
+        values[(r * n + c) * d] = -span + (2 * span * c) / (n - 1);
+        if (d > 1) values[(r * n + c) * d + 1] = span - (2 * span * r) / (n - 1);
       }
     }
     return tf.tensor2d(values, [n * n, d]);
@@ -186,9 +244,27 @@ export class Session {
     }
   }
 
-  async snapshot(): Promise<Snapshot> {
-    const figures = await this.loop.figures();
-    const fake = this.generate(this.fixedZ);
+  /** G's points for the fixed latents, as the steps' noise gives them to G. */
+  private fixedFake(): Float32Array {
+    return tf
+      .tidy(() => {
+        const z = this.settings.noise === 'uniform' ? toUniform(this.fixedZ) : this.fixedZ;
+        return this.models.generator.predict(z) as tf.Tensor;
+      })
+      .dataSync() as Float32Array;
+  }
+
+  /**
+   * What the views show now. `figures: false` leaves the curves' running means to the next snapshot
+   * (slow motion's stages between two updates), so they are not split at every stage.
+   */
+  async snapshot(opts: { figures?: boolean } = {}): Promise<Snapshot> {
+    const figures =
+      opts.figures === false
+        ? { lossD: NaN, lossG: NaN, accReal: NaN, accFake: NaN, stepsPerSecond: 0 }
+        : await this.loop.figures();
+    const fake = this.fixedFake();
+    const centres = modeCentres(this.settings.dataset);
     const heat = tf
       .tidy(() => this.obj.belief(this.models.discriminator.predict(this.heatGrid) as tf.Tensor))
       .dataSync() as Float32Array;
@@ -210,6 +286,20 @@ export class Session {
       ...figures,
       frechet: metrics.frechet,
       gridJs: metrics.gridJs,
+      ...(centres ? { modes: modeCoverage(fake, centres) } : {}),
+      gradients: pointGradients(this.models.discriminator, this.config, fake),
+      noise: this.settings.noise,
+      latentDim: this.settings.latentDim,
+      latentSpan: latentSpan(this.settings),
+      training: {
+        loss: this.settings.loss,
+        lrD: this.settings.lrD,
+        lrG: this.settings.lrG,
+        optimizer: this.settings.optimizer,
+        beta1: this.settings.beta1,
+        dSteps: this.settings.dSteps,
+        noise: this.settings.noise,
+      },
       mean,
       cov: [cov[0][0], cov[0][1], cov[1][1]],
     };
@@ -249,6 +339,13 @@ export class Session {
       generatorSteps: this.gSteps,
       settings: this.settings,
       link: `playground.html${toHash(this.settings)}`,
+      ...(this.changes.length ? { changedWhileTraining: this.changes } : {}),
+      ...(this.settings.noise === 'uniform'
+        ? {
+            noise:
+              'G was trained on uniform noise on [-1, 1]: feed it uniform latents. ganforge train --resume continues with the trainer’s N(0, I) noise.',
+          }
+        : {}),
       resume: `ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s: the ${this.config.model} model on ${this.settings.dataset === 'drawn' ? `the drawn points in ${DRAWN_POINTS_FILE}` : `its ${this.config.dataset} data`}); ganforge export generator --run <this folder> exports it`,
     };
     const state = { config: this.config, models: this.models, ...this.loop.checkpointState() };
@@ -262,6 +359,7 @@ export class Session {
     this.loop.dispose();
     this.models.generator.dispose();
     this.models.discriminator.dispose();
+    // A noise wrapper (phases.ts) has no weights of its own: G's are disposed above.
     tf.dispose([this.fixedZ, this.heatGrid, this.latentGrid]);
   }
 }

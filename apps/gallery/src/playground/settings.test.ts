@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,
   IMAGE_DEFAULTS,
+  liveChanges,
   MAX_DRAWN_POINTS,
   parseHash,
   POINTS_MLP_LIMITS,
@@ -87,5 +88,22 @@ describe('playground settings in the URL hash', () => {
   it('uses the limits the trainer enforces', () => {
     expect(POINTS_MLP_LIMITS).toEqual(TRAINER_LIMITS);
     expect(MAX_DRAWN_POINTS).toBe(TRAINER_MAX_DRAWN);
+  });
+
+  it('carries the noise in the link, and knows which changes a run takes live', () => {
+    const uniform = { ...DEFAULT_SETTINGS, noise: 'uniform' as const, latentDim: 1 };
+    expect(toHash(uniform)).toBe('#latentDim=1&noise=uniform');
+    expect(parseHash(toHash(uniform))).toEqual(uniform);
+    expect(() => parseHash('#noise=cauchy')).toThrow(/noise="cauchy": use one of gaussian, uniform/);
+    expect(() => parseHash('#mode=images&noise=uniform')).toThrow(/image mode trains on Gaussian noise only/);
+    const base = DEFAULT_SETTINGS;
+    expect(liveChanges(base, { ...base, lrD: 0.01, loss: 'least-squares' })).toEqual(['loss', 'lrD']);
+    expect(liveChanges(base, { ...base, optimizer: 'rmsprop', noise: 'uniform' })).toEqual([
+      'noise',
+      'optimizer',
+    ]);
+    expect(liveChanges(base, { ...base, lrD: 0.01, seed: 2 })).toBeNull();
+    expect(liveChanges(base, { ...base, latentDim: 1 })).toBeNull();
+    expect(liveChanges(base, base)).toBeNull();
   });
 });

@@ -24,6 +24,8 @@ export const IMAGE_MODELS = ['mlp', 'dcgan28'] as const;
 export const IMAGE_COUNT_LIMITS = [500, 5000] as const;
 /** Latent sizes allowed in image mode (2-D mode keeps the points MLP's limit). */
 export const IMAGE_LATENT_MAX = 256;
+/** The noise G reads in 2-D mode: N(0, I), or uniform on [−1, 1] (GAN Lab's choices with a latent size of 1 or 2). */
+export const NOISES = ['gaussian', 'uniform'] as const;
 
 export type DatasetChoice = (typeof DATASETS)[number];
 export type LossChoice = (typeof LOSSES)[number];
@@ -46,6 +48,7 @@ export interface PlaygroundSettings {
   hiddenD: number[];
   activation: HiddenActivation;
   latentDim: number;
+  noise: (typeof NOISES)[number];
   loss: LossChoice;
   /** WGAN weight clipping bound and WGAN-GP penalty weight. */
   clip: number;
@@ -72,6 +75,7 @@ export const DEFAULT_SETTINGS: PlaygroundSettings = {
   hiddenD: [64, 64],
   activation: 'relu',
   latentDim: 2,
+  noise: 'gaussian',
   loss: 'non-saturating',
   clip: 0.1,
   gp: 1,
@@ -176,6 +180,7 @@ const CHOICES: Partial<Record<Key, readonly string[]>> = {
   dataset: DATASETS,
   model: MODELS,
   activation: ['relu', 'tanh', 'leakyRelu'],
+  noise: NOISES,
   loss: LOSSES,
   optimizer: ['adam', 'rmsprop'],
   backend: BACKENDS,
@@ -216,6 +221,7 @@ export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?:
   }
   if (s.mode === 'images') {
     if (s.batchSize > s.images) errors.push(`batchSize=${s.batchSize}: at most the ${s.images} images`);
+    if (s.noise !== 'gaussian') errors.push('noise=uniform: image mode trains on Gaussian noise only');
     return errors;
   }
   if (Number.isFinite(s.latentDim) && s.latentDim > POINTS_MLP_LIMITS.latentDim) {
@@ -232,6 +238,32 @@ export function checkSettings(s: PlaygroundSettings, opts: { allowEmptyDrawing?:
     errors.push('the d2l network (model=d2l) is for the d2l Gaussian: use dataset=gaussian2d or model=mlp');
   }
   return errors;
+}
+
+/**
+ * Settings a run in progress takes without starting over: the objective, the optimizer and its rates,
+ * D's steps per G step, and the noise's distribution. Anything else builds new models.
+ */
+export const LIVE_KEYS: readonly Key[] = [
+  'loss',
+  'clip',
+  'gp',
+  'optimizer',
+  'lrD',
+  'lrG',
+  'beta1',
+  'dSteps',
+  'noise',
+];
+
+/** The keys that differ between `a` and `b`, when every one of them can change live; null otherwise. */
+export function liveChanges(a: PlaygroundSettings, b: PlaygroundSettings): Key[] | null {
+  const changed = (Object.keys(DEFAULT_SETTINGS) as Key[]).filter(
+    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+  if (changed.length === 0 || changed.some((k) => !LIVE_KEYS.includes(k))) return null;
+  if (b.mode === 'images' && changed.includes('noise')) return null;
+  return changed;
 }
 
 /** The longest link the page reads: a full drawing takes a few tens of kilobytes. */

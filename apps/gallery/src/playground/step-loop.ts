@@ -1,7 +1,10 @@
 /**
  * The Node trainer's loop for one run in the page, shared by 2-D and image mode: the trainer's data
  * order and seeds (one shuffle per epoch, then one seed per step, from `train:<seed>`), its TF.js step
- * and optimizers, the figures between two snapshots, and the state a checkpoint of it carries.
+ * and optimizers, the figures between two snapshots, and the state a checkpoint of it carries. A step
+ * can also run in its two halves (D's update, then G's on the same latents: `begin`, `updateD`,
+ * `updateG`), which end at the same weights as the whole step; and its objective and optimizers can be
+ * changed while it runs (`tune`), keeping the optimizers' state where the new ones can use it.
  */
 import {
   criticSchedule,
@@ -19,6 +22,7 @@ import {
   type TrainConfig,
   type TrainStream,
 } from '@ganforge/trainer/browser';
+import { generatorUpdate } from './phases';
 
 /** Averages over the steps since the last reading, and the steps per second of training itself. */
 export interface LoopFigures {
@@ -29,14 +33,23 @@ export interface LoopFigures {
   stepsPerSecond: number;
 }
 
+/** A step whose batch and seed are drawn (and counted), its updates still to run. */
+export interface BegunStep {
+  seed: number;
+  /** Whether the critic schedule ends this step with G's update. */
+  generatorStep: boolean;
+}
+
 export class StepLoop {
   step = 0;
   gSteps = 0;
-  readonly optD: tf.Optimizer;
-  readonly optG: tf.Optimizer;
+  optD: tf.Optimizer;
+  optG: tf.Optimizer;
   readonly stepsPerEpoch: number;
-  private readonly engine: TfjsEngine;
-  private readonly schedule: CriticSchedule;
+  private engine: TfjsEngine;
+  private schedule: CriticSchedule;
+  /** G's losses of the G halves run on their own (the engine's sums have the rest). */
+  private extraG = { loss: 0, seen: 0 };
   private readonly rng: TrainStream;
   /** The stream's state at the start of the current epoch (before its shuffle), for a checkpoint. */
   private epochRng: StreamState = {};
@@ -46,40 +59,104 @@ export class StepLoop {
   private busyMs = 0;
   private busySteps = 0;
 
-  /** `count` examples of `dataShape`, batches of config.batchSize. */
+  /**
+   * `count` examples of `dataShape`, batches of config.batchSize. `generator`: what the steps run as G
+   * (models.generator, or it behind a fixed map of its latents, see phases.ts); its weights are G's.
+   */
   constructor(
-    readonly config: TrainConfig,
+    public config: TrainConfig,
     readonly models: GanModels,
     private readonly count: number,
-    dataShape: number[],
+    private readonly dataShape: number[],
+    private generator: tf.LayersModel = models.generator,
   ) {
-    const B = config.batchSize;
-    this.stepsPerEpoch = Math.floor(count / B);
+    this.stepsPerEpoch = Math.floor(count / config.batchSize);
     this.optD = makeOptimizer(tf, config, config.lrD);
     this.optG = makeOptimizer(tf, config, config.lrG);
-    this.engine = new TfjsEngine(
-      tf,
-      { ...models, optD: this.optD, optG: this.optG },
-      { config, batch: B, dataShape, numClasses: 0 },
-    );
+    this.engine = this.makeEngine();
     this.schedule = criticSchedule(config.dSteps, false);
     this.rng = trainStream(config.seed);
+  }
+
+  private makeEngine(): TfjsEngine {
+    return new TfjsEngine(
+      tf,
+      { ...this.models, generator: this.generator, optD: this.optD, optG: this.optG },
+      { config: this.config, batch: this.config.batchSize, dataShape: this.dataShape, numClasses: 0 },
+    );
+  }
+
+  /** G as the steps run it. */
+  get stepGenerator(): tf.LayersModel {
+    return this.generator;
   }
 
   /** One step: `fill` writes the examples at `idx` into `batch`; then D's update, and G's when due. */
   async next(batch: Float32Array, fill: (idx: Int32Array) => void): Promise<void> {
     const t0 = performance.now();
+    const { seed, generatorStep } = this.begin(batch, fill);
+    await this.engine.step({ x: batch, seed, generatorStep, noiseStd: 0 });
+    if (generatorStep) this.gSteps++;
+    this.busyMs += performance.now() - t0;
+    this.busySteps++;
+  }
+
+  /**
+   * Draws the next step's batch (`fill` writes the examples at `idx` into the batch) and seed, as the
+   * trainer's loop does, and counts the step; its updates are run by `updateD` and `updateG`.
+   */
+  begin(_batch: Float32Array, fill: (idx: Int32Array) => void): BegunStep {
     if (this.stepInEpoch === 0) this.shuffle();
     const B = this.config.batchSize;
     fill(this.perm.subarray(this.stepInEpoch * B, (this.stepInEpoch + 1) * B));
     const seed = stepSeed(this.rng);
     const generatorStep = this.schedule.isGeneratorStep(this.step);
-    await this.engine.step({ x: batch, seed, generatorStep, noiseStd: 0 });
     this.step++;
-    if (generatorStep) this.gSteps++;
     this.stepInEpoch = (this.stepInEpoch + 1) % this.stepsPerEpoch;
-    this.busyMs += performance.now() - t0;
-    this.busySteps++;
+    return { seed, generatorStep };
+  }
+
+  /** D's update of a begun step on `batch`: the engine's step without G's update. */
+  async updateD(batch: Float32Array, s: BegunStep): Promise<void> {
+    await this.engine.step({ x: batch, seed: s.seed, generatorStep: false, noiseStd: 0 });
+  }
+
+  /** G's update of a begun step, on the latents its whole step would draw; returns G's loss. */
+  updateG(s: BegunStep): number {
+    const loss = generatorUpdate(this.generator, this.models.discriminator, this.optG, this.config, s.seed);
+    this.extraG.loss += loss * this.config.batchSize;
+    this.extraG.seen += this.config.batchSize;
+    this.gSteps++;
+    return loss;
+  }
+
+  /**
+   * Goes on with `next` settings for the objective and optimizers (loss, clipping, penalty, learning
+   * rates, β₁, optimizer, D steps per G step) and `generator` as G: the optimizers keep their state
+   * (moments, iteration count) unless the optimizer itself changes, the figures their sums.
+   */
+  async tune(next: TrainConfig, generator: tf.LayersModel = this.generator): Promise<void> {
+    const sums = await this.engine.readSums();
+    const same = next.optimizer === this.config.optimizer;
+    const carry = async (old: tf.Optimizer, lr: number): Promise<tf.Optimizer> => {
+      if (same && (next.optimizer === 'rmsprop' || next.beta1 === this.config.beta1)) {
+        // Only the rate changed: the optimizer reads it at every update.
+        (old as unknown as { learningRate: number }).learningRate = lr;
+        return old;
+      }
+      const fresh = makeOptimizer(tf, next, lr);
+      if (same) await fresh.setWeights(await old.getWeights());
+      old.dispose();
+      return fresh;
+    };
+    this.optD = await carry(this.optD, next.lrD);
+    this.optG = await carry(this.optG, next.lrG);
+    this.config = next;
+    this.generator = generator;
+    this.engine.dispose();
+    this.engine = this.makeEngine();
+    this.engine.setSums(sums);
+    this.schedule = criticSchedule(next.dSteps, false);
   }
 
   /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
@@ -93,9 +170,12 @@ export class StepLoop {
     this.engine.setSums(zeroSums());
     const stepsPerSecond = this.busyMs > 0 ? (this.busySteps * 1000) / this.busyMs : 0;
     this.busyMs = this.busySteps = 0;
+    const seenG = s.seenG + this.extraG.seen;
+    const lossG = s.lossG + this.extraG.loss;
+    this.extraG = { loss: 0, seen: 0 };
     return {
       lossD: s.seenD ? s.lossD / s.seenD : NaN,
-      lossG: s.seenG ? s.lossG / s.seenG : NaN,
+      lossG: seenG ? lossG / seenG : NaN,
       accReal: s.seenD ? s.realJudgedReal / s.seenD : NaN,
       accFake: s.seenD ? s.fakeJudgedFake / s.seenD : NaN,
       stepsPerSecond,

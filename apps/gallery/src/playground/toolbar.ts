@@ -1,6 +1,6 @@
 /**
- * Play / pause / one step / reset, the speed, Export (ONNX download), the share link and the
- * drawing buttons, with the engine's name.
+ * Play / pause / one step / reset, D's or G's update alone, slow motion, the speed, Export (ONNX
+ * download), the share link and the drawing buttons, with the engine's name.
  */
 import { el } from '../dom';
 
@@ -12,6 +12,10 @@ export interface ToolbarActions {
   play(): void;
   pause(): void;
   step(): void;
+  /** One update alone (D's or G's) or a whole step with both. */
+  phase(which: 'D' | 'G' | 'both'): void;
+  slowMotion(on: boolean): void;
+  nextStage(): void;
   reset(): void;
   speed(stepsPerDraw: number): void;
   exportOnnx(): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }>;
@@ -30,6 +34,33 @@ export class Toolbar {
     attrs: { id: 'pg-step-once', type: 'button' },
   });
   private readonly resetButton = el('button', { text: 'Reset', attrs: { id: 'pg-reset', type: 'button' } });
+  /** 2-D mode only: separate updates and slow motion. */
+  private readonly stepTools = el('span', { class: 'pg-buttons pg-step-tools' });
+  private readonly phaseButtons = (
+    [
+      ['D', 'Step D', 'pg-step-d', 'One update of D alone (G stays as it is)'],
+      ['G', 'Step G', 'pg-step-g', 'One update of G alone, against D as it is'],
+      ['both', 'Step both', 'pg-step-both', 'One update of D, then one of G'],
+    ] as const
+  ).map(([which, text, id, title]) => {
+    const b = el('button', { text, attrs: { id, type: 'button', title } });
+    b.addEventListener('click', () => this.actions.phase(which));
+    return b;
+  });
+  private readonly slowButton = el('button', {
+    text: 'Slow motion',
+    attrs: {
+      id: 'pg-slow',
+      type: 'button',
+      'aria-pressed': 'false',
+      title: 'Walk each step through its stages',
+    },
+  });
+  private readonly nextStageButton = el('button', {
+    text: 'Next stage',
+    attrs: { id: 'pg-next-stage', type: 'button' },
+  });
+  private slow = false;
   private readonly speedInput = el('input', {
     attrs: {
       id: 'pg-speed',
@@ -80,6 +111,10 @@ export class Toolbar {
       else actions.pause();
     });
     this.stepButton.addEventListener('click', () => actions.step());
+    this.slowButton.addEventListener('click', () => this.setSlow(!this.slow));
+    this.nextStageButton.addEventListener('click', () => actions.nextStage());
+    this.nextStageButton.hidden = true;
+    this.stepTools.append(...this.phaseButtons, this.slowButton, this.nextStageButton);
     this.resetButton.addEventListener('click', () => actions.reset());
     this.speedInput.addEventListener('input', () => this.speedChanged());
     this.exportButton.addEventListener('click', () => void this.exportOnnx());
@@ -87,6 +122,7 @@ export class Toolbar {
     this.shareButton.addEventListener('click', () => void this.share());
     this.host.append(
       el('span', { class: 'pg-buttons' }, this.playButton, this.stepButton, this.resetButton),
+      this.stepTools,
       el('label', { class: 'pg-speed' }, 'Speed ', this.speedInput, this.speedText),
       el('span', { class: 'pg-buttons' }, this.exportButton, this.archiveButton, this.shareButton),
       this.drawTools,
@@ -102,6 +138,22 @@ export class Toolbar {
     this.actions.speed(steps);
   }
 
+  /** Slow motion on or off (the button shows it; Next stage appears with it). */
+  setSlow(on: boolean): void {
+    if (on === this.slow) return;
+    this.slow = on;
+    this.slowButton.setAttribute('aria-pressed', String(on));
+    this.slowButton.classList.toggle('on', on);
+    this.nextStageButton.hidden = !on;
+    this.actions.slowMotion(on);
+  }
+
+  /** Image mode has no separate updates or slow motion. */
+  setMode(kind: 'points' | 'images'): void {
+    this.stepTools.hidden = kind === 'images';
+    if (kind === 'images') this.setSlow(false);
+  }
+
   setPlaying(playing: boolean): void {
     this.playing = playing;
     this.playButton.textContent = playing ? 'Pause' : 'Play';
@@ -115,7 +167,15 @@ export class Toolbar {
 
   /** The buttons that need a model. */
   private modelButtons(): HTMLButtonElement[] {
-    return [this.playButton, this.stepButton, this.exportButton, this.archiveButton];
+    return [
+      this.playButton,
+      this.stepButton,
+      ...this.phaseButtons,
+      this.slowButton,
+      this.nextStageButton,
+      this.exportButton,
+      this.archiveButton,
+    ];
   }
 
   setSketching(on: boolean): void {

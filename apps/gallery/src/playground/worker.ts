@@ -84,13 +84,38 @@ async function sendSnapshot(): Promise<void> {
   post({ type: 'snapshot', snapshot: await session.snapshot(), playing });
 }
 
-/** Trains one chunk, draws, and lets queued messages in before the next chunk. */
+/** How long a chunk trains before it lets messages in (a pause) between two steps. */
+const LISTEN_EVERY_MS = 100;
+
+/** Lets the messages that arrived during a step in (the page's pause sets `playing` to false). */
+const listen = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Trains one chunk, draws, and lets queued messages in before the next chunk. Between two steps it
+ * also listens whenever LISTEN_EVERY_MS have passed, so a pause takes effect after the step in progress
+ * (image mode's steps take a second or more; a chunk of ten of them used to make a pause wait for all).
+ */
 async function chunk(): Promise<void> {
   if (!playing || !session) return;
-  for (let i = 0; i < stepsPerDraw && session.step < until; i++) await session.trainStep();
+  let heard = performance.now();
+  for (let i = 0; i < stepsPerDraw && session.step < until && playing; i++) {
+    await session.trainStep();
+    if (performance.now() - heard > LISTEN_EVERY_MS) {
+      await session.sync();
+      await listen();
+      heard = performance.now();
+    }
+  }
   if (session.step >= until) playing = false;
   await sendSnapshot();
   if (playing) setTimeout(() => enqueue(chunk), 0);
+}
+
+/** The 2-D session, for what only 2-D mode has (separate updates, slow motion). */
+function pointSession(): Session {
+  if (!(session instanceof Session))
+    throw new Error('separate D and G steps and slow motion are for 2-D mode');
+  return session;
 }
 
 function handle(msg: ToWorker): void {
@@ -143,8 +168,45 @@ function handle(msg: ToWorker): void {
         await sendSnapshot();
       });
       return;
+    case 'phase':
+      playing = false;
+      enqueue(async () => {
+        await pointSession().staged.phase(msg.which);
+        await sendSnapshot();
+      });
+      return;
+    case 'stage':
+      playing = false;
+      enqueue(async () => {
+        const s = pointSession();
+        const stage = await s.staged.stage();
+        const snapshot = await s.snapshot({ figures: stage.done });
+        post({ type: 'snapshot', snapshot: { ...snapshot, stage }, playing });
+      });
+      return;
+    case 'tune':
+      enqueue(async () => {
+        await session?.tune(msg.settings);
+        if (!playing) await sendSnapshot();
+      });
+      return;
     case 'speed':
       stepsPerDraw = Math.max(1, Math.min(500, Math.round(msg.stepsPerDraw)));
+      return;
+    default:
+      answer(msg);
+  }
+}
+
+/** Requests answered with an id: samples, the weights, the ONNX file, the run archive. */
+function answer(msg: ToWorker): void {
+  switch (msg.type) {
+    case 'weights':
+      enqueue(async () => {
+        if (!session) throw new Error('no model yet: wait for the page to load');
+        const values = session instanceof Session ? session.weights() : new Float32Array(0);
+        post({ type: 'weights', id: msg.id, values }, [values.buffer]);
+      }, msg.id);
       return;
     case 'sample':
       enqueue(async () => {

@@ -1,273 +1,140 @@
 /**
- * Training curves drawn with uPlot: per-step losses from curve.json (smoothed, with epoch markers),
- * per-epoch figures from metrics.json, and one chart per evaluation metric, each on its own scale.
- * Legends show the value under the cursor, or the last value when the cursor is elsewhere.
+ * A run's training curves, drawn with the shared chart (views/chart/chart.ts): per-step losses from
+ * curve.json (smoothed, with epoch markers), per-epoch figures from metrics.json (integer epoch ticks,
+ * accuracies on 0–1), one chart per evaluation metric on its own scale, and the adaptive augmentation's
+ * p and r_t with their target when the run recorded them.
  */
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import type { CurvePoint, MetricsRecord } from '../manifest';
+import { Chart, type AxisSpec, type ChartSeries } from './chart/chart';
+import { interpolateWall } from './chart/data';
 import { betterText, metricInfo, type MetricInfo } from './metric-names';
+
+export { smooth } from './chart/data';
+export type { ChartSeries } from './chart/data';
 
 export interface Line {
   label: string;
   color: string;
-  value: (r: MetricsRecord) => number | undefined;
+  value: (r: MetricsRecord) => number | undefined | null;
 }
 
 export const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 
+/** The y axes the pages use. */
+export const LOSS_AXIS: AxisSpec = { label: 'loss' };
+export const ACCURACY_AXIS: AxisSpec = { label: 'accuracy', unit: '0–1', range: [0, 1] };
+
 export interface LineChart {
   host: HTMLElement;
-  /** Draws a vertical line at `epoch` (null: none). */
+  chart: Chart;
+  /** Draws a darker vertical line at the end of `epoch` (null: none). */
   mark(epoch: number | null): void;
 }
 
-const fmt = (v: number) =>
-  v === 0
-    ? '0'
-    : Math.abs(v) >= 100
-      ? v.toFixed(1)
-      : Math.abs(v) >= 0.01
-        ? v.toPrecision(3)
-        : v.toExponential(2);
-
-/** The last non-null value of a series, shown in the legend when nothing is hovered. */
-function lastOf(values: (number | null | undefined)[]): number | null {
-  for (let i = values.length - 1; i >= 0; i--) {
-    const v = values[i];
-    if (v !== null && v !== undefined && Number.isFinite(v)) return v;
-  }
-  return null;
-}
-
-function legendValue(u: uPlot, v: number | null, si: number, idx: number | null): string {
-  if (idx === null || v === null || v === undefined) {
-    const last = lastOf((u.data[si] ?? []) as (number | null)[]);
-    return last === null ? 'n/a' : fmt(last);
-  }
-  return fmt(v);
-}
-
-function xLegend(label: string) {
-  return (u: uPlot, v: number | null, _si: number, idx: number | null): string => {
-    if (idx === null || v === null) {
-      const last = lastOf(u.data[0] as number[]);
-      return last === null ? 'n/a' : `${label} ${last} (last)`;
-    }
-    return `${label} ${v}`;
-  };
-}
-
-function dashedLine(u: uPlot, x: number, color: string) {
-  const px = u.valToPos(x, 'x', true);
-  if (!Number.isFinite(px)) return;
-  const { ctx } = u;
-  ctx.save();
-  ctx.strokeStyle = color;
-  ctx.lineWidth = 1;
-  ctx.setLineDash([4, 4]);
-  ctx.beginPath();
-  ctx.moveTo(px, u.bbox.top);
-  ctx.lineTo(px, u.bbox.top + u.bbox.height);
-  ctx.stroke();
-  ctx.restore();
-}
-
-function chartHost(label: string): HTMLElement {
-  const host = document.createElement('div');
-  host.className = 'chart';
-  host.setAttribute('role', 'img');
-  host.setAttribute('aria-label', label);
-  return host;
-}
-
-export function lineChart(title: string, records: MetricsRecord[], lines: Line[], width = 480): LineChart {
-  const host = chartHost(
-    `${title} per epoch: ${lines
-      .map((l) => {
-        const end = records.at(-1);
-        const v = end ? l.value(end) : undefined;
-        return `${l.label} ends at ${v === undefined ? 'n/a' : fmt(v)}`;
-      })
-      .join(', ')}`,
+/** Seconds since the start at each step, from the epochs' recorded wall times (none: undefined). */
+export function wallOf(steps: number[], records: MetricsRecord[]): number[] | undefined {
+  if (records.length === 0) return undefined;
+  return interpolateWall(
+    steps,
+    records.map((r) => ({ step: r.step, seconds: r.wallTimeSec })),
   );
-  let marked: number | null = null;
-  const data: uPlot.AlignedData = [
-    records.map((r) => r.epoch),
-    ...lines.map((l) => records.map((r) => l.value(r) ?? null)),
-  ];
-  const plot = new uPlot(
-    {
-      title,
-      width,
-      height: 200,
-      scales: { x: { time: false } },
-      axes: [{ label: 'epoch' }, {}],
-      series: [
-        { label: 'epoch', value: xLegend('epoch') },
-        ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, value: legendValue })),
-      ],
-      hooks: { draw: [(u) => marked !== null && dashedLine(u, marked, '#888')] },
-    },
-    data,
-    host,
-  );
-  return {
-    host,
-    mark(epoch) {
-      marked = epoch;
-      plot.redraw(false);
-    },
-  };
 }
 
-/** Exponential moving average with uPlot-style bias correction; weight 0 returns the values. */
-export function smooth(values: (number | null)[], weight: number): (number | null)[] {
-  if (weight <= 0) return values.slice();
-  let acc = 0;
-  let n = 0;
-  return values.map((v) => {
-    if (v === null || !Number.isFinite(v)) return null;
-    acc = acc * weight + (1 - weight) * v;
-    n++;
-    return acc / (1 - weight ** n);
+/** Per-epoch figures of metrics.json against the epoch (whole-number ticks). */
+export function epochChart(
+  title: string,
+  records: MetricsRecord[],
+  lines: Line[],
+  y: AxisSpec,
+  width = 480,
+): LineChart {
+  const epochs = records.map((r) => r.epoch);
+  const wall = records.map((r) => r.wallTimeSec);
+  const chart = new Chart({
+    title,
+    x: { label: 'epoch', integer: true },
+    y,
+    width,
+    height: 200,
+    series: lines.map((l) => ({
+      label: l.label,
+      color: l.color,
+      x: epochs,
+      y: records.map((r) => l.value(r) ?? null),
+      wall,
+    })),
   });
-}
-
-export interface StepSeries {
-  label: string;
-  color: string;
-  steps: number[];
-  values: (number | null)[];
+  return { host: chart.host, chart, mark: (epoch) => chart.mark(epoch) };
 }
 
 export interface StepChart extends LineChart {
   /** Replaces the data (a live run's new points), keeping the smoothing. */
-  update(series: StepSeries[], epochSteps: number[]): void;
+  update(series: ChartSeries[], epochSteps: number[]): void;
   smoothing(weight: number): void;
 }
 
-/** Aligns several series on the union of their steps (uPlot needs one x array). */
-function align(series: StepSeries[]): { xs: number[]; ys: (number | null)[][] } {
-  const xs = [...new Set(series.flatMap((s) => s.steps))].sort((a, b) => a - b);
-  const at = new Map(xs.map((x, i) => [x, i]));
-  const ys = series.map((s) => {
-    const out: (number | null)[] = new Array<number | null>(xs.length).fill(null);
-    s.steps.forEach((x, i) => (out[at.get(x) ?? 0] = s.values[i] ?? null));
-    return out;
-  });
-  return { xs, ys };
-}
-
 /**
- * Per-step curves with a smoothing weight; faint raw lines under the smoothed ones; dashed lines at
- * the steps where epochs ended (and a darker one at the epoch `mark` names).
+ * Per-step curves with a smoothing weight (faint raw lines under the smoothed ones unless `smoothing`
+ * is null) and dashed lines at the steps where epochs ended; mark(epoch) darkens that epoch's line.
  */
 export function stepChart(
   title: string,
-  series: StepSeries[],
+  series: ChartSeries[],
   epochSteps: number[],
-  width = 480,
-  initialWeight = 0.6,
-  /** Faint unsmoothed lines under the smoothed ones (off for a handful of points, e.g. evaluations). */
-  raw = true,
+  opts: {
+    width?: number;
+    y?: AxisSpec;
+    smoothing?: number | null;
+    targets?: { value: number; label: string }[];
+  } = {},
 ): StepChart {
-  const host = chartHost(
-    `${title} per step: ${series.map((s) => `${s.label} ends at ${fmtLast(s.values)}`).join(', ')}`,
-  );
-  let weight = initialWeight;
-  let current = series;
-  let epochs = epochSteps;
-  let marked: number | null = null;
-  const dataOf = (): uPlot.AlignedData => {
-    const { xs, ys } = align(current);
-    return [xs, ...ys.map((y) => smooth(y, weight)), ...(raw ? ys : [])];
-  };
-  const build = () =>
-    new uPlot(
-      {
-        title,
-        width,
-        height: 220,
-        scales: { x: { time: false } },
-        axes: [{ label: 'step' }, {}],
-        series: [
-          { label: 'step', value: xLegend('step') },
-          ...current.map((s) => ({
-            label: s.label,
-            stroke: s.color,
-            width: 2,
-            value: legendValue,
-            spanGaps: true,
-          })),
-          ...(raw ? current : []).map((s) => ({
-            label: `${s.label} (raw)`,
-            stroke: `${s.color}40`,
-            width: 1,
-            spanGaps: true,
-            show: true,
-            value: legendValue,
-          })),
-        ],
-        legend: { show: true },
-        hooks: {
-          draw: [
-            (u) => {
-              for (const [i, st] of epochs.entries()) dashedLine(u, st, marked === i + 1 ? '#555' : '#ccc');
-            },
-          ],
-        },
-      },
-      dataOf(),
-      host,
-    );
-  let plot = build();
-  host.dataset['series'] = String(current.length);
-  host.dataset['points'] = String(current.reduce((n, s) => n + s.steps.length, 0));
+  let ends = epochSteps;
+  const chart = new Chart({
+    title,
+    x: { label: 'step', integer: true },
+    y: opts.y ?? LOSS_AXIS,
+    series,
+    markers: ends,
+    width: opts.width ?? 480,
+    ...(opts.smoothing === null ? {} : { smoothing: opts.smoothing ?? 0.6 }),
+    ...(opts.targets ? { targets: opts.targets } : {}),
+  });
   return {
-    host,
-    mark(epoch) {
-      marked = epoch;
-      plot.redraw(false);
-    },
-    smoothing(w) {
-      weight = w;
-      plot.setData(dataOf());
-    },
-    update(next, nextEpochs) {
-      epochs = nextEpochs;
-      const sameShape = next.length === current.length && next.every((s, i) => s.label === current[i]?.label);
-      current = next;
-      host.dataset['series'] = String(current.length);
-      host.dataset['points'] = String(current.reduce((n, s) => n + s.steps.length, 0));
-      host.setAttribute(
-        'aria-label',
-        `${title} per step: ${current.map((s) => `${s.label} ends at ${fmtLast(s.values)}`).join(', ')}`,
-      );
-      if (sameShape) plot.setData(dataOf());
-      else {
-        plot.destroy();
-        plot = build();
-      }
+    host: chart.host,
+    chart,
+    mark: (epoch) => chart.mark(epoch === null ? null : (ends[epoch - 1] ?? null)),
+    smoothing: (w) => chart.smoothing(w),
+    update(next, nextEnds) {
+      ends = nextEnds;
+      chart.update(next, { markers: nextEnds });
     },
   };
 }
 
-function fmtLast(values: (number | null)[]): string {
-  const v = lastOf(values);
-  return v === null ? 'n/a' : fmt(v);
-}
-
-/** The losses of curve.json as step series. */
+/** The losses of curve.json as step series (with wall times from the epochs' records, when known). */
 export function lossSeries(
   points: CurvePoint[],
   prefix = '',
   colors: [string, string] = ['#1f77b4', '#ff7f0e'],
-): StepSeries[] {
+  records: MetricsRecord[] = [],
+): ChartSeries[] {
   const steps = points.map((p) => p.step);
+  const wall = wallOf(steps, records);
   return [
-    { label: `${prefix}discriminator`, color: colors[0], steps, values: points.map((p) => p.lossD) },
-    { label: `${prefix}generator`, color: colors[1], steps, values: points.map((p) => p.lossG) },
+    {
+      label: `${prefix}discriminator`,
+      color: colors[0],
+      x: steps,
+      y: points.map((p) => p.lossD),
+      ...(wall ? { wall } : {}),
+    },
+    {
+      label: `${prefix}generator`,
+      color: colors[1],
+      x: steps,
+      y: points.map((p) => p.lossG),
+      ...(wall ? { wall } : {}),
+    },
   ];
 }
 
@@ -295,24 +162,37 @@ export function evalMetrics(records: MetricsRecord[]): MetricInfo[] {
   return keys.map(metricInfo).filter((m): m is MetricInfo => m !== null);
 }
 
-/** One small chart per metric, each on its own y scale, titled in words with its direction. */
+/** The y axis of a metric: its name, whole numbers for counts. */
+export function metricAxis(m: MetricInfo): AxisSpec {
+  return { label: m.name, ...(m.integer ? { integer: true } : {}) };
+}
+
+/** A metric's note under its chart: which way is better, what it measures, where it was scored. */
+export function metricNote(m: MetricInfo): HTMLElement {
+  const note = document.createElement('p');
+  note.className = 'metric-note';
+  const better = betterText(m);
+  note.textContent = `${better.charAt(0).toUpperCase()}${better.slice(1)}: ${m.explain}; scored in ${m.evaluator}.`;
+  return note;
+}
+
+/**
+ * One small chart per metric, each on its own y scale, titled in words with its direction. With fewer
+ * than three evaluations the chart shows its points with their values.
+ */
 export function metricCharts(records: MetricsRecord[], width: number): LineChart[] {
   const scored = records.filter((r) => r.extra && Object.keys(r.extra).length > 0);
   return evalMetrics(scored).map((m, i) => {
-    const chart = lineChart(
+    const c = epochChart(
       m.name,
       scored,
       [{ label: m.name, color: COLORS[i % COLORS.length] ?? '#333', value: (r) => r.extra?.[m.key] }],
+      metricAxis(m),
       width,
     );
-    chart.host.classList.add('metric-chart');
-    chart.host.dataset['metric'] = m.key;
-    // As wide as its canvas, so the note under it wraps there.
-    chart.host.style.width = `${width}px`;
-    const note = document.createElement('p');
-    note.className = 'metric-note';
-    note.textContent = `${betterText(m)[0]?.toUpperCase() ?? ''}${betterText(m).slice(1)}: ${m.explain}; scored in ${m.evaluator}.`;
-    chart.host.append(note);
-    return chart;
+    c.host.classList.add('metric-chart');
+    c.host.dataset['metric'] = m.key;
+    c.host.append(metricNote(m));
+    return c;
   });
 }

@@ -9,6 +9,8 @@ export interface MetricInfo {
   evaluator: string;
   /** One sentence a visitor can read next to the value. */
   explain: string;
+  /** A count: shown as a whole number ("9", not "9.00"). */
+  integer?: boolean;
 }
 
 const CLASSIFIER = 'features of the Fashion-MNIST classifier the repo carries';
@@ -50,6 +52,7 @@ const KNOWN: Record<string, Omit<MetricInfo, 'key'>> = {
     better: 'higher',
     evaluator: CLASSIFIER,
     explain: 'how many of the 10 classes appear among the generated images',
+    integer: true,
   },
   'eval.meanDistance': {
     name: 'Mean distance',

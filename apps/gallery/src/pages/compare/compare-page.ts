@@ -12,6 +12,7 @@ import type { PageModule, Screen } from '../page';
 import { colorOf, swatch } from './colors';
 import { CompareCharts } from './compare-charts';
 import { CompareSamples } from './compare-samples';
+import { CompareTimeline } from './compare-timeline';
 import { settingsTable } from './settings-table';
 
 const MAX_RUNS = 6;
@@ -19,6 +20,7 @@ const MAX_RUNS = 6;
 export class ComparePage implements Screen {
   private readonly charts = new CompareCharts();
   private readonly samples = new CompareSamples();
+  private readonly timeline = new CompareTimeline();
   private readonly status = el('p', { class: 'status', attrs: { role: 'status' } });
   private runs: ManifestRun[];
   private progress = '';
@@ -59,6 +61,16 @@ export class ComparePage implements Screen {
       el(
         'section',
         { class: 'compare-section' },
+        el('h2', { text: 'Training pictures' }),
+        el('p', {
+          class: 'hint',
+          text: 'One slider moves every run to the same step; “before / after” shows two steps side by side.',
+        }),
+        this.timeline.host,
+      ),
+      el(
+        'section',
+        { class: 'compare-section' },
         el('h2', { text: 'Training curves' }),
         smoothingControl(() => this.charts.lossCharts()),
         this.charts.host,
@@ -67,6 +79,7 @@ export class ComparePage implements Screen {
     );
     this.progress = this.progressKey(this.runs);
     void this.samples.draw(this.runs, this.seed);
+    void this.timeline.draw(this.runs);
     void this.charts.draw(this.runs);
   }
 
@@ -135,11 +148,15 @@ export class ComparePage implements Screen {
     const key = this.progressKey(runs);
     if (key === this.progress) return;
     this.progress = key;
+    const pictures = (rs: ManifestRun[]) => rs.map((r) => r.files.samples.length).join(',');
+    const newPictures = pictures(runs) !== pictures(this.runs);
     this.runs = runs;
     void this.charts.draw(this.runs);
+    if (newPictures) void this.timeline.draw(this.runs);
   }
 
   dispose(): void {
+    this.timeline.dispose();
     this.samples.dispose();
     this.charts.dispose();
   }

@@ -17,9 +17,20 @@ export function differingKeys(runs: ManifestRun[]): string[] {
   return keys.filter((k) => new Set(runs.map((r) => JSON.stringify(r.config?.[k] ?? null))).size > 1);
 }
 
+/** Config values whose meaning is not in the number: 0 minutes is no time budget at all. */
+const MEANING: Record<string, (v: unknown) => string | null> = {
+  maxMinutes: (v) => (v === 0 ? 'no time budget' : null),
+};
+
+/** A config value as the table shows it, with what a special value means. */
+export function configText(key: string, v: unknown): string {
+  const meaning = MEANING[key]?.(v);
+  return meaning ? `${formatValue(v)} (${meaning})` : formatValue(v);
+}
+
 export function settingsTable(runs: ManifestRun[]): HTMLElement {
   const keys = differingKeys(runs);
-  const rows: [string, (r: ManifestRun) => string][] = [
+  const facts: [string, (r: ManifestRun) => string][] = [
     ['preset', (r) => r.card.preset],
     ['dataset', (r) => r.card.dataset.name],
     ['status', (r) => STATUS_TEXT[statusOf(r)]],
@@ -32,19 +43,27 @@ export function settingsTable(runs: ManifestRun[]): HTMLElement {
           .map((f) => `${f.short} ${formatNumber(f.value)}`)
           .join(', ') || 'not scored',
     ],
-    ...keys
-      .filter((k) => k !== 'preset' && k !== 'dataset')
-      .map((k): [string, (r: ManifestRun) => string] => [
-        k,
-        (r) => (r.config && k in r.config ? formatValue(r.config[k]) : '—'),
-      ]),
   ];
+  // preset and dataset are among the facts above the line.
+  const configRows = keys
+    .filter((k) => k !== 'preset' && k !== 'dataset')
+    .map((k): [string, (r: ManifestRun) => string] => [
+      k,
+      (r) => (r.config && k in r.config ? configText(k, r.config[k]) : '—'),
+    ]);
+  const rows = [...facts, ...configRows];
+  const inFacts = keys.filter((k) => k === 'preset' || k === 'dataset');
   const note =
     keys.length === 0
       ? el('p', { class: 'hint', text: 'These runs were trained with the same settings.' })
       : el('p', {
           class: 'hint',
-          text: `${keys.length} settings differ; rows below the line are config keys.`,
+          attrs: { id: 'settings-note' },
+          text: `${configRows.length} config setting${configRows.length === 1 ? ' differs' : 's differ'}: the rows below the line${
+            inFacts.length
+              ? ` (${inFacts.join(' and ')} differ${inFacts.length === 1 ? 's' : ''} too, in the facts above it)`
+              : ''
+          }; “—”: that run’s config has no such setting.`,
         });
   return el(
     'div',
@@ -69,7 +88,7 @@ export function settingsTable(runs: ManifestRun[]): HTMLElement {
         ...rows.map(([name, value], i) =>
           el(
             'tr',
-            { class: i === 5 ? 'facts-end' : '', attrs: { 'data-key': name } },
+            { class: i === facts.length - 1 ? 'facts-end' : '', attrs: { 'data-key': name } },
             el('th', { attrs: { scope: 'row' }, text: name }),
             ...runs.map((r) => el('td', { text: value(r) })),
           ),

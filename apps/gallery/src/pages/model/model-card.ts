@@ -17,8 +17,17 @@ function kib(bytes: number): string {
     : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-function definitionList(rows: [string, string][]): HTMLElement {
-  return el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+type Row = [string, string | HTMLElement];
+
+function definitionList(rows: Row[]): HTMLElement {
+  return el(
+    'dl',
+    {},
+    ...rows.flatMap(([k, v]) => [
+      el('dt', { text: k }),
+      typeof v === 'string' ? el('dd', { text: v }) : el('dd', {}, v),
+    ]),
+  );
 }
 
 /** A run's facts from its model card, and the commands that reproduce it. */
@@ -64,9 +73,13 @@ function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: stri
   return { rows, reproduce: [...c.reproduce.split('\n'), exportCommand(run.name)] };
 }
 
-/** What the ONNX graph says (and, for a file, its size and weights), and how the SDK read it. */
-function modelFacts({ summary: s, info }: Loaded, isFile: boolean): [string, string][] {
-  const rows: [string, string][] = [];
+/**
+ * What the ONNX graph says (and, for a file, its size and weights), and how the SDK read it. A points
+ * model's output is used as it comes, so its span is the points' own (`pointsSpan`, filled in once they
+ * are drawn), not the [-1, 1] an image output is scaled from.
+ */
+function modelFacts({ summary: s, info }: Loaded, isFile: boolean, pointsSpan?: HTMLElement): Row[] {
+  const rows: Row[] = [];
   if (isFile) {
     rows.push(['ONNX file', `${kib(s.bytes)}, opset ${s.opset ?? 'unknown'}`]);
     rows.push(['parameters', s.parameters.toLocaleString('en')]);
@@ -77,6 +90,7 @@ function modelFacts({ summary: s, info }: Loaded, isFile: boolean): [string, str
     ['outputs', s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ')],
     ['read as', understood(info)],
   );
+  if (!info.image && pointsSpan) rows.push(['generated span', pointsSpan]);
   return rows;
 }
 
@@ -85,10 +99,12 @@ export function cardSection(
   source: PageSource,
   loaded: Loaded | null,
   sampleCommand: HTMLElement | undefined,
+  pointsSpan?: HTMLElement,
 ): HTMLElement {
-  const { rows, reproduce } =
-    source.kind === 'run' ? runFacts(source.run) : { rows: [] as [string, string][], reproduce: [] };
-  if (loaded) rows.push(...modelFacts(loaded, source.kind === 'file'));
+  const facts = source.kind === 'run' ? runFacts(source.run) : { rows: [] as Row[], reproduce: [] };
+  const rows: Row[] = [...facts.rows];
+  const { reproduce } = facts;
+  if (loaded) rows.push(...modelFacts(loaded, source.kind === 'file', pointsSpan));
   const layers = loaded?.summary.layers ?? [];
   return el(
     'section',
@@ -130,7 +146,10 @@ function understood(info: GeneratorInfo): string {
       `image ${info.image.height}×${info.image.width}×${info.image.channels} ${info.image.layout}${src('image')}`,
     );
   } else parts.push(`${info.pointDims ?? '?'}-D points${src('kind')}`);
-  parts.push(`range [${info.outputRange.join(', ')}]${src('outputRange')}`);
+  // Only an image's output range means anything: it is what the pixels are scaled from. Points are
+  // drawn as G makes them (their span is a row of its own).
+  if (info.image) parts.push(`range [${info.outputRange.join(', ')}]${src('outputRange')}`);
+  else parts.push('points used as G outputs them (no scaling)');
   if (info.labelInputName) parts.push(`class label input '${info.labelInputName}'`);
   return parts.join('; ');
 }

@@ -106,7 +106,7 @@ export class ModelPage implements Screen {
         ...samples,
         quality,
         this.training?.host,
-        cardSection(this.source, loaded, this.samples.sampleCommand),
+        cardSection(this.source, loaded, this.samples.sampleCommand, this.samples.pointsSpan),
       ].filter((n): n is HTMLElement => !!n),
     );
   }

@@ -29,6 +29,11 @@ export class SamplesSection {
   readonly controls: Controls;
   /** The CLI command that draws what is on screen (the model card shows it). */
   readonly sampleCommand = el('code', { attrs: { id: 'sample-command' } });
+  /** A points model: the span of the points on screen (the model card shows it). */
+  readonly pointsSpan = el('span', {
+    attrs: { id: 'points-span' },
+    text: 'measured once the points are drawn',
+  });
   private readonly output: HTMLElement;
   private readonly lightbox: Lightbox | undefined;
   private readonly walk: WalkView | undefined;
@@ -155,6 +160,7 @@ export class SamplesSection {
 
   private draw(output: HTMLElement, result: SampleResult, plan: Plan): void {
     if (result.kind === 'points') {
+      this.pointsSpan.textContent = spanText(result.points, plan.count, plan.seed);
       drawScatter(output as HTMLCanvasElement, [
         ...(this.loaded.realPoints ? [{ points: this.loaded.realPoints, color: REAL_COLOR }] : []),
         { points: result.points, color: FAKE_COLOR },
@@ -218,4 +224,20 @@ export class SamplesSection {
     this.walkGeneration++;
     this.walk?.stop();
   }
+}
+
+/** "x from −5.12 to 10.3, y from … (the 1000 points of seed 0)": the span of 2-D points. */
+export function spanText(points: ArrayLike<number>, count: number, seed: number): string {
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    for (const d of [0, 1]) {
+      const v = points[i + d]!;
+      if (!Number.isFinite(v)) continue;
+      lo[d] = Math.min(lo[d]!, v);
+      hi[d] = Math.max(hi[d]!, v);
+    }
+  }
+  const f = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))).replace('-', '−') : '?');
+  return `x from ${f(lo[0]!)} to ${f(hi[0]!)}, y from ${f(lo[1]!)} to ${f(hi[1]!)} (the ${count} points of seed ${seed} on screen)`;
 }

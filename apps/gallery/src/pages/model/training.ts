@@ -5,8 +5,11 @@
  */
 import { el } from '../../dom';
 import type { CurvePoint, ManifestRun, MetricsRecord } from '../../manifest';
+import { adaptiveChart } from '../../views/adaptive';
 import {
-  lineChart,
+  ACCURACY_AXIS,
+  epochChart,
+  LOSS_AXIS,
   lossSeries,
   metricCharts,
   smoothingControl,
@@ -78,13 +81,16 @@ export class TrainingSection {
     // Between epochs a live run only adds curve points: those go into the chart on screen.
     const stepped = this.steps[0];
     if (stepped && records.length === this.epochsDrawn && points.length > 0) {
-      stepped.update(lossSeries(points), epochSteps);
+      stepped.update(lossSeries(points, '', undefined, records), epochSteps);
       return;
     }
     this.epochsDrawn = records.length;
+    for (const c of this.lines) c.chart.dispose();
     this.lines.length = 0;
     this.steps.length = 0;
     this.lossCharts(records, points, epochSteps);
+    const adaptive = adaptiveChart(records, now.config, this.width);
+    if (adaptive) this.lines.push(adaptive);
     // Three to a row beside the timeline on a wide screen.
     const metricList = metricCharts(records, Math.min(this.width, 260));
     this.lines.push(...metricList);
@@ -105,32 +111,36 @@ export class TrainingSection {
   /** Loss per step (or per epoch, for a run without its curve file) and discriminator accuracy. */
   private lossCharts(records: MetricsRecord[], points: CurvePoint[], epochSteps: number[]): void {
     if (points.length > 0) {
-      const c = stepChart('Loss per step', lossSeries(points), epochSteps, this.width);
+      const c = stepChart('Loss per step', lossSeries(points, '', undefined, records), epochSteps, {
+        width: this.width,
+      });
       c.host.classList.add('loss-steps');
       this.steps.push(c);
       this.lines.push(c);
     } else if (records.length > 0) {
       this.lines.push(
-        lineChart(
+        epochChart(
           'Loss',
           records,
           [
             { label: 'discriminator', color: REAL_COLOR, value: (r) => r.lossD },
             { label: 'generator', color: FAKE_COLOR, value: (r) => r.lossG },
           ],
+          LOSS_AXIS,
           this.width,
         ),
       );
     }
     if (records.length > 0) {
       this.lines.push(
-        lineChart(
+        epochChart(
           'Discriminator accuracy',
           records,
           [
             { label: 'on real', color: REAL_COLOR, value: (r) => r.accReal },
             { label: 'on generated', color: FAKE_COLOR, value: (r) => r.accFake },
           ],
+          ACCURACY_AXIS,
           this.width,
         ),
       );
@@ -151,5 +161,6 @@ export class TrainingSection {
 
   dispose(): void {
     this.timeline?.dispose();
+    for (const c of this.lines) c.chart.dispose();
   }
 }

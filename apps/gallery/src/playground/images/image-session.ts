@@ -39,7 +39,7 @@ export class ImageSession {
   readonly kind = 'images' as const;
   readonly real = new Float32Array(0);
   readonly bounds: Bounds = [-1, 1, -1, 1];
-  readonly config: TrainConfig;
+  config: TrainConfig;
   readonly models: GanModels;
   private readonly loop: StepLoop;
   private readonly batch: Float32Array;
@@ -53,7 +53,7 @@ export class ImageSession {
   }
 
   private constructor(
-    readonly settings: PlaygroundSettings,
+    public settings: PlaygroundSettings,
     readonly data: ImageData,
   ) {
     const s = settings;
@@ -95,6 +95,13 @@ export class ImageSession {
 
   async sync(): Promise<void> {
     await this.loop.sync();
+  }
+
+  /** Goes on with new objective and optimizer settings (settings.ts's LIVE_KEYS), keeping the run. */
+  async tune(next: PlaygroundSettings): Promise<void> {
+    this.settings = next;
+    this.config = imageTrainConfig(next);
+    await this.loop.tune(this.config);
   }
 
   /** G(z) for the given latents, NHWC (the same values as NCHW for one channel). */

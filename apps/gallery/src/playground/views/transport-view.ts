@@ -46,7 +46,10 @@ export class TransportView {
     ctx.globalAlpha = 1;
     p.dots(s.transport, COLORS.grid, 2);
     p.legend([
-      ['G(z) for a grid of z in [-2, 2]²', COLORS.grid],
+      [
+        `G(z) for a grid of z in [−${s.latentSpan ?? 2}, ${s.latentSpan ?? 2}]${(s.latentDim ?? 2) > 1 ? '²' : ''}`,
+        COLORS.grid,
+      ],
       ['real', COLORS.real],
     ]);
   }
