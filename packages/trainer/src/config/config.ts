@@ -58,8 +58,11 @@ export const TrainConfigSchema = z
     conditioning: z.enum(['concat', 'projection']),
     /** GAN objective: D and G losses (each defined in gan/losses.ts). */
     loss: z.enum(LOSS_NAMES),
-    /** Whether the losses average their terms over the batch or sum them (as a summed BCE does). */
-    lossReduction: z.enum(['mean', 'sum']),
+    /**
+     * Whether the losses average their terms over the batch or sum them (as a summed BCE does); absent
+     * (a run from before this key) means 'mean'.
+     */
+    lossReduction: z.enum(['mean', 'sum']).optional(),
     /** Discriminator output: one logit, or two-class softmax (fake, real). */
     discriminatorHead: z.enum(['sigmoid', 'softmax2']),
     /** Discriminator (critic) updates per generator update; each uses its own real batch. */
