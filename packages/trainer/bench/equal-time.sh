@@ -1,44 +1,69 @@
 #!/usr/bin/env bash
-# Quality at equal wall-clock time: GANForge's dcgan28 preset and its PyTorch twin (bench/reference)
-# each train for the same minutes on the same images, per seed, one after the other on all cores —
-# or, with PINNED=1, both at once, each pinned to one core with one thread (fairer on a machine that
-# other work shares: both see the same load); then the project's evaluator scores 10,000 samples of
-# each. EMA=<decay> trains GANForge with an EMA generator (the reference has none); its raw G is
-# scored as well. Prints one JSON line per run and score.
+# Quality at equal wall-clock time: a GANForge preset and its PyTorch twin (bench/reference) each train
+# for the same minutes on the same images, per seed, one after the other on all cores — or, with
+# PINNED=1, both at once, each pinned to one core with one thread (fairer on a machine that other work
+# shares: both see the same load); then the project's evaluator scores 10,000 samples of each. EMA=<decay>
+# trains GANForge with an EMA generator (the reference has none); its raw G is scored as well. Prints one
+# JSON line per run and score.
 #
-#   [PINNED=1] [EMA=0.999] bash packages/trainer/bench/equal-time.sh <train-images-idx3-ubyte.gz> [minutes=10] [seeds=1 2]
+#   [PINNED=1] [EMA=0.999] [PRESET=<preset>] [N=10000] bash packages/trainer/bench/equal-time.sh <data> [minutes=10] [seeds=1 2]
 #
+# <data>: an IDX image file (default preset dcgan28, e.g. the 60k train-images-idx3-ubyte.gz), a dataset
+# name (emoji, emoji-all: preset emoji) or a folder of images (preset dcgan64). PRESET picks another
+# network with a PyTorch twin: dcgan28, dcgan64, emoji (dcgan64 at 64 px), rdcgan80, mlp. PyTorch trains
+# on the images GANForge loads, written out by scripts/dump-dataset.ts (uint8 IDX, [N, H, W, C] for
+# colour). Samples whose size no bundled evaluator takes (rdcgan80's 80 px) are scored resized to 64.
 # Results (runs, sample files, logs) stay in $OUT (default: a new folder under the system temp dir).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 trainer="$(dirname "$here")"
-data="${1:?usage: equal-time.sh <IDX image file> [minutes] [seeds...]}"
+data="${1:?usage: [PRESET=<preset>] equal-time.sh <IDX file | emoji | folder> [minutes] [seeds...]}"
 minutes="${2:-10}"
 shift $(( $# >= 2 ? 2 : $# ))
 seeds=("$@")
 [ "$#" -eq 0 ] && seeds=(1 2)
-[ -f "$data" ] || { echo "equal-time.sh: no such file: $data (under nx, give an absolute path)" >&2; exit 2; }
-data="$(realpath "$data")"
+case "$data" in
+  emoji|emoji-all) preset="${PRESET:-emoji}"; ref=(--ref "$data") ;;
+  *)
+    [ -e "$data" ] || { echo "equal-time.sh: no such file or folder: $data (under nx, give an absolute path)" >&2; exit 2; }
+    data="$(realpath "$data")"
+    if [ -d "$data" ]; then preset="${PRESET:-dcgan64}"; else preset="${PRESET:-dcgan28}"; fi
+    ref=() ;;
+esac
+case "$preset" in
+  dcgan28|mlp|rdcgan80) model="$preset" ;;
+  dcgan64|emoji) model=dcgan64 ;;
+  *) echo "equal-time.sh: preset $preset has no PyTorch twin (dcgan28, dcgan64, emoji, rdcgan80, mlp)" >&2; exit 2 ;;
+esac
+resize=()
+[ "$preset" = rdcgan80 ] && resize=(--resize 64)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "equal-time.sh: /usr/bin/python3 cannot import torch: bash $here/reference/setup.sh" >&2; exit 2; }
 out="${OUT:-$(mktemp -d -t ganforge-equal-time-XXXXXX)}"
 mkdir -p "$out"
 cd "$trainer"
 threads=$(nproc)
+# The images GANForge trains on, for PyTorch (the preset's size, channels and limit).
+npx tsx scripts/dump-dataset.ts --preset="$preset" --dataset="$data" --no-labels \
+  --out="$out/data-images-idx-ubyte.gz" > "$out/dump.log" 2>&1 || { cat "$out/dump.log" >&2; exit 1; }
+echo "{\"preset\":\"$preset\",\"pytorch_model\":\"$model\",\"dump\":$(tail -1 "$out/dump.log")}"
 # The evaluator's report as one JSON object (its text goes to the log).
 eval_json() {
   local json="$out/eval-$1-$2.json"
   shift 2
-  npx tsx src/cli/eval-main.ts "$@" -n 10000 --json "$json" >> "$out/eval.log" 2>&1
+  npx tsx src/cli/eval-main.ts "$@" ${ref[@]+"${ref[@]}"} ${resize[@]+"${resize[@]}"} -n "${N:-10000}" \
+    --json "$json" >> "$out/eval.log" 2>&1
   tr -d '\n' < "$json"
 }
 ours() {
-  $1 npx tsx src/cli/main.ts --preset=dcgan28 --dataset="$data" --epochs=1000 --maxMinutes="$minutes" \
-    --seed="$seed" --threads="$2" --emaDecay="${EMA:-0}" --out="$out/ganforge-$seed" --quiet \
+  # No evaluation during training (--evalEvery=0): the minutes go to training, as PyTorch's do.
+  $1 npx tsx src/cli/main.ts --preset="$preset" --dataset="$data" --epochs=1000 --maxMinutes="$minutes" \
+    --evalEvery=0 --seed="$seed" --threads="$2" --emaDecay="${EMA:-0}" --out="$out/ganforge-$seed" --quiet \
     > "$out/ganforge-$seed.log" 2>&1
 }
 theirs() {
-  $1 /usr/bin/python3 "$here/reference/quality.py" --model dcgan28 --minutes "$minutes" --dataset "$data" \
-    --seed "$seed" --threads "$2" --out "$out/pytorch-$seed-idx3-ubyte.gz" > "$out/pytorch-$seed.log" 2>&1
+  $1 /usr/bin/python3 "$here/reference/quality.py" --model "$model" --minutes "$minutes" \
+    --dataset "$out/data-images-idx-ubyte.gz" --seed "$seed" --threads "$2" \
+    --samples "${N:-10000}" --out "$out/pytorch-$seed-idx-ubyte.gz" > "$out/pytorch-$seed.log" 2>&1
 }
 for seed in "${seeds[@]}"; do
   if [ "${PINNED:-0}" = 1 ]; then
@@ -59,6 +84,6 @@ for seed in "${seeds[@]}"; do
     mkdir -p "$raw" && cp "$out/ganforge-$seed/config.json" "$raw/" && cp -r "$ckpt/generator" "$raw/generator"
     echo "{\"impl\":\"ganforge-raw-g\",\"seed\":$seed,\"eval\":$(eval_json ganforge-raw "$seed" --run "$raw")}"
   fi
-  echo "{\"impl\":\"pytorch\",\"seed\":$seed,\"eval\":$(eval_json pytorch "$seed" --idx "$out/pytorch-$seed-idx3-ubyte.gz")}"
+  echo "{\"impl\":\"pytorch\",\"seed\":$seed,\"eval\":$(eval_json pytorch "$seed" --idx "$out/pytorch-$seed-idx-ubyte.gz")}"
 done
 echo "{\"results\":\"$out\"}"

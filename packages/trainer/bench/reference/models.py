@@ -5,6 +5,7 @@ Each builder mirrors a TF.js definition in packages/trainer/src:
   - mlp_*:        src/models/mlp.ts with the mlp preset's defaults (src/config/config.ts DEFAULTS)
   - gaussian2d_*: src/models/gaussian2d.ts with the gaussian2d preset (src/config/presets.ts)
   - dcgan64_*:    src/models/dcgan64.ts (RGB images; 64 px by default, any 4·2^k or 5·2^k size)
+  - rdcgan80_*:   src/models/rdcgan80.ts (an R torch DCGAN at 80x80 RGB, the rdcgan80 preset)
 Tensors are NCHW here and NHWC in TF.js. Where that changes the order of flattened features (the
 generator's first Dense, the discriminator's last), the two networks differ only by a fixed permutation
 of i.i.d.-initialised weights, so they are the same model.
@@ -35,6 +36,7 @@ import torch.nn.functional as F  # noqa: E402
 
 LATENT = 100  # latentDim of the dcgan28 and mlp presets
 IDX_IMAGES_MAGIC = 0x00000803
+IDX_IMAGES4_MAGIC = 0x00000804  # [N, H, W, C]
 # Keras' BatchNormalization(momentum=0.9) keeps 0.9 of the old moving average; PyTorch's momentum is the
 # weight of the new batch, so the same rule is momentum=0.1.
 BN = dict(eps=1e-5, momentum=0.1)
@@ -129,6 +131,45 @@ def dcgan64_discriminator(size: int = 64, channels: int = 3, filters: int = 64) 
     return nn.Sequential(*layers)
 
 
+# --- R DCGAN at 80 px (the rdcgan80 model) ------------------------------------------------------
+
+class Affine(nn.Module):
+    """x * scale + offset: the trainer's Rescaling layers, so the network works in [0, 1] inside while
+    its pixels go in and come out in [-1, 1] as every other model's do."""
+
+    def __init__(self, scale: float, offset: float):
+        super().__init__()
+        self.scale, self.offset = scale, offset
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.offset
+
+
+def rdcgan80_generator(ngf: int = 80, channels: int = 3, latent: int = LATENT) -> nn.Module:
+    """z as 1x1 -> ConvTranspose k4 s1 p0 (4x4, ngf·4) -> k5 s2 p1 (9x9, ngf·2) -> k5 s3 p1 (27x27, ngf),
+    each without bias, BN + ReLU -> k6 s3 p2 (80x80, channels, bias) -> sigmoid, as 2·p − 1."""
+    layers = [nn.Unflatten(1, (latent, 1, 1))]
+    width = latent
+    for out, k, s, p in ((ngf * 4, 4, 1, 0), (ngf * 2, 5, 2, 1), (ngf, 5, 3, 1)):
+        layers += [nn.ConvTranspose2d(width, out, k, stride=s, padding=p, bias=False), nn.BatchNorm2d(out, **BN),
+                   nn.ReLU()]
+        width = out
+    layers += [nn.ConvTranspose2d(width, channels, 6, stride=3, padding=2), nn.Sigmoid(), Affine(2.0, -1.0)]
+    return nn.Sequential(*layers)
+
+
+def rdcgan80_discriminator(ndf: int = 40, channels: int = 3) -> nn.Module:
+    """Pixels to [0, 1], then Conv k4 s2 p1 ndf (bias) -> 2·ndf three times (no bias, BN), LeakyReLU 0.2
+    after each: 80 -> 40 -> 20 -> 10 -> 5; Linear 2·ndf·25 (2000) -> 1, a logit (the loss's sigmoid)."""
+    layers, width = [Affine(0.5, 0.5)], channels
+    for i, out in enumerate((ndf, ndf * 2, ndf * 2, ndf * 2)):
+        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0))
+        layers += [nn.BatchNorm2d(out, **BN), nn.LeakyReLU(0.2)] if i > 0 else [nn.LeakyReLU(0.2)]
+        width = out
+    layers += [nn.Flatten(), nn.Linear(width * 5 * 5, 1)]
+    return nn.Sequential(*layers)
+
+
 # --- MLP GAN (the mlp preset) ---------------------------------------------------------------------
 
 def mlp_generator(latent: int = LATENT, hidden=(256, 512), shape=(1, 28, 28)) -> nn.Module:
@@ -169,11 +210,16 @@ def gaussian2d_discriminator(dims: int = 2) -> nn.Module:
 
 # --- Building, losses, one step -------------------------------------------------------------------
 
-def build(model: str):
-    """(G, D) for 'dcgan28', 'dcgan64' or 'mlp', initialised as the trainer does; seed torch first."""
-    if model in ('dcgan28', 'dcgan64'):
-        g, d = (dcgan28_generator(), dcgan28_discriminator()) if model == 'dcgan28' else (
-            dcgan64_generator(), dcgan64_discriminator())
+def build(model: str, shape=None):
+    """(G, D) for 'dcgan28', 'dcgan64', 'rdcgan80' or 'mlp', initialised as the trainer does; seed torch
+    first. `shape` (C, H, W) sizes dcgan64 (default 3x64x64) and gives rdcgan80 its channels."""
+    c, size = (shape[0], shape[-1]) if shape else (3, 64)
+    if model in ('dcgan28', 'dcgan64', 'rdcgan80'):
+        g, d = {
+            'dcgan28': lambda: (dcgan28_generator(), dcgan28_discriminator()),
+            'dcgan64': lambda: (dcgan64_generator(size, c), dcgan64_discriminator(size, c)),
+            'rdcgan80': lambda: (rdcgan80_generator(channels=c), rdcgan80_discriminator(channels=c)),
+        }[model]()
         init_dcgan28(g)
         init_dcgan28(d)
     elif model == 'mlp':
@@ -181,8 +227,12 @@ def build(model: str):
         init_normal(g)
         init_normal(d)
     else:
-        raise ValueError(f'unknown model {model!r} (dcgan28, dcgan64 or mlp)')
+        raise ValueError(f'unknown model {model!r} (dcgan28, dcgan64, rdcgan80 or mlp)')
     return g, d
+
+
+# How each model's losses reduce over the batch (the trainer's lossReduction): rdcgan80 sums.
+REDUCTION = {'rdcgan80': 'sum'}
 
 
 def adam(params, lr: float = 2e-4, betas=(0.5, 0.999)) -> torch.optim.Adam:
@@ -190,16 +240,17 @@ def adam(params, lr: float = 2e-4, betas=(0.5, 0.999)) -> torch.optim.Adam:
     return torch.optim.Adam(params, lr=lr, betas=betas, eps=1e-8)
 
 
-def d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy on logits, the mean of the real and fake terms (src/gan/losses.ts)."""
-    real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
-    fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+def d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, reduction: str = 'mean') -> torch.Tensor:
+    """Cross-entropy on logits, half the real plus the fake term (src/gan/losses.ts), each the mean over
+    the batch or, with reduction='sum', the sum."""
+    real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits), reduction=reduction)
+    fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits), reduction=reduction)
     return (real + fake) / 2
 
 
-def g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
+def g_loss(fake_logits: torch.Tensor, reduction: str = 'mean') -> torch.Tensor:
     """Non-saturating: G maximises log D(G(z)), i.e. cross-entropy against 'real'."""
-    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits), reduction=reduction)
 
 
 # --- DiffAugment (src/gan/augment.ts) -------------------------------------------------------------
@@ -248,7 +299,8 @@ def diff_augment(x: torch.Tensor, policy=(), p: float = 1.0) -> torch.Tensor:
     return torch.where(keep, y, x)
 
 
-def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor, augment=(), p: float = 1.0):
+def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor, augment=(), p: float = 1.0,
+               reduction: str = 'mean'):
     """One trainer step: D on a real and a fake batch, then G through the updated D.
 
     G runs forward once; D sees its output detached, and G's loss reuses the same fake batch. With
@@ -258,11 +310,11 @@ def train_step(g, d, opt_g, opt_d, real: torch.Tensor, z: torch.Tensor, augment=
     aug = lambda t: diff_augment(t, augment, p)  # noqa: E731
     fake = g(z)
     opt_d.zero_grad(set_to_none=True)
-    loss_d = d_loss(d(aug(real)), d(aug(fake.detach())))
+    loss_d = d_loss(d(aug(real)), d(aug(fake.detach())), reduction)
     loss_d.backward()
     opt_d.step()
     opt_g.zero_grad(set_to_none=True)
-    loss_g = g_loss(d(aug(fake)))
+    loss_g = g_loss(d(aug(fake)), reduction)
     loss_g.backward()  # also fills D's grads; the next step's zero_grad drops them
     opt_g.step()
     return loss_d.detach(), loss_g.detach()
@@ -288,21 +340,22 @@ def blas_kernel() -> str:
 
 
 # --- IDX files ------------------------------------------------------------------------------------
+# uint8 images: magic 0x00000803 [N, H, W] (grayscale) or 0x00000804 [N, H, W, C] (channels last, as
+# scripts/dump-dataset.ts writes GANForge's colour datasets); tensors here are NCHW.
 
 def read_idx_images(path: str, limit: int = 0) -> torch.Tensor:
-    """A (gzipped or raw) IDX uint8 image file as float [N, 1, H, W] in [-1, 1], the trainer's scaling."""
+    """A (gzipped or raw) IDX uint8 image file as float [N, C, H, W] in [-1, 1], the trainer's scaling."""
     opener = gzip.open if path.endswith('.gz') else open
     with opener(path, 'rb') as f:
-        header = f.read(16)
-        if len(header) < 16 or struct.unpack('>I', header[:4])[0] != IDX_IMAGES_MAGIC:
-            raise ValueError(f'{path} is not an IDX image file (expected magic 0x00000803)')
-        _, n, rows, cols = struct.unpack('>IIII', header)
-        if limit:
-            n = min(n, limit)
-        raw = f.read(n * rows * cols)
-    if len(raw) != n * rows * cols:
-        raise ValueError(f'{path} is truncated: {n} images of {rows}x{cols} announced')
-    pixels = np.frombuffer(raw, dtype=np.uint8).reshape(n, 1, rows, cols)
+        magic = struct.unpack('>I', f.read(4) or b'\0' * 4)[0]
+        if magic not in (IDX_IMAGES_MAGIC, IDX_IMAGES4_MAGIC):
+            raise ValueError(f'{path} is not an IDX image file (expected magic 0x00000803 or 0x00000804)')
+        dims = struct.unpack(f'>{magic & 0xff}I', f.read(4 * (magic & 0xff)))
+        n, shape = min(dims[0], limit) if limit else dims[0], dims[1:] + (1,) * (magic == IDX_IMAGES_MAGIC)
+        raw = f.read(n * int(np.prod(shape)))
+    if len(raw) != n * int(np.prod(shape)):
+        raise ValueError(f'{path} is truncated: {n} images of {"x".join(map(str, shape))} announced')
+    pixels = np.frombuffer(raw, dtype=np.uint8).reshape(n, *shape).transpose(0, 3, 1, 2)
     return torch.from_numpy(pixels.astype(np.float32) / 127.5 - 1.0)
 
 
@@ -312,11 +365,15 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
 
 
 def write_idx_images(path: str, pixels: np.ndarray) -> None:
-    """uint8 [N, H, W] (or [N, 1, H, W]) as an IDX image file, gzipped when the name ends in .gz."""
-    n, rows, cols = pixels.shape[0], pixels.shape[-2], pixels.shape[-1]
+    """uint8 [N, H, W] or [N, C, H, W] as an IDX image file (3-D for one channel, else 4-D channels last),
+    gzipped when the name ends in .gz."""
+    if pixels.ndim == 4 and pixels.shape[1] > 1:
+        magic, pixels = IDX_IMAGES4_MAGIC, pixels.transpose(0, 2, 3, 1)
+    else:
+        magic, pixels = IDX_IMAGES_MAGIC, pixels.reshape(pixels.shape[0], *pixels.shape[-2:])
     opener = gzip.open if path.endswith('.gz') else open
     with opener(path, 'wb') as f:
-        f.write(struct.pack('>IIII', IDX_IMAGES_MAGIC, n, rows, cols))
+        f.write(struct.pack(f'>{1 + pixels.ndim}I', magic, *pixels.shape))
         f.write(np.ascontiguousarray(pixels, dtype=np.uint8).tobytes())
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Quality at equal wall-clock time: trains the dcgan28 (or mlp) preset in PyTorch for --minutes, then
-writes --samples generated images as a gzipped IDX uint8 file, the format of the dataset itself, so the
-trainer's evaluator scores PyTorch's samples exactly as it scores GANForge's:
+"""Quality at equal wall-clock time: trains the dcgan28 (or mlp, dcgan64, rdcgan80) network in PyTorch for
+--minutes, then writes --samples generated images as a gzipped IDX uint8 file, the format of the dataset
+itself ([N, H, W] grayscale, [N, H, W, C] colour), so the trainer's evaluator scores PyTorch's samples
+exactly as it scores GANForge's:
 
     npx nx run trainer:eval -- --idx samples-idx3-ubyte.gz
 
@@ -19,8 +20,8 @@ import time
 
 # models before torch: it pins OpenBLAS to one thread before torch loads it.
 from models import (  # isort: skip
-    AUGMENTATIONS, BLAS_THREADS, LATENT, adam, build, read_idx_images, to_uint8, train_step, write_idx_images,
-    write_png_grid,
+    AUGMENTATIONS, BLAS_THREADS, LATENT, REDUCTION, adam, build, read_idx_images, to_uint8, train_step,
+    write_idx_images, write_png_grid,
 )
 import torch
 
@@ -31,10 +32,11 @@ BUNDLED = os.path.join(HERE, '..', '..', 'data', 'fashion-mnist', 't10k-images-i
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model', choices=['dcgan28', 'mlp'], default='dcgan28')
+    p.add_argument('--model', choices=['dcgan28', 'mlp', 'dcgan64', 'rdcgan80'], default='dcgan28')
     p.add_argument('--minutes', type=float, default=10.0, help='training budget, wall clock (default 10)')
     p.add_argument('--dataset', default=BUNDLED,
-                   help='IDX image file, gzipped or not (default: the bundled Fashion-MNIST test split)')
+                   help='IDX image file, gzipped or not (default: the bundled Fashion-MNIST test split); '
+                   'colour models take a 4-D one, e.g. from scripts/dump-dataset.ts')
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--batch', type=int, default=64)
@@ -61,12 +63,14 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     data = read_idx_images(a.dataset, a.limit)
-    if tuple(data.shape[1:]) != (1, 28, 28):
-        p.error(f'{a.dataset}: the {a.model} model needs 28x28 grayscale images, got {tuple(data.shape[1:])}')
+    shape = tuple(data.shape[1:])
+    need = {'dcgan28': '1x28x28', 'mlp': '1x28x28', 'rdcgan80': '3x80x80'}.get(a.model)
+    if need and 'x'.join(map(str, shape)) != need:
+        p.error(f'{a.dataset}: the {a.model} model needs {need} (CxHxW) images, got {"x".join(map(str, shape))}')
     per_epoch = data.shape[0] // a.batch
     if per_epoch == 0:
         p.error(f'{a.dataset} has {data.shape[0]} images, fewer than one batch of {a.batch}')
-    g, d = build(a.model)
+    g, d = build(a.model, shape)
     opt_g, opt_d = adam(g.parameters()), adam(d.parameters())
 
     start = time.perf_counter()
@@ -81,7 +85,8 @@ def main() -> None:
                 out_of_time = True
                 break
             real = data[order[k * a.batch:(k + 1) * a.batch]]
-            train_step(g, d, opt_g, opt_d, real, torch.randn(a.batch, LATENT), augment, a.augment_p)
+            train_step(g, d, opt_g, opt_d, real, torch.randn(a.batch, LATENT), augment, a.augment_p,
+                       REDUCTION.get(a.model, 'mean'))
             steps += 1
         else:
             epochs += 1
@@ -90,7 +95,7 @@ def main() -> None:
     g.eval()  # BatchNorm's moving statistics, as the trainer's exported generator uses
     with torch.inference_mode():
         chunks = [g(torch.randn(min(1000, a.samples - i), LATENT)) for i in range(0, a.samples, 1000)]
-    pixels = to_uint8(torch.cat(chunks)).reshape(a.samples, 28, 28)
+    pixels = to_uint8(torch.cat(chunks))
     write_idx_images(a.out, pixels)
     if a.grid:
         write_png_grid(a.grid, pixels[:64])

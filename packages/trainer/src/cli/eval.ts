@@ -9,7 +9,7 @@ import { initBackend } from '../kernels/backend';
 import { EvalError } from '../eval/errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
 import { imageEvaluation, isDatasetName, parseRange, runDataset } from '../eval/features/select';
-import { readIdxSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
+import { readIdxSamples, resizeSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -40,6 +40,7 @@ interface Opts {
   kidSubsetSize: number;
   k: number;
   json?: string;
+  resize?: number;
 }
 
 export function evalCommand(): Command {
@@ -49,7 +50,10 @@ export function evalCommand(): Command {
     )
     .option('--run <dir>', 'a run directory (samples its TF.js generator)')
     .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
-    .option('--idx <file>', 'an IDX image file of samples (gzipped or raw), e.g. from another tool')
+    .option(
+      '--idx <file>',
+      'an IDX image file of samples (gzipped or raw; [N, H, W] grayscale or [N, H, W, C], e.g. RGB), e.g. from another tool',
+    )
     .option(
       '--ref <images>',
       "reference images: an IDX file, a folder or a dataset name such as emoji (default: the evaluator's own, e.g. the bundled Fashion-MNIST 10k test split)",
@@ -69,6 +73,11 @@ export function evalCommand(): Command {
     .option('--kid-subset-size <int>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
     .option('--k <int>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
     .option('--json <file>', 'also write the report as JSON')
+    .option(
+      '--resize <px>',
+      'resize image samples to px x px before scoring (e.g. 64: 80x80 samples by the 64x64 emoji evaluator)',
+      positiveInt('--resize'),
+    )
     .action(async (o: Opts) => {
       const sources = [o.run, o.onnx, o.idx].filter((s) => s !== undefined);
       if (sources.length !== 1)
@@ -86,6 +95,10 @@ export function evalCommand(): Command {
           console.log(`note: ${o.idx} holds ${generated.count} images; scoring all of them`);
         }
       }
+      if (o.resize) {
+        progress.stage(`resizing to ${o.resize}x${o.resize}`);
+        generated = await resizeSamples(generated, o.resize);
+      }
       let report: EvalReport;
       if (generated.kind === 'points') {
         if (!realPoints)
@@ -98,7 +111,12 @@ export function evalCommand(): Command {
           ...(o.features ? { features: abs(o.features) } : {}),
           ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
           ...(o.ref ? { ref: isDatasetName(o.ref) ? o.ref : abs(o.ref) } : {}),
-          ...(o.run ? { dataset: runDataset(abs(o.run)) } : {}),
+          // A run's dataset, else a dataset --ref names, picks the evaluator (emoji-all: the emoji one).
+          ...(o.run
+            ? { dataset: runDataset(abs(o.run)) }
+            : o.ref && isDatasetName(o.ref)
+              ? { dataset: o.ref }
+              : {}),
         });
         try {
           report = await evaluateImages(extractor, generated, reference, {

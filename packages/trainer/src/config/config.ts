@@ -18,9 +18,10 @@ export const TrainConfigSchema = z
     /**
      * Architecture family: the d2l 2-D generator, the playground's editable MLP for 2-D points
      * (hiddenG/hiddenD widths, activation, latentDim), an MLP image GAN, the reference DCGAN-28, or the
-     * DCGAN for RGB images of any size 4·2^k or 5·2^k (64x64, 80x80, 32x32, 28x28...).
+     * DCGAN for RGB images of any size 4·2^k or 5·2^k (64x64, 80x80, 32x32, 28x28...), or an R torch
+     * DCGAN at 80x80 (explicit paddings, sigmoid image).
      */
-    model: z.enum(['gaussian2d', 'points-mlp', 'mlp', 'dcgan28', 'dcgan64']),
+    model: z.enum(['gaussian2d', 'points-mlp', 'mlp', 'dcgan28', 'dcgan64', 'rdcgan80']),
     /**
      * A bundled 2-D set ('gaussian2d', 'ring8', 'grid25', 'moons', 'line'), a points file (.json or
      * .csv of [x, y] rows), a bundled image dataset name, an IDX image file (.gz or raw), or a folder of
@@ -60,6 +61,11 @@ export const TrainConfigSchema = z
     conditioning: z.enum(['concat', 'projection']),
     /** GAN objective: D and G losses (each defined in gan/losses.ts). */
     loss: z.enum(LOSS_NAMES),
+    /**
+     * Whether the losses average their terms over the batch or sum them (as a summed BCE does); absent
+     * (a run from before this key) means 'mean'.
+     */
+    lossReduction: z.enum(['mean', 'sum']).optional(),
     /** Discriminator output: one logit, or two-class softmax (fake, real). */
     discriminatorHead: z.enum(['sigmoid', 'softmax2']),
     /** Discriminator (critic) updates per generator update; each uses its own real batch. */
@@ -153,6 +159,7 @@ export const DEFAULTS: TrainConfig = {
   embedDim: 50,
   conditioning: 'concat',
   loss: 'non-saturating',
+  lossReduction: 'mean',
   discriminatorHead: 'sigmoid',
   dSteps: 1,
   criticBoost: false,

@@ -5,7 +5,8 @@ import type { TrainConfig } from './config';
 /** One line per key for `--help` (the type makes sure every key has one). */
 export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   preset: 'starting point (see Presets below)',
-  model: 'architecture: gaussian2d | mlp | dcgan28 | dcgan64 | points-mlp (2-D, editable MLP)',
+  model:
+    'architecture: gaussian2d | mlp | dcgan28 | dcgan64 | rdcgan80 (R torch DCGAN, 80x80) | points-mlp (2-D, editable MLP)',
   dataset:
     'data: a bundled name, a points file (.json/.csv), an IDX file or a folder of images (see Datasets below)',
   labels: 'IDX label file (classes); found next to MNIST-named image files when omitted',
@@ -18,14 +19,15 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   hiddenG: 'MLP generator hidden widths, comma-separated (mlp, points-mlp)',
   hiddenD: 'MLP discriminator hidden widths, comma-separated (mlp, points-mlp)',
   activation: 'points-mlp hidden activation: relu | tanh | leakyRelu (slope 0.2)',
-  filtersG: "dcgan64: filters of the generator's last hidden conv (doubling per scale)",
-  filtersD: "dcgan64: filters of the discriminator's first conv (doubling per scale)",
+  filtersG: "dcgan64: filters of the generator's last hidden conv (doubling per scale); rdcgan80: ngf",
+  filtersD: "dcgan64: filters of the discriminator's first conv (doubling per scale); rdcgan80: ndf",
   upsample: 'dcgan64 generator: transpose (ConvTranspose) | resize-conv (upsample + conv, no checkerboard)',
   conditional: 'true: feed class labels to G and D (conditional GAN)',
   embedDim: 'label embedding size of conditional models',
   conditioning:
     "conditional D: concat (label joined to D's input) | projection (class embedding · D's features)",
   loss: `${LOSS_NAMES.join(' | ')} (${LOSS_NAMES.map((name) => `${name}: ${LOSSES[name].help}`).join('; ')})`,
+  lossReduction: 'mean | sum: each loss averages its terms over the batch, or sums them (summed BCE)',
   discriminatorHead: 'sigmoid (one logit) | softmax2 (two-class softmax)',
   dSteps: 'discriminator/critic steps per generator step',
   criticBoost: 'WGAN schedule: 100 critic steps for the first 25 G steps and every 500th (true/false)',

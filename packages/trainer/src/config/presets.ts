@@ -113,6 +113,27 @@ export const PRESETS: Record<string, Preset> = {
       evalEvery: 5,
     },
   },
+  rdcgan80: {
+    description:
+      "an R torch DCGAN, layer for layer, on the emoji set resized to 80x80 (standing in for its flower photos): G ConvTranspose 4/1/0, 5/2/1, 5/3/1, 6/3/2 from a 1x1 z of 100 (ngf 80: 320-160-80-3, BatchNorm + ReLU, sigmoid image), D conv 40-80-80-80 (k4 s2 p1, LeakyReLU 0.2, BatchNorm after the first) and Linear 2000 → 1, summed BCE; Adam 2e-4/0.5 and batch 64 are DCGAN's (the original's own values are not known here)",
+    config: {
+      model: 'rdcgan80',
+      dataset: 'emoji',
+      imageSize: 80,
+      channels: 'rgb',
+      epochs: 25,
+      batchSize: 64,
+      latentDim: 100,
+      filtersG: 80,
+      filtersD: 40,
+      loss: 'non-saturating',
+      lossReduction: 'sum',
+      lrD: 2e-4,
+      lrG: 2e-4,
+      beta1: 0.5,
+      beta2: 0.999,
+    },
+  },
   cgan: {
     description:
       'conditional DCGAN: class labels embedded into G (next to z) and D (an extra input plane), with a mode-seeking term so samples vary within a class; one row per class; default data: the bundled Fashion-MNIST test split with its labels (--model=mlp: the MLP version; --conditioning=projection: a projection discriminator; --modeSeeking=0: the plain cGAN)',

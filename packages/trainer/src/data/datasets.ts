@@ -138,10 +138,10 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
       name: builtin?.name ?? path,
       license: builtin?.license,
       values: scaled,
-      shape: [idx.rows, idx.cols, 1],
+      shape: [idx.rows, idx.cols, idx.channels],
       count: idx.count,
       kind: 'image',
-      imageShape: [idx.rows, idx.cols, 1],
+      imageShape: [idx.rows, idx.cols, idx.channels],
     };
     const labelPath = opts.labels ? resolve(opts.labels) : (builtin?.labels ?? siblingLabelFile(path));
     if (opts.labels || (opts.needLabels && labelPath)) {
@@ -162,13 +162,18 @@ export async function loadDataset(opts: DataOptions): Promise<Dataset> {
           ? FASHION_CLASSES
           : Array.from({ length: classes }, (_, i) => String(i)));
     }
-    // The generator's channels and size follow the data; convert when asked for another shape.
-    const rgb = opts.channels === 'rgb';
-    if (rgb || (opts.imageSize && (opts.imageSize !== idx.rows || opts.imageSize !== idx.cols))) {
+    // The generator's channels and size follow the data (a 4-D file's own channels under 'auto');
+    // convert when asked for another shape.
+    const channels = opts.channels === 'rgb' ? 3 : opts.channels === 'grayscale' ? 1 : idx.channels;
+    const resize = opts.imageSize && (opts.imageSize !== idx.rows || opts.imageSize !== idx.cols);
+    if (resize || channels !== idx.channels) {
+      if (idx.channels !== 1 && idx.channels !== 3) {
+        throw new DatasetError(`${path} has ${idx.channels} channels per pixel: only 1 or 3 convert`);
+      }
       const size = opts.imageSize ?? idx.rows;
-      ds.values = await resizeImages(scaled, ds.count, ds.imageShape!, size, rgb ? 3 : 1);
-      ds.shape = [size, size, rgb ? 3 : 1];
-      ds.imageShape = [size, size, rgb ? 3 : 1];
+      ds.values = await resizeImages(scaled, ds.count, ds.imageShape!, size, channels as 1 | 3);
+      ds.shape = [size, size, channels];
+      ds.imageShape = [size, size, channels];
     }
   }
   if (opts.needLabels && !ds.labels) {

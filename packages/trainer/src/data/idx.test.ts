@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_IDX, loadDataset } from './datasets';
 import { gaussianPoints } from './points2d';
-import { readIdxImages, readIdxLabels } from './idx';
+import { readIdxImages, readIdxLabels, writeIdxImages, writeIdxLabels } from './idx';
 
 const dir = mkdtempSync(join(tmpdir(), 'idx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,6 +100,47 @@ describe('IDX reader', () => {
     const ok = await load(write('ok.idx', [0, 1, 2, 2, 1, 0]), 4);
     expect(Array.from(ok.labels!)).toEqual([0, 1, 2, 2]);
     expect(ok.classNames).toEqual(['0', '1', '2']);
+  });
+});
+
+describe('IDX writer', () => {
+  it('writes 4-D colour images (0x00000804, [N, H, W, C]) and 3-D grayscale ones that read back', async () => {
+    const rgb = Uint8Array.from({ length: 3 * 2 * 4 * 3 }, (_, i) => (i * 7) % 256);
+    for (const name of ['rgb.idx', 'rgb.idx.gz']) {
+      writeIdxImages(join(dir, name), rgb, { count: 3, rows: 2, cols: 4, channels: 3 });
+      const back = readIdxImages(join(dir, name));
+      expect([back.count, back.rows, back.cols, back.channels]).toEqual([3, 2, 4, 3]);
+      expect(Array.from(back.pixels)).toEqual(Array.from(rgb));
+    }
+    const raw = readFileSync(join(dir, 'rgb.idx'));
+    expect([0, 4, 8, 12, 16].map((o) => raw.readUInt32BE(o))).toEqual([0x804, 3, 2, 4, 3]);
+    expect(readIdxImages(join(dir, 'rgb.idx'), 2).pixels.length).toBe(2 * 2 * 4 * 3);
+
+    writeIdxImages(join(dir, 'grey.idx'), rgb.subarray(0, 24), { count: 3, rows: 2, cols: 4, channels: 1 });
+    expect(readFileSync(join(dir, 'grey.idx')).readUInt32BE(0)).toBe(0x803);
+    expect(readIdxImages(join(dir, 'grey.idx')).channels).toBe(1);
+    writeIdxLabels(join(dir, 'l.idx.gz'), [2, 0, 1]);
+    expect(Array.from(readIdxLabels(join(dir, 'l.idx.gz')))).toEqual([2, 0, 1]);
+    expect(() =>
+      writeIdxImages(join(dir, 'x.idx'), rgb, { count: 2, rows: 2, cols: 4, channels: 3 }),
+    ).toThrow(/not 2 images of 2x4x3/);
+
+    // Training reads a colour IDX file as RGB; --channels=grayscale converts it.
+    const ds = await loadDataset({ dataset: join(dir, 'rgb.idx.gz'), seed: 1, channels: 'auto' });
+    expect(ds.shape).toEqual([2, 4, 3]);
+    expect(ds.values[1]).toBeCloseTo(7 / 127.5 - 1, 6);
+    writeIdxImages(join(dir, 'sq.idx'), rgb.subarray(0, 48), { count: 4, rows: 2, cols: 2, channels: 3 });
+    const grey = await loadDataset({ dataset: join(dir, 'sq.idx'), seed: 1, channels: 'grayscale' });
+    expect([grey.count, ...grey.shape]).toEqual([4, 2, 2, 1]);
+  });
+
+  it('explains a truncated 4-D file with its shape', () => {
+    const head = Buffer.alloc(20);
+    [0x804, 2, 3, 3, 3].forEach((v, i) => head.writeUInt32BE(v, 4 * i));
+    writeFileSync(join(dir, 'short4.idx'), Buffer.concat([head, Buffer.alloc(30)]));
+    expect(() => readIdxImages(join(dir, 'short4.idx'))).toThrow(
+      /truncated: header says 2 images of 3x3x3 \(74 bytes\), file has 50/,
+    );
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * Where samples come from: a run directory (its TF.js generator), an ONNX generator (through
  * @ganforge/inference, so any exporter's model scores the same way) or a gzipped IDX file of images
- * made by any tool. Images come back as NHWC float32 in [-1, 1], points as raw values.
+ * made by any tool (3-D grayscale or 4-D [N, H, W, C]). Images come back as NHWC float32 in [-1, 1], points as raw values.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { tf } from '../kernels/backend';
+import { resizeImages } from '../data/folder';
 import { DatasetError, readIdxImages } from '../data/idx';
 import { FileModelIO } from '../run/model-io';
 import { ModelCardSchema, RealPointsSchema, RUN_FILES, type OutputSpec } from '@ganforge/contracts';
@@ -19,7 +20,7 @@ export type SampleSet =
   | { kind: 'image'; count: number; height: number; width: number; channels: number; values: Float32Array }
   | { kind: 'points'; count: number; dims: number; values: Float32Array };
 
-/** Up to `limit` images of an IDX file, scaled from bytes to [-1, 1]. */
+/** Up to `limit` images of an IDX file (grayscale 0x803 or [N, H, W, C] 0x804), scaled from bytes to [-1, 1]. */
 export function readIdxSamples(path: string, limit?: number): SampleSet {
   let idx;
   try {
@@ -30,7 +31,26 @@ export function readIdxSamples(path: string, limit?: number): SampleSet {
   }
   const values = new Float32Array(idx.pixels.length);
   for (let i = 0; i < values.length; i++) values[i] = idx.pixels[i]! / 127.5 - 1;
-  return { kind: 'image', count: idx.count, height: idx.rows, width: idx.cols, channels: 1, values };
+  return {
+    kind: 'image',
+    count: idx.count,
+    height: idx.rows,
+    width: idx.cols,
+    channels: idx.channels,
+    values,
+  };
+}
+
+/**
+ * Images resized to `size` x `size` (sharp, as `--imageSize` resizes a dataset), so that an evaluator
+ * for another size scores them: 80x80 samples of an emoji run at --imageSize=80 by the 64x64 one.
+ */
+export async function resizeSamples(s: SampleSet, size: number): Promise<SampleSet> {
+  if (s.kind !== 'image' || (s.height === size && s.width === size)) return s;
+  if (s.channels !== 1 && s.channels !== 3) throw new EvalError(`cannot resize ${s.channels}-channel images`);
+  const shape: [number, number, number] = [s.height, s.width, s.channels];
+  const values = await resizeImages(s.values, s.count, shape, size, s.channels);
+  return { ...s, height: size, width: size, values };
 }
 
 /** Rows [start, start + count) of a sample set. */

@@ -3,7 +3,9 @@
  * read them), its TF.js form (the TF.js step differentiates it), its form as ONNX graph ops with its
  * gradient written out beside it (the compiled step, engine/onnx/step.ts, has no autodiff), and how
  * the discriminator's output reads as a judgement (the accuracy and D(x) figures of both engines).
- * Losses take D's raw output (a logit, a critic score, or two softmax logits) and average over the batch.
+ * Losses take D's raw output (a logit, a critic score, or two softmax logits) and average over the batch;
+ * `lossReduction: 'sum'` makes every one a sum over the batch instead (the loss and its gradients times
+ * the batch size), as a summed BCE is.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph } from '../engine/onnx/graph';
@@ -210,6 +212,8 @@ export const LOSSES = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d])) as
 /** The settings an objective depends on (a TrainConfig has them). */
 export interface LossSettings {
   loss: LossName;
+  /** Average the loss over the batch (default) or sum it. */
+  lossReduction?: 'mean' | 'sum';
   discriminatorHead: 'sigmoid' | 'softmax2';
   labelSmoothing: number;
 }
@@ -246,16 +250,31 @@ export function objective(tf: typeof tfTypes, config: LossSettings): Objective {
     mean: (x) => tf.mean(x) as S,
   };
   const { threshold, probability } = def.judge;
+  const reduce = (loss: S, out: T): S =>
+    config.lossReduction === 'sum' ? (tf.mul(loss, out.shape[0]!) as S) : loss;
   return {
-    d: (real, fake) => def.tfjs.d(c, real, fake),
-    g: (fake) => def.tfjs.g(c, fake),
+    d: (real, fake) => reduce(def.tfjs.d(c, real, fake), real),
+    g: (fake) => reduce(def.tfjs.g(c, fake), fake),
     score: (out) => (threshold ? tf.sub(margin(out), threshold) : margin(out)),
     belief: (out) => (probability ? tf.sigmoid(margin(out)) : margin(out)),
   };
 }
 
-/** The graph settings of a loss: which one, and the label smoothing of D's real target. */
-export type OnnxLossSettings = Pick<LossSettings, 'loss' | 'labelSmoothing'>;
+/** The graph settings of a loss: which one, the label smoothing of D's real target, the reduction. */
+export type OnnxLossSettings = Pick<LossSettings, 'loss' | 'labelSmoothing' | 'lossReduction'>;
+
+/** A summed loss: the mean's loss and gradients times the batch size. */
+function reduced<L extends OnnxGLoss | OnnxDLoss>(
+  g: Graph,
+  config: OnnxLossSettings,
+  l: L,
+  batch: number,
+): L {
+  if (config.lossReduction !== 'sum') return l;
+  const out = { ...l };
+  for (const key of Object.keys(l) as (keyof L)[]) out[key] = g.scale(l[key] as string, batch) as L[keyof L];
+  return out;
+}
 
 /** D's loss in the compiled step, and its gradients with respect to D's outputs on real and generated examples. */
 export function discriminatorLoss(
@@ -265,12 +284,18 @@ export function discriminatorLoss(
   fake: string,
   batch: number,
 ): OnnxDLoss {
-  return LOSSES[config.loss].onnx.d({ g, realTarget: 1 - config.labelSmoothing, batch }, real, fake);
+  const l = LOSSES[config.loss].onnx.d({ g, realTarget: 1 - config.labelSmoothing, batch }, real, fake);
+  return reduced(g, config, l, batch);
 }
 
 /** G's loss in the compiled step, and its gradient with respect to D's output on the generated batch. */
 export function generatorLoss(g: Graph, config: OnnxLossSettings, fake: string, batch: number): OnnxGLoss {
-  return LOSSES[config.loss].onnx.g({ g, realTarget: 1 - config.labelSmoothing, batch }, fake);
+  return reduced(
+    g,
+    config,
+    LOSSES[config.loss].onnx.g({ g, realTarget: 1 - config.labelSmoothing, batch }, fake),
+    batch,
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildDcgan64 } from './dcgan64';
 import { buildGaussian2d } from './gaussian2d';
 import { buildMlp } from './mlp';
 import { buildPointsMlp } from './points-mlp';
+import { buildRdcgan80 } from './rdcgan80';
 import type { GanModels, ModelDataSpec } from './types';
 
 export type { GanModels, ModelDataSpec } from './types';
@@ -44,6 +45,7 @@ export const ARCHITECTURES: Record<TrainConfig['model'], ModelBuilder> = {
     });
   },
   dcgan64: buildDcgan64,
+  rdcgan80: buildRdcgan80,
 };
 
 /** The generator and discriminator of `config.model` for data of `data.shape`. */

@@ -145,6 +145,32 @@ const CASES: Case[] = [
     shape: [2],
   },
   {
+    // 'valid' transposed convolutions cropped (Cropping2D), Rescaling at both ends, a sigmoid image.
+    name: 'rdcgan80 (RGB, 80x80, summed BCE)',
+    flags: { preset: 'rdcgan80', batchSize: 2, filtersG: 4, filtersD: 4 },
+    shape: [80, 80, 3],
+  },
+  {
+    name: 'rdcgan80 critic with a gradient penalty (through its Rescaling)',
+    flags: {
+      preset: 'rdcgan80',
+      loss: 'wasserstein',
+      lossReduction: 'mean',
+      gradientPenalty: 10,
+      dSteps: 5,
+      batchSize: 2,
+      filtersG: 4,
+      filtersD: 4,
+    },
+    shape: [80, 80, 3],
+    generatorSteps: [false, true],
+  },
+  {
+    name: 'summed least-squares loss',
+    flags: { preset: 'tiny', loss: 'least-squares', lossReduction: 'sum' },
+    shape: [28, 28, 1],
+  },
+  {
     name: 'two-class softmax head',
     flags: { preset: 'tiny', discriminatorHead: 'softmax2', labelSmoothing: 0.1 },
     shape: [28, 28, 1],

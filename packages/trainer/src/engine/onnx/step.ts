@@ -37,6 +37,7 @@ export const FIGURES = { lossD: 'loss_d', lossG: 'loss_g', real: 'd_real', fake:
 export type StepConfig = Pick<
   TrainConfig,
   | 'loss'
+  | 'lossReduction'
   | 'labelSmoothing'
   | 'optimizer'
   | 'lrD'

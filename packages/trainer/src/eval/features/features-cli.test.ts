@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { initBackend, tf } from '../../kernels/backend';
 import { FileModelIO } from '../../run/model-io';
 import { main } from '../../cli/eval';
+import { writeIdxImages } from '../../data/idx';
+import { resizeSamples, sampleRun } from '../sources';
 import { parseRange } from './select';
 
 const SMALL = ['-n', '200', '--kid-subsets', '2', '--kid-subset-size', '100'];
@@ -108,6 +110,37 @@ describe('eval on 64x64 RGB samples', () => {
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.classes).toBe(9);
     expect(report.fd).toBeGreaterThan(1);
+  });
+
+  it('scores the run’s samples as a 4-D RGB IDX file as it scores the run; 80x80 ones with --resize 64', async () => {
+    setDataset('emoji');
+    const report = async (args: string[]) => {
+      capture();
+      const json = join(dir, 'same.json');
+      expect(await main([...args, '--json', json, ...SMALL])).toBe(0);
+      return { head: logs[0], fd: (JSON.parse(readFileSync(json, 'utf8')) as { fd: number }).fd };
+    };
+    const fromRun = await report(['--run', run]);
+    // The same 200 samples (seed 1) as bytes, [N, 64, 64, 3] and resized to 80x80.
+    const { samples } = await sampleRun(run, 200, 1);
+    if (samples.kind !== 'image') throw new Error('images expected');
+    const bytes = (v: Float32Array) =>
+      Uint8Array.from(v, (x) => Math.round((Math.min(1, Math.max(-1, x)) + 1) * 127.5));
+    writeIdxImages(join(dir, 's64.gz'), bytes(samples.values), {
+      count: 200,
+      rows: 64,
+      cols: 64,
+      channels: 3,
+    });
+    const big = await resizeSamples(samples, 80);
+    writeIdxImages(join(dir, 's80.gz'), bytes(big.values), { count: 200, rows: 80, cols: 80, channels: 3 });
+    const fromIdx = await report(['--idx', join(dir, 's64.gz'), '--ref', 'emoji']);
+    expect(fromIdx.head).toBe(fromRun.head);
+    expect(fromRun.head).toMatch(/^evaluator emoji-classifier-v1 · 200 generated vs 1906 reference images/);
+    expect(Math.abs(fromIdx.fd - fromRun.fd) / fromRun.fd).toBeLessThan(0.01);
+    const resized = await report(['--idx', join(dir, 's80.gz'), '--resize', '64']);
+    expect(resized.head).toBe(fromRun.head);
+    expect(Math.abs(resized.fd - fromRun.fd) / fromRun.fd).toBeLessThan(0.2);
   });
 
   it('refuses a run on other data in one line, and scores it in an ONNX model’s features against --ref', async () => {

@@ -6,11 +6,13 @@ import { activation } from './activation';
 import { batchNorm } from './batchnorm';
 import { conv2d } from './conv2d';
 import { conv2dTranspose } from './conv2d-transpose';
+import { cropping } from './cropping';
 import { dense } from './dense';
 import { label } from './label';
 import type { LayerOp } from './op';
 import { projection } from './projection';
 import { reshape } from './reshape';
+import { rescaling } from './rescaling';
 import { upsample } from './upsample';
 
 export const OPS: readonly LayerOp[] = [
@@ -23,4 +25,6 @@ export const OPS: readonly LayerOp[] = [
   reshape,
   upsample,
   label,
+  cropping,
+  rescaling,
 ];
