@@ -16,6 +16,7 @@
  *     checkpoint/          resume state: latest.json names the last complete step-NNNNNNNNN/ folder
  *                          (generator, discriminator, EMA generator, optimizer weights)
  *     generator.onnx       written by the exporter
+ *     .lock                held while a trainer writes the run: one writer per run folder (run-lock.ts)
  */
 import { z } from 'zod';
 
@@ -33,7 +34,30 @@ export const RUN_FILES = {
   curve: 'curve.jsonl',
   checkpointDir: 'checkpoint',
   checkpointLatest: 'latest.json',
+  lock: '.lock',
 } as const;
+
+/** A checkpoint folder's files (checkpoint/step-NNNNNNNNN/), besides its models' folders. */
+export const CHECKPOINT_FILES = {
+  /** [{ optimizer, name, shape, dtype }] in order. */
+  optimizerJson: 'optimizers.json',
+  /** Their values as float32, one after another. */
+  optimizerBin: 'optimizers.bin',
+  /** Adam's running β powers per optimizer: TF.js's getWeights leaves them out. */
+  optimizerPowers: 'optimizer-powers.json',
+  /** The EMA copy of the generator, when the run keeps one (beside generator/ and discriminator/). */
+  emaGeneratorDir: 'generator-ema',
+} as const;
+
+/** <run>/.lock: who writes the run now. */
+export const RunLockSchema = z.object({
+  pid: z.number().int().positive(),
+  host: z.string(),
+  startedAt: z.string(),
+  /** What holds it, e.g. `train`. */
+  command: z.string().optional(),
+});
+export type RunLockInfo = z.infer<typeof RunLockSchema>;
 
 /** File name of the per-epoch sample picture, e.g. samples/epoch-0003.png. */
 export function sampleFileName(epoch: number): string {
@@ -168,3 +192,4 @@ export const CheckpointInfoSchema = z.object({
   writtenAt: z.string(),
 });
 export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;
+

@@ -4,15 +4,19 @@
  * each epoch's end the metrics record, the loss plot, the model card and the saved models. Checkpoints
  * are run/checkpoint.ts's; sample pictures outputs/samples.ts's.
  */
-import { accessSync, appendFileSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   type CurvePoint,
+  foreignEntries,
+  lockRunDir,
   type MetricsRecord,
   type ModelCard,
+  removeRunEntries,
   RUN_FILES,
   RunDir,
   RunDirError,
+  type RunLockHandle,
   writeFailure,
   writeFileAtomic,
 } from '@ganforge/contracts';
@@ -101,23 +105,71 @@ function assertWritableFolder(root: string): void {
   }
 }
 
-function prepareRunDir(path: string, overwrite: boolean): RunDir {
-  const run = new RunDir(path);
-  if (overwrite && existsSync(join(run.root, RUN_FILES.state)))
-    rmSync(run.root, { recursive: true, force: true });
-  assertWritableFolder(run.root);
-  if (existsSync(run.root) && readdirSync(run.root).length > 0) {
-    throw new RunDirError(
-      `run directory ${run.root} already exists and is not empty: pass another --out, or --resume ${run.root} to continue it (nothing was overwritten)`,
+/**
+ * What --overwrite may delete: a GANForge run, i.e. a state.json that reads as one and nothing in the
+ * folder but the run's own files (a user's file in it is never deleted with the run).
+ */
+function assertReplaceableRun(run: RunDir): void {
+  const refuse = (why: string) =>
+    new RunDirError(
+      `--overwrite replaces only a GANForge run, and ${run.root} ${why}: move that away or pass another --out (nothing was deleted)`,
+    );
+  try {
+    run.readState();
+  } catch (e) {
+    throw refuse(`has a ${RUN_FILES.state} that is not a GANForge run's state (${(e as Error).message})`);
+  }
+  const foreign = foreignEntries(run.root);
+  if (foreign.length > 0) {
+    throw refuse(
+      `holds ${foreign.join(', ')}, which ${foreign.length > 1 ? 'are' : 'is'} no part of a GANForge run`,
     );
   }
-  return run;
 }
 
-/** The run's folder: the one a resume continues, else a new (empty or --overwrite) one. */
-export function openRunDir(config: TrainConfig, options: TrainOptions): RunDir {
+/** True when the folder holds nothing but (possibly) its lock. */
+const isEmptyRunDir = (run: RunDir) =>
+  !existsSync(run.root) || readdirSync(run.root).every((name) => name === RUN_FILES.lock);
+
+/** A new run's folder, locked: empty, or a previous run there replaced (--overwrite). */
+function prepareRunDir(path: string, overwrite: boolean): { run: RunDir; lock: RunLockHandle } {
+  const run = new RunDir(path);
+  assertWritableFolder(run.root);
+  const replace = overwrite && existsSync(run.path(RUN_FILES.state));
+  if (replace) assertReplaceableRun(run);
+  else if (!isEmptyRunDir(run)) throw notEmpty(run);
+  try {
+    mkdirSync(run.root, { recursive: true });
+  } catch (e) {
+    throw writeFailure(run.root, e);
+  }
+  // Locked before anything is deleted: a run still training there is refused, not replaced.
+  const lock = lockRunDir(run.root);
+  try {
+    if (replace) removeRunEntries(run.root);
+    if (!isEmptyRunDir(run)) throw notEmpty(run);
+  } catch (e) {
+    lock.release();
+    throw writeFailure(run.root, e);
+  }
+  return { run, lock };
+}
+
+const notEmpty = (run: RunDir) =>
+  new RunDirError(
+    `run directory ${run.root} already exists and is not empty: pass another --out, or --resume ${run.root} to continue it (nothing was overwritten)`,
+  );
+
+/**
+ * The run's folder, locked for this trainer (one writer per run: see lockRunDir): the one a resume
+ * continues, else a new (empty or --overwrite) one.
+ */
+export function openRunDir(config: TrainConfig, options: TrainOptions): { run: RunDir; lock: RunLockHandle } {
   const root = options.workspaceRoot ?? process.cwd();
-  if (options.resume) return new RunDir(resolve(root, config.out!));
+  if (options.resume) {
+    const run = new RunDir(resolve(root, config.out!));
+    return { run, lock: lockRunDir(run.root) };
+  }
   return prepareRunDir(
     config.out ? resolve(root, config.out) : defaultRunDir(config, root),
     options.overwrite ?? false,

@@ -5,7 +5,14 @@
  * safely, syncing the engine's state into the models, checkpointing, saving, the state file.
  */
 import { join } from 'node:path';
-import { type MetricsRecord, RUN_FILES, type RunDir, RunDirError, type RunState } from '@ganforge/contracts';
+import {
+  type MetricsRecord,
+  RUN_FILES,
+  type RunDir,
+  RunDirError,
+  type RunLockHandle,
+  type RunState,
+} from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import { batchValues, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
@@ -78,6 +85,7 @@ export class TrainingRun {
     readonly config: TrainConfig,
     readonly options: TrainOptions,
     readonly run: RunDir,
+    private readonly lock: RunLockHandle,
     readonly backend: BackendName,
     readonly data: Dataset,
     readonly models: Models,
@@ -100,7 +108,23 @@ export class TrainingRun {
 
   /** Run directory, backend, data, models (restored when resuming) and the engine. */
   static async open(config: TrainConfig, options: TrainOptions): Promise<TrainingRun> {
-    const run = openRunDir(config, options);
+    const { run, lock } = openRunDir(config, options);
+    let t: TrainingRun | undefined;
+    try {
+      t = await TrainingRun.build(config, options, run, lock);
+    } finally {
+      if (!t) lock.release();
+    }
+    return t;
+  }
+
+  /** The parts of a run whose folder is open and locked; the lock is the run's from here on. */
+  private static async build(
+    config: TrainConfig,
+    options: TrainOptions,
+    run: RunDir,
+    lock: RunLockHandle,
+  ): Promise<TrainingRun> {
     const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
     ensureTrainingSupport(tf, backend);
     const data = await loadDataset({
@@ -119,7 +143,7 @@ export class TrainingRun {
         `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
       );
     }
-    const t = new TrainingRun(config, options, run, backend, data, buildTrainingModels(config, data));
+    const t = new TrainingRun(config, options, run, lock, backend, data, buildTrainingModels(config, data));
     try {
       if (options.resume) await t.restore();
       const { generator, discriminator, ema, optimizers } = t.models;
@@ -290,14 +314,19 @@ export class TrainingRun {
     });
   }
 
+  /** Frees the models and the engine, and lets other writers have the run folder again. */
   dispose(): void {
     const { generator, discriminator, ema, optimizers } = this.models;
-    this.samples.dispose();
-    this.engine?.dispose();
-    generator.dispose();
-    discriminator.dispose();
-    ema?.dispose();
-    optimizers.d.dispose();
-    optimizers.g.dispose();
+    try {
+      this.samples.dispose();
+      this.engine?.dispose();
+      generator.dispose();
+      discriminator.dispose();
+      ema?.dispose();
+      optimizers.d.dispose();
+      optimizers.g.dispose();
+    } finally {
+      this.lock.release();
+    }
   }
 }
