@@ -23,6 +23,7 @@ import { unpackRunArchive } from '../run/untar';
 import { resumeConfig } from '../loop/run-files';
 import { train } from '../loop/train';
 import { reporter } from './progress';
+import { stopSignals } from './stop';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
@@ -130,33 +131,19 @@ export function trainCommand(): Command {
       console.log(`unpacked ${resume} into ${resumeDir}`);
     const config = resumeDir ? resumeConfig(resumeDir, flags) : resolveConfig({ file, flags });
     // SIGTERM (kill, a job scheduler, docker stop) stops like Ctrl-C: after this step, with a checkpoint.
-    const controller = new AbortController();
-    let stoppedBy: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      const term = signal === 'SIGTERM';
-      if (controller.signal.aborted) process.exit(term ? TERMINATED_EXIT : INTERRUPTED_EXIT);
-      stoppedBy ??= signal;
-      console.error(
-        term
-          ? '\nSIGTERM: stopping after this step (send it again to quit at once)…'
-          : '\nstopping after this step (Ctrl-C again to quit at once)…',
-      );
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stop = stopSignals({ SIGINT: INTERRUPTED_EXIT, SIGTERM: TERMINATED_EXIT });
     try {
       await train(config, {
         onEvent: reporter(Boolean(quiet)),
-        signal: controller.signal,
+        signal: stop.signal,
         workspaceRoot: base,
         overwrite: Boolean(overwrite),
         resume: typeof resume === 'string',
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.dispose();
     }
+    const stoppedBy = stop.stoppedBy();
     // The checkpoint is on disk; exit as a process stopped by that signal does, so a supervisor or a
     // shell script sees the run did not finish.
     if (stoppedBy === 'SIGTERM')
