@@ -4,7 +4,16 @@
  * each epoch's end the metrics record, the loss plot, the model card and the saved models. Checkpoints
  * are run/checkpoint.ts's; sample pictures outputs/samples.ts's.
  */
-import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   type CurvePoint,
@@ -16,7 +25,6 @@ import {
   RUN_FILES,
   RunDir,
   RunDirError,
-  type RunLockHandle,
   writeFailure,
   writeFileAtomic,
 } from '@ganforge/contracts';
@@ -131,28 +139,40 @@ function assertReplaceableRun(run: RunDir): void {
 const isEmptyRunDir = (run: RunDir) =>
   !existsSync(run.root) || readdirSync(run.root).every((name) => name === RUN_FILES.lock);
 
+/** A run folder opened for training, and its lock; release() also removes a folder it made that is still empty. */
+export interface OpenRunDir {
+  run: RunDir;
+  release(): void;
+}
+
 /** A new run's folder, locked: empty, or a previous run there replaced (--overwrite). */
-function prepareRunDir(path: string, overwrite: boolean): { run: RunDir; lock: RunLockHandle } {
+function prepareRunDir(path: string, overwrite: boolean): OpenRunDir {
   const run = new RunDir(path);
   assertWritableFolder(run.root);
   const replace = overwrite && existsSync(run.path(RUN_FILES.state));
   if (replace) assertReplaceableRun(run);
   else if (!isEmptyRunDir(run)) throw notEmpty(run);
+  let made: string | undefined;
   try {
-    mkdirSync(run.root, { recursive: true });
+    made = mkdirSync(run.root, { recursive: true });
   } catch (e) {
     throw writeFailure(run.root, e);
   }
   // Locked before anything is deleted: a run still training there is refused, not replaced.
   const lock = lockRunDir(run.root);
+  const release = () => {
+    lock.release();
+    // A run that failed before writing anything leaves no folder behind.
+    if (made && isEmptyRunDir(run)) rmSync(made, { recursive: true, force: true });
+  };
   try {
     if (replace) removeRunEntries(run.root);
     if (!isEmptyRunDir(run)) throw notEmpty(run);
   } catch (e) {
-    lock.release();
+    release();
     throw writeFailure(run.root, e);
   }
-  return { run, lock };
+  return { run, release };
 }
 
 const notEmpty = (run: RunDir) =>
@@ -164,11 +184,11 @@ const notEmpty = (run: RunDir) =>
  * The run's folder, locked for this trainer (one writer per run: see lockRunDir): the one a resume
  * continues, else a new (empty or --overwrite) one.
  */
-export function openRunDir(config: TrainConfig, options: TrainOptions): { run: RunDir; lock: RunLockHandle } {
+export function openRunDir(config: TrainConfig, options: TrainOptions): OpenRunDir {
   const root = options.workspaceRoot ?? process.cwd();
   if (options.resume) {
     const run = new RunDir(resolve(root, config.out!));
-    return { run, lock: lockRunDir(run.root) };
+    return { run, release: lockRunDir(run.root).release };
   }
   return prepareRunDir(
     config.out ? resolve(root, config.out) : defaultRunDir(config, root),

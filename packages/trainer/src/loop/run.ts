@@ -5,15 +5,9 @@
  * safely, syncing the engine's state into the models, checkpointing, saving, the state file.
  */
 import { join } from 'node:path';
-import {
-  type MetricsRecord,
-  RUN_FILES,
-  type RunDir,
-  RunDirError,
-  type RunLockHandle,
-  type RunState,
-} from '@ganforge/contracts';
+import { type MetricsRecord, RUN_FILES, type RunDir, RunDirError, type RunState } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
+import { checkModelSize } from '../config/limits';
 import { batchValues, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
 import { createEngine } from '../engine';
@@ -85,7 +79,8 @@ export class TrainingRun {
     readonly config: TrainConfig,
     readonly options: TrainOptions,
     readonly run: RunDir,
-    private readonly lock: RunLockHandle,
+    /** Lets other writers have the run folder again (its lock). */
+    private readonly release: () => void,
     readonly backend: BackendName,
     readonly data: Dataset,
     readonly models: Models,
@@ -108,12 +103,12 @@ export class TrainingRun {
 
   /** Run directory, backend, data, models (restored when resuming) and the engine. */
   static async open(config: TrainConfig, options: TrainOptions): Promise<TrainingRun> {
-    const { run, lock } = openRunDir(config, options);
+    const { run, release } = openRunDir(config, options);
     let t: TrainingRun | undefined;
     try {
-      t = await TrainingRun.build(config, options, run, lock);
+      t = await TrainingRun.build(config, options, run, release);
     } finally {
-      if (!t) lock.release();
+      if (!t) release();
     }
     return t;
   }
@@ -123,7 +118,7 @@ export class TrainingRun {
     config: TrainConfig,
     options: TrainOptions,
     run: RunDir,
-    lock: RunLockHandle,
+    release: () => void,
   ): Promise<TrainingRun> {
     const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
     ensureTrainingSupport(tf, backend);
@@ -143,7 +138,16 @@ export class TrainingRun {
         `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
       );
     }
-    const t = new TrainingRun(config, options, run, lock, backend, data, buildTrainingModels(config, data));
+    checkModelSize(config, data.shape, data.classNames?.length ?? 0);
+    const t = new TrainingRun(
+      config,
+      options,
+      run,
+      release,
+      backend,
+      data,
+      buildTrainingModels(config, data),
+    );
     try {
       if (options.resume) await t.restore();
       const { generator, discriminator, ema, optimizers } = t.models;
@@ -326,7 +330,7 @@ export class TrainingRun {
       optimizers.d.dispose();
       optimizers.g.dispose();
     } finally {
-      this.lock.release();
+      this.release();
     }
   }
 }
