@@ -1,5 +1,5 @@
 /**
- * `npx nx run trainer:eval -- --run <dir> | --onnx <file> | --idx <samples.gz>`: scores a generator's
+ * `ganforge eval --run <dir> | --model <generator.onnx> | --idx <samples.gz>`: scores a generator's
  * samples against a reference split and prints the figures, each line naming the evaluator.
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -26,9 +26,19 @@ function base(): string {
 
 const abs = (p: string) => (isAbsolute(p) ? p : resolve(base(), p));
 
+/** `--labels 0,3,7`: class indices. */
+function classList(v: string): number[] {
+  const list = v.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgumentError(`--labels takes class indices (0, 1, …), comma-separated, got "${v}"`);
+  return list;
+}
+
 interface Opts {
   run?: string;
+  model?: string;
   onnx?: string;
+  labels?: number[];
   idx?: string;
   ref: string;
   samples: number;
@@ -46,27 +56,46 @@ export function evalCommand(): Command {
       'score generated samples (FD, KID, precision/recall, class coverage) against a reference split',
     )
     .option('--run <dir>', 'a run directory (samples its TF.js generator)')
-    .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
+    .option(
+      '--model <file>',
+      'an ONNX generator, e.g. <run>/generator.onnx (sampled with @ganforge/inference)',
+    )
+    .option('--onnx <file>', 'the same as --model')
+    .option(
+      '--labels <ints>',
+      'conditional generators: the class indices to sample, in turn (default: every class in turn)',
+      classList,
+    )
     .option('--idx <file>', 'an IDX image file of samples (gzipped or raw), e.g. from another tool')
     .option('--ref <file>', 'reference IDX images (default: the bundled Fashion-MNIST 10k test split)')
     .option('-n, --samples <int>', 'generated samples to score', positiveInt('--samples'), 10_000)
     .option('--seed <int>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
-    .option('--evaluator <string>', 'classifier under packages/trainer/models/', DEFAULT_EVALUATOR)
+    .option(
+      '--evaluator <string>',
+      'a classifier bundled with the trainer (its models/ folder)',
+      DEFAULT_EVALUATOR,
+    )
     .option('--kid-subsets <int>', 'KID subsets', positiveInt('--kid-subsets'), 10)
     .option('--kid-subset-size <int>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
     .option('--k <int>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
     .option('--json <file>', 'also write the report as JSON')
     .action(async (o: Opts) => {
-      const sources = [o.run, o.onnx, o.idx].filter((s) => s !== undefined);
+      if (o.model !== undefined && o.onnx !== undefined && o.model !== o.onnx)
+        throw new EvalError('--onnx is the same as --model: pass one of them');
+      const onnx = o.model ?? o.onnx;
+      const sources = [o.run, onnx, o.idx].filter((s) => s !== undefined);
       if (sources.length !== 1)
-        throw new EvalError('give exactly one of --run <dir>, --onnx <file>, --idx <file>');
+        throw new EvalError('give exactly one of --run <dir>, --model <file.onnx>, --idx <file>');
+      if (o.idx && o.labels)
+        throw new EvalError('--labels is for generators (--run, --model), not --idx samples');
       await initBackend();
       const progress = stageLog();
       let generated: SampleSet;
       let realPoints: SampleSet | undefined;
       progress.stage(`${o.idx ? 'reading' : 'generating'} ${o.samples} samples`);
-      if (o.run) ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed));
-      else if (o.onnx) generated = await sampleOnnx(abs(o.onnx), o.samples, o.seed);
+      if (o.run)
+        ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed, o.labels));
+      else if (onnx) generated = await sampleOnnx(abs(onnx), o.samples, o.seed, o.labels);
       else {
         generated = readIdxSamples(abs(o.idx!), o.samples);
         if (generated.count < o.samples) {
