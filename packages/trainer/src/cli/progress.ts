@@ -209,7 +209,7 @@ function printQuality(result: TrainResult): void {
     `quality after epoch ${result.metrics.at(-1)?.epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/10`,
   );
   console.log(
-    `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx nx run trainer:eval -- --run ${result.runDir} for more)`,
+    `  in the features of the bundled Fashion-MNIST classifier, ${x('eval.samples')} samples against the bundled test split (npx ganforge eval --run ${result.runDir} for more)`,
   );
 }
 

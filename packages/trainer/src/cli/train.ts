@@ -1,4 +1,4 @@
-/** `ganforge train` / `nx run trainer:train`: flags -> resolved config -> train(), with progress output. */
+/** `ganforge train` (and the workspace's `nx run trainer:train`): flags -> resolved config -> train(), with progress output. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -99,7 +99,7 @@ export function trainCommand(): Command {
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
         .join(
           '\n',
-        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train -- --preset=gaussian2d --seed=3\n  npx ganforge train --preset=points --dataset=moons --hidden-g=128,128 --activation=tanh\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
+        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx ganforge train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=points --dataset=moons --hidden-g=128,128 --activation=tanh\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
     );
   // One flag per config key, the key in kebab-case (latentDim: --latent-dim); the key's own spelling
   // (--latentDim) works too, as config files and saved config.json files use it.
