@@ -220,12 +220,24 @@ describe('checkpoints and resume', () => {
     );
     expect(err).toBeInstanceOf(TrainingError);
     expect((err as Error).message).toMatch(
-      /became NaN\/Inf at step \d+ \(epoch 2\).*last good checkpoint is kept in .*step-000000006/,
+      /became NaN\/Inf at step \d+ \(epoch 2\).*last good checkpoint is kept in .*step-000000006.* lower --lr-d\/--lr-g/,
     );
     expect(readCheckpointInfo(new RunDir(out))).toEqual(good);
     expect(new RunDir(out).readState().status).toBe('failed');
     const w = await weights(join(out, 'generator'));
     expect(w.every(Number.isFinite)).toBe(true);
+  });
+
+  it('stops when the losses explode (a learning rate far too high) instead of finishing a run of noise', async () => {
+    const out = join(tmp(), 'run');
+    const err = await train(
+      resolveConfig({ flags: { preset: 'gaussian2d', epochs: 2, limit: 200, lrD: 1e9, lrG: 1e9, out } }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingError);
+    expect((err as Error).message).toMatch(
+      /^the losses exploded \(loss_D [\d.e+]+, loss_G [\d.e+]+ at step \d+, epoch 1\): training stopped\. No checkpoint was written yet; lower --lr-d\/--lr-g \(now 1e\+9, 1e\+9\)/,
+    );
+    expect(new RunDir(out).readState().status).toBe('failed');
   });
 
   // Both engines: the compiled one hands its state back to TF.js at every epoch end.

@@ -28,6 +28,13 @@ import { resumeStream, trainStream, type StreamState, type TrainStream } from '.
 import { openRunDir, resumedRecords, saveRunModels, writeRunStart } from './run-files';
 import { TrainingError, type TrainEvent, type TrainOptions, type TrainResult } from './types';
 
+/**
+ * Mean losses beyond this (times the mode-seeking weight λ, when above 1) have exploded: the GAN
+ * objectives sit near 1, a collapsed generator's mode-seeking term reaches 1e5·λ; a learning rate far
+ * too high gives 1e8 to 1e22.
+ */
+const EXPLODED_LOSS = 1e6;
+
 /** Latent batches an EMA generator's BatchNorm statistics are averaged over. */
 const EMA_BN_BATCHES = 20;
 
@@ -233,19 +240,34 @@ export class TrainingRun {
     return { x: batchValues(data, idx, this.batchBuf), labels: this.labelBuf };
   }
 
-  /** The engine's sums; a NaN or Inf in them ends the run, naming `what` became so. */
+  /**
+   * The engine's sums; a NaN or Inf in them ends the run, naming `what` became so, and so do mean losses
+   * beyond EXPLODED_LOSS (a learning rate far too high: the run would "finish" as noise).
+   */
   async readSums(epoch: number, what?: (s: EpochSums) => string): Promise<EpochSums> {
     const s = await this.engine.readSums();
-    if (!sumsToList(s).every(Number.isFinite)) throw this.diverged(what?.(s) ?? 'the loss', epoch);
+    if (!sumsToList(s).every(Number.isFinite))
+      throw this.diverged(`${what?.(s) ?? 'the loss'} became NaN/Inf at step ${this.step} (epoch ${epoch})`);
+    const lossD = s.seenD > 0 ? s.lossD / s.seenD : 0;
+    const lossG = s.seenG > 0 ? s.lossG / s.seenG : 0;
+    const limit = EXPLODED_LOSS * Math.max(1, this.config.modeSeeking);
+    if (Math.abs(lossD) > limit || Math.abs(lossG) > limit) {
+      const f = (v: number) => v.toExponential(1);
+      throw this.diverged(
+        `the losses exploded (loss_D ${f(lossD)}, loss_G ${f(lossG)} at step ${this.step}, epoch ${epoch})`,
+      );
+    }
     return s;
   }
 
-  private diverged(what: string, epoch: number): TrainingError {
+  private diverged(what: string): TrainingError {
+    const f = (v: number) => (v >= 1e4 ? v.toExponential(0) : String(v));
+    const lower = `lower --lr-d/--lr-g (now ${f(this.config.lrD)}, ${f(this.config.lrG)})`;
     return new TrainingError(
-      `${what} became NaN/Inf at step ${this.step} (epoch ${epoch}): training stopped. ${
+      `${what}: training stopped. ${
         this.lastCheckpoint
-          ? `The last good checkpoint is kept in ${this.lastCheckpoint}; continue from it with --resume ${this.run.root} and a lower --lrD/--lrG`
-          : 'No checkpoint was written yet; lower --lrD/--lrG (or check the data) and start again'
+          ? `The last good checkpoint is kept in ${this.lastCheckpoint}; continue from it with --resume ${this.run.root} and ${lower}`
+          : `No checkpoint was written yet; ${lower} (or check the data) and start again`
       }.`,
     );
   }
