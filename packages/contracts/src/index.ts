@@ -6,6 +6,7 @@
  */
 export * from './schema';
 export {
+  describeFileError,
   FileWriteError,
   isLeftoverTemp,
   jsonText,

@@ -4,7 +4,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
+import {
+  describeFileError,
+  FileWriteError,
+  isUserError,
+  writeFailure,
+  writeJsonAtomic,
+} from '@ganforge/contracts';
 import { initBackend } from '../kernels/backend';
 import { Classifier, DEFAULT_EVALUATOR } from '../eval/classifier';
 import { EvalError } from '../eval/errors';
@@ -125,7 +131,14 @@ export function evalCommand(): Command {
       }
       progress.stage();
       for (const line of formatReport(report)) console.log(line);
-      if (o.json) writeJsonAtomic(abs(o.json), report);
+      if (o.json) {
+        try {
+          writeJsonAtomic(abs(o.json), report);
+        } catch (e) {
+          // The remedy is another --json (the writer's words name --out, the trainer's option).
+          throw e instanceof FileWriteError ? writeFailure(e.path, e, '--json') : e;
+        }
+      }
     });
 }
 
@@ -150,10 +163,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (isUserError(e)) {
-      console.error(`eval: ${e.message}`);
+    const err = describeFileError(e);
+    if (isUserError(err)) {
+      console.error(`eval: ${err.message}`);
       return 1;
     }
-    throw e;
+    throw err;
   }
 }

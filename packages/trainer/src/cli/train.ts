@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { isUserError, kebabFlags } from '@ganforge/contracts';
+import { describeFileError, isUserError, kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -168,11 +168,13 @@ export async function runCli(cmd: Command, argv: string[]): Promise<number> {
       }
       return e.exitCode || 1;
     }
-    // Errors a user can fix print as one line; anything else keeps its stack for a bug report.
-    if (isUserError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
+    // Errors a user can fix (a write the disk refused among them) print as one line; anything else
+    // keeps its stack for a bug report.
+    const err = describeFileError(e);
+    if (isUserError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
       return 1;
     }
-    throw e;
+    throw err;
   }
 }

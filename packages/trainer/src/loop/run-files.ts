@@ -17,6 +17,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import {
   type CurvePoint,
+  FileWriteError,
   foreignEntries,
   lockRunDir,
   type MetricsRecord,
@@ -188,7 +189,17 @@ export function openRunDir(config: TrainConfig, options: TrainOptions): OpenRunD
   const root = options.workspaceRoot ?? process.cwd();
   if (options.resume) {
     const run = new RunDir(resolve(root, config.out!));
-    return { run, release: lockRunDir(run.root).release };
+    try {
+      return { run, release: lockRunDir(run.root).release };
+    } catch (e) {
+      // A run continues in its own folder: another --out is no remedy.
+      if (e instanceof FileWriteError && ['EROFS', 'EACCES', 'EPERM'].includes(e.code)) {
+        throw new RunDirError(
+          `cannot resume ${run.root}: ${e.code === 'EROFS' ? 'it is on a read-only file system' : 'it is not writable'}, and a run continues in its own folder; copy it to a writable place and resume the copy`,
+        );
+      }
+      throw e;
+    }
   }
   return prepareRunDir(
     config.out ? resolve(root, config.out) : defaultRunDir(config, root),
@@ -229,7 +240,12 @@ export function resumedRecords(
 }
 
 export function appendCurvePoint(run: RunDir, point: CurvePoint): void {
-  appendFileSync(run.path(RUN_FILES.curve), JSON.stringify(point) + '\n');
+  const path = run.path(RUN_FILES.curve);
+  try {
+    appendFileSync(path, JSON.stringify(point) + '\n');
+  } catch (e) {
+    throw writeFailure(path, e);
+  }
 }
 
 /** An epoch's record into metrics.jsonl, the loss plot over every record so far, and the model card. */

@@ -4,7 +4,16 @@
  * folders; anything else (links, devices), an absolute name or a `..` in one, a name that is both a file
  * and a folder is refused, and an existing folder of the same name is never written into.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { RunDirError, writeFailure } from '@ganforge/contracts';
 
@@ -103,6 +112,15 @@ export function unpackRunArchive(archive: string): string {
   }
   if (!entries.some((e) => e.name === top && e.type === 'dir') && entries.some((e) => e.name === top))
     throw new RunDirError(`${path}: ${top} is not a folder`);
+  try {
+    accessSync(root, constants.W_OK);
+  } catch (e) {
+    const why =
+      (e as NodeJS.ErrnoException).code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    throw new RunDirError(
+      `cannot unpack ${path} next to itself: ${root} ${why}; copy the archive to a writable folder and resume that copy`,
+    );
+  }
   const staging = join(root, `.${top}.unpacking-${process.pid}`);
   try {
     rmSync(staging, { recursive: true, force: true });
