@@ -123,6 +123,9 @@ export const ExportInfoSchema = z.object({
   maxAbsDiff: z.number().nonnegative().nullable(),
   verifiedBatches: z.array(z.number().int().positive()),
   exportedAt: z.string(),
+  /** The run's step and epochs (the card's `steps` and `epochs`) when its generator was exported. */
+  step: z.number().int().nonnegative().optional(),
+  epoch: z.number().int().nonnegative().optional(),
 });
 export type ExportInfo = z.infer<typeof ExportInfoSchema>;
 
@@ -193,3 +196,34 @@ export const CheckpointInfoSchema = z.object({
 });
 export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;
 
+/** How far a run has trained past its exported generator (see staleExport). */
+export interface ExportLag {
+  /** The step and epoch the export came from. */
+  step: number;
+  epoch?: number;
+  /** How far the run has got since, as its card says. */
+  runStep: number;
+  runEpochs: number;
+  /** One sentence for a user: which is older and what to do. */
+  message: string;
+}
+
+/**
+ * Whether the card's exported generator is older than the run: its export section names an earlier
+ * step than the card's `steps` (the trainer keeps that section when it rewrites the card). Undefined
+ * when it is current, or when the export did not record its step (exports older than that field).
+ * `runFolder` is how the message names the run in its export command.
+ */
+export function staleExport(card: ModelCard, runFolder = '<run folder>'): ExportLag | undefined {
+  const e = card.export;
+  if (!e || e.step === undefined || e.step >= card.steps) return undefined;
+  const at = (step: number, epoch: number | undefined) =>
+    `step ${step}${epoch === undefined ? '' : ` (epoch ${epoch})`}`;
+  return {
+    step: e.step,
+    ...(e.epoch === undefined ? {} : { epoch: e.epoch }),
+    runStep: card.steps,
+    runEpochs: card.epochs,
+    message: `${e.file} is older than the run: exported at ${at(e.step, e.epoch)}, the run has trained to ${at(card.steps, card.epochs)}; export it again (npx ganforge export generator --run ${runFolder}) for the latest generator`,
+  };
+}

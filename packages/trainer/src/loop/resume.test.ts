@@ -185,6 +185,8 @@ describe('checkpoints and resume', () => {
       join(ckpt, `latest.json.tmp-${dead}-1-1`),
       join(out, `state.json.tmp-${dead}-1-2`),
       join(ckpt, dir, 'generator', `weights.bin.tmp-${dead}-1-3`),
+      // An export killed mid-write.
+      join(out, `generator.onnx.tmp-${dead}-1-5`),
     ];
     const live = join(out, `model-card.json.tmp-${process.pid}-1-4`);
     for (const f of [...leftovers, live]) writeFileSync(f, '');

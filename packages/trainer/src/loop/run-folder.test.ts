@@ -129,3 +129,30 @@ describe('one trainer per run folder', () => {
     expect(existsSync(join(bad, RUN_FILES.lock))).toBe(false);
   });
 });
+
+describe('an exported generator and the run it came from', () => {
+  it('says when generator.onnx was exported at an earlier step than the run ends at', async () => {
+    const out = join(tmp(), 'run');
+    const first = await train(config(out, { epochs: 1 }));
+    expect(first.staleExport).toBeUndefined();
+    // What `ganforge export generator` records (it reads the card: step and epochs so far).
+    const run = new RunDir(out);
+    const card = run.readModelCard();
+    run.writeModelCard({
+      export: {
+        file: 'generator.onnx',
+        bytes: 1,
+        opset: 17,
+        maxAbsDiff: 0,
+        verifiedBatches: [1],
+        exportedAt: new Date().toISOString(),
+        step: card.steps,
+        epoch: card.epochs,
+      },
+    });
+    expect((await train(resumeConfig(out), { resume: true })).staleExport).toBeUndefined();
+    const later = await train(resumeConfig(out, { epochs: 2 }), { resume: true });
+    expect(later.staleExport).toMatchObject({ step: card.steps, runStep: 2 * card.steps, runEpochs: 2 });
+    expect(later.staleExport!.message).toContain(`npx ganforge export generator --run ${out}`);
+  });
+});

@@ -6,7 +6,7 @@
  * until the last one, Ctrl-C/SIGTERM or the time budget. Progress goes out as typed events (the CLI
  * turns them into bars and lines).
  */
-import { describeFileError, FileWriteError, type MetricsRecord } from '@ganforge/contracts';
+import { describeFileError, FileWriteError, type MetricsRecord, staleExport } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
 import { zeroSums, type EpochSums } from '../engine/sums';
@@ -226,6 +226,8 @@ async function finish(r: TrainingRun): Promise<TrainResult> {
   if (r.epochsCompleted > 0 || (r.budgetReached && r.step > 0)) r.run.writeModelCard(r.card(estimate));
   r.writeState(r.interrupted ? 'interrupted' : 'completed');
   const result = await r.result(estimate);
+  const lag = r.run.hasModelCard() ? staleExport(r.run.readModelCard(), r.run.root) : undefined;
+  if (lag) result.staleExport = lag;
   r.emit({ status: 'done', result });
   return result;
 }
