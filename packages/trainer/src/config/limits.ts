@@ -4,7 +4,6 @@
  * heap ends at 4 GiB), with a stack of wasm frames. They are checked when the config is read, and the
  * networks they make once the data's shape is known, before any model is built.
  */
-import { kebabCase } from '@ganforge/contracts';
 import { ConfigError } from './errors';
 
 /** The keys of a SizedConfig these checks read (its own type here: config.ts calls checkSizes). */
@@ -35,27 +34,28 @@ export const HIDDEN_LIMITS = { width: 16384, layers: 16 } as const;
 /** Weights of one network (G or D): 400 MB of float32, which its Adam moments and gradients triple. */
 export const MAX_PARAMETERS = 100_000_000;
 
+/** The flag of a config key (kebab-case; written here, as this module also runs in browsers). */
+const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 /** Refuses a size beyond its limit, naming the flag and the limit. */
 export function checkSizes(c: SizedConfig): void {
   for (const [key, max] of Object.entries(SIZE_LIMITS) as [keyof typeof SIZE_LIMITS, number][]) {
     const v = c[key];
     if (v !== undefined && v > max) {
-      throw new ConfigError(
-        `--${kebabCase(key)} is at most ${max} (got ${v}): larger sizes do not fit in memory`,
-      );
+      throw new ConfigError(`${flag(key)} is at most ${max} (got ${v}): larger sizes do not fit in memory`);
     }
   }
   for (const key of ['hiddenG', 'hiddenD'] as const) {
     const widths = c[key];
     if (widths.length > HIDDEN_LIMITS.layers) {
       throw new ConfigError(
-        `--${kebabCase(key)} takes at most ${HIDDEN_LIMITS.layers} hidden layers (got ${widths.length})`,
+        `${flag(key)} takes at most ${HIDDEN_LIMITS.layers} hidden layers (got ${widths.length})`,
       );
     }
     const widest = Math.max(0, ...widths);
     if (widest > HIDDEN_LIMITS.width) {
       throw new ConfigError(
-        `--${kebabCase(key)} takes widths of at most ${HIDDEN_LIMITS.width} (got ${widest}): larger layers do not fit in memory`,
+        `${flag(key)} takes widths of at most ${HIDDEN_LIMITS.width} (got ${widest}): larger layers do not fit in memory`,
       );
     }
   }
