@@ -2,6 +2,9 @@
 // outside the workspace like a user would (npm, offline, ONNXRUNTIME_NODE_INSTALL=skip), then there:
 // - the installed `ganforge` bin, with plain Node and no tsx anywhere in the app, trains the tiny preset,
 //   exports its generator to ONNX and samples a grid from it;
+// - the app's .npmrc names `script-shell=ganforge-npm-shell` from before the first install, as the
+//   README says: the install runs its dependencies' install scripts through it, and `npx export
+//   generator --run …` then exports (under plain sh it is the shell's builtin, which fails);
 // - `node -e "import('@ganforge/inference')"` works;
 // - a TypeScript consumer type-checks against the published types (moduleResolution node16 and bundler);
 // - a minimal Vite app (scripts/vite-app.mjs) bundles the SDK's browser entry with the SDK's Vite plugin
@@ -11,7 +14,16 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { freshFolder, install, pack, run, typecheckEntries, workspace } from '../../../tools/consumer.mjs';
+import { spawnSync } from 'node:child_process';
+import {
+  freshFolder,
+  install,
+  pack,
+  run,
+  typecheckEntries,
+  userEnv,
+  workspace,
+} from '../../../tools/consumer.mjs';
 import { viteApp } from './vite-app.mjs';
 
 const FOLDERS = ['contracts', 'inference', 'trainer', 'exporter', 'cli'].map((p) => `packages/${p}`);
@@ -35,6 +47,9 @@ try {
       `tarball ${t.file}: ${(t.size / 1024).toFixed(1)} KiB packed, ${(t.unpacked / 1024).toFixed(1)} KiB unpacked, ${t.files.length} files`,
     );
   }
+  // The README's line for `npx export generator`, there before the first install: the dependencies'
+  // install scripts (onnxruntime-node's, protobufjs') run through that shell too.
+  writeFileSync(join(app, '.npmrc'), 'script-shell=ganforge-npm-shell\n');
   // The Vite app's tools at the versions the SDK's own browser test uses (the workspace lockfile's).
   const { devDependencies: sdkDev, peerDependencies: sdkPeers } = tarballs['@ganforge/inference'].pkg;
   const seconds = install(
@@ -78,6 +93,8 @@ try {
   const png = readFileSync(join(app, 'grid.png'));
   check(png.subarray(1, 4).toString() === 'PNG', `sample wrote no PNG (${sampled})`);
   console.log(`ganforge train --preset=tiny, export generator, sample: ok (${sampled.trim()})`);
+
+  checkNpxExport(app);
 
   run(process.execPath, ['-e', "import('@ganforge/inference')"], app);
   console.log(`node -e "import('@ganforge/inference')": ok`);
@@ -135,6 +152,29 @@ try {
   );
 } finally {
   rmSync(app, { recursive: true, force: true });
+}
+
+/**
+ * `npx export generator` as the README describes it: with the .npmrc line it exports; with plain sh
+ * (the default script-shell) the shell's builtin `export` runs and fails on `--run`, exit 2.
+ */
+function checkNpxExport(dir) {
+  rmSync(join(dir, 'runs/tiny/generator.onnx'));
+  const out = run('npx', ['export', 'generator', '--run', 'runs/tiny'], dir);
+  check(/wrote: +.*generator\.onnx/.test(out), `npx export generator wrote nothing:\n${out}`);
+  check(existsSync(join(dir, 'runs/tiny/generator.onnx')), 'npx export generator wrote no generator.onnx');
+  const plain = spawnSync('npx', ['--script-shell=sh', 'export', 'generator', '--run', 'runs/tiny'], {
+    cwd: dir,
+    env: userEnv(),
+    encoding: 'utf8',
+  });
+  check(
+    plain.status === 2 && /export: --run: bad variable name/.test(plain.stderr),
+    `under plain sh, npx export generator --run exited ${plain.status}: ${plain.stderr}`,
+  );
+  console.log(
+    'npx export generator --run (script-shell=ganforge-npm-shell in .npmrc): ok; under plain sh: exit 2, as the README says',
+  );
 }
 
 /** A TypeScript app using the packages' types, checked with moduleResolution node16 and bundler. */

@@ -91,6 +91,14 @@ describe('the ganforge flag convention', () => {
       }
     });
 
+    it('help names commands a user of the installed package can run (no `nx run`, no packages/ path)', async () => {
+      let help = '';
+      const cmd = (await make()).configureOutput({ writeOut: (s) => (help += s) });
+      cmd.outputHelp();
+      expect(help).toMatch(/Usage:/);
+      expect(help).not.toMatch(/nx run|packages\//);
+    });
+
     it('each multi-word option takes its camelCase spelling too, as the same option', async () => {
       const multi = (await make()).options.filter((o) => !o.hidden && o.long!.slice(2).includes('-'));
       for (const o of multi) {

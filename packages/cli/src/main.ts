@@ -4,7 +4,7 @@
  * puts them together and holds the conventions they share (kebab-case flags, camelCase accepted, one
  * error line).
  */
-import { isUserError, kebabFlags } from '@ganforge/contracts';
+import { describeFileError, isUserError, kebabFlags } from '@ganforge/contracts';
 import { Command, CommanderError } from 'commander';
 
 /** Commander prints its own errors ("error: unknown option ..."); prefix them and keep them on one line. */
@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Help and version also arrive here, with exit code 0; commander has already printed its errors.
     if (e instanceof CommanderError) return e.exitCode;
-    const err = e as Error;
+    // A write the disk refused (full, read-only) that no writer put in words: in words here.
+    const err = describeFileError(e) as Error;
     console.error(`ganforge: error: ${String(err.message).split('\n')[0]}`);
     // Errors a user can fix, whichever package threw them (see UserError): one line, no stack.
     if (!isUserError(err) || process.env.GANFORGE_DEBUG) console.error(err.stack);

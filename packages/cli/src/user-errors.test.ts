@@ -15,7 +15,23 @@ import {
   OnnxModelLoadError,
 } from '@ganforge/inference';
 import { ConfigError, ModelFileError } from '@ganforge/trainer';
-import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from './main';
+
+// A train command that fails the way an unguarded write does on a read-only disk: a raw errno error.
+vi.mock('@ganforge/trainer/cli', () => ({
+  trainCommand: () =>
+    new Command('train').action(() => {
+      throw Object.assign(new Error("EROFS: read-only file system, open '/mnt/ro/run/metrics.jsonl'"), {
+        code: 'EROFS',
+        errno: -30,
+        syscall: 'open',
+        path: '/mnt/ro/run/metrics.jsonl',
+      });
+    }),
+  evalCommand: () => new Command('eval'),
+}));
 
 describe('user errors across the packages', () => {
   it.each([
@@ -38,5 +54,20 @@ describe('user errors across the packages', () => {
 
   it('a plain error is not', () => {
     expect(isUserError(new TypeError('x'))).toBe(false);
+  });
+
+  it('a write refused by the disk (EROFS, ENOSPC) prints as one line naming the file, not an errno stack', async () => {
+    const lines: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    try {
+      expect(await main(['node', 'ganforge', 'train'])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([
+      'ganforge: error: read-only file system: cannot write /mnt/ro/run/metrics.jsonl; pass an --out on a writable disk',
+    ]);
   });
 });

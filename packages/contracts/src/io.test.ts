@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileWriteError, stageFile, writeFileAtomic, writeJsonAtomic } from './io';
+import {
+  describeFileError,
+  FileWriteError,
+  stageFile,
+  writeFailure,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './io';
 import { RunDir } from './run-dir';
 
 /** Which fs call fails next, and with which errno code; the failing write still writes a few bytes. */
@@ -131,5 +138,45 @@ catch (e) { console.log(e.name + ': ' + e.message); }`;
       `FileWriteError: file too large for this disk or its size limit (ulimit -f) writing ${file}: pass another --out`,
     );
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('describeFileError: a raw errno of a write, in words', () => {
+  const errno = (code: string, syscall: string, path = '/mnt/ro/run/curve.jsonl') =>
+    Object.assign(new Error(`${code}: raw, ${syscall} '${path}'`), { code, syscall, path });
+
+  it('words a write the disk refused, whichever call met it', () => {
+    for (const [code, syscall] of [
+      ['EROFS', 'open'],
+      ['ENOSPC', 'write'],
+      ['EACCES', 'mkdir'],
+      ['EPERM', 'rename'],
+    ]) {
+      const err = describeFileError(errno(code!, syscall!));
+      expect(err, code).toBeInstanceOf(FileWriteError);
+      expect((err as FileWriteError).message).not.toContain('\n');
+      expect((err as FileWriteError).code).toBe(code);
+    }
+    expect((describeFileError(errno('EROFS', 'open')) as Error).message).toBe(
+      'read-only file system: cannot write /mnt/ro/run/curve.jsonl; pass an --out on a writable disk',
+    );
+  });
+
+  it('leaves reads, other errors and non-errors as they are', () => {
+    const read = errno('EACCES', 'open');
+    expect(describeFileError(read)).toBe(read);
+    const io = errno('EIO', 'write');
+    expect(describeFileError(io)).toBe(io);
+    const worded = writeFailure('/r.json', { code: 'EROFS' }, '--json');
+    expect(describeFileError(worded)).toBe(worded);
+    const plain = new TypeError('x');
+    expect(describeFileError(plain)).toBe(plain);
+    expect(describeFileError('text')).toBe('text');
+  });
+
+  it('names another flag as the place to write when asked', () => {
+    expect((writeFailure('/r.json', { code: 'ENOSPC' }, '--json') as Error).message).toBe(
+      'no space left on device writing /r.json: free some space or pass another --json',
+    );
   });
 });

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { UserError } from './errors';
+import { isUserError, UserError } from './errors';
 
 /** A file that could not be written, for a reason the user can act on; one line naming the path. */
 export class FileWriteError extends UserError {
@@ -32,30 +32,64 @@ export class FileWriteError extends UserError {
 /**
  * The error to report for a failed write of `path`: a FileWriteError in words, with the remedy, for the
  * causes a user can fix (disk full, read-only disk, no permission, a file where a folder should be);
- * anything else unchanged.
+ * anything else unchanged. `option` is the flag that names another place to write (default --out).
  */
-export function writeFailure(path: string, e: unknown): unknown {
+export function writeFailure(path: string, e: unknown, option = '--out'): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const say = (message: string) => new FileWriteError(message, path, code ?? '');
   switch (code) {
     case 'ENOSPC':
-      return say(`no space left on device writing ${path}: free some space or pass another --out`);
+      return say(`no space left on device writing ${path}: free some space or pass another ${option}`);
     case 'EDQUOT':
-      return say(`disk quota exceeded writing ${path}: free some space or pass another --out`);
+      return say(`disk quota exceeded writing ${path}: free some space or pass another ${option}`);
     case 'EFBIG':
       return say(
-        `file too large for this disk or its size limit (ulimit -f) writing ${path}: pass another --out`,
+        `file too large for this disk or its size limit (ulimit -f) writing ${path}: pass another ${option}`,
       );
     case 'EROFS':
-      return say(`read-only file system: cannot write ${path}; pass an --out on a writable disk`);
+      return say(`read-only file system: cannot write ${path}; pass an ${option} on a writable disk`);
     case 'EACCES':
     case 'EPERM':
-      return say(`permission denied writing ${path}: make ${dirname(path)} writable or pass another --out`);
+      return say(
+        `permission denied writing ${path}: make ${dirname(path)} writable or pass another ${option}`,
+      );
     case 'ENOTDIR':
-      return say(`cannot write ${path}: part of that path is a file, not a folder; pass another --out`);
+      return say(`cannot write ${path}: part of that path is a file, not a folder; pass another ${option}`);
     default:
       return e;
   }
+}
+
+/** Codes that only a write can meet, so that any call failing with one is a write that failed. */
+const WRITE_ONLY_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS']);
+/** System calls that write; their EACCES, EPERM or ENOTDIR is a write refused. */
+const WRITE_CALLS = new Set([
+  'mkdir',
+  'rename',
+  'unlink',
+  'rmdir',
+  'rm',
+  'write',
+  'copyfile',
+  'link',
+  'symlink',
+  'ftruncate',
+  'fsync',
+]);
+
+/**
+ * A Node file-system error that escaped the writers above (it has a code and a path) in words, when it
+ * is a write that failed for a reason writeFailure explains; anything else unchanged. Commands pass
+ * every error through this before deciding whether it is a user error (one line) or a bug (a stack).
+ */
+export function describeFileError(e: unknown): unknown {
+  // Already in words (a FileWriteError carries a code and a path too).
+  if (!(e instanceof Error) || isUserError(e)) return e;
+  const { code, path, syscall } = e as NodeJS.ErrnoException;
+  if (typeof path !== 'string' || !code) return e;
+  if (WRITE_ONLY_CODES.has(code) || (syscall !== undefined && WRITE_CALLS.has(syscall)))
+    return writeFailure(path, e);
+  return e;
 }
 
 /** A file written to its temporary name and fsynced, not yet in place: commit() renames it, discard() drops it. */

@@ -4,7 +4,15 @@ import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from './errors';
-import { jsonText, readJsonLines, stageFile, writeFileAtomic, writeJsonAtomic, type StagedFile } from './io';
+import {
+  jsonText,
+  readJsonLines,
+  stageFile,
+  writeFailure,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type StagedFile,
+} from './io';
 import {
   CurvePointSchema,
   MetricsRecordSchema,
@@ -160,8 +168,14 @@ export class RunDir {
 
   /** Appends one line; a line is small enough that a crash leaves at most a truncated last line. */
   async appendMetrics(record: MetricsRecord): Promise<void> {
-    mkdirSync(this.root, { recursive: true });
-    await appendFile(this.path(RUN_FILES.metrics), JSON.stringify(MetricsRecordSchema.parse(record)) + '\n');
+    const path = this.path(RUN_FILES.metrics);
+    const line = JSON.stringify(MetricsRecordSchema.parse(record)) + '\n';
+    try {
+      mkdirSync(this.root, { recursive: true });
+      await appendFile(path, line);
+    } catch (e) {
+      throw writeFailure(path, e);
+    }
   }
   /** Rewrites metrics.jsonl with `records` (a resume drops what came after its checkpoint). */
   writeMetrics(records: MetricsRecord[]): void {

@@ -16,6 +16,7 @@
  *     checkpoint/          resume state: latest.json names the last complete step-NNNNNNNNN/ folder
  *                          (generator, discriminator, EMA generator, optimizer weights)
  *     generator.onnx       written by the exporter
+ *     .lock                held while a trainer writes the run: one writer per run folder (run-lock.ts)
  */
 import { z } from 'zod';
 
@@ -33,7 +34,30 @@ export const RUN_FILES = {
   curve: 'curve.jsonl',
   checkpointDir: 'checkpoint',
   checkpointLatest: 'latest.json',
+  lock: '.lock',
 } as const;
+
+/** A checkpoint folder's files (checkpoint/step-NNNNNNNNN/), besides its models' folders. */
+export const CHECKPOINT_FILES = {
+  /** [{ optimizer, name, shape, dtype }] in order. */
+  optimizerJson: 'optimizers.json',
+  /** Their values as float32, one after another. */
+  optimizerBin: 'optimizers.bin',
+  /** Adam's running β powers per optimizer: TF.js's getWeights leaves them out. */
+  optimizerPowers: 'optimizer-powers.json',
+  /** The EMA copy of the generator, when the run keeps one (beside generator/ and discriminator/). */
+  emaGeneratorDir: 'generator-ema',
+} as const;
+
+/** <run>/.lock: who writes the run now. */
+export const RunLockSchema = z.object({
+  pid: z.number().int().positive(),
+  host: z.string(),
+  startedAt: z.string(),
+  /** What holds it, e.g. `train`. */
+  command: z.string().optional(),
+});
+export type RunLockInfo = z.infer<typeof RunLockSchema>;
 
 /** File name of the per-epoch sample picture, e.g. samples/epoch-0003.png. */
 export function sampleFileName(epoch: number): string {
@@ -103,6 +127,9 @@ export const ExportInfoSchema = z.object({
   maxAbsDiff: z.number().nonnegative().nullable(),
   verifiedBatches: z.array(z.number().int().positive()),
   exportedAt: z.string(),
+  /** The run's step and epochs (the card's `steps` and `epochs`) when its generator was exported. */
+  step: z.number().int().nonnegative().optional(),
+  epoch: z.number().int().nonnegative().optional(),
 });
 export type ExportInfo = z.infer<typeof ExportInfoSchema>;
 
@@ -186,3 +213,35 @@ export const CheckpointInfoSchema = z.object({
   writtenAt: z.string(),
 });
 export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;
+
+/** How far a run has trained past its exported generator (see staleExport). */
+export interface ExportLag {
+  /** The step and epoch the export came from. */
+  step: number;
+  epoch?: number;
+  /** How far the run has got since, as its card says. */
+  runStep: number;
+  runEpochs: number;
+  /** One sentence for a user: which is older and what to do. */
+  message: string;
+}
+
+/**
+ * Whether the card's exported generator is older than the run: its export section names an earlier
+ * step than the card's `steps` (the trainer keeps that section when it rewrites the card). Undefined
+ * when it is current, or when the export did not record its step (exports older than that field).
+ * `runFolder` is how the message names the run in its export command.
+ */
+export function staleExport(card: ModelCard, runFolder = '<run folder>'): ExportLag | undefined {
+  const e = card.export;
+  if (!e || e.step === undefined || e.step >= card.steps) return undefined;
+  const at = (step: number, epoch: number | undefined) =>
+    `step ${step}${epoch === undefined ? '' : ` (epoch ${epoch})`}`;
+  return {
+    step: e.step,
+    ...(e.epoch === undefined ? {} : { epoch: e.epoch }),
+    runStep: card.steps,
+    runEpochs: card.epochs,
+    message: `${e.file} is older than the run: exported at ${at(e.step, e.epoch)}, the run has trained to ${at(card.steps, card.epochs)}; export it again (npx ganforge export generator --run ${runFolder}) for the latest generator`,
+  };
+}

@@ -1,8 +1,9 @@
 /** exportGenerator: model.json (or a run directory) -> generator.onnx with metadata, verified against TF.js. */
-import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   FileWriteError,
+  isLeftoverTemp,
   RunDir,
   RUN_FILES,
   stageFile,
@@ -147,6 +148,8 @@ function writeOutputs(
   bytes: Uint8Array,
   card?: { path: string; stage: () => StagedFile },
 ): void {
+  removeLeftoverTemps(out);
+  if (card) removeLeftoverTemps(card.path);
   const onnx = stage(out, () => stageFile(out, bytes));
   let staged: StagedFile | undefined;
   try {
@@ -167,6 +170,29 @@ function writeOutputs(
   } catch (e) {
     rmSync(out, { force: true });
     throw writeError(staged.path, e);
+  }
+}
+
+/**
+ * Removes the temporaries of `path` that a writer no longer running left (an export killed between its
+ * write and its rename): `<file>.tmp-<pid>-…` of a dead pid. A live writer's are left alone.
+ */
+function removeLeftoverTemps(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet: nothing left in it
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !isLeftoverTemp(name)) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // A leftover that cannot go does not stop the export.
+    }
   }
 }
 
@@ -262,6 +288,7 @@ async function verifyBytes(
 /** The run's model card with its export section, staged next to the model (see writeOutputs). */
 function cardUpdate(
   run: RunDir,
+  card: ModelCard,
   out: string,
   bytes: Uint8Array,
   opset: number,
@@ -277,6 +304,9 @@ function cardUpdate(
     maxAbsDiff: maxAbsDiff === null ? null : Math.min(maxAbsDiff, Number.MAX_VALUE),
     verifiedBatches: verified.map((b) => b.batch),
     exportedAt: new Date().toISOString(),
+    // How far the run had got (its card, written with its generator): a later card tells a stale export.
+    step: card.steps,
+    epoch: card.epochs,
   };
   return { path: run.modelCardPath, stage: () => run.stageModelCard({ export: exported }).file };
 }
@@ -309,7 +339,7 @@ export async function exportGenerator(options: ExportOptions): Promise<ExportRes
     const parity = await verifyBytes(model, bytes, converted, options, tolerance);
     const { verified, maxAbsDiff } = parity;
     const t3 = performance.now();
-    const cardOut = run && card ? cardUpdate(run, out, bytes, opset, parity) : undefined;
+    const cardOut = run && card ? cardUpdate(run, card, out, bytes, opset, parity) : undefined;
     writeOutputs(out, bytes, cardOut);
     const t4 = performance.now();
 

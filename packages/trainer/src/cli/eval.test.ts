@@ -191,9 +191,84 @@ describe('eval command', () => {
     expect(report.recall).toBeLessThan(0.1);
   });
 
+  it('samples a conditional ONNX generator (--model, or --onnx) with every class in turn, or --labels', async () => {
+    // G(z, label) = the mean test image of that class + 0·z, as a cgan export takes them (label int64 [N]).
+    const images = readIdxImages(DEFAULT_REFERENCE, 2000);
+    const labels = readIdxLabels(DEFAULT_REFERENCE.replace('images-idx3', 'labels-idx1')).subarray(0, 2000);
+    const means = new Float32Array(10 * 784);
+    const counts = new Array<number>(10).fill(0);
+    labels.forEach((c, i) => {
+      counts[c]!++;
+      for (let k = 0; k < 784; k++) means[c * 784 + k]! += images.pixels[i * 784 + k]! / 127.5 - 1;
+    });
+    for (let c = 0; c < 10; c++) for (let k = 0; k < 784; k++) means[c * 784 + k]! /= counts[c]!;
+    const f = DataType.FLOAT;
+    const info = (name: string, elemType: number, shape: (number | string)[]): ValueInfo => ({
+      name,
+      type: {
+        tensorType: {
+          elemType,
+          shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        },
+      },
+    });
+    const model = (classNames: boolean) =>
+      encodeModel({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        producerName: 'ganforge-test',
+        graph: {
+          name: 'g',
+          node: [
+            { opType: 'Gather', input: ['E', 'label'], output: ['m'], name: 'm' },
+            { opType: 'MatMul', input: ['z', 'W'], output: ['zw'], name: 'zw' },
+            { opType: 'Add', input: ['m', 'zw'], output: ['s'], name: 's' },
+            { opType: 'Reshape', input: ['s', 'S'], output: ['image'], name: 'image' },
+          ],
+          initializer: [
+            { name: 'E', dims: [10, 784], dataType: f, rawData: new Uint8Array(means.buffer) },
+            { name: 'W', dims: [4, 784], dataType: f, rawData: new Uint8Array(4 * 784 * 4) },
+            { name: 'S', dims: [4], dataType: DataType.INT64, int64Data: [-1, 1, 28, 28] },
+          ],
+          input: [info('z', f, ['N', 4]), info('label', DataType.INT64, ['N'])],
+          output: [info('image', f, ['N', 1, 28, 28])],
+        },
+        metadataProps: [
+          { key: 'ganforge.kind', value: 'image' },
+          { key: 'ganforge.latent_dim', value: '4' },
+          { key: 'ganforge.output_range', value: '-1,1' },
+          ...(classNames ? [{ key: 'ganforge.class_names', value: JSON.stringify([...'abcdefghij']) }] : []),
+        ],
+      });
+    const path = join(dir, 'cgan.onnx');
+    writeFileSync(path, model(true));
+    const json = join(dir, 'cgan-onnx.json');
+    for (const flag of ['--model', '--onnx']) {
+      capture();
+      expect(await main([flag, path, '-n', '300', '--json', json, ...SMALL]), errors.join('\n')).toBe(0);
+      expect(JSON.parse(readFileSync(json, 'utf8')).classesPresent).toBeGreaterThanOrEqual(9);
+    }
+    capture();
+    expect(await main(['--model', path, '--labels', '3', '-n', '200', '--json', json, ...SMALL])).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8')).classesPresent).toBe(1);
+    // Without class names the classes are not known: one line asks for --labels.
+    const bare = join(dir, 'cgan-bare.onnx');
+    writeFileSync(bare, model(false));
+    capture();
+    expect(await main(['--model', bare, '-n', '100', ...SMALL])).toBe(1);
+    expect(errors).toEqual([
+      expect.stringMatching(/^eval: .*cgan-bare\.onnx is a conditional generator .* pass --labels/),
+    ]);
+    capture();
+    expect(await main(['--model', path, '--labels', '12', '-n', '100', ...SMALL])).toBe(1);
+    expect(errors).toEqual([
+      expect.stringMatching(/^eval: --labels: 12 is not a class of .*cgan\.onnx \(0\.\.9\)/),
+    ]);
+  });
+
   it('answers bad input with one line and exit code 1', async () => {
     const cases: [string[], RegExp][] = [
-      [[], /^eval: give exactly one of --run <dir>, --onnx <file>, --idx <file>$/],
+      [[], /^eval: give exactly one of --run <dir>, --model <file.onnx>, --idx <file>$/],
       [['--idx', join(dir, 'missing.gz')], /^eval: dataset file not found: .*missing\.gz$/],
       [['--run', dir], /^eval: .* is not a run directory with a generator/],
       [['--onnx', join(dir, 'nope.onnx')], /^eval: ONNX file not found/],

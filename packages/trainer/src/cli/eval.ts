@@ -1,10 +1,16 @@
 /**
- * `npx nx run trainer:eval -- --run <dir> | --onnx <file> | --idx <samples.gz>`: scores a generator's
+ * `ganforge eval --run <dir> | --model <generator.onnx> | --idx <samples.gz>`: scores a generator's
  * samples against a reference split and prints the figures, each line naming the evaluator.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { isUserError, writeJsonAtomic } from '@ganforge/contracts';
+import {
+  describeFileError,
+  FileWriteError,
+  isUserError,
+  writeFailure,
+  writeJsonAtomic,
+} from '@ganforge/contracts';
 import { initBackend } from '../kernels/backend';
 import { EvalError } from '../eval/errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
@@ -26,9 +32,19 @@ function base(): string {
 
 const abs = (p: string) => (isAbsolute(p) ? p : resolve(base(), p));
 
+/** `--labels 0,3,7`: class indices. */
+function classList(v: string): number[] {
+  const list = v.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0))
+    throw new InvalidArgumentError(`--labels takes class indices (0, 1, …), comma-separated, got "${v}"`);
+  return list;
+}
+
 interface Opts {
   run?: string;
+  model?: string;
   onnx?: string;
+  labels?: number[];
   idx?: string;
   ref?: string;
   samples: number;
@@ -49,7 +65,16 @@ export function evalCommand(): Command {
       'score generated samples (FD, KID, precision/recall, class coverage) against a reference split',
     )
     .option('--run <dir>', 'a run directory (samples its TF.js generator)')
-    .option('--onnx <file>', 'an ONNX generator (sampled with @ganforge/inference)')
+    .option(
+      '--model <file>',
+      'an ONNX generator, e.g. <run>/generator.onnx (sampled with @ganforge/inference)',
+    )
+    .option('--onnx <file>', 'the same as --model')
+    .option(
+      '--labels <ints>',
+      'conditional generators: the class indices to sample, in turn (default: every class in turn)',
+      classList,
+    )
     .option(
       '--idx <file>',
       'an IDX image file of samples (gzipped or raw; [N, H, W] grayscale or [N, H, W, C], e.g. RGB), e.g. from another tool',
@@ -62,7 +87,7 @@ export function evalCommand(): Command {
     .option('--seed <int>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
     .option(
       '--evaluator <string>',
-      "classifier under packages/trainer/models/ (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3)",
+      "a classifier bundled with the trainer, in its models/ folder (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3)",
     )
     .option(
       '--features <model.onnx>',
@@ -78,62 +103,83 @@ export function evalCommand(): Command {
       'resize image samples to px x px before scoring (e.g. 64: 80x80 samples by the 64x64 emoji evaluator)',
       positiveInt('--resize'),
     )
-    .action(async (o: Opts) => {
-      const sources = [o.run, o.onnx, o.idx].filter((s) => s !== undefined);
-      if (sources.length !== 1)
-        throw new EvalError('give exactly one of --run <dir>, --onnx <file>, --idx <file>');
-      await initBackend();
-      const progress = stageLog();
-      let generated: SampleSet;
-      let realPoints: SampleSet | undefined;
-      progress.stage(`${o.idx ? 'reading' : 'generating'} ${o.samples} samples`);
-      if (o.run) ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed));
-      else if (o.onnx) generated = await sampleOnnx(abs(o.onnx), o.samples, o.seed);
-      else {
-        generated = readIdxSamples(abs(o.idx!), o.samples);
-        if (generated.count < o.samples) {
-          console.log(`note: ${o.idx} holds ${generated.count} images; scoring all of them`);
-        }
-      }
-      if (o.resize) {
-        progress.stage(`resizing to ${o.resize}x${o.resize}`);
-        generated = await resizeSamples(generated, o.resize);
-      }
-      let report: EvalReport;
-      if (generated.kind === 'points') {
-        if (!realPoints)
-          throw new EvalError('2-D samples need a run directory (its real-points.json is the reference)');
-        progress.stage('2-D statistics');
-        report = evaluatePoints(generated, realPoints);
-      } else {
-        const { extractor, reference } = await imageEvaluation(generated, {
-          ...(o.evaluator ? { evaluator: o.evaluator } : {}),
-          ...(o.features ? { features: abs(o.features) } : {}),
-          ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
-          ...(o.ref ? { ref: isDatasetName(o.ref) ? o.ref : abs(o.ref) } : {}),
-          // A run's dataset, else a dataset --ref names, picks the evaluator (emoji-all: the emoji one).
-          ...(o.run
-            ? { dataset: runDataset(abs(o.run)) }
-            : o.ref && isDatasetName(o.ref)
-              ? { dataset: o.ref }
-              : {}),
-        });
-        try {
-          report = await evaluateImages(extractor, generated, reference, {
-            kidSubsets: o.kidSubsets,
-            kidSubsetSize: o.kidSubsetSize,
-            k: o.k,
-            seed: o.seed,
-            onStage: progress.stage,
-          });
-        } finally {
-          await extractor.dispose();
-        }
-      }
-      progress.stage();
-      for (const line of formatReport(report)) console.log(line);
-      if (o.json) writeJsonAtomic(abs(o.json), report);
+    .action(runEval);
+}
+
+/** Where the samples come from (a run, an ONNX generator or an IDX file), as the options say. */
+async function readSamples(o: Opts, progress: ReturnType<typeof stageLog>) {
+  if (o.model !== undefined && o.onnx !== undefined && o.model !== o.onnx)
+    throw new EvalError('--onnx is the same as --model: pass one of them');
+  const onnx = o.model ?? o.onnx;
+  const sources = [o.run, onnx, o.idx].filter((s) => s !== undefined);
+  if (sources.length !== 1)
+    throw new EvalError('give exactly one of --run <dir>, --model <file.onnx>, --idx <file>');
+  if (o.idx && o.labels)
+    throw new EvalError('--labels is for generators (--run, --model), not --idx samples');
+  await initBackend();
+  let generated: SampleSet;
+  let realPoints: SampleSet | undefined;
+  progress.stage(`${o.idx ? 'reading' : 'generating'} ${o.samples} samples`);
+  if (o.run) ({ samples: generated, realPoints } = await sampleRun(abs(o.run), o.samples, o.seed, o.labels));
+  else if (onnx) generated = await sampleOnnx(abs(onnx), o.samples, o.seed, o.labels);
+  else {
+    generated = readIdxSamples(abs(o.idx!), o.samples);
+    if (generated.count < o.samples) {
+      console.log(`note: ${o.idx} holds ${generated.count} images; scoring all of them`);
+    }
+  }
+  if (o.resize) {
+    progress.stage(`resizing to ${o.resize}x${o.resize}`);
+    generated = await resizeSamples(generated, o.resize);
+  }
+  return { generated, realPoints };
+}
+
+/** `ganforge eval`: read or generate the samples, score them, print (and write) the report. */
+async function runEval(o: Opts): Promise<void> {
+  const progress = stageLog();
+  const { generated, realPoints } = await readSamples(o, progress);
+  let report: EvalReport;
+  if (generated.kind === 'points') {
+    if (!realPoints)
+      throw new EvalError('2-D samples need a run directory (its real-points.json is the reference)');
+    progress.stage('2-D statistics');
+    report = evaluatePoints(generated, realPoints);
+  } else {
+    const { extractor, reference } = await imageEvaluation(generated, {
+      ...(o.evaluator ? { evaluator: o.evaluator } : {}),
+      ...(o.features ? { features: abs(o.features) } : {}),
+      ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
+      ...(o.ref ? { ref: isDatasetName(o.ref) ? o.ref : abs(o.ref) } : {}),
+      // A run's dataset, else a dataset --ref names, picks the evaluator (emoji-all: the emoji one).
+      ...(o.run
+        ? { dataset: runDataset(abs(o.run)) }
+        : o.ref && isDatasetName(o.ref)
+          ? { dataset: o.ref }
+          : {}),
     });
+    try {
+      report = await evaluateImages(extractor, generated, reference, {
+        kidSubsets: o.kidSubsets,
+        kidSubsetSize: o.kidSubsetSize,
+        k: o.k,
+        seed: o.seed,
+        onStage: progress.stage,
+      });
+    } finally {
+      await extractor.dispose();
+    }
+  }
+  progress.stage();
+  for (const line of formatReport(report)) console.log(line);
+  if (o.json) {
+    try {
+      writeJsonAtomic(abs(o.json), report);
+    } catch (e) {
+      // The remedy is another --json (the writer's words name --out, the trainer's option).
+      throw e instanceof FileWriteError ? writeFailure(e.path, e, '--json') : e;
+    }
+  }
 }
 
 /** Stage lines on stderr with the time each took, so that a long evaluation shows where it is. */
@@ -157,10 +203,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (isUserError(e)) {
-      console.error(`eval: ${e.message}`);
+    const err = describeFileError(e);
+    if (isUserError(err)) {
+      console.error(`eval: ${err.message}`);
       return 1;
     }
-    throw e;
+    throw err;
   }
 }

@@ -187,6 +187,7 @@ class Progress {
     console.log(
       `${result.interrupted ? 'interrupted after' : result.budgetReached ? 'time budget reached:' : 'done:'} ${epochsDone(result.epochsCompleted, result.steps, this.plan?.stepsPerEpoch ?? Infinity)}, ${result.steps} steps in ${result.wallTimeSec.toFixed(1)}s → ${result.runDir}`,
     );
+    if (result.staleExport) console.log(`note: ${result.staleExport.message}`);
     if (result.interrupted) {
       console.log(
         result.checkpoint

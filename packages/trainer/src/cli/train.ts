@@ -1,8 +1,8 @@
-/** `ganforge train` / `nx run trainer:train`: flags -> resolved config -> train(), with progress output. */
+/** `ganforge train` (and the workspace's `nx run trainer:train`): flags -> resolved config -> train(), with progress output. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { isUserError, kebabFlags } from '@ganforge/contracts';
+import { describeFileError, isUserError, kebabFlags } from '@ganforge/contracts';
 import { z } from 'zod';
 import {
   CONFIG_HELP,
@@ -24,6 +24,7 @@ import { unpackRunArchive } from '../run/untar';
 import { resumeConfig } from '../loop/run-files';
 import { train } from '../loop/train';
 import { reporter } from './progress';
+import { stopSignals } from './stop';
 
 const DATASET_HELP = [
   ...Object.entries(BUILTIN_IDX).map(([k, d]) => `  ${k.padEnd(20)} ${d.name}, bundled (labels included)`),
@@ -102,7 +103,7 @@ export function trainCommand(): Command {
         .map(([k, p]) => `  ${k.padEnd(12)} ${p.description}`)
         .join(
           '\n',
-        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx nx run trainer:train -- --preset=gaussian2d --seed=3\n  npx ganforge train --preset=points --dataset=moons --hidden-g=128,128 --activation=tanh\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
+        )}\n\nDatasets (--dataset):\n${DATASET_HELP}\n\nExamples:\n  npx ganforge train --preset=gaussian2d --seed=3\n  npx ganforge train --preset=points --dataset=moons --hidden-g=128,128 --activation=tanh\n  npx ganforge train --preset=tiny --out=runs/try\n  npx ganforge train --preset=dcgan64 --dataset=path/to/flowers --image-size=80\n  npx ganforge train --preset=cgan --dataset=train-images-idx3-ubyte.gz --label-file=train-labels-idx1-ubyte.gz\n  npx ganforge train --resume runs/try --epochs=20\n`,
     );
   // One flag per config key, the key in kebab-case (latentDim: --latent-dim); the key's own spelling
   // (--latentDim) works too, as config files and saved config.json files use it.
@@ -134,33 +135,19 @@ export function trainCommand(): Command {
       console.log(`unpacked ${resume} into ${resumeDir}`);
     const config = resumeDir ? resumeConfig(resumeDir, flags) : resolveConfig({ file, flags });
     // SIGTERM (kill, a job scheduler, docker stop) stops like Ctrl-C: after this step, with a checkpoint.
-    const controller = new AbortController();
-    let stoppedBy: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      const term = signal === 'SIGTERM';
-      if (controller.signal.aborted) process.exit(term ? TERMINATED_EXIT : INTERRUPTED_EXIT);
-      stoppedBy ??= signal;
-      console.error(
-        term
-          ? '\nSIGTERM: stopping after this step (send it again to quit at once)…'
-          : '\nstopping after this step (Ctrl-C again to quit at once)…',
-      );
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stop = stopSignals({ SIGINT: INTERRUPTED_EXIT, SIGTERM: TERMINATED_EXIT });
     try {
       await train(config, {
         onEvent: reporter(Boolean(quiet)),
-        signal: controller.signal,
+        signal: stop.signal,
         workspaceRoot: base,
         overwrite: Boolean(overwrite),
         resume: typeof resume === 'string',
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.dispose();
     }
+    const stoppedBy = stop.stoppedBy();
     // The checkpoint is on disk; exit as a process stopped by that signal does, so a supervisor or a
     // shell script sees the run did not finish.
     if (stoppedBy === 'SIGTERM')
@@ -185,11 +172,13 @@ export async function runCli(cmd: Command, argv: string[]): Promise<number> {
       }
       return e.exitCode || 1;
     }
-    // Errors a user can fix print as one line; anything else keeps its stack for a bug report.
-    if (isUserError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
+    // Errors a user can fix (a write the disk refused among them) print as one line; anything else
+    // keeps its stack for a bug report.
+    const err = describeFileError(e);
+    if (isUserError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
       return 1;
     }
-    throw e;
+    throw err;
   }
 }

@@ -8,6 +8,7 @@ import { AUGMENTATIONS } from '../gan/augment';
 import { LOSS_NAMES, LOSSES } from '../gan/losses';
 import { HIDDEN_ACTIVATIONS, POINTS_MLP_LIMITS } from '../models/points-mlp';
 import { ConfigError } from './errors';
+import { checkSizes } from './limits';
 
 const PROBABILITY = { error: 'expects a probability in [0, 1] or "auto"' };
 
@@ -252,8 +253,9 @@ export function parseFlagValues(flags: Record<string, string>): ConfigOverrides 
   return out as ConfigOverrides;
 }
 
-/** Refuses settings that are each valid but do not go together. */
+/** Refuses settings that are each valid but do not go together, or sizes beyond what fits (limits.ts). */
 export function checkCombination(c: TrainConfig): void {
+  checkSizes(c);
   if (c.conditional && (c.model === 'gaussian2d' || c.model === 'points-mlp' || c.model === 'dcgan28')) {
     throw new ConfigError(
       `--conditional=true needs model mlp or dcgan64 (model ${c.model} has no label input): pass --model=mlp or --model=dcgan64`,

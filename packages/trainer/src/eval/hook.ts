@@ -79,7 +79,7 @@ export function qualityLines(
   const { features, reference } = bundled.describe(dataset);
   return [
     `quality after epoch ${epoch}: FD ${x('eval.fd').toFixed(1)} (lower is better)  KID ${x('eval.kid').toFixed(3)}  precision ${x('eval.precision').toFixed(2)}  recall ${x('eval.recall').toFixed(2)}  classes ${x('eval.classesPresent')}/${bundled.classes}`,
-    `  in the features of ${features}, ${x('eval.samples')} samples against ${reference} (npx nx run trainer:eval -- --run ${runDir} for more)`,
+    `  in the features of ${features}, ${x('eval.samples')} samples against ${reference} (npx ganforge eval --run ${runDir} for more)`,
   ];
 }
 

@@ -90,8 +90,35 @@ export function generatorClasses(generator: tf.LayersModel): number | undefined 
 }
 
 /**
+ * The labels of `count` samples of a conditional generator with `classes` classes: `wanted` (from
+ * --labels) in turn, else every class in turn (0, 1, …, C-1, 0, …: balanced, as a test split is).
+ * `what` names the generator in errors.
+ */
+export function labelsInTurn(
+  count: number,
+  classes: number | undefined,
+  wanted: number[] | undefined,
+  what: string,
+): number[] {
+  if (wanted === undefined && classes === undefined) {
+    throw new EvalError(
+      `${what} is a conditional generator that does not say how many classes it has: pass --labels with the class indices to sample (e.g. --labels 0,1,2), used in turn`,
+    );
+  }
+  const list = wanted ?? Array.from({ length: classes! }, (_, c) => c);
+  for (const c of list) {
+    if (!Number.isInteger(c) || c < 0 || (classes !== undefined && c >= classes)) {
+      throw new EvalError(
+        `--labels: ${c} is not a class of ${what}${classes !== undefined ? ` (0..${classes - 1})` : ''}`,
+      );
+    }
+  }
+  return Array.from({ length: count }, (_, i) => list[i % list.length]!);
+}
+
+/**
  * Samples `count` outputs of an in-memory TF.js generator (used by the trainer's periodic evaluation).
- * A conditional generator gets the classes in turn (0, 1, …, C-1, 0, …): balanced, as a test split is.
+ * A conditional generator gets `labels` (--labels) in turn, else every class in turn (labelsInTurn).
  */
 export function sampleLayersGenerator(
   generator: tf.LayersModel,
@@ -99,14 +126,18 @@ export function sampleLayersGenerator(
   output: OutputSpec,
   count: number,
   seed: number,
-  batch = 500,
+  opts: { batch?: number; labels?: number[] } = {},
 ): SampleSet {
+  const batch = opts.batch ?? 500;
   const classes = generatorClasses(generator);
   if (generator.inputs.length !== 1 && classes === undefined) {
     throw new EvalError(
       'the generator has several inputs but no label embedding: it is not a generator this evaluator can sample',
     );
   }
+  if (!classes && opts.labels)
+    throw new EvalError('--labels: this generator is not conditional; drop --labels');
+  const labelList = classes ? labelsInTurn(count, classes, opts.labels, 'the generator') : undefined;
   const size = output.kind === 'image' ? output.height * output.width * output.channels : output.dims;
   const values = new Float32Array(count * size);
   const z = latents(seed, count * latentDim);
@@ -114,12 +145,8 @@ export function sampleLayersGenerator(
     const m = Math.min(batch, count - i);
     const out = tf.tidy(() => {
       const zb = tf.tensor2d(z.subarray(i * latentDim, (i + m) * latentDim), [m, latentDim]);
-      const labels = classes
-        ? tf.tensor2d(
-            Int32Array.from({ length: m }, (_, j) => (i + j) % classes),
-            [m, 1],
-            'int32',
-          )
+      const labels = labelList
+        ? tf.tensor2d(Int32Array.from(labelList.slice(i, i + m)), [m, 1], 'int32')
         : undefined;
       return generator.predict(labels ? [zb, labels] : zb) as tf.Tensor;
     });
@@ -157,13 +184,14 @@ export async function sampleRun(
   dir: string,
   count: number,
   seed: number,
+  labels?: number[],
 ): Promise<{ samples: SampleSet; realPoints?: SampleSet }> {
   const cardPath = join(dir, RUN_FILES.modelCard);
   const configPath = join(dir, RUN_FILES.config);
   const modelPath = join(dir, RUN_FILES.generatorDir, 'model.json');
   if (!existsSync(modelPath) || !(existsSync(cardPath) || existsSync(configPath))) {
     throw new EvalError(
-      `${dir} is not a run directory with a generator (no ${RUN_FILES.generatorDir}/model.json and ${RUN_FILES.modelCard}); pass a run written by trainer:train`,
+      `${dir} is not a run directory with a generator (no ${RUN_FILES.generatorDir}/model.json and ${RUN_FILES.modelCard}); pass a run written by ganforge train`,
     );
   }
   const generator = await tf.loadLayersModel(new FileModelIO(join(dir, RUN_FILES.generatorDir)));
@@ -183,7 +211,9 @@ export async function sampleRun(
       latentDim = generator.inputs[0]!.shape[1]!;
       output = outputSpecOf(generator);
     }
-    const samples = sampleLayersGenerator(generator, latentDim, output, count, seed);
+    const samples = sampleLayersGenerator(generator, latentDim, output, count, seed, {
+      ...(labels ? { labels } : {}),
+    });
     if (samples.kind === 'points') {
       const pointsPath = join(dir, RUN_FILES.realPoints);
       if (!existsSync(pointsPath)) {
@@ -204,8 +234,16 @@ export async function sampleRun(
   }
 }
 
-/** Samples an ONNX generator with the inference SDK (images come back in [0, 1]: mapped to [-1, 1]). */
-export async function sampleOnnx(path: string, count: number, seed: number): Promise<SampleSet> {
+/**
+ * Samples an ONNX generator with the inference SDK (images come back in [0, 1]: mapped to [-1, 1]). A
+ * conditional one (GANForge's cgan export) gets `labels` in turn, else every class its metadata names.
+ */
+export async function sampleOnnx(
+  path: string,
+  count: number,
+  seed: number,
+  labels?: number[],
+): Promise<SampleSet> {
   if (!existsSync(path)) throw new EvalError(`ONNX file not found: ${path}`);
   const { loadGenerator } = await import('@ganforge/inference');
   let g;
@@ -215,6 +253,10 @@ export async function sampleOnnx(path: string, count: number, seed: number): Pro
     throw new EvalError(`cannot load ${path} as a generator: ${(e as Error).message}`);
   }
   try {
+    const { labelInputName, classNames } = g.info;
+    if (!labelInputName && labels)
+      throw new EvalError(`--labels: ${path} is not a conditional generator; drop --labels`);
+    const labelList = labelInputName ? labelsInTurn(count, classNames?.length, labels, path) : undefined;
     const batch = 1000;
     const parts: Float32Array[] = [];
     let shape: { height: number; width: number; channels: number } | undefined;
@@ -222,7 +264,11 @@ export async function sampleOnnx(path: string, count: number, seed: number): Pro
     for (let i = 0; i < count; i += batch) {
       const m = Math.min(batch, count - i);
       // One seed per batch, derived from the run's seed, keeps batches distinct and reproducible.
-      const out = await g.sample({ count: m, seed: seed * 100_003 + i });
+      const out = await g.sample({
+        count: m,
+        seed: seed * 100_003 + i,
+        ...(labelList ? { labels: labelList.slice(i, i + m) } : {}),
+      });
       if (out.kind === 'image') {
         shape = { height: out.height, width: out.width, channels: out.channels };
         parts.push(out.pixels.map((p) => p * 2 - 1));

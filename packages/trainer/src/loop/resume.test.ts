@@ -215,8 +215,11 @@ describe('checkpoints and resume', () => {
         },
       ),
     ).rejects.toThrow();
-    expect(existsSync(join(out, 'checkpoint', 'step-000000999', 'generator', 'model.json'))).toBe(true);
+    // A write that fails removes what it had written (the generator) ...
+    expect(existsSync(join(out, 'checkpoint', 'step-000000999'))).toBe(false);
     expect(readCheckpointInfo(run)).toEqual(before);
+    // ... while a kill mid-write leaves a half-written folder, as here.
+    await m.generator.save(new FileModelIO(join(out, 'checkpoint', 'step-000000999', 'generator')));
     const fresh = buildModels(tf, config, { shape: [28, 28, 1] });
     const info = await restoreCheckpoint(tf, run, { ...fresh, optimizers: {} });
     expect(info.step).toBe(6);
@@ -242,6 +245,8 @@ describe('checkpoints and resume', () => {
       join(ckpt, `latest.json.tmp-${dead}-1-1`),
       join(out, `state.json.tmp-${dead}-1-2`),
       join(ckpt, dir, 'generator', `weights.bin.tmp-${dead}-1-3`),
+      // An export killed mid-write.
+      join(out, `generator.onnx.tmp-${dead}-1-5`),
     ];
     const live = join(out, `model-card.json.tmp-${process.pid}-1-4`);
     for (const f of [...leftovers, live]) writeFileSync(f, '');
@@ -277,12 +282,24 @@ describe('checkpoints and resume', () => {
     );
     expect(err).toBeInstanceOf(TrainingError);
     expect((err as Error).message).toMatch(
-      /became NaN\/Inf at step \d+ \(epoch 2\).*last good checkpoint is kept in .*step-000000006/,
+      /became NaN\/Inf at step \d+ \(epoch 2\).*last good checkpoint is kept in .*step-000000006.* lower --lr-d\/--lr-g/,
     );
     expect(readCheckpointInfo(new RunDir(out))).toEqual(good);
     expect(new RunDir(out).readState().status).toBe('failed');
     const w = await weights(join(out, 'generator'));
     expect(w.every(Number.isFinite)).toBe(true);
+  });
+
+  it('stops when the losses explode (a learning rate far too high) instead of finishing a run of noise', async () => {
+    const out = join(tmp(), 'run');
+    const err = await train(
+      resolveConfig({ flags: { preset: 'gaussian2d', epochs: 2, limit: 200, lrD: 1e9, lrG: 1e9, out } }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingError);
+    expect((err as Error).message).toMatch(
+      /^the losses exploded \(loss_D [\d.e+]+, loss_G [\d.e+]+ at step \d+, epoch 1\): training stopped\. No checkpoint was written yet; lower --lr-d\/--lr-g \(now 1e\+9, 1e\+9\)/,
+    );
+    expect(new RunDir(out).readState().status).toBe('failed');
   });
 
   // Both engines: the compiled one hands its state back to TF.js at every epoch end.

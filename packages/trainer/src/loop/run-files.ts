@@ -4,12 +4,25 @@
  * each epoch's end the metrics record, the loss plot, the model card and the saved models. Checkpoints
  * are run/checkpoint.ts's; sample pictures outputs/samples.ts's.
  */
-import { accessSync, appendFileSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   type CurvePoint,
+  FileWriteError,
+  foreignEntries,
+  lockRunDir,
   type MetricsRecord,
   type ModelCard,
+  removeRunEntries,
   RUN_FILES,
   RunDir,
   RunDirError,
@@ -106,23 +119,93 @@ function assertWritableFolder(root: string): void {
   }
 }
 
-function prepareRunDir(path: string, overwrite: boolean): RunDir {
-  const run = new RunDir(path);
-  if (overwrite && existsSync(join(run.root, RUN_FILES.state)))
-    rmSync(run.root, { recursive: true, force: true });
-  assertWritableFolder(run.root);
-  if (existsSync(run.root) && readdirSync(run.root).length > 0) {
-    throw new RunDirError(
-      `run directory ${run.root} already exists and is not empty: pass another --out, or --resume ${run.root} to continue it (nothing was overwritten)`,
+/**
+ * What --overwrite may delete: a GANForge run, i.e. a state.json that reads as one and nothing in the
+ * folder but the run's own files (a user's file in it is never deleted with the run).
+ */
+function assertReplaceableRun(run: RunDir): void {
+  const refuse = (why: string) =>
+    new RunDirError(
+      `--overwrite replaces only a GANForge run, and ${run.root} ${why}: move that away or pass another --out (nothing was deleted)`,
+    );
+  try {
+    run.readState();
+  } catch (e) {
+    throw refuse(`has a ${RUN_FILES.state} that is not a GANForge run's state (${(e as Error).message})`);
+  }
+  const foreign = foreignEntries(run.root);
+  if (foreign.length > 0) {
+    throw refuse(
+      `holds ${foreign.join(', ')}, which ${foreign.length > 1 ? 'are' : 'is'} no part of a GANForge run`,
     );
   }
-  return run;
 }
 
-/** The run's folder: the one a resume continues, else a new (empty or --overwrite) one. */
-export function openRunDir(config: TrainConfig, options: TrainOptions): RunDir {
+/** True when the folder holds nothing but (possibly) its lock. */
+const isEmptyRunDir = (run: RunDir) =>
+  !existsSync(run.root) || readdirSync(run.root).every((name) => name === RUN_FILES.lock);
+
+/** A run folder opened for training, and its lock; release() also removes a folder it made that is still empty. */
+export interface OpenRunDir {
+  run: RunDir;
+  release(): void;
+}
+
+/** A new run's folder, locked: empty, or a previous run there replaced (--overwrite). */
+function prepareRunDir(path: string, overwrite: boolean): OpenRunDir {
+  const run = new RunDir(path);
+  assertWritableFolder(run.root);
+  const replace = overwrite && existsSync(run.path(RUN_FILES.state));
+  if (replace) assertReplaceableRun(run);
+  else if (!isEmptyRunDir(run)) throw notEmpty(run);
+  let made: string | undefined;
+  try {
+    made = mkdirSync(run.root, { recursive: true });
+  } catch (e) {
+    throw writeFailure(run.root, e);
+  }
+  // Locked before anything is deleted: a run still training there is refused, not replaced.
+  const lock = lockRunDir(run.root);
+  const release = () => {
+    lock.release();
+    // A run that failed before writing anything leaves no folder behind.
+    if (made && isEmptyRunDir(run)) rmSync(made, { recursive: true, force: true });
+  };
+  try {
+    if (replace) removeRunEntries(run.root);
+    if (!isEmptyRunDir(run)) throw notEmpty(run);
+  } catch (e) {
+    release();
+    throw writeFailure(run.root, e);
+  }
+  return { run, release };
+}
+
+const notEmpty = (run: RunDir) =>
+  new RunDirError(
+    `run directory ${run.root} already exists and is not empty: pass another --out, or --resume ${run.root} to continue it (nothing was overwritten)`,
+  );
+
+/**
+ * The run's folder, locked for this trainer (one writer per run: see lockRunDir): the one a resume
+ * continues, else a new (empty or --overwrite) one.
+ */
+export function openRunDir(config: TrainConfig, options: TrainOptions): OpenRunDir {
   const root = options.workspaceRoot ?? process.cwd();
-  if (options.resume) return new RunDir(resolve(root, config.out!));
+  if (options.resume) {
+    const run = new RunDir(resolve(root, config.out!));
+    try {
+      return { run, release: lockRunDir(run.root).release };
+    } catch (e) {
+      // A run continues in its own folder: another --out is no remedy.
+      if (e instanceof FileWriteError && ['EROFS', 'EACCES', 'EPERM'].includes(e.code)) {
+        throw new RunDirError(
+          `cannot resume ${run.root}: ${e.code === 'EROFS' ? 'it is on a read-only file system' : 'it is not writable'}, and a run continues in its own folder; copy it to a writable place and resume the copy`,
+        );
+      }
+      throw e;
+    }
+  }
   return prepareRunDir(
     config.out ? resolve(root, config.out) : defaultRunDir(config, root),
     options.overwrite ?? false,
@@ -162,7 +245,12 @@ export function resumedRecords(
 }
 
 export function appendCurvePoint(run: RunDir, point: CurvePoint): void {
-  appendFileSync(run.path(RUN_FILES.curve), JSON.stringify(point) + '\n');
+  const path = run.path(RUN_FILES.curve);
+  try {
+    appendFileSync(path, JSON.stringify(point) + '\n');
+  } catch (e) {
+    throw writeFailure(path, e);
+  }
 }
 
 /** An epoch's record into metrics.jsonl, the loss plot over every record so far, and the model card. */

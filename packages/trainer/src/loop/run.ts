@@ -14,6 +14,7 @@ import {
   type RunState,
 } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
+import { checkModelSize } from '../config/limits';
 import { batchValues, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
 import { createEngine } from '../engine';
@@ -34,6 +35,13 @@ import { restoreCheckpoint, writeCheckpoint, type CheckpointModels } from '../ru
 import { resumeStream, trainStream, type StreamState, type TrainStream } from './order';
 import { openRunDir, resumedRecords, saveRunModels, writeRunStart } from './run-files';
 import { TrainingError, type TrainEvent, type TrainOptions, type TrainResult } from './types';
+
+/**
+ * Mean losses beyond this (times the mode-seeking weight λ, when above 1) have exploded: the GAN
+ * objectives sit near 1, a collapsed generator's mode-seeking term reaches 1e5·λ; a learning rate far
+ * too high gives 1e8 to 1e22.
+ */
+const EXPLODED_LOSS = 1e6;
 
 /** Latent batches an EMA generator's BatchNorm statistics are averaged over. */
 const EMA_BN_BATCHES = 20;
@@ -88,6 +96,8 @@ export class TrainingRun {
     readonly config: TrainConfig,
     readonly options: TrainOptions,
     readonly run: RunDir,
+    /** Lets other writers have the run folder again (its lock). */
+    private readonly release: () => void,
     readonly backend: BackendName,
     readonly data: Dataset,
     readonly models: Models,
@@ -120,7 +130,23 @@ export class TrainingRun {
 
   /** Run directory, backend, data, models (restored when resuming) and the engine. */
   static async open(config: TrainConfig, options: TrainOptions): Promise<TrainingRun> {
-    const run = openRunDir(config, options);
+    const { run, release } = openRunDir(config, options);
+    let t: TrainingRun | undefined;
+    try {
+      t = await TrainingRun.build(config, options, run, release);
+    } finally {
+      if (!t) release();
+    }
+    return t;
+  }
+
+  /** The parts of a run whose folder is open and locked; the lock is the run's from here on. */
+  private static async build(
+    config: TrainConfig,
+    options: TrainOptions,
+    run: RunDir,
+    release: () => void,
+  ): Promise<TrainingRun> {
     const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
     ensureTrainingSupport(tf, backend);
     const data = await loadDataset({
@@ -139,7 +165,16 @@ export class TrainingRun {
         `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
       );
     }
-    const t = new TrainingRun(config, options, run, backend, data, buildTrainingModels(config, data));
+    checkModelSize(config, data.shape, data.classNames?.length ?? 0);
+    const t = new TrainingRun(
+      config,
+      options,
+      run,
+      release,
+      backend,
+      data,
+      buildTrainingModels(config, data),
+    );
     try {
       if (options.resume) await t.restore();
       const { generator, discriminator, ema, optimizers } = t.models;
@@ -226,19 +261,34 @@ export class TrainingRun {
     return { x: batchValues(data, idx, this.batchBuf), labels: this.labelBuf };
   }
 
-  /** The engine's sums; a NaN or Inf in them ends the run, naming `what` became so. */
+  /**
+   * The engine's sums; a NaN or Inf in them ends the run, naming `what` became so, and so do mean losses
+   * beyond EXPLODED_LOSS (a learning rate far too high: the run would "finish" as noise).
+   */
   async readSums(epoch: number, what?: (s: EpochSums) => string): Promise<EpochSums> {
     const s = await this.engine.readSums();
-    if (!sumsToList(s).every(Number.isFinite)) throw this.diverged(what?.(s) ?? 'the loss', epoch);
+    if (!sumsToList(s).every(Number.isFinite))
+      throw this.diverged(`${what?.(s) ?? 'the loss'} became NaN/Inf at step ${this.step} (epoch ${epoch})`);
+    const lossD = s.seenD > 0 ? s.lossD / s.seenD : 0;
+    const lossG = s.seenG > 0 ? s.lossG / s.seenG : 0;
+    const limit = EXPLODED_LOSS * Math.max(1, this.config.modeSeeking);
+    if (Math.abs(lossD) > limit || Math.abs(lossG) > limit) {
+      const f = (v: number) => v.toExponential(1);
+      throw this.diverged(
+        `the losses exploded (loss_D ${f(lossD)}, loss_G ${f(lossG)} at step ${this.step}, epoch ${epoch})`,
+      );
+    }
     return s;
   }
 
-  private diverged(what: string, epoch: number): TrainingError {
+  private diverged(what: string): TrainingError {
+    const f = (v: number) => (v >= 1e4 ? v.toExponential(0) : String(v));
+    const lower = `lower --lr-d/--lr-g (now ${f(this.config.lrD)}, ${f(this.config.lrG)})`;
     return new TrainingError(
-      `${what} became NaN/Inf at step ${this.step} (epoch ${epoch}): training stopped. ${
+      `${what}: training stopped. ${
         this.lastCheckpoint
-          ? `The last good checkpoint is kept in ${this.lastCheckpoint}; continue from it with --resume ${this.run.root} and a lower --lrD/--lrG`
-          : 'No checkpoint was written yet; lower --lrD/--lrG (or check the data) and start again'
+          ? `The last good checkpoint is kept in ${this.lastCheckpoint}; continue from it with --resume ${this.run.root} and ${lower}`
+          : `No checkpoint was written yet; ${lower} (or check the data) and start again`
       }.`,
     );
   }
@@ -314,14 +364,19 @@ export class TrainingRun {
     });
   }
 
+  /** Frees the models and the engine, and lets other writers have the run folder again. */
   dispose(): void {
     const { generator, discriminator, ema, optimizers } = this.models;
-    this.samples.dispose();
-    this.engine?.dispose();
-    generator.dispose();
-    discriminator.dispose();
-    ema?.dispose();
-    optimizers.d.dispose();
-    optimizers.g.dispose();
+    try {
+      this.samples.dispose();
+      this.engine?.dispose();
+      generator.dispose();
+      discriminator.dispose();
+      ema?.dispose();
+      optimizers.d.dispose();
+      optimizers.g.dispose();
+    } finally {
+      this.release();
+    }
   }
 }

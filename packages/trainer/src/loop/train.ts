@@ -6,11 +6,12 @@
  * until the last one, Ctrl-C/SIGTERM or the time budget. Progress goes out as typed events (the CLI
  * turns them into bars and lines).
  */
-import type { MetricsRecord } from '@ganforge/contracts';
+import { describeFileError, FileWriteError, type MetricsRecord, staleExport } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
 import { zeroSums, type EpochSums } from '../engine/sums';
 import { ADA_INTERVAL } from '../gan/ada';
+import { resumableCheckpoint } from '../run/checkpoint';
 import { shuffledOrder, stepSeed, streamState, type StreamState } from './order';
 import { TrainingRun } from './run';
 import { appendCurvePoint, writeEpochFiles } from './run-files';
@@ -57,11 +58,26 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     }
     return await finish(r);
   } catch (e) {
-    r.writeState('failed', (e as Error).message);
-    throw e;
+    const err = withResumeHint(r, e);
+    try {
+      r.writeState('failed', (err as Error).message);
+    } catch {
+      // The disk that failed the run may refuse this too; the error below says what happened.
+    }
+    throw err;
   } finally {
     r.dispose();
   }
+}
+
+/**
+ * A write that failed mid-run (a full disk, a quota) with where the run can continue from: the
+ * checkpoint latest.json names is whole (a checkpoint cut short is removed), so --resume takes it.
+ */
+function withResumeHint(r: TrainingRun, e: unknown): unknown {
+  const err = describeFileError(e);
+  if (!(err instanceof FileWriteError)) return err;
+  return new FileWriteError(`${err.message}; ${resumableCheckpoint(r.run)}`, err.path, err.code);
 }
 
 /** One epoch's steps (after `skip` done before a resume); stops early on Ctrl-C or the time budget. */
@@ -229,6 +245,8 @@ async function finish(r: TrainingRun): Promise<TrainResult> {
   if (r.epochsCompleted > 0 || (r.budgetReached && r.step > 0)) r.run.writeModelCard(r.card(estimate));
   r.writeState(r.interrupted ? 'interrupted' : 'completed');
   const result = await r.result(estimate);
+  const lag = r.run.hasModelCard() ? staleExport(r.run.readModelCard(), r.run.root) : undefined;
+  if (lag) result.staleExport = lag;
   r.emit({ status: 'done', result });
   return result;
 }

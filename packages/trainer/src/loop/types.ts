@@ -1,5 +1,5 @@
 /** What train() takes, says while it runs, and returns. */
-import { type MetricsRecord, UserError } from '@ganforge/contracts';
+import { type ExportLag, type MetricsRecord, UserError } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
 import type { EngineName, ProfileRow } from '../engine/types';
 import type { GaussianEstimate } from '../eval/estimate';
@@ -95,6 +95,8 @@ export interface TrainResult {
   estimate?: GaussianEstimate;
   /** With options.profile and the compiled engine: where the steps' time went. */
   profile?: ProfileRow[];
+  /** The run's generator.onnx, when it was exported at an earlier step than the run ends at. */
+  staleExport?: ExportLag;
 }
 
 /** Training cannot go on (e.g. the loss became NaN); the message says what to do. */

@@ -34,15 +34,15 @@ function words(line: string): string[] {
  */
 function resolveCommand(command: string): TrainConfig {
   const argv = words(command);
-  expect(argv.slice(0, 5)).toEqual(['npx', 'nx', 'run', 'trainer:train', '--']);
+  expect(argv.slice(0, 3)).toEqual(['npx', 'ganforge', 'train']);
   const cmd = trainCommand().exitOverride();
   let parsed: Record<string, unknown> | undefined;
   cmd.action((opts: Record<string, unknown>) => void (parsed = opts));
-  cmd.parse(argv.slice(5), { from: 'user' });
+  cmd.parse(argv.slice(3), { from: 'user' });
   expect(parsed).toBeDefined();
   const keyOf = new Map(CONFIG_KEYS.map((k) => [flagOf(k), k]));
   const flags: Record<string, string> = {};
-  for (const arg of argv.slice(5)) {
+  for (const arg of argv.slice(3)) {
     const m = /^(--[^=]+)=(.*)$/s.exec(arg);
     if (!m) throw new Error(`not a --flag=value argument: ${arg}`);
     expect(isKebabFlag(m[1]!), `${m[1]} is kebab-case`).toBe(true);
@@ -85,7 +85,7 @@ describe('the model card reproduce command', () => {
 
   it('names only what differs from the preset', () => {
     const config = resolveConfig({ flags: { preset: 'mlp', model: 'mlp', epochs: 3 } });
-    expect(reproduceCommand(config)).toBe('npx nx run trainer:train -- --preset=mlp --seed=1 --epochs=3');
+    expect(reproduceCommand(config)).toBe('npx ganforge train --preset=mlp --seed=1 --epochs=3');
   });
 
   it('spells flags as the CLI does: kebab-case, --arch for the model', () => {
@@ -93,7 +93,7 @@ describe('the model card reproduce command', () => {
       flags: { preset: 'mlp', model: 'dcgan28', latentDim: 32, maxMinutes: 2, lrD: 1e-3 },
     });
     expect(reproduceCommand(config)).toBe(
-      'npx nx run trainer:train -- --preset=mlp --seed=1 --arch=dcgan28 --latent-dim=32 --lr-d=0.001 --max-minutes=2',
+      'npx ganforge train --preset=mlp --seed=1 --arch=dcgan28 --latent-dim=32 --lr-d=0.001 --max-minutes=2',
     );
   });
 
@@ -103,7 +103,7 @@ describe('the model card reproduce command', () => {
     expect(versions['@tensorflow/tfjs']).toMatch(/^\d+\.\d+\.\d+/);
     expect(versions['node']).toBe(process.versions.node);
     const [command, note] = reproduceText(resolveConfig({ flags: { preset: 'tiny' } })).split('\n');
-    expect(command).toBe('npx nx run trainer:train -- --preset=tiny --seed=1');
+    expect(command).toBe('npx ganforge train --preset=tiny --seed=1');
     expect(note).toContain(`@tensorflow/tfjs ${versions['@tensorflow/tfjs']}`);
     expect(note).toMatch(/^# trained with /);
   });

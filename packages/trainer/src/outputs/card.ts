@@ -86,7 +86,7 @@ function flagValue(v: unknown): string {
 }
 
 /**
- * The train command that resolves to `config` again: the preset, the seed and every key whose value
+ * The train command that resolves to `config` again, as a user of the installed package types it: the preset, the seed and every key whose value
  * differs from what the preset alone gives, in the schema's order, as the CLI spells them (kebab-case,
  * `--arch` for `model`, `--label-file` for `labels`).
  */
@@ -98,7 +98,7 @@ export function reproduceCommand(config: TrainConfig): string {
     if (JSON.stringify(value) !== JSON.stringify(base[key]))
       flags.push(`--${flagOf(key as keyof TrainConfig)}=${flagValue(value)}`);
   }
-  return `npx nx run trainer:train -- ${flags.join(' ')}`;
+  return `npx ganforge train ${flags.join(' ')}`;
 }
 
 const require = createRequire(import.meta.url);

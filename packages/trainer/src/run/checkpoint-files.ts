@@ -11,12 +11,17 @@
  *     checkpoint/step-NNNNNNNNN/optimizer-powers.json  Adam's running β powers per optimizer
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { type CheckpointInfo, CheckpointInfoSchema, RUN_FILES } from '@ganforge/contracts/schema';
+import {
+  CHECKPOINT_FILES,
+  type CheckpointInfo,
+  CheckpointInfoSchema,
+  RUN_FILES,
+} from '@ganforge/contracts/schema';
 
-export const OPTIMIZER_JSON = 'optimizers.json';
-export const OPTIMIZER_BIN = 'optimizers.bin';
+export const OPTIMIZER_JSON = CHECKPOINT_FILES.optimizerJson;
+export const OPTIMIZER_BIN = CHECKPOINT_FILES.optimizerBin;
 /** Adam's running β powers per optimizer: TF.js's getWeights leaves them out. */
-export const OPTIMIZER_POWERS = 'optimizer-powers.json';
+export const OPTIMIZER_POWERS = CHECKPOINT_FILES.optimizerPowers;
 export const WEIGHTS_FILE = 'weights.bin';
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
 import {
+  CHECKPOINT_FILES,
   type CheckpointInfo,
   CheckpointInfoSchema,
   isLeftoverTemp,
@@ -119,19 +120,51 @@ export async function writeCheckpoint(
   const dir = join(root, dirName);
   // A folder of this name not named by latest.json is the leftover of an interrupted write.
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  await models.generator.save(new FileModelIO(join(dir, 'generator')));
-  await models.discriminator.save(new FileModelIO(join(dir, 'discriminator')));
-  if (models.ema) await models.ema.save(new FileModelIO(join(dir, 'generator-ema')));
-  // The same bytes the browser's checkpointFiles makes (checkpoint-files.ts).
-  const { manifest, bin, powers } = await optimizerFiles(models.optimizers);
-  writeFileAtomic(join(dir, OPTIMIZER_BIN), bin);
-  writeJsonAtomic(join(dir, OPTIMIZER_JSON), manifest);
-  writeJsonAtomic(join(dir, OPTIMIZER_POWERS), powers);
-  const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
-  writeJsonAtomic(join(root, RUN_FILES.checkpointLatest), CheckpointInfoSchema.parse(full));
+  try {
+    await models.generator.save(new FileModelIO(join(dir, 'generator')));
+    await models.discriminator.save(new FileModelIO(join(dir, 'discriminator')));
+    if (models.ema) await models.ema.save(new FileModelIO(join(dir, CHECKPOINT_FILES.emaGeneratorDir)));
+    // The same bytes the browser's checkpointFiles makes (checkpoint-files.ts).
+    const { manifest, bin, powers } = await optimizerFiles(models.optimizers);
+    writeFileAtomic(join(dir, OPTIMIZER_BIN), bin);
+    writeJsonAtomic(join(dir, OPTIMIZER_JSON), manifest);
+    writeJsonAtomic(join(dir, OPTIMIZER_POWERS), powers);
+    const full: CheckpointInfo = { ...info, dir: dirName, writtenAt: new Date().toISOString() };
+    writeJsonAtomic(join(root, RUN_FILES.checkpointLatest), CheckpointInfoSchema.parse(full));
+  } catch (e) {
+    // A checkpoint cut short (a full disk) is not left half written beside the intact one.
+    if (!isLatest(run, dirName)) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   // Older checkpoints are superseded now that latest.json names this one.
   removeOtherCheckpoints(root, dirName);
   return dir;
+}
+
+/** Whether latest.json names the checkpoint folder `dirName`. */
+function isLatest(run: RunDir, dirName: string): boolean {
+  try {
+    return readCheckpointInfo(run).dir === dirName;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a run stopped by a failed write can continue from, for its error message: the checkpoint
+ * latest.json names, when it is there and whole enough to name, else that there is none yet.
+ */
+export function resumableCheckpoint(run: RunDir): string {
+  try {
+    const info = readCheckpointInfo(run);
+    const dir = join(checkpointRoot(run), info.dir);
+    if (existsSync(dir)) {
+      return `the last intact checkpoint is ${dir} (step ${info.step}, epoch ${info.epoch}): once there is room, continue with --resume ${run.root}`;
+    }
+  } catch {
+    // No readable latest.json: nothing to resume.
+  }
+  return 'no checkpoint was written yet: once there is room, start the run again';
 }
 
 export function readCheckpointInfo(run: RunDir): CheckpointInfo {
@@ -187,7 +220,7 @@ export async function restoreCheckpoint(
   };
   await copy('generator', models.generator);
   await copy('discriminator', models.discriminator);
-  if (models.ema) await copy(info.ema ? 'generator-ema' : 'generator', models.ema);
+  if (models.ema) await copy(info.ema ? CHECKPOINT_FILES.emaGeneratorDir : 'generator', models.ema);
 
   const manifest = readSaved(join(dir, OPTIMIZER_JSON), SavedTensorsSchema);
   const binPath = join(dir, OPTIMIZER_BIN);

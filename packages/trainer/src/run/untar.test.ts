@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,5 +48,34 @@ describe('unpacking a run archive for --resume', () => {
     expect(() => unpackRunArchive(join(tmp, 'up.tar'))).toThrow(/would land outside its folder/);
     writeFileSync(join(tmp, 'junk.tar'), 'not a tar at all'.repeat(64));
     expect(() => unpackRunArchive(join(tmp, 'junk.tar'))).toThrow(/is not a tar archive/);
+  });
+
+  it('refuses a name that is both a file and a folder in one line, and leaves nothing behind', () => {
+    // Python's tarfile writes what tar(1) will not: run/a as a file, then run/a/b inside a folder run/a.
+    const archive = join(tmp, 'clash.tar');
+    const script = [
+      'import io, sys, tarfile',
+      "t = tarfile.open(sys.argv[1], 'w', format=tarfile.USTAR_FORMAT)",
+      'def add(name, data=None):',
+      '    info = tarfile.TarInfo(name)',
+      '    if data is None: info.type = tarfile.DIRTYPE',
+      '    else: info.size = len(data)',
+      '    t.addfile(info, io.BytesIO(data) if data is not None else None)',
+      "add('run/'); add('run/config.json', b'{}'); add('run/a', b'file'); add('run/a/b', b'inside')",
+      't.close()',
+    ].join('\n');
+    const r = spawnSync('/usr/bin/python3', ['-c', script, archive], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    let err: Error | undefined;
+    try {
+      unpackRunArchive(archive);
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.name).toBe('RunDirError');
+    expect(err?.message).toMatch(
+      /clash\.tar holds run\/a both as a file and as a folder: it is damaged or not a run archive; nothing was unpacked/,
+    );
+    expect(readdirSync(tmp)).toEqual(['clash.tar']);
   });
 });

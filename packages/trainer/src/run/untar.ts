@@ -1,12 +1,21 @@
 /**
  * `--resume <run>.tar`: unpacks a run archive (the playground's "Download run", or `tar -cf` of a run
  * folder) next to itself and names the run folder in it. Reads ustar archives of regular files and
- * folders; anything else (links, devices), an absolute name or a `..` in one is refused, and an existing
- * folder of the same name is never written into.
+ * folders; anything else (links, devices), an absolute name or a `..` in one, a name that is both a file
+ * and a folder is refused, and an existing folder of the same name is never written into.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { RunDirError } from '@ganforge/contracts';
+import { RunDirError, writeFailure } from '@ganforge/contracts';
 
 const BLOCK = 512;
 
@@ -48,10 +57,8 @@ export function readTar(bytes: Uint8Array, what: string): Entry[] {
   return entries;
 }
 
-/** Unpacks `archive` into its folder and returns the run folder it held (its one top-level folder). */
-export function unpackRunArchive(archive: string): string {
-  const path = resolve(archive);
-  const entries = readTar(new Uint8Array(readFileSync(path)), path);
+/** The entries' clean names and their one top-level folder; refuses names outside it. */
+function runFolderOf(entries: Entry[], path: string): string {
   const tops = new Set<string>();
   for (const e of entries) {
     const clean = e.name.replace(/^\.\//, '').replace(/\/$/, '');
@@ -66,7 +73,36 @@ export function unpackRunArchive(archive: string): string {
       `${path} should hold one run folder; it holds ${tops.size ? [...tops].join(', ') : 'nothing'}`,
     );
   }
-  const top = [...tops][0]!;
+  return [...tops][0]!;
+}
+
+/** Refuses a name the archive holds both as a file and as a folder (itself, or above another name). */
+function assertOneKindPerName(entries: Entry[], path: string): void {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const e of entries) {
+    (e.type === 'dir' ? folders : files).add(e.name);
+    const parts = e.name.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  const both = [...files].find((f) => folders.has(f));
+  if (both !== undefined) {
+    throw new RunDirError(
+      `${path} holds ${both} both as a file and as a folder: it is damaged or not a run archive; nothing was unpacked`,
+    );
+  }
+}
+
+/**
+ * Unpacks `archive` into its folder and returns the run folder it held (its one top-level folder). The
+ * archive is checked whole first and unpacked under a temporary name, renamed into place at the end:
+ * a failure leaves nothing behind.
+ */
+export function unpackRunArchive(archive: string): string {
+  const path = resolve(archive);
+  const entries = readTar(new Uint8Array(readFileSync(path)), path);
+  const top = runFolderOf(entries, path);
+  assertOneKindPerName(entries, path);
   const root = dirname(path);
   const run = join(root, top);
   if (existsSync(run)) {
@@ -74,17 +110,35 @@ export function unpackRunArchive(archive: string): string {
       `${run} already exists: resume that folder (--resume ${run}), or move it away to unpack ${path} again`,
     );
   }
-  for (const e of entries) {
-    const target = resolve(root, e.name);
-    if (!target.startsWith(run + sep) && target !== run) {
-      throw new RunDirError(`${path} holds "${e.name}", outside its run folder`);
-    }
-    if (e.type === 'dir') mkdirSync(target, { recursive: true });
-    else {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, e.data);
-    }
+  if (!entries.some((e) => e.name === top && e.type === 'dir') && entries.some((e) => e.name === top))
+    throw new RunDirError(`${path}: ${top} is not a folder`);
+  try {
+    accessSync(root, constants.W_OK);
+  } catch (e) {
+    const why =
+      (e as NodeJS.ErrnoException).code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    throw new RunDirError(
+      `cannot unpack ${path} next to itself: ${root} ${why}; copy the archive to a writable folder and resume that copy`,
+    );
   }
-  if (!statSync(run).isDirectory()) throw new RunDirError(`${path}: ${top} is not a folder`);
+  const staging = join(root, `.${top}.unpacking-${process.pid}`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    for (const e of entries) {
+      const target = resolve(staging, e.name.slice(top.length + 1));
+      if (!target.startsWith(staging + sep) && target !== staging) {
+        throw new RunDirError(`${path} holds "${e.name}", outside its run folder`);
+      }
+      if (e.type === 'dir') mkdirSync(target, { recursive: true });
+      else {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, e.data);
+      }
+    }
+    renameSync(staging, run);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw writeFailure(run, e);
+  }
   return run;
 }
