@@ -1,8 +1,9 @@
 /**
  * The compiled engine: each training step is one onnxruntime-node call of a graph holding the whole
- * step (step.ts). Weights, BatchNorm statistics, optimizer slots and the EMA of G live in two sets of
- * buffers, read by one step and written by it through preallocated outputs, then swapped — nothing
- * is allocated or copied per step but the batch. `sync()` converts them back to TF.js layouts.
+ * step (step.ts), on the execution provider `--provider` picks (provider.ts). Weights, BatchNorm
+ * statistics, optimizer slots and the EMA of G stay where that provider computes — CPU buffers
+ * swapped between steps, or GPU memory (state-store.ts) — so nothing is copied per step but the
+ * batch in and the figures out. `sync()` brings them back and converts them to TF.js layouts.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,19 +17,12 @@ import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState
 import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
+import { compileSteps, type ProviderChoice } from './provider';
 import { size as elementCount } from './shape';
-import {
-  buildStepGraph,
-  FIGURES,
-  figureShape,
-  netState,
-  next,
-  stepInputs,
-  type StepConfig,
-  type StateTensor,
-} from './step';
+import type { Figures, StateStore, StepSession } from './state-store';
+import { buildStepGraph, FIGURES, figureShape, netState, stepInputs, type StepConfig } from './step';
 
-export type ExecutionProvider = 'cpu' | 'cuda';
+export type ExecutionProvider = ProviderChoice;
 
 export interface OnnxEngineOptions {
   config: StepConfig & { dSteps: number; criticBoost: boolean };
@@ -56,12 +50,6 @@ async function loadOrt(): Promise<Ort> {
   }
 }
 
-interface Session {
-  run(feeds: Record<string, OrtTypes.Tensor>, fetches: Record<string, OrtTypes.Tensor>): Promise<unknown>;
-  endProfiling(): void;
-  release(): Promise<void>;
-}
-
 const PROFILE_PREFIX = join(tmpdir(), `ganforge-ort-profile-${process.pid}`);
 
 interface ProfileEvent {
@@ -71,19 +59,10 @@ interface ProfileEvent {
   args?: { op_name?: string };
 }
 
-interface CompiledGraph {
-  session: Session;
-  updates: string[];
-}
-
 export class OnnxEngine implements TrainEngine {
   readonly name = 'onnxruntime' as const;
   private sums: EpochSums = zeroSums();
-  /** Two buffers per state tensor; `current` says which one holds the state now. */
-  private readonly buffers = new Map<string, [OrtTypes.Tensor, OrtTypes.Tensor]>();
-  private readonly current = new Map<string, 0 | 1>();
   private readonly inputs: Record<string, OrtTypes.Tensor> = {};
-  private readonly figures: Record<string, OrtTypes.Tensor>;
   private iterations = { g: 0, d: 0 };
   /** Classes of a conditional model's label input. */
   private readonly classes: number | undefined;
@@ -96,25 +75,19 @@ export class OnnxEngine implements TrainEngine {
     private readonly opts: OnnxEngineOptions,
     private readonly G: Net,
     private readonly D: Net,
-    private readonly state: StateTensor[],
-    private readonly graphs: { full: CompiledGraph; critic?: CompiledGraph },
+    private readonly graphs: { full: StepSession; critic?: StepSession },
+    /** Where the state lives between steps (CPU buffers or GPU memory). */
+    private readonly store: StateStore,
+    /** The provider that runs the step ("CPU", "WebGPU (…)"), and what runs elsewhere than asked. */
+    readonly device: string,
+    readonly deviceNote: string | undefined,
   ) {
     const B = opts.batch;
     this.classes = G.classes ?? D.classes;
     const f = (shape: number[]) => new ort.Tensor('float32', new Float32Array(elementCount(shape)), shape);
-    this.figures = {
-      [FIGURES.lossD]: f([]),
-      [FIGURES.lossG]: f([]),
-      [FIGURES.real]: f([B, ...figureShape(D, opts.config)]),
-      [FIGURES.fake]: f([B, ...figureShape(D, opts.config)]),
-    };
     const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
     for (const t of [io.z, ...io.noise, ...io.labels, ...io.penalty]) this.inputs[t.name] = f(t.shape);
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
-    for (const t of state) {
-      this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
-      this.current.set(t.name, 0);
-    }
   }
 
   /** Compiles the models' step; throws UncompilableError (with the reason) where it cannot. */
@@ -129,31 +102,46 @@ export class OnnxEngine implements TrainEngine {
     const { config, batch, dataShape } = opts;
     const ema = Boolean(models.ema);
     const state = [...netState('g', G, ema), ...netState('d', D, false)];
-    const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
+    const base: OrtTypes.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads > 0 ? opts.threads : availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-      executionProviders: [opts.provider],
       ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
     };
-    const compile = async (generatorStep: boolean): Promise<CompiledGraph> => {
-      const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep);
-      const session = await ort.InferenceSession.create(spec.bytes, sessionOptions);
-      return { session, updates: spec.updates };
+    const withCritic = config.dSteps > 1 || config.criticBoost;
+    const specs = (withCritic ? [true, false] : [true]).map((generatorStep) =>
+      buildStepGraph(G, D, config, batch, dataShape, generatorStep),
+    );
+    const B = batch;
+    const figureShapes = {
+      [FIGURES.lossD]: [],
+      [FIGURES.lossG]: [],
+      [FIGURES.real]: [B, ...figureShape(D, config)],
+      [FIGURES.fake]: [B, ...figureShape(D, config)],
     };
-    const full = await compile(true);
-    const critic = config.dSteps > 1 || config.criticBoost ? await compile(false) : undefined;
-    const engine = new OnnxEngine(ort, tf, models, opts, G, D, state, {
-      full,
-      ...(critic ? { critic } : {}),
-    });
-    await engine.load();
+    const compiled = await compileSteps(ort, { choice: opts.provider, specs, state, figureShapes, base });
+    const [full, critic] = compiled.steps;
+    const graphs = { full: full!, ...(critic ? { critic } : {}) };
+    const engine = new OnnxEngine(
+      ort,
+      tf,
+      models,
+      opts,
+      G,
+      D,
+      graphs,
+      compiled.store,
+      compiled.device,
+      compiled.note,
+    );
+    try {
+      await engine.load();
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
     return engine;
-  }
-
-  private buffer(name: string): OrtTypes.Tensor {
-    return this.buffers.get(name)![this.current.get(name)!];
   }
 
   /** Reads weights and optimizer state from the TF.js side into the current buffers. */
@@ -164,8 +152,7 @@ export class OnnxEngine implements TrainEngine {
       const st = await readOptimizerState(opt);
       this.iterations[prefix] = st.iterations;
       for (const [i, slot] of net.weights.entries()) {
-        const set = (name: string, values: Float32Array) =>
-          (this.buffer(name).data as Float32Array).set(toGraph(slot, values));
+        const set = (name: string, values: Float32Array) => this.store.host(name).set(toGraph(slot, values));
         set(`${prefix}.w${i}`, slot.variable.read().dataSync() as Float32Array);
         if (!slot.trainable) continue;
         const saved = st.slots[model.trainableWeights.indexOf(slot.variable)];
@@ -188,6 +175,7 @@ export class OnnxEngine implements TrainEngine {
       const dBetas = adamBetas(optD)!;
       this.powers = { g: gs.powers ?? betas, d: ds.powers ?? dBetas };
     }
+    await this.store.push();
   }
 
   async step(batch: StepBatch): Promise<void> {
@@ -244,14 +232,9 @@ export class OnnxEngine implements TrainEngine {
       ...this.inputs,
       x: new this.ort.Tensor('float32', batch.x, dataShape),
     };
-    for (const t of this.state) feeds[t.name] = this.buffer(t.name);
-    const fetches: Record<string, OrtTypes.Tensor> = { ...this.figures };
-    for (const name of graph.updates)
-      fetches[next(name)] = this.buffers.get(name)![this.current.get(name) === 0 ? 1 : 0];
-    await graph.session.run(feeds, fetches);
-    for (const name of graph.updates) this.current.set(name, (1 - this.current.get(name)!) as 0 | 1);
+    const figures = await this.store.run(graph, feeds);
     this.advanceOptimizers(batch.generatorStep);
-    this.accumulate(batch.generatorStep);
+    this.accumulate(figures, batch.generatorStep);
   }
 
   /** TF.js multiplies the β powers in float32 after each update; so does this. */
@@ -266,15 +249,15 @@ export class OnnxEngine implements TrainEngine {
     if (generatorStep) p.g = [Math.fround(p.g[0] * gb1), Math.fround(p.g[1] * gb2)];
   }
 
-  private accumulate(generatorStep: boolean): void {
+  private accumulate(figures: Figures, generatorStep: boolean): void {
     const B = this.opts.batch;
     const { threshold, probability } = LOSSES[this.opts.config.loss].judge;
-    const real = this.figures[FIGURES.real]!.data as Float32Array;
-    const fake = this.figures[FIGURES.fake]!.data as Float32Array;
+    const real = figures[FIGURES.real]!;
+    const fake = figures[FIGURES.fake]!;
     const belief = (v: number) => (probability ? 1 / (1 + Math.exp(-v)) : v);
     const s = this.sums;
-    s.lossD += (this.figures[FIGURES.lossD]!.data as Float32Array)[0]! * B;
-    s.lossG += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
+    s.lossD += figures[FIGURES.lossD]![0]! * B;
+    s.lossG += figures[FIGURES.lossG]![0]! * B;
     for (let i = 0; i < B; i++) {
       if (real[i]! - threshold > 0) s.realJudgedReal++;
       if (fake[i]! - threshold <= 0) s.fakeJudgedFake++;
@@ -296,6 +279,7 @@ export class OnnxEngine implements TrainEngine {
   async sync(): Promise<void> {
     const { tf } = this;
     const { generator, discriminator, ema, optG, optD } = this.models;
+    await this.store.pull();
     const write = (v: tfTypes.LayerVariable, slot: WeightSlot, values: Float32Array) => {
       const t = tf.tensor(toTfjs(slot, values), v.shape as number[]);
       v.write(t);
@@ -304,7 +288,7 @@ export class OnnxEngine implements TrainEngine {
     const back = async (prefix: 'g' | 'd', net: Net, opt: tfTypes.Optimizer, model: tfTypes.LayersModel) => {
       const st: OptimizerState = { iterations: this.iterations[prefix], slots: [] };
       if (this.powers) st.powers = this.powers[prefix];
-      const get = (name: string) => this.buffer(name).data as Float32Array;
+      const get = (name: string) => this.store.host(name);
       for (const [i, slot] of net.weights.entries()) {
         write(slot.variable, slot, get(`${prefix}.w${i}`));
         if (prefix === 'g' && ema) {
@@ -352,6 +336,7 @@ export class OnnxEngine implements TrainEngine {
   }
 
   dispose(): void {
+    this.store.dispose();
     void this.graphs.full.session.release();
     void this.graphs.critic?.session.release();
   }
