@@ -14,7 +14,7 @@ const PYTHON = '/usr/bin/python3';
 /** What the tests need: a name for people, the Debian package, and how to tell it is there. */
 const REQUIREMENTS = [
   {
-    what: 'headless Chromium (the gallery and SDK browser tests)',
+    what: "headless Chromium (the gallery and SDK browser tests; its SwiftShader Vulkan driver runs the trainer's WebGPU test)",
     debian: 'chromium',
     present: () => executable(process.env.CHROMIUM_PATH || '/usr/bin/chromium'),
   },

@@ -12,6 +12,7 @@
  *
  *   npx nx run trainer:bench [-- --models dcgan28,mlp --reps 3 --engine tfjs --profile]
  *   npx nx run trainer:bench -- --models cgan,wgan-gp --engine onnxruntime,tfjs   (engines side by side)
+ *   npx nx run trainer:bench -- --provider webgpu --models dcgan28,dcgan64 --batch 64,256   (GPU vs CPU)
  *
  * --profile adds where a step's time goes: per ONNX operator type for the compiled engine (from
  * onnxruntime's profiler), per TF.js kernel for --engine=tfjs.
@@ -33,6 +34,9 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '5' },
     threads: { type: 'string', default: '1,2' },
     engine: { type: 'string', default: 'auto' },
+    provider: { type: 'string', default: 'cpu' },
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string' },
     'ours-threads': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
@@ -44,17 +48,21 @@ const { values: opts } = parseArgs({
   },
 });
 
-const BATCH = 64;
+/** The batch sizes timed (each model at each); one measurement's, in a child. */
+const BATCHES = opts.batch.split(',').map(Number);
+const BATCH = BATCHES[0]!;
 /**
- * Timed steps per model: they fit in the first epoch of the 10k split (no epoch-end work timed).
- * dcgan28 and mlp have PyTorch twins (bench/reference); other presets are timed on our engines only.
+ * Timed steps per model at batch 64 (fewer at larger batches, as many images): they fit in the first
+ * epoch of the 10k split (no epoch-end work timed). dcgan28 and mlp have PyTorch twins
+ * (bench/reference); other presets are timed on our engines only.
  */
 const STEPS: Record<string, number> = { dcgan28: 40, mlp: 150, dcgan64: 10 };
-/** dcgan64's data: this many random 64x64 RGB images (enough for warm-up and timed steps). */
-const RGB_IMAGES = 1024;
 const OTHER_STEPS = 30;
-const steps = (model: string) => STEPS[model] ?? OTHER_STEPS;
+const steps = (model: string, batch = BATCH) =>
+  opts.steps ? Number(opts.steps) : Math.max(5, Math.round(((STEPS[model] ?? OTHER_STEPS) * 64) / batch));
 const warmup = Number(opts.warmup);
+/** dcgan64's data: random 64x64 RGB images, enough for warm-up and timed steps at the largest batch. */
+const RGB_IMAGES = Math.max(...BATCHES.map((b) => b * (warmup + steps('dcgan64', b))));
 const here = dirname(fileURLToPath(import.meta.url));
 const reference = join(here, 'reference');
 
@@ -103,17 +111,21 @@ async function child(model: string): Promise<void> {
       limit: BATCH * (warmup + timed),
       out,
       seed: 1,
+      batchSize: BATCH,
       engine: opts.engine as 'auto',
+      provider: opts.provider as 'cpu',
       threads: Number(opts['ours-threads']),
       ...(opts['data-dir'] ? { dataset: opts['data-dir'] } : {}),
     },
   });
   const marks: number[] = [];
+  let device: string | undefined;
   try {
     const result = await train(config, {
       overwrite: true,
       profile: opts.profile,
       onEvent: (e) => {
+        if (e.status === 'start') device = e.device;
         if (e.status !== 'step') return;
         marks.push(performance.now());
         timing = marks.length >= warmup && marks.length < warmup + timed;
@@ -124,7 +136,7 @@ async function child(model: string): Promise<void> {
       bench: `${model}-train`,
       impl: 'ganforge',
       engine: result.engine,
-      backend: result.backend,
+      ...(result.engine === 'onnxruntime' ? { provider: device } : { backend: result.backend }),
       threads: Number(opts['ours-threads']) || 'all cores',
       batch: BATCH,
       steps: timed,
@@ -172,10 +184,18 @@ async function randomRgbFolder(): Promise<string> {
 
 let rgbFolder: string | undefined;
 
-function ours(model: string, engine: string, rep: number): Record<string, number> | undefined {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model, '--engine', engine];
+/** One setting of ours to time: an engine, and the provider of its compiled step. */
+interface Variant {
+  engine: string;
+  provider: string;
+}
+
+function ours(model: string, v: Variant, batch: number, rep: number): Record<string, number> | undefined {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', model];
+  args.push('--engine', v.engine, '--provider', v.provider, '--batch', String(batch));
   if (model === 'dcgan64' && rgbFolder) args.push('--data-dir', rgbFolder);
-  for (const k of ['ours-threads', 'warmup'] as const) args.push(`--${k}`, String(opts[k]));
+  for (const k of ['ours-threads', 'warmup', 'steps'] as const)
+    if (opts[k]) args.push(`--${k}`, String(opts[k]));
   if (opts.profile) args.push('--profile');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const lines = r.stdout
@@ -196,14 +216,19 @@ function ours(model: string, engine: string, rep: number): Record<string, number
   return m;
 }
 
-function pytorch(model: string, threads: number, rep: number): Record<string, number> | undefined {
+function pytorch(
+  model: string,
+  threads: number,
+  batch: number,
+  rep: number,
+): Record<string, number> | undefined {
   const script = join(reference, 'train_bench.py');
-  const args = [script, '--model', model, '--steps', String(steps(model)), '--warmup', String(warmup)];
+  const args = [script, '--model', model, '--steps', String(steps(model, batch)), '--warmup', String(warmup)];
   // The reference at its best: its BLAS picks the kernels for this CPU, as on a user's machine.
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('/usr/bin/python3', [...args, '--batch', String(BATCH), '--threads', String(threads)], {
+  const r = spawnSync('/usr/bin/python3', [...args, '--batch', String(batch), '--threads', String(threads)], {
     encoding: 'utf8',
     env,
   });
@@ -239,6 +264,10 @@ const HELP = `trainer:bench — training throughput of GANForge and PyTorch, sid
   --threads <list>       PyTorch thread counts to try (default 1,2)
   --engine <list>        auto, onnxruntime or tfjs (default auto); two, e.g. onnxruntime,tfjs, are timed
                          in turn per repetition and their ratio printed
+  --provider <list>      the compiled step's execution provider: cpu (default), webgpu, auto, cuda; any
+                         but cpu is timed against cpu in turn per repetition, their ratio printed
+  --batch <list>         batch sizes, each model at each (default 64; fewer timed steps at larger ones)
+  --steps <n>            timed steps instead of the model's default
   --ours-threads <n>     onnxruntime intra-op threads (default 0: every core)
   --profile              where a step's time goes, per operator or kernel
   --no-torch             ours only
@@ -256,11 +285,17 @@ async function main(): Promise<void> {
   const skipTorch = torchAvailable();
   if (skipTorch) emit({ impl: 'pytorch', skipped: skipTorch });
   const threadList = opts.threads.split(',').map(Number);
-  const engines = opts.engine.split(',');
+  const providers = opts.provider.split(',');
+  // A provider other than the CPU is measured against the CPU on the same machine.
+  if (!providers.includes('cpu')) providers.push('cpu');
+  const variants = opts.engine
+    .split(',')
+    .flatMap((engine) => (engine === 'tfjs' ? ['cpu'] : providers).map((provider) => ({ engine, provider })));
   const models = opts.models.split(',');
   if (models.includes('dcgan64')) rgbFolder = await randomRgbFolder();
   try {
-    for (const model of models) await benchModel(model, engines, threadList, skipTorch);
+    for (const model of models)
+      for (const batch of BATCHES) await benchModel(model, batch, variants, threadList, skipTorch);
   } finally {
     if (rgbFolder) rmSync(rgbFolder, { recursive: true, force: true });
   }
@@ -268,20 +303,24 @@ async function main(): Promise<void> {
 
 async function benchModel(
   model: string,
-  engines: string[],
+  batch: number,
+  variants: Variant[],
   threadList: number[],
   skipTorch: string | undefined,
 ): Promise<void> {
   const twin = model in STEPS && !skipTorch;
-  const mine: Record<string, number>[][] = engines.map(() => []);
+  const mine: Record<string, number>[][] = variants.map(() => []);
   const theirs: Record<string, number>[][] = [];
   for (let rep = 0; rep < Number(opts.reps); rep++) {
-    engines.forEach((engine, k) => {
-      const m = ours(model, engine, rep);
+    variants.forEach((v, k) => {
+      const m = ours(model, v, batch, rep);
       if (m) mine[k]!.push(m);
     });
-    if (twin) theirs.push(threadList.map((t) => pytorch(model, t, rep)).filter((x) => x !== undefined));
+    if (twin)
+      theirs.push(threadList.map((t) => pytorch(model, t, batch, rep)).filter((x) => x !== undefined));
   }
+  const cpuOnly = variants.every((v) => v.provider === 'cpu');
+  const label = (v: Variant) => (cpuOnly ? v.engine : `${v.engine}/${v.provider}`);
   const first = mine[0]!;
   const oursMedian = median(first.map((m) => m.img_per_s!));
   const byThreads = new Map<number, number[]>();
@@ -298,7 +337,7 @@ async function benchModel(
     return t > 0 ? round(m.img_per_s! / t, 3) : null;
   });
   const pairedOk = paired.filter((p): p is number => p !== null);
-  // Two engines: the first's img/s over the second's, of the medians and per repetition.
+  // Two engines or providers: the first's img/s over the second's, of the medians and per repetition.
   const other = mine[1];
   const engineRatios = other
     ? first.map((m, i) => (other[i] ? round(m.img_per_s! / other[i]!.img_per_s!, 3) : null))
@@ -306,12 +345,14 @@ async function benchModel(
   emit({
     bench: `${model}-train`,
     summary: true,
+    batch,
     engine: first[0]?.engine,
+    ...(first[0]?.provider ? { provider: first[0].provider } : {}),
     ours_img_per_s: round(oursMedian),
     ours_peak_rss_mb: median(first.map((m) => m.peak_rss_mb!)),
     ...(other
       ? {
-          [`${engines[1]}_img_per_s`]: round(median(other.map((m) => m.img_per_s!))),
+          [`${label(variants[1]!)}_img_per_s`]: round(median(other.map((m) => m.img_per_s!))),
           engine_ratio: round(oursMedian / median(other.map((m) => m.img_per_s!)), 3),
           engine_paired_ratios: engineRatios,
         }

@@ -118,9 +118,10 @@ class Progress {
     };
     console.log(`run directory: ${e.runDir}`);
     console.log(
-      `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? 'onnxruntime (compiled step)' : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
+      `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? `onnxruntime (compiled step) on ${e.device ?? 'CPU'}` : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
     );
     if (e.engineNote) console.log(`engine: TF.js because ${e.engineNote}`);
+    if (e.deviceNote) console.log(`provider: ${e.deviceNote}`);
     if (e.resumedAt) console.log(`resuming after epoch ${e.resumedAt.epoch}, step ${e.resumedAt.step}`);
   }
 

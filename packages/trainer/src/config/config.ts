@@ -122,8 +122,12 @@ export const TrainConfigSchema = z
     engine: z.enum(['auto', 'onnxruntime', 'tfjs']),
     /** onnxruntime's intra-op threads for the compiled step (0: every core). */
     threads: z.number().int().nonnegative(),
-    /** onnxruntime execution provider of the compiled step ('cuda' needs onnxruntime-node's CUDA build). */
-    provider: z.enum(['cpu', 'cuda']),
+    /**
+     * onnxruntime execution provider of the compiled step: 'webgpu' runs it on a GPU through a Vulkan
+     * (Metal, D3D12) adapter, 'auto' on WebGPU where an adapter exists and on the CPU otherwise; 'cuda'
+     * needs onnxruntime-node's CUDA build.
+     */
+    provider: z.enum(['cpu', 'webgpu', 'auto', 'cuda']),
     /** Run directory; default runs/<preset>-<timestamp> under the workspace. */
     out: z.string().optional(),
     /** Also checkpoint every N steps (0: only at the end of each epoch). */

@@ -56,7 +56,8 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   backend: 'TF.js backend: auto | tensorflow | wasm | cpu (anything but auto trains on TF.js)',
   engine: 'auto | onnxruntime (the whole step as one native graph) | tfjs',
   threads: "onnxruntime's threads for the compiled step (0: every core)",
-  provider: 'onnxruntime execution provider of the compiled step: cpu | cuda',
+  provider:
+    'compiled step on: cpu | webgpu (a GPU, via Vulkan/Metal/D3D12) | auto (webgpu if an adapter exists, else cpu) | cuda',
   out: 'run directory (default runs/<preset>-<time>)',
   checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
   evalSamples: 'points for the 2-D mean/covariance report',

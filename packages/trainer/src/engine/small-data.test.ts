@@ -52,6 +52,9 @@ const CASES: Case[] = [
   { preset: 'tiny', shape: [28, 28, 1] },
   // R1 takes BatchNorm out of the DCGAN critic, as the gradient penalty does.
   { preset: 'dcgan64', shape: [16, 16, 3] },
+  { preset: 'emoji', shape: [16, 16, 3] },
+  // A fixed network at 80 px with BatchNorm in its critic.
+  { preset: 'rdcgan80', tfjs: /this one has BatchNorm/, shape: [80, 80, 3] },
   {
     preset: 'cgan',
     tfjs: /R1 on a conditional or two-class critic trains on TF.js/,

@@ -32,6 +32,10 @@ export interface TrainEngine {
   readonly name: EngineName;
   /** Why the engine in use is not the compiled one, when it is not. */
   readonly note?: string;
+  /** The compiled step's execution provider, as the run's first line names it ("CPU", "WebGPU (…)"). */
+  readonly device?: string;
+  /** One line on what does not run on the provider asked for (and runs on the CPU instead). */
+  readonly deviceNote?: string | undefined;
   step(batch: StepBatch): Promise<void>;
   /** The running sums of its steps since the last `setSums` (reading may wait for the backend). */
   readSums(): Promise<EpochSums>;

@@ -226,12 +226,24 @@ export class TrainingRun {
       backend: this.backend,
       engine: engine.name,
       ...(engine.note ? { engineNote: engine.note } : {}),
+      ...(engine.device ? { device: engine.device } : {}),
+      ...this.deviceNote(),
       dataset: data.name,
       examples: data.count,
       stepsPerEpoch: this.stepsPerEpoch,
       config,
       ...(options.resume ? { resumedAt: { epoch: this.epochsCompleted, step: this.step } } : {}),
     });
+  }
+
+  /** What runs elsewhere than `--provider` asked: operations on the CPU, or the whole step on TF.js. */
+  private deviceNote(): { deviceNote?: string } {
+    const { engine, config } = this;
+    if (engine.deviceNote) return { deviceNote: engine.deviceNote };
+    if (engine.name !== 'tfjs' || config.provider === 'cpu') return {};
+    return {
+      deviceNote: `--provider=${config.provider} runs only the compiled step; TF.js trains on ${this.backend}`,
+    };
   }
 
   /** What train() returns (with the engine's profile, when asked for). */

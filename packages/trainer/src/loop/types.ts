@@ -25,6 +25,9 @@ export type TrainEvent =
       /** What runs the steps, and why it is not the compiled engine when it is not. */
       engine: EngineName;
       engineNote?: string;
+      /** The compiled step's execution provider, and what runs elsewhere than asked. */
+      device?: string;
+      deviceNote?: string;
       dataset: string;
       examples: number;
       stepsPerEpoch: number;

@@ -1,8 +1,9 @@
 /**
  * The compiled engine: each training step is one onnxruntime-node call of a graph holding the whole
- * step (step.ts). Weights, BatchNorm statistics, optimizer slots and the EMA of G live in two sets of
- * buffers, read by one step and written by it through preallocated outputs, then swapped — nothing
- * is allocated or copied per step but the batch. `sync()` converts them back to TF.js layouts.
+ * step (step.ts), on the execution provider `--provider` picks (provider.ts). Weights, BatchNorm
+ * statistics, optimizer slots and the EMA of G stay where that provider computes — CPU buffers
+ * swapped between steps, or GPU memory (state-store.ts) — so nothing is copied per step but the
+ * batch in and the figures out. `sync()` brings them back and converts them to TF.js layouts.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -19,19 +20,12 @@ import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
 import { feedAugment } from './augment';
 import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
+import { compileSteps, type ProviderChoice } from './provider';
 import { size as elementCount } from './shape';
-import {
-  buildStepGraph,
-  FIGURES,
-  figureShape,
-  netState,
-  next,
-  stepInputs,
-  type StepConfig,
-  type StateTensor,
-} from './step';
+import type { Figures, StateStore, StepSession } from './state-store';
+import { buildStepGraph, FIGURES, figureShape, netState, stepInputs, type StepConfig } from './step';
 
-export type ExecutionProvider = 'cpu' | 'cuda';
+export type ExecutionProvider = ProviderChoice;
 
 export interface OnnxEngineOptions {
   config: StepConfig & { dSteps: number; criticBoost: boolean };
@@ -59,12 +53,6 @@ async function loadOrt(): Promise<Ort> {
   }
 }
 
-interface Session {
-  run(feeds: Record<string, OrtTypes.Tensor>, fetches: Record<string, OrtTypes.Tensor>): Promise<unknown>;
-  endProfiling(): void;
-  release(): Promise<void>;
-}
-
 const PROFILE_PREFIX = join(tmpdir(), `ganforge-ort-profile-${process.pid}`);
 
 interface ProfileEvent {
@@ -74,16 +62,11 @@ interface ProfileEvent {
   args?: { op_name?: string };
 }
 
-interface CompiledGraph {
-  session: Session;
-  updates: string[];
-}
-
 /** The step's graphs: with G's update, critic-only (k critic steps); `r1`: the same with lazy R1. */
 interface StepGraphs {
-  full: CompiledGraph;
-  critic?: CompiledGraph;
-  r1?: { full: CompiledGraph; critic?: CompiledGraph };
+  full: StepSession;
+  critic?: StepSession;
+  r1?: { full: StepSession; critic?: StepSession };
 }
 
 export class OnnxEngine implements TrainEngine {
@@ -91,11 +74,7 @@ export class OnnxEngine implements TrainEngine {
   private sums: EpochSums = zeroSums();
   /** Σ sign(score) over the real examples since takeSignal, and their count. */
   private signal: OverfitSignal = { sum: 0, count: 0 };
-  /** Two buffers per state tensor; `current` says which one holds the state now. */
-  private readonly buffers = new Map<string, [OrtTypes.Tensor, OrtTypes.Tensor]>();
-  private readonly current = new Map<string, 0 | 1>();
   private readonly inputs: Record<string, OrtTypes.Tensor> = {};
-  private readonly figures: Record<string, OrtTypes.Tensor>;
   private iterations = { g: 0, d: 0 };
   /** Classes of a conditional model's label input. */
   private readonly classes: number | undefined;
@@ -108,26 +87,20 @@ export class OnnxEngine implements TrainEngine {
     private readonly opts: OnnxEngineOptions,
     private readonly G: Net,
     private readonly D: Net,
-    private readonly state: StateTensor[],
     private readonly graphs: StepGraphs,
+    /** Where the state lives between steps (CPU buffers or GPU memory). */
+    private readonly store: StateStore,
+    /** The provider that runs the step ("CPU", "WebGPU (…)"), and what runs elsewhere than asked. */
+    readonly device: string,
+    readonly deviceNote: string | undefined,
   ) {
     const B = opts.batch;
     this.classes = G.classes ?? D.classes;
     const f = (shape: number[]) => new ort.Tensor('float32', new Float32Array(elementCount(shape)), shape);
-    this.figures = {
-      [FIGURES.lossD]: f([]),
-      [FIGURES.lossG]: f([]),
-      [FIGURES.real]: f([B, ...figureShape(D, opts.config)]),
-      [FIGURES.fake]: f([B, ...figureShape(D, opts.config)]),
-    };
     const io = stepInputs(opts.config, B, opts.dataShape, this.classes);
     for (const t of [io.z, ...io.noise, ...io.labels, ...io.penalty, ...io.augment])
       this.inputs[t.name] = f(t.shape);
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
-    for (const t of state) {
-      this.buffers.set(t.name, [f(t.shape), f(t.shape)]);
-      this.current.set(t.name, 0);
-    }
   }
 
   /** Compiles the models' step; throws UncompilableError (with the reason) where it cannot. */
@@ -142,35 +115,57 @@ export class OnnxEngine implements TrainEngine {
     const { config, batch, dataShape } = opts;
     const ema = Boolean(models.ema);
     const state = [...netState('g', G, ema), ...netState('d', D, false)];
-    const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
+    const base: OrtTypes.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.threads > 0 ? opts.threads : availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-      executionProviders: [opts.provider],
       ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
     };
-    const compile = async (generatorStep: boolean, r1: boolean): Promise<CompiledGraph> => {
-      const spec = buildStepGraph(G, D, config, batch, dataShape, generatorStep, r1);
-      const session = await ort.InferenceSession.create(spec.bytes, sessionOptions);
-      return { session, updates: spec.updates };
-    };
     const critics = config.dSteps > 1 || config.criticBoost;
-    // R1 on every step is in the plain graphs; lazy R1 has graphs of its own.
-    const set = async (r1: boolean) => {
-      const full = await compile(true, r1);
-      return critics ? { full, critic: await compile(false, r1) } : { full };
+    // R1 on every step is in the plain graphs; lazy R1 has a set of graphs of its own.
+    const lazyR1 = config.r1 > 0 && config.r1Every > 1;
+    const sets = lazyR1 ? [false, true] : [config.r1 > 0];
+    const specs = sets.flatMap((r1) =>
+      (critics ? [true, false] : [true]).map((generatorStep) =>
+        buildStepGraph(G, D, config, batch, dataShape, generatorStep, r1),
+      ),
+    );
+    const B = batch;
+    const figureShapes = {
+      [FIGURES.lossD]: [],
+      [FIGURES.lossG]: [],
+      [FIGURES.real]: [B, ...figureShape(D, config)],
+      [FIGURES.fake]: [B, ...figureShape(D, config)],
     };
-    const lazy = config.r1 > 0 && config.r1Every > 1 ? await set(true) : undefined;
-    const graphs: StepGraphs = { ...(await set(config.r1 > 0 && config.r1Every === 1)) };
-    if (lazy) graphs.r1 = lazy;
-    const engine = new OnnxEngine(ort, tf, models, opts, G, D, state, graphs);
-    await engine.load();
+    const compiled = await compileSteps(ort, { choice: opts.provider, specs, state, figureShapes, base });
+    const per = critics ? 2 : 1;
+    const set = (at: number) => {
+      const full = compiled.steps[at]!;
+      const critic = critics ? compiled.steps[at + 1] : undefined;
+      return critic ? { full, critic } : { full };
+    };
+    const graphs: StepGraphs = set(0);
+    if (lazyR1) graphs.r1 = set(per);
+    const engine = new OnnxEngine(
+      ort,
+      tf,
+      models,
+      opts,
+      G,
+      D,
+      graphs,
+      compiled.store,
+      compiled.device,
+      compiled.note,
+    );
+    try {
+      await engine.load();
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
     return engine;
-  }
-
-  private buffer(name: string): OrtTypes.Tensor {
-    return this.buffers.get(name)![this.current.get(name)!];
   }
 
   /** Reads weights and optimizer state from the TF.js side into the current buffers. */
@@ -181,8 +176,7 @@ export class OnnxEngine implements TrainEngine {
       const st = await readOptimizerState(opt);
       this.iterations[prefix] = st.iterations;
       for (const [i, slot] of net.weights.entries()) {
-        const set = (name: string, values: Float32Array) =>
-          (this.buffer(name).data as Float32Array).set(toGraph(slot, values));
+        const set = (name: string, values: Float32Array) => this.store.host(name).set(toGraph(slot, values));
         set(`${prefix}.w${i}`, slot.variable.read().dataSync() as Float32Array);
         if (!slot.trainable) continue;
         const saved = st.slots[model.trainableWeights.indexOf(slot.variable)];
@@ -205,6 +199,7 @@ export class OnnxEngine implements TrainEngine {
       const dBetas = adamBetas(optD)!;
       this.powers = { g: gs.powers ?? betas, d: ds.powers ?? dBetas };
     }
+    await this.store.push();
   }
 
   async step(batch: StepBatch): Promise<void> {
@@ -266,14 +261,9 @@ export class OnnxEngine implements TrainEngine {
       ...this.inputs,
       x: new this.ort.Tensor('float32', batch.x, dataShape),
     };
-    for (const t of this.state) feeds[t.name] = this.buffer(t.name);
-    const fetches: Record<string, OrtTypes.Tensor> = { ...this.figures };
-    for (const name of graph.updates)
-      fetches[next(name)] = this.buffers.get(name)![this.current.get(name) === 0 ? 1 : 0];
-    await graph.session.run(feeds, fetches);
-    for (const name of graph.updates) this.current.set(name, (1 - this.current.get(name)!) as 0 | 1);
+    const figures = await this.store.run(graph, feeds);
     this.advanceOptimizers(batch.generatorStep);
-    this.accumulate(batch.generatorStep);
+    this.accumulate(figures, batch.generatorStep);
   }
 
   /** TF.js multiplies the β powers in float32 after each update; so does this. */
@@ -288,15 +278,15 @@ export class OnnxEngine implements TrainEngine {
     if (generatorStep) p.g = [Math.fround(p.g[0] * gb1), Math.fround(p.g[1] * gb2)];
   }
 
-  private accumulate(generatorStep: boolean): void {
+  private accumulate(figures: Figures, generatorStep: boolean): void {
     const B = this.opts.batch;
     const { threshold, probability } = LOSSES[this.opts.config.loss].judge;
-    const real = this.figures[FIGURES.real]!.data as Float32Array;
-    const fake = this.figures[FIGURES.fake]!.data as Float32Array;
+    const real = figures[FIGURES.real]!;
+    const fake = figures[FIGURES.fake]!;
     const belief = (v: number) => (probability ? 1 / (1 + Math.exp(-v)) : v);
     const s = this.sums;
-    s.lossD += (this.figures[FIGURES.lossD]!.data as Float32Array)[0]! * B;
-    s.lossG += (this.figures[FIGURES.lossG]!.data as Float32Array)[0]! * B;
+    s.lossD += figures[FIGURES.lossD]![0]! * B;
+    s.lossG += figures[FIGURES.lossG]![0]! * B;
     for (let i = 0; i < B; i++) {
       if (real[i]! - threshold > 0) s.realJudgedReal++;
       this.signal.sum += Math.sign(real[i]! - threshold);
@@ -326,6 +316,7 @@ export class OnnxEngine implements TrainEngine {
   async sync(): Promise<void> {
     const { tf } = this;
     const { generator, discriminator, ema, optG, optD } = this.models;
+    await this.store.pull();
     const write = (v: tfTypes.LayerVariable, slot: WeightSlot, values: Float32Array) => {
       const t = tf.tensor(toTfjs(slot, values), v.shape as number[]);
       v.write(t);
@@ -334,7 +325,7 @@ export class OnnxEngine implements TrainEngine {
     const back = async (prefix: 'g' | 'd', net: Net, opt: tfTypes.Optimizer, model: tfTypes.LayersModel) => {
       const st: OptimizerState = { iterations: this.iterations[prefix], slots: [] };
       if (this.powers) st.powers = this.powers[prefix];
-      const get = (name: string) => this.buffer(name).data as Float32Array;
+      const get = (name: string) => this.store.host(name);
       for (const [i, slot] of net.weights.entries()) {
         write(slot.variable, slot, get(`${prefix}.w${i}`));
         if (prefix === 'g' && ema) {
@@ -381,12 +372,13 @@ export class OnnxEngine implements TrainEngine {
     return [...rows.values()].map((r) => ({ ...r, runs }));
   }
 
-  private sessions(): Session[] {
+  private sessions(): StepSession['session'][] {
     const { full, critic, r1 } = this.graphs;
     return [full, critic, r1?.full, r1?.critic].flatMap((g) => (g ? [g.session] : []));
   }
 
   dispose(): void {
+    this.store.dispose();
     for (const s of this.sessions()) void s.release();
   }
 }
