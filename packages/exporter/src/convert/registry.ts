@@ -9,6 +9,7 @@ import {
   GaussianNoise,
   InputLayer,
   Reshape,
+  Rescaling,
   SpatialDropout1D,
 } from './layers/core';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './layers/activation_layers';
@@ -29,6 +30,7 @@ const CONVERTERS: LayerConverter[] = [
   GaussianDropout,
   AlphaDropout,
   Reshape,
+  Rescaling,
   Flatten,
   LeakyReLU,
   ReLU,

@@ -80,7 +80,7 @@ export function evalCommand(): Command {
       'an IDX image file of samples (gzipped or raw; [N, H, W] grayscale or [N, H, W, C], e.g. RGB), e.g. from another tool',
     )
     .option(
-      '--ref <images>',
+      '--ref <path>',
       "reference images: an IDX file, a folder or a dataset name such as emoji (default: the evaluator's own, e.g. the bundled Fashion-MNIST 10k test split)",
     )
     .option('-n, --samples <int>', 'generated samples to score', positiveInt('--samples'), 10_000)
@@ -89,18 +89,19 @@ export function evalCommand(): Command {
       '--evaluator <string>',
       "a classifier bundled with the trainer, in its models/ folder (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3)",
     )
+    .option('--features <file>', 'score in the features of an ONNX model: NCHW float input, [N, D] output')
     .option(
-      '--features <model.onnx>',
-      'score in the features of an ONNX model: NCHW float input, [N, D] output',
+      '--features-range <numbers>',
+      'pixel range lo,hi the --features model expects (default -1,1)',
+      parseRange,
     )
-    .option('--features-range <lo,hi>', 'pixel range the --features model expects (default -1,1)', parseRange)
     .option('--kid-subsets <int>', 'KID subsets', positiveInt('--kid-subsets'), 10)
     .option('--kid-subset-size <int>', 'KID subset size', positiveInt('--kid-subset-size'), 1000)
     .option('--k <int>', 'k of the precision/recall k-NN manifolds', positiveInt('--k'), 3)
     .option('--json <file>', 'also write the report as JSON')
     .option(
-      '--resize <px>',
-      'resize image samples to px x px before scoring (e.g. 64: 80x80 samples by the 64x64 emoji evaluator)',
+      '--resize <int>',
+      'resize image samples to N x N pixels before scoring (e.g. 64: 80x80 samples by the 64x64 emoji evaluator)',
       positiveInt('--resize'),
     )
     .action(runEval);

@@ -1,5 +1,5 @@
 /** Core Keras layers: InputLayer, Dense, Activation, Reshape, Flatten and the inference-time identities. */
-import { cfgString, type LayerConverter, type Value } from '../types';
+import { cfgNumber, cfgString, type LayerConverter, type Value } from '../types';
 
 /** Graph inputs are bound before the walk; the layer itself emits nothing. */
 export const InputLayer: LayerConverter = {
@@ -29,6 +29,24 @@ export const Dense: LayerConverter = {
       { name: y, nchw: false, shape: ctx.outputShape },
       cfgString(ctx.config, 'activation', 'linear'),
     );
+  },
+};
+
+/** Rescaling: x · scale + offset, element by element (so in either layout); a known range moves with it. */
+export const Rescaling: LayerConverter = {
+  className: 'Rescaling',
+  convert(ctx, [input]) {
+    const x = input as Value;
+    const scale = cfgNumber(ctx.config, 'scale', 1);
+    const offset = cfgNumber(ctx.config, 'offset', 0);
+    const mul = ctx.g.op('Mul', [x.name, ctx.g.float(`${ctx.base}/scale`, [scale], [])], `${ctx.base}/mul`);
+    const y = ctx.g.op('Add', [mul, ctx.g.float(`${ctx.base}/offset`, [offset], [])], `${ctx.base}/add`);
+    const ends = x.range?.map((v) => v * scale + offset);
+    return {
+      name: y,
+      nchw: x.nchw,
+      ...(ends ? { range: [Math.min(ends[0]!, ends[1]!), Math.max(ends[0]!, ends[1]!)] } : {}),
+    };
   },
 };
 
