@@ -127,15 +127,16 @@ describe('train → export → SDK → gallery, on a real gaussian2d run', () =>
     // "How to reproduce" reproduces: its train command, run for real, resolves to the same config.json.
     const command = (await page.locator('.reproduce .command code').first().textContent()) ?? '';
     const words = shellWords(command);
-    expect(words.slice(0, 5)).toEqual(['npx', 'nx', 'run', 'trainer:train', '--']);
+    // The installed CLI's command, which works in a user's project too (not the workspace's nx target).
+    expect(words.slice(0, 3)).toEqual(['npx', 'ganforge', 'train']);
     expect(words).toEqual(
       expect.arrayContaining(['--batch-size=16', '--lr-g=0.01', '--epochs=3', '--seed=2']),
     );
     const again = join(tmp, 'reproduced');
-    // The same CLI the Nx target runs, without Nx in between.
+    // The bin npx runs.
     const rerun = spawnSync(
       join(workspace, 'node_modules/.bin/ganforge'),
-      ['train', ...words.slice(5), `--out=${again}`, '--quiet'],
+      ['train', ...words.slice(3), `--out=${again}`, '--quiet'],
       { cwd: workspace, encoding: 'utf8', timeout: 120_000 },
     );
     expect(rerun.status, rerun.stderr).toBe(0);
