@@ -23,7 +23,7 @@ import {
 } from '../../gan/augment';
 import type { Graph } from './graph';
 
-interface Spec {
+export interface AugmentInput {
   name: string;
   shape: number[];
 }
@@ -39,7 +39,7 @@ const names = (pass: AugmentPass) => ({
 });
 
 /** The graph inputs the augmentations `augment` take, for the three passes; none without them. */
-export function augmentInputs(augment: readonly AugmentName[], batch: number, dataShape: number[]): Spec[] {
+export function augmentInputs(augment: readonly AugmentName[], batch: number, dataShape: number[]): AugmentInput[] {
   if (augment.length === 0) return [];
   const [H, W] = dataShape as [number, number];
   const factor = [batch, 1, 1, 1];
