@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 const script = fileURLToPath(new URL('./preflight.mjs', import.meta.url));
 const run = (env) =>
-  spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  spawnSync(process.execPath, [script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
 
 describe('npm test preflight', () => {
   it('stops at once with the install command when Chromium is missing and installing is off', () => {
@@ -22,5 +26,16 @@ describe('npm test preflight', () => {
     const r = run({ GANFORGE_PREFLIGHT_INSTALL: '0' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('npm test', () => {
+  it('runs the preflight first, in the test script itself', async () => {
+    // The workspace's .npmrc sets ignore-scripts, under which npm skips pre- and post-scripts (a
+    // `pretest` would never run): the check has to be part of `test`.
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.test).toMatch(/^node tools\/preflight\.mjs && /);
+    expect(pkg.scripts.pretest).toBeUndefined();
   });
 });
