@@ -306,6 +306,19 @@ describe('convolutional generators', () => {
     await roundTrip(m);
   });
 
+  it('Rescaling on NHWC and NCHW tensors, and after a sigmoid, matches TF.js', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 4 * 4 * 2, inputShape: [5], ...wide() }));
+    m.add(tf.layers.reshape({ targetShape: [4, 4, 2] }));
+    m.add(tf.layers.rescaling({ scale: 0.5, offset: 0.25 }));
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }));
+    m.add(tf.layers.rescaling({ scale: -2 }));
+    m.add(tf.layers.activation({ activation: 'sigmoid' }));
+    // rdcgan80's output: a sigmoid's [0, 1] to [-1, 1].
+    m.add(tf.layers.rescaling({ scale: 2, offset: -1 }));
+    await roundTrip(m);
+  });
+
   it('PReLU, LayerNormalization, ZeroPadding2D, Cropping2D, Permute and merges on NCHW and NHWC tensors match TF.js', async () => {
     const z = tf.input({ shape: [8] });
     const x = apply(
