@@ -44,7 +44,9 @@ export function runProgress(run: ManifestRun): RunProgress {
   const stepsPlanned = epochsPlanned !== null && stepsPerEpoch ? epochsPlanned * stepsPerEpoch : null;
   const minutes = num(run.config?.['maxMinutes']);
   const short =
-    stepsPlanned !== null ? step < stepsPlanned : epochsPlanned !== null && run.progress.epoch < epochsPlanned;
+    stepsPlanned !== null
+      ? step < stepsPlanned
+      : epochsPlanned !== null && run.progress.epoch < epochsPlanned;
   const budget =
     run.status === 'completed' && minutes !== null && minutes > 0 && short
       ? { minutes, percent: stepsPlanned ? Math.round((100 * step) / stepsPlanned) : 0 }
