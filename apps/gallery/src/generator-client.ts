@@ -2,6 +2,7 @@
 import type {
   GeneratorInfo,
   LoadTimings,
+  ModelProblem,
   ModelSourceMessage,
   ModelSummary,
   SampleResult,
@@ -11,6 +12,25 @@ import type {
 
 export class GenerationError extends Error {
   override name = 'GenerationError';
+  /** Why the SDK cannot use the model, when the worker said (see problemWords). */
+  readonly reason: ModelProblem | undefined;
+  constructor(message: string, reason?: ModelProblem) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+const PROBLEM_WORDS: Record<ModelProblem, string> = {
+  'needs-option': 'it does not say enough about itself for the gallery to drive it',
+  'not-a-generator': 'it is not a generator (a classifier or a discriminator, perhaps)',
+  'too-large': 'not even one sample of it fits in one call',
+  unsupported: 'it has inputs or outputs the SDK cannot drive',
+  contradiction: 'what it says about itself contradicts its graph',
+};
+
+/** Why a model cannot be used, in words for the page. */
+export function problemWords(reason: ModelProblem): string {
+  return PROBLEM_WORDS[reason];
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -49,7 +69,7 @@ export class GeneratorClient {
       const p = this.pending.get(ev.data.id);
       if (!p) return;
       this.pending.delete(ev.data.id);
-      if (ev.data.type === 'error') p.reject(new GenerationError(ev.data.message));
+      if (ev.data.type === 'error') p.reject(new GenerationError(ev.data.message, ev.data.reason));
       else p.resolve(ev.data);
     };
     this.worker.onerror = (ev) =>

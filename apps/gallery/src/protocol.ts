@@ -1,5 +1,5 @@
 /** Messages between the page and the generation worker (src/worker.ts). */
-import type { GeneratorInfo, SampleResult } from '@ganforge/inference';
+import type { GeneratorInfo, ModelProblem, SampleResult } from '@ganforge/inference';
 import type { ModelSummary } from './model-summary';
 
 export type ModelSourceMessage = { url: string } | { bytes: ArrayBuffer; fileName: string };
@@ -13,7 +13,8 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'loaded'; id: number; info: GeneratorInfo; summary: ModelSummary; timings: LoadTimings }
   | { type: 'sampled'; id: number; result: SampleResult; ms: number }
-  | { type: 'error'; id: number; message: string };
+  /** `reason`: why the SDK cannot use the model, when it said (a ModelInfoError). */
+  | { type: 'error'; id: number; message: string; reason?: ModelProblem };
 
 /** A stretch of time in epoch milliseconds (timeOrigin + now), comparable between page and worker. */
 export interface Span {
@@ -39,4 +40,4 @@ export interface LoadTimings {
   files: (Span & { name: string; bytes: number })[];
 }
 
-export type { GeneratorInfo, ModelSummary, SampleResult };
+export type { GeneratorInfo, ModelProblem, ModelSummary, SampleResult };

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** Runs the generator off the main thread: one model per worker, requests answered in order. */
-import { loadGenerator, type Generator } from '@ganforge/inference';
+import { loadGenerator, ModelInfoError, type Generator } from '@ganforge/inference';
 import { DataType, encodeModel } from '@ganforge/inference/onnx';
 import * as ort from 'onnxruntime-web';
 import { summarizeModel } from './model-summary';
@@ -127,7 +127,12 @@ async function handle(req: Exclude<WorkerRequest, { type: 'warm' }>): Promise<vo
     // Drop buffers shared between results before transferring, so each is sent once.
     reply({ type: 'sampled', id: req.id, result, ms }, [...new Set(transferables(result))]);
   } catch (e) {
-    reply({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e) });
+    reply({
+      type: 'error',
+      id: req.id,
+      message: e instanceof Error ? e.message : String(e),
+      ...(e instanceof ModelInfoError ? { reason: e.reason } : {}),
+    });
   }
 }
 

@@ -17,6 +17,7 @@ import {
   STATUS_TEXT,
   statusOf,
 } from '../run-facts';
+import { budgetText, runProgress } from '../run-progress';
 
 type Key = 'name' | 'status' | 'preset' | 'dataset' | 'steps' | 'duration' | 'quality' | 'date';
 
@@ -196,6 +197,7 @@ export class RunsTable {
       : el('span', { class: 'thumb thumb-empty', text: run.card.output.kind });
     const flags = overrideFlags(run);
     const figures = headline(run);
+    const budget = budgetText(runProgress(run));
     const cell = (key: Key, ...children: (Node | string)[]) =>
       el(
         'td',
@@ -216,7 +218,11 @@ export class RunsTable {
         ),
         run.files.onnx ? '' : el('span', { class: 'tag', text: 'not exported' }),
       ),
-      cell('status', el('span', { class: `badge status-${status}`, text: STATUS_TEXT[status] })),
+      cell(
+        'status',
+        el('span', { class: `badge status-${status}`, text: STATUS_TEXT[status] }),
+        budget ? el('span', { class: 'budget-stop', text: ` ${budget}` }) : '',
+      ),
       cell(
         'preset',
         el('span', { class: 'preset', text: run.card.preset }),

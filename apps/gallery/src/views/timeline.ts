@@ -18,15 +18,22 @@ export function epochsOf(samples: string[]): number[] {
   return samples.map((s, i) => Number(EPOCH_FILE.exec(s)?.[1] ?? i + 1));
 }
 
-export function timeline(samples: string[], runName: string, onEpoch: (epoch: number) => void): Timeline {
+/** `describe`: how an epoch reads under the picture ("epoch 3 of 10"); by default, of the last picture's. */
+export function timeline(
+  samples: string[],
+  runName: string,
+  onEpoch: (epoch: number) => void,
+  describe?: (epoch: number) => string,
+): Timeline {
   const epochs = epochsOf(samples);
   const lastEpoch = epochs[epochs.length - 1];
+  const say = describe ?? ((epoch: number) => `epoch ${epoch} of ${lastEpoch}`);
   const frames: Frame[] = samples.map((src, i) => ({
     at: epochs[i]!,
     epoch: epochs[i]!,
     step: null,
     src,
-    alt: `fixed-noise samples of ${runName} after epoch ${epochs[i]} of ${lastEpoch}`,
+    alt: `fixed-noise samples of ${runName} after ${say(epochs[i]!)}`,
   }));
   const slider = new StepSlider([{ key: runName, frames }], {
     id: 'epoch',
@@ -34,7 +41,7 @@ export function timeline(samples: string[], runName: string, onEpoch: (epoch: nu
     name: 'epoch',
     frameClass: 'timeline-frame',
     className: 'timeline',
-    caption: (epoch) => `epoch ${epoch} of ${lastEpoch}`,
+    caption: say,
     onShow: onEpoch,
   });
   return { host: slider.host, show: (i) => slider.show(i), dispose: () => slider.stop() };

@@ -2,6 +2,7 @@
 import { el } from '../../dom';
 import type { ManifestRun } from '../../manifest';
 import { formatDuration, STATUS_TEXT, statusOf } from '../../run-facts';
+import { budgetText, describeProgress, runProgress } from '../../run-progress';
 
 export function pageHead(title: string, meta: HTMLElement): HTMLElement[] {
   return [
@@ -24,15 +25,16 @@ export function renderMeta(meta: HTMLElement, run: ManifestRun | undefined): voi
   }
   const status = statusOf(run);
   const c = run.card;
+  const progress = runProgress(run);
+  const budget = budgetText(progress);
   meta.replaceChildren(
     el('span', {
       class: `badge status-${status}`,
       attrs: { 'data-status': status },
       text: STATUS_TEXT[status],
     }),
-    ` ${c.preset} on ${c.dataset.name} · epoch ${run.progress.epoch}${
-      typeof run.config?.['epochs'] === 'number' ? ` of ${run.config['epochs']}` : ''
-    } · ${run.progress.step.toLocaleString('en')} steps · ${formatDuration(c.wallTimeSec)}`,
+    budget ? el('span', { class: 'budget-stop', text: ` ${budget}` }) : '',
+    ` ${c.preset} on ${c.dataset.name} · ${describeProgress(progress)} · ${formatDuration(c.wallTimeSec)}`,
     run.error ? el('span', { class: 'error', text: ` · ${run.error}` }) : '',
   );
 }

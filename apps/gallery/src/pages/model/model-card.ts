@@ -7,6 +7,7 @@ import { el } from '../../dom';
 import type { ManifestRun } from '../../manifest';
 import type { GeneratorInfo } from '../../protocol';
 import { formatDuration } from '../../run-facts';
+import { describeEpochOf, describeProgress, runProgress } from '../../run-progress';
 import { copyable } from '../../views/copy';
 import { exportCommand } from './commands';
 import type { Loaded, PageSource } from './loading';
@@ -34,6 +35,7 @@ function definitionList(rows: Row[]): HTMLElement {
 function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: string[] } {
   const rows: [string, string][] = [];
   const c = run.card;
+  const progress = runProgress(run);
   rows.push(
     ['preset', c.preset],
     ['dataset', `${c.dataset.name} (${c.dataset.examples} examples)`],
@@ -44,7 +46,7 @@ function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: stri
         ? `image ${c.output.height}×${c.output.width}×${c.output.channels}, range [${c.output.range.join(', ')}]`
         : `points, ${c.output.dims}-D`,
     ],
-    ['epochs / steps', `${c.epochs} / ${c.steps}`],
+    ['trained', describeProgress(progress)],
     [
       'parameters (G / D)',
       `${c.generatorParams.toLocaleString('en')} / ${c.discriminatorParams.toLocaleString('en')}`,
@@ -57,7 +59,7 @@ function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: stri
     const e = c.evaluation;
     rows.push([
       'evaluation',
-      `eval.* by ${e.evaluator} against ${e.reference}, ${e.samples} samples, epoch ${e.epoch}`,
+      `eval.* by ${e.evaluator} against ${e.reference}, ${e.samples} samples, after ${describeEpochOf(progress, e.epoch)}`,
     ]);
   }
   // The final figures are under "How good is it", in words.

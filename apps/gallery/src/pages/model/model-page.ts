@@ -5,7 +5,7 @@
  */
 import './model.css';
 import { el, modelsUrl } from '../../dom';
-import { GeneratorClient } from '../../generator-client';
+import { GenerationError, GeneratorClient, problemWords } from '../../generator-client';
 import { DEFAULT_OPTIONS, type ViewOptions } from '../../links';
 import { runFiles, type Manifest, type ManifestRun } from '../../manifest';
 import { keepOffline } from '../../offline';
@@ -60,7 +60,8 @@ export class ModelPage implements Screen {
 
   private loadFailed(e: unknown): void {
     if (this.source.kind === 'file') {
-      this.status.error(`"${this.source.name}" is not a generator this gallery can run: ${message(e)}`);
+      const why = e instanceof GenerationError && e.reason ? `${problemWords(e.reason)}. ` : '';
+      this.status.error(`"${this.source.name}" is not a generator this gallery can run: ${why}${message(e)}`);
       this.body.replaceChildren(
         el('p', {}, el('a', { attrs: { href: '#/open', id: 'open-another' }, text: 'Open another file' })),
       );

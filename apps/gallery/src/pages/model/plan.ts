@@ -30,7 +30,15 @@ export function classNames(info: GeneratorInfo, run: ManifestRun | undefined): s
   return names.length > 0 ? names : Array.from({ length: UNNAMED_CLASSES }, (_, i) => `class ${i}`);
 }
 
-/** The plan for `o`, and what in it could not be followed (a class that does not exist). */
+/** `wanted` samples, at most the SDK's maxCount for one call (a problem says when it cut them). */
+function capped(wanted: number, info: GeneratorInfo, groups: number, problems: string[]): number {
+  const max = info.maxCount > 0 ? Math.max(1, Math.floor(info.maxCount / groups)) : Infinity;
+  if (wanted <= max) return wanted;
+  problems.push(`${wanted * groups} samples do not fit this model in one call: showing ${max * groups}`);
+  return max;
+}
+
+/** The plan for `o`, and what in it could not be followed (a class that does not exist, too many). */
 export function planSamples(
   o: ViewOptions,
   info: GeneratorInfo,
@@ -39,7 +47,7 @@ export function planSamples(
   const problems: string[] = [];
   const base = { seed: o.seed, truncation: o.truncation };
   if (info.kind !== 'image') {
-    const count = o.count ?? POINT_COUNT;
+    const count = capped(o.count ?? POINT_COUNT, info, 1, problems);
     return { plan: { ...base, count, labels: undefined, rows: [] }, problems };
   }
   let cls = o.cls;
@@ -49,12 +57,12 @@ export function planSamples(
   }
   if (classes && cls === null) {
     // One row per class, `n` samples each.
-    const per = o.count ?? PER_CLASS;
+    const per = capped(o.count ?? PER_CLASS, info, classes.length, problems);
     const rows = classes.map((label, k) => ({ label, start: k * per, count: per }));
     const labels = classes.flatMap((_, k) => new Array<number>(per).fill(k));
     return { plan: { ...base, count: per * classes.length, labels, rows }, problems };
   }
-  const count = o.count ?? IMAGE_COUNT;
+  const count = capped(o.count ?? IMAGE_COUNT, info, 1, problems);
   const cols = Math.ceil(Math.sqrt(count));
   const rows: SampleRow[] = Array.from({ length: Math.ceil(count / cols) }, (_, r) => ({
     label: null,

@@ -20,6 +20,7 @@ import {
 import { FAKE_COLOR, REAL_COLOR } from '../../views/scatter';
 import { timeline, type Timeline } from '../../views/timeline';
 import { fetchJson } from './loading';
+import { describeEpochOf, runProgress } from '../../run-progress';
 import { message } from './status-line';
 
 export class TrainingSection {
@@ -48,7 +49,7 @@ export class TrainingSection {
     private readonly latest: () => ManifestRun,
   ) {
     const { samples } = run.files;
-    if (samples.length > 0) this.timeline = timeline(samples, run.name, (epoch) => this.markEpoch(epoch));
+    if (samples.length > 0) this.timeline = timeline(samples, run.name, (epoch) => this.markEpoch(epoch), (e) => this.describe(e));
     // Two charts beside the timeline on a wide screen, one per row below that.
     const avail = Math.min(window.innerWidth, 1240) - 48;
     this.width = avail >= 1100 ? Math.floor((avail - 400) / 2) : Math.max(260, Math.min(600, avail));
@@ -59,6 +60,11 @@ export class TrainingSection {
       el('h2', { text: 'Training' }),
       el('div', { class: 'training-grid' }, this.timeline?.host, this.charts),
     );
+  }
+
+  /** A picture's epoch as the head and the model card count it. */
+  private describe(epoch: number): string {
+    return describeEpochOf(runProgress(this.latest()), epoch);
   }
 
   private markEpoch(epoch: number): void {
@@ -152,7 +158,7 @@ export class TrainingSection {
     if (before.files.samples.length !== run.files.samples.length) {
       const old = this.timeline?.host;
       this.timeline?.dispose();
-      this.timeline = timeline(run.files.samples, run.name, (epoch) => this.markEpoch(epoch));
+      this.timeline = timeline(run.files.samples, run.name, (epoch) => this.markEpoch(epoch), (e) => this.describe(e));
       if (old) old.replaceWith(this.timeline.host);
       else this.host.querySelector('.training-grid')?.prepend(this.timeline.host);
     }
