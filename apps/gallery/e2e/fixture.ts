@@ -237,9 +237,10 @@ async function writeRun(
   const run = new RunDir(dir);
   mkdirSync(run.root, { recursive: true });
   writeFileSync(run.onnxPath, onnx);
-  run.writeModelCard(c);
-  if (trained) {
-    const config = resolveConfig({ flags: { ...trained.flags, out: run.root } });
+  const config = trained && resolveConfig({ flags: { ...trained.flags, out: run.root } });
+  // Ten steps an epoch, as the trainer counts them (examples / batch size, rounded down).
+  run.writeModelCard(config ? { ...c, dataset: { ...c.dataset, examples: 10 * config.batchSize } } : c);
+  if (trained && config) {
     run.writeConfig(config);
     run.writeState({
       status: trained.status ?? 'completed',
