@@ -7,15 +7,15 @@
 import seedrandom from 'seedrandom';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../config';
+import { resolveConfig, type ConfigOverrides } from '../../config';
 import { ensureTrainingSupport } from '../grad-support';
-import { buildModels } from '../../models';
 import { createEngine } from '../index';
 import { readOptimizerState } from '../optimizer-state';
 import { sumsToList } from '../sums';
 import { TfjsEngine } from '../tfjs-step';
-import type { EngineModels, TrainEngine } from '../types';
+import type { TrainEngine } from '../types';
 import { OnnxEngine } from './engine';
+import { makeModels, relErr } from './parity-helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -245,32 +245,6 @@ const CASES: Case[] = [
   },
 ];
 
-function makeModels(config: TrainConfig, shape: number[], numClasses?: number): EngineModels {
-  const data = { shape, ...(numClasses ? { numClasses } : {}) };
-  const { generator, discriminator } = buildModels(tf, config, data);
-  const opt = (lr: number) =>
-    config.optimizer === 'rmsprop'
-      ? tf.train.rmsprop(lr, 0.99, 0, 1e-8)
-      : tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
-  let ema: tf.LayersModel | undefined;
-  if (config.emaDecay > 0) {
-    ema = buildModels(tf, config, data).generator;
-    ema.setWeights(generator.getWeights());
-  }
-  return { generator, discriminator, ...(ema ? { ema } : {}), optD: opt(config.lrD), optG: opt(config.lrG) };
-}
-
-/** ‖a − b‖ / ‖b‖, the error relative to the tensor's size (float32 sums differ in their last bits). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
-}
-
 /**
  * An optimizer step moves a weight by about ±lr whatever the gradient's size, so a gradient that is
  * zero up to rounding may move either way in the two engines: weights must agree except in such
@@ -291,8 +265,8 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
     const { flags, shape, generatorSteps = [true, true], classes } = c;
     const config = resolveConfig({ flags: { ...flags, seed: 3 } });
     const B = config.batchSize;
-    const ref = makeModels(config, shape, classes);
-    const ours = makeModels(config, shape, classes);
+    const ref = makeModels(tf, config, shape, classes);
+    const ours = makeModels(tf, config, shape, classes);
     const ctx = { config, batch: B, dataShape: shape, numClasses: classes ?? 0 };
     const engines: TrainEngine[] = [
       new TfjsEngine(tf, ref, ctx),
@@ -392,7 +366,7 @@ describe('--engine=auto on the points-mlp model', () => {
         threads: 1,
       },
     });
-    const models = makeModels(config, [2]);
+    const models = makeModels(tf, config, [2]);
     const engine = await createEngine(tf, models, config, { batch: 16, dataShape: [2], numClasses: 0 });
     try {
       expect(engine.name).toBe(c.engine);

@@ -15,13 +15,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../config';
-import { buildModels } from '../../models';
+import { resolveConfig, type ConfigOverrides } from '../../config';
 import { ensureTrainingSupport } from '../grad-support';
 import { readOptimizerState } from '../optimizer-state';
 import { zeroSums } from '../sums';
 import type { EngineModels } from '../types';
 import { OnnxEngine } from './engine';
+import { makeModels, relErr } from './parity-helpers';
 
 export interface ParityCase {
   name: string;
@@ -47,30 +47,6 @@ export interface ParityResult {
   /** The tensor with the largest ‖a − b‖ / ‖b‖ of its own, and that figure. */
   worst: string;
   worstTensor: number;
-}
-
-function makeModels(config: TrainConfig, shape: number[]): EngineModels {
-  const { generator, discriminator } = buildModels(tf, config, { shape });
-  const opt = (lr: number) =>
-    config.optimizer === 'rmsprop'
-      ? tf.train.rmsprop(lr, 0.99, 0, 1e-8)
-      : tf.train.adam(lr, config.beta1, config.beta2, 1e-8);
-  let ema: tf.LayersModel | undefined;
-  if (config.emaDecay > 0) {
-    ema = buildModels(tf, config, { shape }).generator;
-    ema.setWeights(generator.getWeights());
-  }
-  return { generator, discriminator, ...(ema ? { ema } : {}), optD: opt(config.lrD), optG: opt(config.lrG) };
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
 }
 
 const flat = (ts: ArrayLike<number>[]) => Float32Array.from(ts.flatMap((t) => Array.from(t)));
@@ -106,7 +82,7 @@ async function compareState(
 async function runCase(c: ParityCase): Promise<ParityResult> {
   const config = resolveConfig({ flags: { ...c.flags, seed: 7 } });
   const B = config.batchSize;
-  const models = [makeModels(config, c.shape), makeModels(config, c.shape)] as const;
+  const models = [makeModels(tf, config, c.shape), makeModels(tf, config, c.shape)] as const;
   const ctx = { config, batch: B, dataShape: c.shape, threads: 0 };
   const cpu = await OnnxEngine.create(tf, models[0], { ...ctx, provider: 'cpu' });
   const gpu = await OnnxEngine.create(tf, models[1], { ...ctx, provider: 'webgpu' });
