@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ManifestRun } from './manifest';
-import { budgetText, describeEpochOf, describeProgress, runProgress } from './run-progress';
+import { budgetText, describeEpochOf, describeProgress, runProgress, statusLabel } from './run-progress';
 
 function run(o: {
   status: ManifestRun['status'];
@@ -55,5 +55,12 @@ describe('runProgress', () => {
     );
     expect(describeProgress(p)).toBe('epoch 4 · 400 steps');
     expect(budgetText(p)).toBeNull();
+  });
+
+  it('badges a run its budget cut short "budget reached", not "completed"', () => {
+    const config = { epochs: 10, batchSize: 16, maxMinutes: 4.5 };
+    expect(statusLabel(run({ status: 'completed', step: 309, epoch: 2, config }))).toBe('budget reached');
+    expect(statusLabel(run({ status: 'completed', step: 1250, epoch: 10, config }))).toBe('completed');
+    expect(statusLabel(run({ status: 'running', step: 309, epoch: 2, config }))).toBe('running');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { countEpochs, type EpochCount } from '@ganforge/contracts';
 import type { ManifestRun } from './manifest';
+import { STATUS_TEXT, statusOf } from './run-facts';
 
 export interface RunProgress {
   /** Steps trained so far. */
@@ -88,4 +89,12 @@ export function budgetText(p: RunProgress): string | null {
   if (!p.budget) return null;
   const pct = p.stepsPlanned !== null ? ` (${p.budget.percent} %)` : '';
   return `stopped by its ${p.budget.minutes}-minute budget at ${describeSteps(p)}${pct}`;
+}
+
+/**
+ * The status badge's word: "budget reached" for a completed run its time budget ended before its
+ * planned steps (a run cut at 20 % is not shown as "completed"), else the run's status.
+ */
+export function statusLabel(run: ManifestRun): string {
+  return runProgress(run).budget ? 'budget reached' : STATUS_TEXT[statusOf(run)];
 }

@@ -14,10 +14,9 @@ import {
   headline,
   overrideFlags,
   searchText,
-  STATUS_TEXT,
   statusOf,
 } from '../run-facts';
-import { budgetText, runProgress } from '../run-progress';
+import { budgetText, runProgress, statusLabel } from '../run-progress';
 
 type Key = 'name' | 'status' | 'preset' | 'dataset' | 'steps' | 'duration' | 'quality' | 'date';
 
@@ -220,7 +219,7 @@ export class RunsTable {
       ),
       cell(
         'status',
-        el('span', { class: `badge status-${status}`, text: STATUS_TEXT[status] }),
+        el('span', { class: `badge status-${status}`, text: statusLabel(run) }),
         budget ? el('span', { class: 'budget-stop', text: ` ${budget}` }) : '',
       ),
       cell(

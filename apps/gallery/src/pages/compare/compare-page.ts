@@ -6,7 +6,8 @@ import './compare.css';
 import { el } from '../../dom';
 import { compareHash, MAX_SEED, modelHash, parseSeed, type CompareParams } from '../../links';
 import type { Manifest, ManifestRun } from '../../manifest';
-import { STATUS_TEXT, statusOf } from '../../run-facts';
+import { statusOf } from '../../run-facts';
+import { statusLabel } from '../../run-progress';
 import { smoothingControl } from '../../views/charts';
 import type { PageModule, Screen } from '../page';
 import { colorOf, swatch } from './colors';
@@ -93,7 +94,7 @@ export class ComparePage implements Screen {
           { attrs: { 'data-run': r.name } },
           swatch(colorOf(i)),
           el('a', { attrs: { href: modelHash(r.name) }, text: r.name }),
-          el('span', { class: `badge status-${statusOf(r)}`, text: STATUS_TEXT[statusOf(r)] }),
+          el('span', { class: `badge status-${statusOf(r)}`, text: statusLabel(r) }),
         ),
       ),
     );

@@ -7,9 +7,8 @@ import {
   formatNumber,
   formatValue,
   headline,
-  STATUS_TEXT,
-  statusOf,
 } from '../../run-facts';
+import { statusLabel } from '../../run-progress';
 
 /** The config keys whose values are not the same in every run (the run's folder left out). */
 export function differingKeys(runs: ManifestRun[]): string[] {
@@ -33,7 +32,7 @@ export function settingsTable(runs: ManifestRun[]): HTMLElement {
   const facts: [string, (r: ManifestRun) => string][] = [
     ['preset', (r) => r.card.preset],
     ['dataset', (r) => r.card.dataset.name],
-    ['status', (r) => STATUS_TEXT[statusOf(r)]],
+    ['status', (r) => statusLabel(r)],
     ['epochs / steps', (r) => `${r.card.epochs} / ${r.card.steps.toLocaleString('en')}`],
     ['duration', (r) => formatDuration(duration(r))],
     [

@@ -1,8 +1,8 @@
 /** A generator page's head: the way back, its name, and for a run its status, progress and time. */
 import { el } from '../../dom';
 import type { ManifestRun } from '../../manifest';
-import { formatDuration, STATUS_TEXT, statusOf } from '../../run-facts';
-import { budgetText, describeProgress, runProgress } from '../../run-progress';
+import { formatDuration, statusOf } from '../../run-facts';
+import { budgetText, describeProgress, runProgress, statusLabel } from '../../run-progress';
 
 export function pageHead(title: string, meta: HTMLElement): HTMLElement[] {
   return [
@@ -20,7 +20,7 @@ export function pageHead(title: string, meta: HTMLElement): HTMLElement[] {
 /** Status, progress and time of a run, under its name (`run` undefined: a file the visitor opened). */
 export function renderMeta(meta: HTMLElement, run: ManifestRun | undefined): void {
   if (!run) {
-    meta.replaceChildren('A generator you opened: it stays on this device.');
+    meta.replaceChildren('A file you opened: it stays on this device.');
     return;
   }
   const status = statusOf(run);
@@ -31,7 +31,7 @@ export function renderMeta(meta: HTMLElement, run: ManifestRun | undefined): voi
     el('span', {
       class: `badge status-${status}`,
       attrs: { 'data-status': status },
-      text: STATUS_TEXT[status],
+      text: statusLabel(run),
     }),
     budget ? el('span', { class: 'budget-stop', text: ` ${budget}` }) : '',
     ` ${c.preset} on ${c.dataset.name} · ${describeProgress(progress)} · ${formatDuration(c.wallTimeSec)}`,
