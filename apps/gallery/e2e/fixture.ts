@@ -126,6 +126,31 @@ export function foreignModel(): Uint8Array {
   });
 }
 
+/** An image classifier (image [N,1,4,4] → probs [N,3]): an ONNX file a visitor might open by mistake. */
+export function classifierModel(): Uint8Array {
+  const weights = Array.from({ length: 16 * 3 }, (_, i) => Math.cos(i * 0.3) * 0.5);
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'pytorch',
+    producerVersion: '2.1.0',
+    graph: {
+      name: 'classifier',
+      node: [
+        { opType: 'Reshape', input: ['image', 'flat_shape'], output: ['flat'], name: 'flatten' },
+        { opType: 'MatMul', input: ['flat', 'W'], output: ['logits'], name: 'fc' },
+        { opType: 'Softmax', input: ['logits'], output: ['probs'], name: 'softmax' },
+      ],
+      initializer: [
+        floatTensor('W', [16, 3], weights),
+        { name: 'flat_shape', dims: [2], dataType: DataType.INT64, int64Data: [-1, 16] },
+      ],
+      input: [valueInfo('image', ['batch', 1, 4, 4])],
+      output: [valueInfo('probs', ['batch', 3])],
+    },
+  });
+}
+
 /** points = z @ W + b, z [N,2]. W and b move the standard normal to a tilted, shifted cloud. */
 export function pointsModel(): Uint8Array {
   return model(

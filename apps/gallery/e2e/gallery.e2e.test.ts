@@ -12,7 +12,15 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../scripts/build-manifest';
-import { CGAN_RUN, CLASS_NAMES, foreignModel, IMAGE_RUN, POINTS_RUN, writeFixtureRuns } from './fixture';
+import {
+  CGAN_RUN,
+  CLASS_NAMES,
+  classifierModel,
+  foreignModel,
+  IMAGE_RUN,
+  POINTS_RUN,
+  writeFixtureRuns,
+} from './fixture';
 import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
 import { CONTENT_TYPES } from '../scripts/content-types';
 import { buildSite } from './site';
@@ -196,12 +204,14 @@ describe('gallery in Chromium', () => {
     const runs = await writeFixtureRuns(join(tmp, 'runs'));
     writeFileSync(join(tmp, 'foreign.onnx'), foreignModel());
     writeFileSync(join(tmp, 'notes.txt'), 'not a model, just some text\n');
+    writeFileSync(join(tmp, 'classifier.onnx'), classifierModel());
     // The fixture generators must be real ONNX: ask the reference checker.
     for (const file of [
       runs.points.onnxPath,
       runs.image.onnxPath,
       runs.cgan.onnxPath,
       join(tmp, 'foreign.onnx'),
+      join(tmp, 'classifier.onnx'),
     ]) {
       const check = spawnSync(
         '/usr/bin/python3',
@@ -277,7 +287,7 @@ describe('gallery in Chromium', () => {
     await runtimeFetch;
     await link.click();
     const first = await points(page, 0);
-    expect(page.url()).toContain(`#/model/${POINTS_RUN}?seed=0`);
+    expect(page.url()).toContain(`#/model/${POINTS_RUN}?seed=1`);
     expect(first.inked).toBeGreaterThan(1000);
     expect(first.orange).toBeGreaterThan(100);
     expect(first.blue).toBeGreaterThan(100);
@@ -569,6 +579,17 @@ describe('gallery in Chromium', () => {
     await page.waitForSelector('.status.error');
     const text = await page.locator('.status.error').textContent();
     expect(text).toMatch(/^"notes\.txt" is not a generator this gallery can run: /);
+    expect(await page.locator('#open-another').count()).toBe(1);
+
+    // A real ONNX model that is not a generator: the page names what it looks like, once, and offers
+    // no controls for a model it cannot run.
+    await page.goto(`${server.url}#/open`);
+    await page.setInputFiles('#file', join(tmp, 'classifier.onnx'));
+    await page.waitForSelector('.status.error');
+    const why = (await page.locator('.status.error').textContent()) ?? '';
+    expect(why).toMatch(/^"classifier\.onnx" is not a generator this gallery can run: .*classifier/);
+    expect(why.match(/not a generator/g)).toHaveLength(2);
+    expect(await page.locator('#seed').count()).toBe(0);
     expect(await page.locator('#open-another').count()).toBe(1);
 
     // A reload cannot bring the file back: the page says so instead of failing.

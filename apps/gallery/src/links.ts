@@ -21,7 +21,7 @@ export interface ViewOptions {
   b: number;
 }
 
-export const DEFAULT_OPTIONS: ViewOptions = { seed: 0, truncation: null, cls: null, count: null, a: 0, b: 1 };
+export const DEFAULT_OPTIONS: ViewOptions = { seed: 1, truncation: null, cls: null, count: null, a: 0, b: 1 };
 
 /** A page's options as its URL gives them; a bad value keeps its default and adds an error. */
 export interface ParsedOptions {

@@ -38,8 +38,9 @@ describe('parseRoute', () => {
       seed: 5,
       errors: [],
     });
+    // A seed that is not a number falls back to 1, the seed the CLI and the SDK start from.
     expect(parseRoute('#/compare?runs=a&seed=x')).toMatchObject({
-      seed: 0,
+      seed: 1,
       errors: [expect.stringMatching(/seed "x"/)],
     });
     expect(parseRoute(compareHash(['a', 'b c'], 9))).toMatchObject({ names: ['a', 'b c'], seed: 9 });
@@ -77,7 +78,7 @@ describe('hashes', () => {
   it('always carries the seed and only the options that differ from the defaults', () => {
     expect(modelHash('g', 3)).toBe('#/model/g?seed=3');
     expect(modelHash('g')).toBe('#/model/g');
-    expect(localHash({ truncation: 0.5 })).toBe('#/local?seed=0&trunc=0.5');
+    expect(localHash({ truncation: 0.5 })).toBe('#/local?seed=1&trunc=0.5');
   });
 });
 

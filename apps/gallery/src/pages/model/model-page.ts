@@ -60,8 +60,15 @@ export class ModelPage implements Screen {
 
   private loadFailed(e: unknown): void {
     if (this.source.kind === 'file') {
-      const why = e instanceof GenerationError && e.reason ? `${problemWords(e.reason)}. ` : '';
-      this.status.error(`"${this.source.name}" is not a generator this gallery can run: ${why}${message(e)}`);
+      // The SDK's words say what the file is; the reason's own words only add to them when they say
+      // something else than "not a generator", which the sentence already says.
+      const reason = e instanceof GenerationError ? e.reason : undefined;
+      const detail = message(e);
+      const why =
+        reason && reason !== 'not-a-generator'
+          ? `${problemWords(reason)}. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}`
+          : detail;
+      this.status.error(`"${this.source.name}" is not a generator this gallery can run: ${why}`);
       this.body.replaceChildren(
         el('p', {}, el('a', { attrs: { href: '#/open', id: 'open-another' }, text: 'Open another file' })),
       );
