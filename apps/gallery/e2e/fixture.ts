@@ -126,9 +126,12 @@ export function foreignModel(): Uint8Array {
   });
 }
 
-/** An image classifier (image [N,1,4,4] → probs [N,3]): an ONNX file a visitor might open by mistake. */
+/**
+ * A Fashion-MNIST-shaped classifier (image [N,1,28,28] → probs [N,10]): an ONNX file a visitor might
+ * open by mistake.
+ */
 export function classifierModel(): Uint8Array {
-  const weights = Array.from({ length: 16 * 3 }, (_, i) => Math.cos(i * 0.3) * 0.5);
+  const weights = Array.from({ length: 784 * 10 }, (_, i) => Math.cos(i * 0.3) * 0.05);
   return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
@@ -142,11 +145,11 @@ export function classifierModel(): Uint8Array {
         { opType: 'Softmax', input: ['logits'], output: ['probs'], name: 'softmax' },
       ],
       initializer: [
-        floatTensor('W', [16, 3], weights),
-        { name: 'flat_shape', dims: [2], dataType: DataType.INT64, int64Data: [-1, 16] },
+        floatTensor('W', [784, 10], weights),
+        { name: 'flat_shape', dims: [2], dataType: DataType.INT64, int64Data: [-1, 784] },
       ],
-      input: [valueInfo('image', ['batch', 1, 4, 4])],
-      output: [valueInfo('probs', ['batch', 3])],
+      input: [valueInfo('image', ['batch', 1, 28, 28])],
+      output: [valueInfo('probs', ['batch', 10])],
     },
   });
 }
