@@ -1,6 +1,7 @@
 /**
  * `ganforge eval --run <dir> | --model <generator.onnx> | --idx <samples.gz>`: scores a generator's
- * samples against a reference split and prints the figures, each line naming the evaluator.
+ * samples against a reference split and prints the figures, each line naming the evaluator (and, for
+ * the default evaluator, its features, its reference and what its figures can tell).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -14,7 +15,13 @@ import {
 import { initBackend } from '../kernels/backend';
 import { EvalError } from '../eval/errors';
 import { evaluateImages, evaluatePoints, formatReport, type EvalReport } from '../eval/evaluate';
-import { imageEvaluation, isDatasetName, parseRange, runDataset } from '../eval/features/select';
+import {
+  imageEvaluation,
+  isDatasetName,
+  parseRange,
+  runDataset,
+  type ImageEvaluation,
+} from '../eval/features/select';
 import { readIdxSamples, resizeSamples, sampleOnnx, sampleRun, type SampleSet } from '../eval/sources';
 
 function positiveInt(name: string) {
@@ -81,13 +88,13 @@ export function evalCommand(): Command {
     )
     .option(
       '--ref <path>',
-      "reference images: an IDX file, a folder or a dataset name such as emoji (default: the evaluator's own, e.g. the bundled Fashion-MNIST 10k test split)",
+      "reference images: an IDX file, a folder or a dataset name such as emoji (default: the evaluator's own, e.g. the bundled Fashion-MNIST 10k test split; for the default evaluator, the run's own dataset)",
     )
     .option('-n, --samples <int>', 'generated samples to score', positiveInt('--samples'), 10_000)
     .option('--seed <int>', 'latent seed for sampling generators', positiveInt('--seed'), 1)
     .option(
       '--evaluator <string>',
-      "a classifier bundled with the trainer, in its models/ folder (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3)",
+      "a classifier bundled with the trainer, in its models/ folder (default: by the samples' shape and the run's dataset: fmnist-classifier-v1 for 28x28x1, emoji-classifier-v1 for 64x64x3 of an emoji set, else emoji-classifier-v1:conv3-mean, the default evaluator, against the run's own images or --ref)",
     )
     .option('--features <file>', 'score in the features of an ONNX model: NCHW float input, [N, D] output')
     .option(
@@ -136,51 +143,77 @@ async function readSamples(o: Opts, progress: ReturnType<typeof stageLog>) {
   return { generated, realPoints };
 }
 
+/** Image samples scored in the features `imageEvaluation` picks; `about` for the default evaluator. */
+async function scoreImages(
+  o: Opts,
+  generated: Extract<SampleSet, { kind: 'image' }>,
+  progress: ReturnType<typeof stageLog>,
+): Promise<{ report: EvalReport; about: ImageEvaluation['about'] }> {
+  const dataset = o.run ? runDataset(abs(o.run)) : undefined;
+  const { extractor, reference, about } = await imageEvaluation(generated, {
+    ...(o.evaluator ? { evaluator: o.evaluator } : {}),
+    ...(o.features ? { features: abs(o.features) } : {}),
+    ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
+    ...(o.ref ? { ref: datasetPath(o.ref) } : {}),
+    // A run's dataset, else a dataset --ref names, picks the evaluator (emoji-all: the emoji one).
+    ...(dataset !== undefined
+      ? { dataset: datasetPath(dataset) }
+      : o.ref && isDatasetName(o.ref)
+        ? { dataset: o.ref }
+        : {}),
+    // The default evaluator takes as many of the run's own images as it scores samples.
+    limit: generated.count,
+  });
+  try {
+    const report = await evaluateImages(extractor, generated, reference, {
+      kidSubsets: o.kidSubsets,
+      kidSubsetSize: o.kidSubsetSize,
+      k: o.k,
+      seed: o.seed,
+      onStage: progress.stage,
+    });
+    return { report, about };
+  } finally {
+    await extractor.dispose();
+  }
+}
+
 /** `ganforge eval`: read or generate the samples, score them, print (and write) the report. */
 async function runEval(o: Opts): Promise<void> {
   const progress = stageLog();
   const { generated, realPoints } = await readSamples(o, progress);
   let report: EvalReport;
+  let about: ImageEvaluation['about'];
   if (generated.kind === 'points') {
     if (!realPoints)
       throw new EvalError('2-D samples need a run directory (its real-points.json is the reference)');
     progress.stage('2-D statistics');
     report = evaluatePoints(generated, realPoints);
   } else {
-    const { extractor, reference } = await imageEvaluation(generated, {
-      ...(o.evaluator ? { evaluator: o.evaluator } : {}),
-      ...(o.features ? { features: abs(o.features) } : {}),
-      ...(o.featuresRange ? { featuresRange: o.featuresRange } : {}),
-      ...(o.ref ? { ref: isDatasetName(o.ref) ? o.ref : abs(o.ref) } : {}),
-      // A run's dataset, else a dataset --ref names, picks the evaluator (emoji-all: the emoji one).
-      ...(o.run
-        ? { dataset: runDataset(abs(o.run)) }
-        : o.ref && isDatasetName(o.ref)
-          ? { dataset: o.ref }
-          : {}),
-    });
-    try {
-      report = await evaluateImages(extractor, generated, reference, {
-        kidSubsets: o.kidSubsets,
-        kidSubsetSize: o.kidSubsetSize,
-        k: o.k,
-        seed: o.seed,
-        onStage: progress.stage,
-      });
-    } finally {
-      await extractor.dispose();
-    }
+    ({ report, about } = await scoreImages(o, generated, progress));
   }
   progress.stage();
-  for (const line of formatReport(report)) console.log(line);
+  for (const line of [...formatReport(report), ...(about ? describeAbout(about) : [])]) console.log(line);
   if (o.json) {
     try {
-      writeJsonAtomic(abs(o.json), report);
+      writeJsonAtomic(abs(o.json), about ? { ...report, about } : report);
     } catch (e) {
       // The remedy is another --json (the writer's words name --out, the trainer's option).
       throw e instanceof FileWriteError ? writeFailure(e.path, e, '--json') : e;
     }
   }
+}
+
+/** A dataset name as it is, a path (a run's dataset, --ref) from where the command runs. */
+const datasetPath = (d: string): string => (isDatasetName(d) ? d : abs(d));
+
+/** The default evaluator's lines under its figures: features, reference, what they tell. */
+function describeAbout(about: NonNullable<ImageEvaluation['about']>): string[] {
+  return [
+    `features         ${about.features}`,
+    `reference        ${about.reference}`,
+    `reading          ${about.reading}`,
+  ];
 }
 
 /** Stage lines on stderr with the time each took, so that a long evaluation shows where it is. */

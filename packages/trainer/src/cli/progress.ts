@@ -3,7 +3,7 @@
  * with --quiet), each epoch's figures, and the run's result.
  */
 import cliProgress from 'cli-progress';
-import { countEpochs, describeEpochs } from '@ganforge/contracts';
+import { countEpochs, describeEpochs, RunDir } from '@ganforge/contracts';
 import { qualityLines } from '../eval/hook';
 import type { TrainEvent } from '../loop/types';
 
@@ -213,12 +213,23 @@ function printEstimate(result: TrainResult): void {
   console.log(`worst relative error ${(est.worstRelErr * 100).toFixed(1)}%`);
 }
 
+/** The image shape the run's model card gives (the evaluator follows it), if the card reads. */
+function cardImageShape(runDir: string): number[] | undefined {
+  try {
+    const out = new RunDir(runDir).readModelCard().output;
+    return out.kind === 'image' ? [out.height, out.width, out.channels] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An image run scored during training: the last scores, and whose features they are in. */
 function printQuality(result: TrainResult, dataset: string | undefined): void {
   const scored = result.metrics.filter((m) => m.extra?.['eval.fd'] !== undefined).at(-1)?.extra;
   if (!scored) return;
   const epoch = result.metrics.at(-1)?.epoch;
-  for (const line of qualityLines(scored, epoch, result.runDir, dataset)) console.log(line);
+  const shape = cardImageShape(result.runDir);
+  for (const line of qualityLines(scored, epoch, result.runDir, dataset, shape)) console.log(line);
 }
 
 /** The progress output for `train`'s onEvent: a live bar on a terminal, unless `quiet`. */

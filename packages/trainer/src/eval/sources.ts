@@ -44,13 +44,16 @@ export function readIdxSamples(path: string, limit?: number): SampleSet {
 /**
  * Images resized to `size` x `size` (sharp, as `--imageSize` resizes a dataset), so that an evaluator
  * for another size scores them: 80x80 samples of an emoji run at --imageSize=80 by the 64x64 one.
+ * With `channels`, grayscale becomes RGB (the one channel repeated) or RGB grayscale as well.
  */
-export async function resizeSamples(s: SampleSet, size: number): Promise<SampleSet> {
-  if (s.kind !== 'image' || (s.height === size && s.width === size)) return s;
+export async function resizeSamples(s: SampleSet, size: number, channels?: 1 | 3): Promise<SampleSet> {
+  if (s.kind !== 'image') return s;
+  const to = channels ?? s.channels;
+  if (s.height === size && s.width === size && s.channels === to) return s;
   if (s.channels !== 1 && s.channels !== 3) throw new EvalError(`cannot resize ${s.channels}-channel images`);
   const shape: [number, number, number] = [s.height, s.width, s.channels];
-  const values = await resizeImages(s.values, s.count, shape, size, s.channels);
-  return { ...s, height: size, width: size, values };
+  const values = await resizeImages(s.values, s.count, shape, size, to as 1 | 3);
+  return { ...s, height: size, width: size, channels: to, values };
 }
 
 /** Rows [start, start + count) of a sample set. */

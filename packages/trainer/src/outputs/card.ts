@@ -31,7 +31,7 @@ export function modelCard(f: CardFacts): ModelCard {
   const count = countEpochs(f.steps, Math.floor(data.count / config.batchSize));
   const lastEval = metrics.filter((m) => m.extra).at(-1);
   const evaluation = lastEval?.extra
-    ? evaluationSource(lastEval.epoch, lastEval.extra, config.dataset)
+    ? evaluationSource(lastEval.epoch, lastEval.extra, config.dataset, data.imageShape)
     : undefined;
   const imageShape = data.imageShape;
   return {

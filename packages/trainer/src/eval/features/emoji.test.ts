@@ -1,6 +1,6 @@
 /**
  * The emoji evaluator: emoji-classifier-v1's features tell real emoji from noise, the training hook
- * scores a 64x64x3 run on an emoji set (and only such a run), and the model card names it.
+ * scores a 64x64x3 run on an emoji set with it (and no run on other data), and the model card names it.
  */
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { Classifier } from '../classifier';
 import { evaluateImages, referenceFeatures, type ReferenceFeatures } from '../evaluate';
 import { epochEvaluator, evaluationSource } from '../hook';
 import type { SampleSet } from '../sources';
+import { ANY_IMAGE_EVALUATOR_NAME } from './any-image';
 import { EMOJI_EVALUATOR_NAME, emojiSamples } from './emoji';
 import type { ImageSet } from './extractor';
 
@@ -81,7 +82,10 @@ describe('the emoji evaluator (emoji-classifier-v1)', () => {
     expect(scored!['eval.fd']).toBeGreaterThan(10);
     expect(scored!['eval.samples']).toBe(200);
     expect(scored!['eval.classesPresent']).toBeGreaterThanOrEqual(1);
-    expect(await epochEvaluator({ every: 1, epochs: 1, samples: 200 })(ctx('/some/folder'))).toBeUndefined();
+    // A run on other data is scored by the default evaluator against its own images (here none).
+    await expect(epochEvaluator({ every: 1, epochs: 1, samples: 200 })(ctx('/some/folder'))).rejects.toThrow(
+      "the run's dataset /some/folder is not there",
+    );
     g.dispose();
 
     expect(evaluationSource(1, scored!, 'emoji')).toMatchObject({
@@ -89,5 +93,8 @@ describe('the emoji evaluator (emoji-classifier-v1)', () => {
       reference: expect.stringMatching(/^emoji \(Noto Emoji/),
     });
     expect(evaluationSource(1, scored!, 'fashion-mnist-test')?.evaluator).toBe('fmnist-classifier-v1');
+    expect(evaluationSource(1, scored!, 'emoji', [64, 64, 3])?.evaluator).toBe('emoji-classifier-v1');
+    expect(evaluationSource(1, scored!, 'emoji', [80, 80, 3])?.evaluator).toBe(ANY_IMAGE_EVALUATOR_NAME);
+    expect(evaluationSource(1, scored!, 'mine', [28, 28, 1])?.evaluator).toBe('fmnist-classifier-v1');
   });
 });

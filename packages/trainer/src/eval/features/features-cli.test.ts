@@ -143,12 +143,12 @@ describe('eval on 64x64 RGB samples', () => {
     expect(Math.abs(resized.fd - fromRun.fd) / fromRun.fd).toBeLessThan(0.2);
   });
 
-  it('refuses a run on other data in one line, and scores it in an ONNX model’s features against --ref', async () => {
+  it('scores a run on other data against those images (here gone: one line), or in an ONNX model’s features against --ref', async () => {
     setDataset('/data/my-photos');
     capture();
     expect(await main(['--run', run, ...SMALL])).toBe(1);
     expect(errors).toEqual([
-      'eval: no bundled evaluator scores 64x64x3 samples of a run on /data/my-photos: pass --features <model.onnx> and --ref <images>',
+      "eval: the run's dataset /data/my-photos is not there (the default evaluator compares with the run's own images): pass --ref <images> (a folder, an IDX file or a dataset name)",
     ]);
 
     capture();
