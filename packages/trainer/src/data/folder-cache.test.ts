@@ -106,7 +106,8 @@ describe('the decoded image cache', () => {
     expect(Buffer.compare(cut.values, fresh.values)).toBe(0);
 
     const bytes = readFileSync(file);
-    bytes[27 * 4 * 4 * 3 + 5] ^= 0xff;
+    const at = 27 * 4 * 4 * 3 + 5;
+    bytes[at] = bytes[at]! ^ 0xff;
     writeFileSync(file, bytes);
     const changed = await loadImageFolder(folder, { ...opts(cacheDir), memoryMb: 0 });
     expect(changed.fromCache).toBe(false);

@@ -125,7 +125,7 @@ interface FolderLoad {
 export function loadImageFolder(
   root: string,
   opts: FolderOptions & { memoryMb?: undefined },
-): Promise<InMemoryDataset & FolderLoad>;
+): Promise<InMemoryDataset & FolderLoad & { values: Uint8Array }>;
 export function loadImageFolder(root: string, opts: FolderOptions): Promise<Dataset & FolderLoad>;
 export async function loadImageFolder(root: string, opts: FolderOptions): Promise<Dataset & FolderLoad> {
   const listed = listImageFolder(root);
