@@ -120,10 +120,13 @@ describe('the decoded image cache', () => {
       readdirSync(cacheDir).find((f) => f.endsWith('.json'))!,
     );
     writeFileSync(record, readFileSync(record, 'utf8').slice(0, 20));
+    // A writer killed between writing the record's new copy and renaming it leaves the copy behind.
+    writeFileSync(`${record}.tmp-999999999-1-1`, '{');
     const restarted: DecodeProgress[] = [];
     const over = await loadImageFolder(folder, { ...opts(cacheDir), onProgress: (p) => restarted.push(p) });
     expect(restarted[0]).toMatchObject({ done: 0, resumed: 0 });
     expect(Buffer.compare(over.values, fresh.values)).toBe(0);
+    expect(readdirSync(cacheDir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('holds a set in memory without a cache it cannot write, and says so for a set that streams', async () => {

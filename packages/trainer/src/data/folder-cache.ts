@@ -13,13 +13,15 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
+  rmSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomic } from '@ganforge/contracts';
+import { isLeftoverTemp, writeFileAtomic } from '@ganforge/contracts';
 import { DatasetError } from './idx';
 
 const RECORD_VERSION = 1;
@@ -101,6 +103,13 @@ function readRecord(path: string, want: Omit<CacheRecord, 'crc'>, chunks: number
   }
 }
 
+/** Removes the record's temporary copies that a writer killed mid-write left behind. */
+function removeLeftovers(dir: string, key: string): void {
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(`${key}.json.tmp-`) && isLeftoverTemp(name)) rmSync(join(dir, name), { force: true });
+  }
+}
+
 /** Reads up to target.length bytes at `pos`; the count read (less at the end of the file). */
 function readAt(fd: number, target: Uint8Array, pos: number): number {
   let got = 0;
@@ -158,6 +167,7 @@ export async function fillCache(o: FillOptions): Promise<FillResult> {
   let fd: number;
   try {
     mkdirSync(o.dir, { recursive: true });
+    removeLeftovers(o.dir, o.key);
     fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
   } catch (e) {
     return decodeWithoutCache(o, e);
