@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { epochsDone, formatDuration, runEta } from './progress';
+import { resolveConfig } from '../config';
+import { dataText, decodeLine, epochsDone, formatDuration, runEta } from './progress';
 
 describe('training progress figures', () => {
   it('formats durations rounded once (never 1m60s)', () => {
@@ -24,5 +25,20 @@ describe('training progress figures', () => {
     expect(epochsDone(1, 101, 64)).toBe('2 epochs (the last 37/64 steps)');
     expect(epochsDone(2, 128, 64)).toBe('2 epochs');
     expect(epochsDone(0, 5, 64)).toBe('1 epoch (5/64 steps)');
+  });
+
+  it('says where the examples are read from, and how a decode is getting on', () => {
+    const config = resolveConfig({ flags: { preset: 'dcgan64', dataMemoryMb: 1024 } });
+    expect(dataText({ config, data: { where: 'memory', bytes: 48 * 2 ** 20 } })).toBe('in memory: 48 MB');
+    expect(dataText({ config, data: { where: 'disk', bytes: 1.2e9 } })).toBe(
+      'streamed from disk: 1,144 MB > --data-memory-mb=1024',
+    );
+    const progress = { total: 100_000, resumed: 0, cache: '/c/k.u8' };
+    expect(decodeLine({ ...progress, done: 12_000, perSec: 800 })).toBe(
+      'decoded 12,000/100,000 images (12%) · 800 img/s · 1m50s left',
+    );
+    expect(decodeLine({ ...progress, done: 100_000, perSec: 812.4 })).toBe(
+      'decoded 100,000/100,000 images (100%) · 812 img/s',
+    );
   });
 });

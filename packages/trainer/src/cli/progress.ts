@@ -52,6 +52,25 @@ export function epochsDone(epochs: number, steps: number, stepsPerEpoch: number)
 
 type EventOf<S extends TrainEvent['status']> = Extract<TrainEvent, { status: S }>;
 
+const count = (n: number) => n.toLocaleString('en');
+const mib = (bytes: number) => `${count(Math.round(bytes / 2 ** 20))} MB`;
+
+/** Where a run's examples are read from: "in memory: 48 MB", or from disk and why. */
+export function dataText(e: Pick<EventOf<'start'>, 'data' | 'config'>): string {
+  if (e.data.where === 'memory') return `in memory: ${mib(e.data.bytes)}`;
+  return `streamed from disk: ${mib(e.data.bytes)} > --data-memory-mb=${e.config.dataMemoryMb ?? '?'}`;
+}
+
+/** Folders that decode fewer new images than this do it in seconds, without progress lines. */
+export const DECODE_LINES_FROM = 2000;
+
+/** One progress line of a folder's decode: "decoded 12,000/100,000 images (12%) · 950 img/s · 1m32s left". */
+export function decodeLine(p: EventOf<'decode'>['progress']): string {
+  const pct = Math.floor((100 * p.done) / p.total);
+  const left = p.perSec > 0 ? ` · ${formatDuration((p.total - p.done) / p.perSec)} left` : '';
+  return `decoded ${count(p.done)}/${count(p.total)} images (${pct}%) · ${count(Math.round(p.perSec))} img/s${p.done < p.total ? left : ''}`;
+}
+
 /** The run's shape, known from its start event. */
 interface Plan {
   totalSteps: number;
@@ -72,12 +91,16 @@ class Progress {
   private plan: Plan | undefined;
   // Pace: from the first step this process ran (start-up and a resume's restore left out).
   private first: { step: number; at: number } | undefined;
+  // When the last decode line was printed.
+  private decodeShownAt = 0;
 
   /** `tty`: a live bar; otherwise one line per epoch. */
   constructor(private readonly tty: boolean) {}
 
   on(e: TrainEvent): void {
     switch (e.status) {
+      case 'decode':
+        return this.decode(e);
       case 'start':
         return this.start(e);
       case 'step':
@@ -106,6 +129,24 @@ class Progress {
     });
   }
 
+  /** A big folder's decode: a first line, then the count, pace and time left (in place on a terminal). */
+  private decode(e: EventOf<'decode'>): void {
+    const p = e.progress;
+    if (p.total - p.resumed < DECODE_LINES_FROM) return;
+    const now = performance.now();
+    if (p.done === p.resumed) {
+      const resumed = p.resumed > 0 ? `, continuing after the ${count(p.resumed)} a stopped decode left` : '';
+      console.log(`decoding ${count(p.total)} images of ${e.dataset} once, into ${p.cache}${resumed}`);
+      this.decodeShownAt = now;
+      return;
+    }
+    const last = p.done === p.total;
+    if (!last && now - this.decodeShownAt < (this.tty ? 500 : 10_000)) return;
+    this.decodeShownAt = now;
+    if (this.tty) process.stderr.write(`\r\x1b[K${decodeLine(p)}${last ? '\n' : ''}`);
+    else console.log(decodeLine(p));
+  }
+
   private start(e: EventOf<'start'>): void {
     this.critic = e.config.loss === 'wasserstein';
     this.dataset = e.config.dataset;
@@ -118,7 +159,7 @@ class Progress {
     };
     console.log(`run directory: ${e.runDir}`);
     console.log(
-      `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? `onnxruntime (compiled step) on ${e.device ?? 'CPU'}` : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
+      `preset ${e.config.preset} · engine ${e.engine === 'onnxruntime' ? `onnxruntime (compiled step) on ${e.device ?? 'CPU'}` : `tfjs (${e.backend})`} · data ${e.dataset} (${e.examples} examples, ${dataText(e)}) · ${e.config.epochs} epochs × ${e.stepsPerEpoch} steps${e.config.maxMinutes ? ` · time budget ${formatDuration(e.config.maxMinutes * 60)}` : ''}`,
     );
     if (e.engineNote) console.log(`engine: TF.js because ${e.engineNote}`);
     if (e.deviceNote) console.log(`provider: ${e.deviceNote}`);

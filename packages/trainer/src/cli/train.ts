@@ -20,6 +20,7 @@ import { PRESETS } from '../config/presets';
 import { BUILTIN_IDX, POINT_COUNT } from '../data/datasets';
 import { POINT_DATASETS } from '../data/points2d';
 import { EMOJI_DATASETS, EMOJI_PACKAGE } from '../data/emoji';
+import { DecodeStopped } from '../data/folder-cache';
 import { unpackRunArchive } from '../run/untar';
 import { resumeConfig } from '../loop/run-files';
 import { train } from '../loop/train';
@@ -144,6 +145,10 @@ export function trainCommand(): Command {
         overwrite: Boolean(overwrite),
         resume: typeof resume === 'string',
       });
+    } catch (e) {
+      // Stopped while the images decode: what is decoded is kept; exit as for a stopped run.
+      if (!(e instanceof DecodeStopped) || !stop.stoppedBy()) throw e;
+      console.log(e.message);
     } finally {
       stop.dispose();
     }

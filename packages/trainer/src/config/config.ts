@@ -37,6 +37,12 @@ export const TrainConfigSchema = z
     imageSize: z.number().int().positive().optional(),
     /** Colour of image datasets: 'auto' keeps IDX grayscale and makes folders RGB. */
     channels: z.enum(['auto', 'grayscale', 'rgb']),
+    /**
+     * MiB of decoded images an image folder may hold in memory; a folder whose decoded pixels take more
+     * is read from its decoded cache on disk a batch at a time (0: always from disk). The batches are
+     * the same either way.
+     */
+    dataMemoryMb: z.number().nonnegative().optional(),
     epochs: z.number().int().positive(),
     batchSize: z.number().int().positive(),
     latentDim: z.number().int().positive(),
@@ -151,6 +157,7 @@ export const DEFAULTS: TrainConfig = {
   model: 'mlp',
   dataset: 'fashion-mnist-test', // the 10k Fashion-MNIST test split bundled in packages/trainer/data
   channels: 'auto',
+  dataMemoryMb: 2048,
   epochs: 20,
   batchSize: 64,
   latentDim: 100,

@@ -13,6 +13,8 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   limit: 'use only the first N examples',
   imageSize: 'resize images to N x N (folders default to 64)',
   channels: 'auto | grayscale | rgb',
+  dataMemoryMb:
+    'MiB of decoded images a folder may hold in memory; a larger one streams from its decoded cache on disk, batch by batch (0: always stream)',
   epochs: 'passes over the data',
   batchSize: 'examples per step',
   latentDim: 'size of the noise vector z',

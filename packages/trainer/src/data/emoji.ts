@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { Dataset } from './types';
+import type { InMemoryDataset } from './types';
+import { inMemory } from './examples';
 import { DatasetError } from './idx';
 
 export const EMOJI_PACKAGE = 'emoji-datasource-google';
@@ -146,7 +147,7 @@ export interface EmojiOptions {
 }
 
 /** Loads the emoji set as bytes ([-1, 1] per batch); `--limit` keeps every n/total-th emoji, so all categories stay. */
-export async function loadEmoji(opts: EmojiOptions): Promise<Dataset & { groups: Int32Array }> {
+export async function loadEmoji(opts: EmojiOptions): Promise<InMemoryDataset & { groups: Int32Array }> {
   const spec = EMOJI_DATASETS[opts.dataset];
   if (!spec) throw new DatasetError(`unknown emoji dataset "${opts.dataset}"`);
   const dir = opts.packageDir ?? emojiPackageDir();
@@ -179,7 +180,7 @@ export async function loadEmoji(opts: EmojiOptions): Promise<Dataset & { groups:
     }
   }
   const variants = spec.skinTones ? ' with skin tones' : '';
-  return {
+  return inMemory({
     name: `${opts.dataset} (Noto Emoji${variants}, ${n} images, ${EMOJI_CATEGORIES.length} categories)`,
     license: EMOJI_LICENSE,
     values,
@@ -190,5 +191,5 @@ export async function loadEmoji(opts: EmojiOptions): Promise<Dataset & { groups:
     labels: Int32Array.from(entries, (e) => e.label),
     classNames: [...EMOJI_CATEGORIES],
     groups: Int32Array.from(entries, (e) => e.group),
-  };
+  });
 }

@@ -1,15 +1,17 @@
 /**
  * A folder of images (PNG, JPEG, WebP, ...) as a dataset: decoded and resized with sharp, class
- * subfolders become labels. Decoded pixels are kept in memory (as bytes) for the whole run and cached on disk,
- * so neither a later epoch nor the next run on the same folder decodes again.
+ * subfolders become labels. Decoded pixels are cached on disk, so neither a later epoch nor the next
+ * run on the same folder decodes again, and are held in memory (as bytes) for the run, or, for a set
+ * larger than the memory budget, read from the cache a batch at a time.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '@ganforge/contracts';
-import type { Dataset } from './types';
+import type { Dataset, InMemoryDataset } from './types';
+import { FileExamples, MemoryExamples } from './examples';
+import { fillCache, type DecodeProgress } from './folder-cache';
 import { DatasetError } from './idx';
 
 const IMAGE_EXTENSIONS = new Set([
@@ -32,6 +34,13 @@ export interface FolderOptions {
   limit?: number;
   /** Where decoded folders are cached; GANFORGE_CACHE_DIR or the OS temp folder by default. */
   cacheDir?: string;
+  /** Images whose decoded bytes exceed this many MiB are read from the cache per batch (default: memory). */
+  memoryMb?: number;
+  /** Images per piece of the cache a decode saves at once (default: about 8 MiB of them). */
+  chunkImages?: number;
+  /** Stops a decode after the piece in hand (DecodeStopped); the next load continues it. */
+  signal?: AbortSignal;
+  onProgress?: (p: DecodeProgress) => void;
 }
 
 const isImage = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
@@ -102,10 +111,23 @@ function cacheKey(files: string[], labels: number[] | undefined, opts: FolderOpt
   return h.digest('hex').slice(0, 32);
 }
 
-export async function loadImageFolder(
+/** Whether a folder's images came from the cache, and how much decoding the load took. */
+interface FolderLoad {
+  /** Every image was already decoded (nothing decoded by this load). */
+  fromCache: boolean;
+}
+
+/**
+ * Loads a folder of images. Decoded images are cached on disk (resumably: see folder-cache.ts); a set
+ * whose decoded bytes exceed `memoryMb` is then read from that cache a batch at a time, any other is
+ * held in memory. Without `memoryMb` every set is held in memory.
+ */
+export function loadImageFolder(
   root: string,
-  opts: FolderOptions,
-): Promise<Dataset & { fromCache: boolean }> {
+  opts: FolderOptions & { memoryMb?: undefined },
+): Promise<InMemoryDataset & FolderLoad & { values: Uint8Array }>;
+export function loadImageFolder(root: string, opts: FolderOptions): Promise<Dataset & FolderLoad>;
+export async function loadImageFolder(root: string, opts: FolderOptions): Promise<Dataset & FolderLoad> {
   const listed = listImageFolder(root);
   const n = opts.limit ? Math.min(opts.limit, listed.files.length) : listed.files.length;
   // With a limit and classes, take every n/total-th file so each class stays represented.
@@ -115,46 +137,30 @@ export async function loadImageFolder(
   const channels = opts.rgb ? 3 : 1;
   const size = opts.size;
   const per = size * size * channels;
-
-  const cacheDir = opts.cacheDir ?? process.env.GANFORGE_CACHE_DIR ?? join(tmpdir(), 'ganforge-cache');
-  const cacheFile = join(cacheDir, `${cacheKey(files, labels, opts)}.u8`);
-  let pixels: Uint8Array | undefined;
-  let fromCache = false;
-  if (existsSync(cacheFile)) {
-    const buf = readFileSync(cacheFile);
-    if (buf.length === n * per) {
-      pixels = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-      fromCache = true;
-    }
-  }
-  if (!pixels) {
-    pixels = new Uint8Array(n * per);
-    // A few decodes in flight keep libvips busy without holding every file in memory.
-    let next = 0;
-    const worker = async () => {
-      while (next < n) {
-        const i = next++;
-        pixels!.set(await decode(files[i]!, size, channels), i * per);
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      writeFileAtomic(cacheFile, pixels);
-    } catch {
-      // A cache that cannot be written only costs a decode next time.
-    }
-  }
+  const stream = opts.memoryMb !== undefined && n * per > opts.memoryMb * 2 ** 20;
+  const into = stream ? undefined : new Uint8Array(n * per);
+  const filled = await fillCache({
+    dir: opts.cacheDir ?? process.env.GANFORGE_CACHE_DIR ?? join(tmpdir(), 'ganforge-cache'),
+    key: cacheKey(files, labels, opts),
+    count: n,
+    bytesPerImage: per,
+    decode: (i) => decode(files[i]!, size, channels),
+    ...(into ? { into } : {}),
+    ...(opts.chunkImages ? { chunkImages: opts.chunkImages } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
   return {
     name: `${basename(root)} (${n} images${listed.classNames ? `, ${listed.classNames.length} classes` : ''})`,
     // Bytes, scaled to [-1, 1] a batch at a time: a quarter of the memory of floats.
-    values: pixels,
+    ...(into ? { values: into } : {}),
+    examples: into ? new MemoryExamples(into, per) : new FileExamples(filled.path!, n, per),
     shape: [size, size, channels],
     count: n,
     kind: 'image',
     imageShape: [size, size, channels],
     ...(labels ? { labels: Int32Array.from(labels), classNames: listed.classNames } : {}),
-    fromCache,
+    fromCache: filled.decoded === 0,
   };
 }
 

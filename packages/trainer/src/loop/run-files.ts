@@ -55,6 +55,7 @@ const RESUME_OVERRIDABLE = [
   'lrD',
   'lrG',
   'maxMinutes',
+  'dataMemoryMb',
 ] as const;
 
 /** Keys added after runs were first written: a config.json without them had them off. */

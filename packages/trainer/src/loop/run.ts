@@ -13,7 +13,7 @@ import {
   RunDirError,
   type RunState,
 } from '@ganforge/contracts';
-import type { TrainConfig } from '../config/config';
+import { DEFAULTS, type TrainConfig } from '../config/config';
 import { checkModelSize } from '../config/limits';
 import { batchValues, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
@@ -61,6 +61,25 @@ function buildTrainingModels(config: TrainConfig, data: Dataset): Models {
   }
   const optimizers = { d: makeOptimizer(tf, config, config.lrD), g: makeOptimizer(tf, config, config.lrG) };
   return { generator, discriminator, ...(ema ? { ema } : {}), optimizers };
+}
+
+/** The run's dataset; an image folder over --data-memory-mb streams from disk, and says how its decode goes. */
+function loadRunData(config: TrainConfig, options: TrainOptions, run: RunDir): Promise<Dataset> {
+  return loadDataset({
+    dataset: config.dataset,
+    labels: config.labels,
+    limit: config.limit,
+    imageSize: config.imageSize,
+    channels: config.channels,
+    seed: config.seed,
+    needLabels: config.conditional,
+    // A resumed run's relative points file is its own (the playground's archive carries it there).
+    baseDir: options.resume ? run.root : (options.workspaceRoot ?? process.cwd()),
+    // A run from before the budget existed gets the default.
+    memoryMb: config.dataMemoryMb ?? DEFAULTS.dataMemoryMb!,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onProgress: (progress) => options.onEvent?.({ status: 'decode', dataset: config.dataset, progress }),
+  });
 }
 
 export class TrainingRun {
@@ -149,32 +168,20 @@ export class TrainingRun {
   ): Promise<TrainingRun> {
     const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
     ensureTrainingSupport(tf, backend);
-    const data = await loadDataset({
-      dataset: config.dataset,
-      labels: config.labels,
-      limit: config.limit,
-      imageSize: config.imageSize,
-      channels: config.channels,
-      seed: config.seed,
-      needLabels: config.conditional,
-      // A resumed run's relative points file is its own (the playground's archive carries it there).
-      baseDir: options.resume ? run.root : (options.workspaceRoot ?? process.cwd()),
-    });
-    if (data.count < config.batchSize) {
-      throw new RunDirError(
-        `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
-      );
+    const data = await loadRunData(config, options, run);
+    let t: TrainingRun;
+    try {
+      if (data.count < config.batchSize) {
+        throw new RunDirError(
+          `the dataset has ${data.count} examples, fewer than one batch (${config.batchSize}): lower --batchSize`,
+        );
+      }
+      checkModelSize(config, data.shape, data.classNames?.length ?? 0);
+      t = new TrainingRun(config, options, run, release, backend, data, buildTrainingModels(config, data));
+    } catch (e) {
+      data.examples.close();
+      throw e;
     }
-    checkModelSize(config, data.shape, data.classNames?.length ?? 0);
-    const t = new TrainingRun(
-      config,
-      options,
-      run,
-      release,
-      backend,
-      data,
-      buildTrainingModels(config, data),
-    );
     try {
       if (options.resume) await t.restore();
       const { generator, discriminator, ema, optimizers } = t.models;
@@ -230,6 +237,7 @@ export class TrainingRun {
       ...this.deviceNote(),
       dataset: data.name,
       examples: data.count,
+      data: { where: data.examples.where, bytes: data.examples.bytes },
       stepsPerEpoch: this.stepsPerEpoch,
       config,
       ...(options.resume ? { resumedAt: { epoch: this.epochsCompleted, step: this.step } } : {}),
@@ -387,6 +395,7 @@ export class TrainingRun {
       ema?.dispose();
       optimizers.d.dispose();
       optimizers.g.dispose();
+      this.data.examples.close();
     } finally {
       this.release();
     }

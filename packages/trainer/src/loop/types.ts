@@ -1,6 +1,8 @@
 /** What train() takes, says while it runs, and returns. */
 import { type ExportLag, type MetricsRecord, UserError } from '@ganforge/contracts';
 import type { TrainConfig } from '../config/config';
+import type { DecodeProgress } from '../data/folder-cache';
+import type { Examples } from '../data/types';
 import type { EngineName, ProfileRow } from '../engine/types';
 import type { GaussianEstimate } from '../eval/estimate';
 import type { BackendName, tf } from '../kernels/backend';
@@ -30,10 +32,18 @@ export type TrainEvent =
       deviceNote?: string;
       dataset: string;
       examples: number;
+      /** Where the examples are read from: memory, or (a folder over --data-memory-mb) disk; their size. */
+      data: { where: Examples['where']; bytes: number };
       stepsPerEpoch: number;
       config: TrainConfig;
       /** Set when continuing a run: where it continues from. */
       resumedAt?: { epoch: number; step: number };
+    }
+  | {
+      /** An image folder decoding into its cache, before the run starts (after each saved piece). */
+      status: 'decode';
+      dataset: string;
+      progress: DecodeProgress;
     }
   | {
       status: 'step';
@@ -62,7 +72,10 @@ export interface EpochContext {
 
 export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
-  /** Aborting stops after the current step; a checkpoint and the state are still written. */
+  /**
+   * Aborting stops after the current step; a checkpoint and the state are still written. While an
+   * image folder decodes, it stops the decode after the piece in hand (DecodeStopped), kept for the next run.
+   */
   signal?: AbortSignal;
   /** Milliseconds clock behind wall time and --maxMinutes (default performance.now). */
   clock?: () => number;

@@ -47,7 +47,9 @@ export class SampleWriter {
       );
     }
     if (data.kind === 'points') {
-      this.realPoints = Float32Array.from(data.values.subarray(0, Math.min(SCATTER_POINTS, data.count) * 2));
+      const shown = Int32Array.from({ length: Math.min(SCATTER_POINTS, data.count) }, (_, i) => i);
+      this.realPoints = new Float32Array(shown.length * 2);
+      data.examples.read(shown, this.realPoints);
     }
   }
 
