@@ -14,7 +14,7 @@ import { readOptimizerState } from '../optimizer-state';
 import { sumsToList } from '../sums';
 import { TfjsEngine } from '../tfjs-step';
 import type { TrainEngine } from '../types';
-import { OnnxEngine } from './engine';
+import { createNodeEngine } from './node-engine';
 import { makeModels, relErr } from './parity-helpers';
 
 beforeAll(async () => {
@@ -270,7 +270,7 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
     const ctx = { config, batch: B, dataShape: shape, numClasses: classes ?? 0 };
     const engines: TrainEngine[] = [
       new TfjsEngine(tf, ref, ctx),
-      await OnnxEngine.create(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
+      await createNodeEngine(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
     ];
     const rand = seedrandom.alea('parity');
     const n = B * shape.reduce((a, b) => a * b, 1);
