@@ -111,7 +111,7 @@ describe('the playground', () => {
     await fastest(page);
     // Auto names what it picked and the step times it picked by.
     expect(await page.textContent('#pg-backend')).toMatch(
-      /Engine: (wasm \(SIMD\)|cpu \(JavaScript\)) \(picked automatically, the faster here \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)\)/,
+      /Engine: TF\.js (wasm \(SIMD\)|cpu \(JavaScript\)) \(picked automatically, the faster here \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)\)/,
     );
     const s = await trainUntil(page, 2500);
     expect(s.step).toBe(2500);
