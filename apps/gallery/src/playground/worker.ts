@@ -54,7 +54,7 @@ function openSession(s: PlaygroundSettings, engine: ChosenBackend['name']): RunS
  * times the run's own batch for about a second an engine (at least one step): auto there weighs the
  * compiled step against TF.js on wasm, and a small batch would mislead — at a batch of 2 the compiled
  * step's fixed cost (every weight and optimizer slot in and out of onnxruntime-web's memory, the
- * optimizer over every weight) outweighs its faster convolutions, which decide at the run's batch.
+ * optimizer over every weight) hides how the two run the run's own convolutions.
  */
 async function probe(s: PlaygroundSettings, engine: ChosenBackend['name']): Promise<number> {
   const images = s.mode === 'images';
