@@ -8,6 +8,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
 import { ganforgeOrt } from '@ganforge/inference/vite';
 import { CONTENT_TYPES } from './scripts/content-types';
+import { CROSS_ORIGIN_ISOLATION } from './scripts/isolation';
 
 const appDir = dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -210,6 +211,23 @@ function precompressed(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (scripts/isolation.ts) on every response of the dev and preview servers,
+ * the SDK plugin's runtime files and the pre-compressed copies included: this plugin comes first, so
+ * its middleware sets the headers before any other answers.
+ */
+function isolated(): Plugin {
+  const headers = (_req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) res.setHeader(name, value);
+    next();
+  };
+  return {
+    name: 'ganforge-cross-origin-isolation',
+    configureServer: (server) => void server.middlewares.use(headers),
+    configurePreviewServer: (server) => void server.middlewares.use(headers),
+  };
+}
+
 // Vite's dev server injects <style> tags and talks over a websocket; the built site needs neither.
 function devCsp(): Plugin {
   return {
@@ -227,7 +245,7 @@ export default defineConfig({
   base: './',
   // The SDK's plugin serves onnxruntime-web's wasm runtime under ort/ and points 'onnxruntime-web' at its
   // wasm-only build (see the SDK's README).
-  plugins: [ganforgeOrt(), offlineWorker(), precompressed(), devCsp()],
+  plugins: [isolated(), ganforgeOrt(), offlineWorker(), precompressed(), devCsp()],
   // Workspace packages resolve to their TypeScript sources here (their "@ganforge/source" export condition).
   ssr: { resolve: { conditions: ['@ganforge/source', ...defaultServerConditions] } },
   resolve: { conditions: ['@ganforge/source', ...defaultClientConditions] },

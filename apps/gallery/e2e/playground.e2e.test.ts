@@ -20,6 +20,7 @@ import type { PlaygroundHandle } from '../src/playground/main';
 import type { Snapshot } from '../src/playground/protocol';
 import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
 import { CONTENT_TYPES } from '../scripts/content-types';
+import { CROSS_ORIGIN_ISOLATION } from '../scripts/isolation';
 import { buildSite } from './site';
 
 /** The gallery's policy: scripts and workers from the site only, wasm compiled, nothing inline. */
@@ -95,7 +96,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ganforge-playground-'));
   mkdirSync(join(tmp, 'public'));
   const dist = await buildSite(tmp);
-  server = await serveStatic(dist, { types: CONTENT_TYPES });
+  // Cross-origin isolated, as the gallery's own servers serve it.
+  server = await serveStatic(dist, { types: CONTENT_TYPES, headers: CROSS_ORIGIN_ISOLATION });
   browser = await launchChromium();
 });
 
@@ -111,7 +113,7 @@ describe('the playground', () => {
     await fastest(page);
     // Auto names what it picked and the step times it picked by.
     expect(await page.textContent('#pg-backend')).toMatch(
-      /Engine: (wasm \(SIMD\)|cpu \(JavaScript\)) \(picked automatically, the faster here \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)\)/,
+      /Engine: TF\.js (wasm \(SIMD\)|cpu \(JavaScript\)) \(picked automatically, the faster here \(wasm [\d.]+ ms\/step, cpu [\d.]+ ms\/step\)\)/,
     );
     const s = await trainUntil(page, 2500);
     expect(s.step).toBe(2500);

@@ -3,7 +3,9 @@
  * `npm run preview` (Vite's command line through scripts/vite-cli.ts, from a plain Node process, not the
  * test runner's bundler). The bundled Fashion-MNIST `.gz` file must reach the browser as the gzip file it
  * is (a `Content-Encoding: gzip` label had the browser unzip it and the page unzip it again), the app's
- * own files still travel compressed, and the playground's image mode trains from that server.
+ * own files still travel compressed, every answer carries the cross-origin isolation headers (the
+ * runtime's files and the compressed copies too), and the playground's image mode trains from that
+ * server, cross-origin isolated.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Its Window.playground declaration types the page's handle below.
 import type { PlaygroundHandle } from '../src/playground/main';
+import { CROSS_ORIGIN_ISOLATION } from '../scripts/isolation';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = resolve(appDir, '../../node_modules/.bin/tsx');
@@ -104,6 +107,13 @@ describe('vite preview of the built site', () => {
     const app = readdirSync(join(dist, 'assets')).find((f) => /^main-.*\.js$/.test(f));
     const js = await fetch(`${url}assets/${app}`, { headers: { 'Accept-Encoding': 'gzip, br' } });
     expect(js.headers.get('content-encoding')).toBe('br');
+
+    for (const path of ['playground.html', `assets/${app}`, 'ort/ort-wasm-simd-threaded.mjs']) {
+      const res = await fetch(`${url}${path}`, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) {
+        expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+      }
+    }
   });
 
   it('trains the playground image mode from it', async () => {
@@ -118,6 +128,7 @@ describe('vite preview of the built site', () => {
     );
     await page.waitForSelector('#pg-play:not([disabled])');
     expect(await page.getAttribute('#app', 'data-mode')).toBe('images');
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     const s = await page.evaluate(async () => {
       const h: PlaygroundHandle = window.playground!;
       const snap = await h.trainUntil(3);

@@ -1,12 +1,14 @@
 /**
  * The live server's own rules, without a browser: a run folder that is a link is not served even when
- * asked for by name; one scan of the runs folder answers a burst of requests; the built site is read once.
+ * asked for by name; one scan of the runs folder answers a burst of requests; the built site is read once;
+ * every answer carries the cross-origin isolation headers.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_RUN, writeFixtureRuns } from '../e2e/fixture';
+import { CROSS_ORIGIN_ISOLATION } from './isolation';
 import { startLiveServer, type LiveServer } from './live-server';
 
 let tmp: string;
@@ -71,5 +73,15 @@ describe('the live server', () => {
     expect(await (await fetch(url)).text()).toContain('first');
     writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>second</title>');
     expect(await (await fetch(url)).text()).toContain('first');
+  });
+
+  it('makes every page cross-origin isolated: site files, run files, the manifest and errors', async () => {
+    const url = await serve(0);
+    for (const path of ['', 'models/manifest.json', `models/${IMAGE_RUN}/model-card.json`, 'nothing.js']) {
+      const res = await fetch(`${url}${path}`);
+      for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) {
+        expect(res.headers.get(name)).toBe(value);
+      }
+    }
   });
 });

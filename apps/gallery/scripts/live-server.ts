@@ -13,6 +13,7 @@ import { RunDirError } from '@ganforge/contracts';
 import { MANIFEST_FILE } from '../src/manifest';
 import { manifestOf, planRun, scanRuns } from './build-manifest';
 import { CONTENT_TYPES as TYPES } from './content-types';
+import { CROSS_ORIGIN_ISOLATION } from './isolation';
 
 const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -49,7 +50,12 @@ export interface LiveServer {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: Buffer | string, extra = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...extra });
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    ...CROSS_ORIGIN_ISOLATION,
+    ...extra,
+  });
   res.end(body);
 }
 

@@ -9,21 +9,25 @@
  * default engine and with the TF.js engine, counting the time between step events (epoch ends excluded).
  * Image mode the same way: open → first frame and first drawn step of the DCGAN-28 page (`#preset=fashion`:
  * batch 64 of the first 2,000 Fashion-MNIST test images), and steps per second of it and of the MLP GAN
- * (`#preset=fashion-mlp`) on wasm (`--image-webgl` adds WebGL: in headless Chromium it is SwiftShader,
- * software, and 30 DCGAN steps took over 7 minutes; the cpu backend takes seconds a DCGAN step), next to the
- * Node trainer on the same networks, data and batch (`--preset=dcgan28|mlp --limit=2000`).
+ * (`#preset=fashion-mlp`) on the compiled step (onnxruntime-web: a thread per core on the site served
+ * cross-origin isolated, as the gallery's servers serve it, and one thread on the same site served
+ * without the headers) and on TF.js's wasm backend (`--image-webgl` adds WebGL: in headless Chromium it
+ * is SwiftShader, software, and 30 DCGAN steps took over 7 minutes; the cpu backend takes seconds a DCGAN
+ * step), next to the Node trainer on the same networks, data and batch (`--preset=dcgan28|mlp
+ * --limit=2000`), and the ratio of the page's compiled step to the Node trainer's (worker's steps / Node's).
  *
  *   tsx scripts/playground-bench.ts [--visits <n>] [--steps <n>] [--image-steps <n>] [--image-webgl]
  *                                   [--no-node] [--no-points] [--no-images]
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
 import { resolveConfig, train } from '@ganforge/trainer';
 import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
 import { CONTENT_TYPES } from './content-types';
+import { CROSS_ORIGIN_ISOLATION } from './isolation';
 import { buildSite } from '../e2e/site';
 import type {} from '../src/playground/main';
 
@@ -155,6 +159,67 @@ async function nodeRate(
   }
 }
 
+interface ImageOptions {
+  visits: string;
+  imageSteps: string;
+  imageWebgl?: boolean;
+  node: boolean;
+}
+
+const IMAGE_SETUPS = [
+  ['fashion', 'DCGAN-28', 'dcgan28'],
+  ['fashion-mlp', 'MLP GAN 256-512 / 512-256', 'mlp'],
+] as const;
+
+const fixed = (x: number) => x.toFixed(2);
+
+/**
+ * Image mode: open → first frame of the DCGAN page; then for each network the page's steps per second
+ * on the compiled step (a thread per core on the isolated server, one on the plain one) and on TF.js,
+ * the Node trainer's beside them, and the ratios to the Node trainer's compiled step.
+ */
+async function imageBench(
+  browser: Browser,
+  servers: { isolated: StaticServer; plain: StaticServer },
+  opts: ImageOptions,
+): Promise<void> {
+  const imageSteps = Number(opts.imageSteps);
+  const visits = [];
+  for (let i = 0; i < Math.min(3, Number(opts.visits)); i++)
+    visits.push(await firstStep(browser, `${servers.isolated.url}playground.html#preset=fashion`));
+  console.log(
+    `image mode (DCGAN-28, batch 64, 2,000 images): open → first frame: median ${median(visits.map((v) => v.ready)).toFixed(0)} ms; open → first drawn step: median ${median(visits.map((v) => v.step)).toFixed(0)} ms (${visits.length} visits; auto first times the compiled step and TF.js wasm at batch 64, the data streams in and the classifier scores step 0)`,
+  );
+  for (const [preset, name, nodePreset] of IMAGE_SETUPS) {
+    console.log(`${name} (batch 64, first 2,000 test images, ${imageSteps} steps) in Chromium:`);
+    const backends = ['compiled', 'wasm', ...(opts.imageWebgl ? ['webgl'] : [])];
+    const rows = [
+      ...(await browserRates(browser, servers.isolated, imageSteps, preset, backends)),
+      // The same site without the isolation headers: onnxruntime-web on one thread.
+      ...(await browserRates(browser, servers.plain, imageSteps, preset, ['compiled'])),
+    ];
+    for (const r of rows) {
+      console.log(
+        `  ${r.backend}: ${fixed(r.wallStepsPerSecond)} steps/s wall (drawing included), ${fixed(r.workerStepsPerSecond)} steps/s in the worker's steps; class coverage of 500 samples ${r.coverageMs?.toFixed(0) ?? '–'} ms`,
+      );
+    }
+    if (!opts.node) continue;
+    console.log(`${name} (batch 64, --limit=2000) in the Node trainer (${availableParallelism()} threads):`);
+    let nodeCompiled = NaN;
+    for (const engine of ['auto', 'tfjs'] as const) {
+      const r = await nodeRate(engine, imageSteps, { preset: nodePreset, stepsPerEpoch: 31, limit: 2000 });
+      if (r.engine === 'onnxruntime') nodeCompiled = r.stepsPerSecond;
+      console.log(
+        `  --engine=${engine} (${r.engine}): ${fixed(r.stepsPerSecond)} steps/s between step events`,
+      );
+    }
+    const ratios = rows.map((r) => `${r.backend} ${fixed(r.workerStepsPerSecond / nodeCompiled)}`);
+    console.log(
+      `  ratio to the Node trainer's compiled step (worker's steps / Node's): ${ratios.join('; ')}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const opts = new Command()
     .option('--visits <n>', 'page visits for the first-step time', '5')
@@ -177,11 +242,13 @@ async function main(): Promise<void> {
   const steps = Number(opts.steps);
   const tmp = mkdtempSync(join(tmpdir(), 'ganforge-pg-bench-'));
   let server: StaticServer | undefined;
+  let plain: StaticServer | undefined;
   let browser: Browser | undefined;
   try {
     mkdirSync(join(tmp, 'public'));
     const dist = await buildSite(tmp);
-    server = await serveStatic(dist, { types: CONTENT_TYPES });
+    // Cross-origin isolated, as the gallery's servers serve it (the compiled step gets its threads).
+    server = await serveStatic(dist, { types: CONTENT_TYPES, headers: CROSS_ORIGIN_ISOLATION });
     browser = await launchChromium();
     console.log(
       `load average before: ${loadavg()
@@ -212,38 +279,8 @@ async function main(): Promise<void> {
       }
     }
     if (opts.images) {
-      const imageSteps = Number(opts.imageSteps);
-      const imageVisits = [];
-      for (let i = 0; i < Math.min(3, Number(opts.visits)); i++)
-        imageVisits.push(await firstStep(browser, `${server.url}playground.html#preset=fashion`));
-      console.log(
-        `image mode (DCGAN-28, batch 64, 2,000 images): open → first frame: median ${median(imageVisits.map((v) => v.ready)).toFixed(0)} ms; open → first drawn step: median ${median(imageVisits.map((v) => v.step)).toFixed(0)} ms (${imageVisits.length} visits; auto times wasm and cpu first, the data streams in and the classifier scores step 0)`,
-      );
-      for (const [preset, name, nodePreset] of [
-        ['fashion', 'DCGAN-28', 'dcgan28'],
-        ['fashion-mlp', 'MLP GAN 256-512 / 512-256', 'mlp'],
-      ] as const) {
-        console.log(`${name} (batch 64, first 2,000 test images, ${imageSteps} steps) in Chromium:`);
-        const backends = opts.imageWebgl ? ['wasm', 'webgl'] : ['wasm'];
-        for (const r of await browserRates(browser, server, imageSteps, preset, backends)) {
-          console.log(
-            `  ${r.backend}: ${r.wallStepsPerSecond.toFixed(2)} steps/s wall (drawing included), ${r.workerStepsPerSecond.toFixed(2)} steps/s in the worker's steps; class coverage of 500 samples ${r.coverageMs?.toFixed(0) ?? '–'} ms`,
-          );
-        }
-        if (opts.node) {
-          console.log(`${name} (batch 64, --limit=2000) in the Node trainer:`);
-          for (const engine of ['auto', 'tfjs'] as const) {
-            const r = await nodeRate(engine, imageSteps, {
-              preset: nodePreset,
-              stepsPerEpoch: 31,
-              limit: 2000,
-            });
-            console.log(
-              `  --engine=${engine} (${r.engine}): ${r.stepsPerSecond.toFixed(2)} steps/s between step events`,
-            );
-          }
-        }
-      }
+      plain = await serveStatic(dist, { types: CONTENT_TYPES });
+      await imageBench(browser, { isolated: server, plain }, opts);
     }
     console.log(
       `load average after: ${loadavg()
@@ -253,6 +290,7 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     await server?.close();
+    await plain?.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

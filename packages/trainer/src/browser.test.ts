@@ -14,5 +14,9 @@ describe('the browser entry', () => {
     // The bundle holds the step and the models, not only types.
     expect(bundle.inputs.some((p) => p.endsWith('engine/tfjs-step.ts'))).toBe(true);
     expect(bundle.inputs.some((p) => p.endsWith('data/points2d.ts'))).toBe(true);
+    // The compiled step, with the engine the Node trainer runs (its runtime is the caller's).
+    expect(bundle.inputs.some((p) => p.endsWith('engine/onnx/engine.ts'))).toBe(true);
+    expect(bundle.inputs.some((p) => p.endsWith('engine/onnx/step.ts'))).toBe(true);
+    expect(bundle.inputs.some((p) => /onnxruntime-(web|common)/.test(p))).toBe(false);
   });
 });

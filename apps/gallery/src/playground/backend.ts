@@ -1,16 +1,20 @@
 /**
- * Picks the TF.js backend in the worker. Auto times a few steps of the run's own model on wasm (with SIMD
- * where the browser has it) and on the plain JavaScript cpu backend and keeps the faster: for the
- * playground's small dense nets the winner depends on their size (measured in headless Chromium: the d2l
- * network trains faster on cpu, wider MLPs on wasm). WebGL, slowest for nets this small (its per-op
- * upload and readback dominate), is used when asked for, or when neither of the others starts. The wasm
- * backend runs with the trainer's kernel overrides (its browser set: src/kernels/browser.ts).
+ * Picks the engine in the worker: a TF.js backend, or in image mode the compiled step (compiled.ts, on
+ * onnxruntime-web; TF.js on wasm still draws the grid and scores coverage beside it). Auto times a few
+ * steps of the run's own model and keeps the fastest: in 2-D mode on wasm (with SIMD where the browser
+ * has it) and on the plain JavaScript cpu backend — for the playground's small dense nets the winner
+ * depends on their size (measured in headless Chromium: the d2l network trains faster on cpu, wider
+ * MLPs on wasm) —, in image mode on the compiled step and on wasm (the cpu backend, seconds a DCGAN
+ * step, is image mode's fallback). WebGL, slowest for nets this small (its per-op upload and readback
+ * dominate), is used when asked for, or when none of the others starts. The wasm backend runs with the
+ * trainer's kernel overrides (its browser set: src/kernels/browser.ts).
  */
 import { registerBrowserWasmKernels, tf } from '@ganforge/trainer/browser';
 // The wasm binaries are served by the site itself (the CSP allows nothing else).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { compiledLabel, loadRuntime } from './compiled';
 import type { BackendChoice } from './settings';
 
 type Name = Exclude<BackendChoice, 'auto'>;
@@ -38,33 +42,42 @@ async function tryWasm(): Promise<string | null> {
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
   });
-  // Threads need cross-origin isolation, which a static host rarely gives; without it, don't try.
-  if (!self.crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // One thread, even on a cross-origin isolated page: TF.js's threaded build starts its threads from
+  // blob: URLs, which the Content-Security-Policy (worker-src 'self') refuses.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tf.setBackend('wasm'))) return null;
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  wasmLabel = simd ? 'wasm (SIMD)' : 'wasm (no SIMD)';
+  wasmLabel = simd ? 'TF.js wasm (SIMD)' : 'TF.js wasm (no SIMD)';
   return wasmLabel;
 }
 
 async function trySimple(name: 'webgl' | 'cpu'): Promise<string | null> {
   if (!(await tf.setBackend(name))) return null;
   await tf.ready();
-  return name === 'webgl' ? 'WebGL' : 'cpu (JavaScript)';
+  return name === 'webgl' ? 'TF.js WebGL' : 'TF.js cpu (JavaScript)';
+}
+
+/** The compiled step: onnxruntime-web loaded, and TF.js on wasm (else cpu) for what it draws. */
+async function tryCompiled(): Promise<string | null> {
+  if (!(await tryWasm()) && !(await trySimple('cpu'))) return null;
+  await loadRuntime();
+  return compiledLabel();
 }
 
 /** Switches to `name`; its label, or null when this browser cannot run it. */
 async function use(name: Name): Promise<string | null> {
+  if (name === 'compiled') return tryCompiled();
   return name === 'wasm' ? tryWasm() : trySimple(name);
 }
 
-/** Milliseconds per training step of the run's model on the active backend. */
-export type Probe = () => Promise<number>;
+/** Milliseconds per training step of the run's model on the engine `name` (made active first). */
+export type Probe = (name: Name) => Promise<number>;
 
 /** Auto's verdicts, by the model and batch they were timed on. */
 const verdicts = new Map<string, { name: Name; note: string }>();
 
-async function auto(key: string, probe: Probe): Promise<ChosenBackend> {
+async function auto(key: string, probe: Probe, images: boolean): Promise<ChosenBackend> {
   const known = verdicts.get(key);
   if (known) {
     const label = await use(known.name);
@@ -72,16 +85,18 @@ async function auto(key: string, probe: Probe): Promise<ChosenBackend> {
   }
   const failed: string[] = [];
   const timed: { name: Name; label: string; ms: number }[] = [];
-  for (const name of ['wasm', 'cpu'] as const) {
+  // Image mode leaves out the cpu backend: a DCGAN step on it takes seconds even at a batch of 2.
+  const candidates: Name[] = images ? ['compiled', 'wasm'] : ['wasm', 'cpu'];
+  for (const name of candidates) {
     try {
       const label = await use(name);
-      if (label) timed.push({ name, label, ms: await probe() });
+      if (label) timed.push({ name, label, ms: await probe(name) });
       else failed.push(`${name}: not available in this browser`);
     } catch (e) {
       failed.push(`${name}: ${(e as Error).message}`);
     }
   }
-  if (timed.length === 0) return chooseBackend('webgl', probe, failed);
+  if (timed.length === 0) return chooseBackend(images ? 'cpu' : 'webgl', probe, failed);
   const best = timed.reduce((a, b) => (b.ms < a.ms ? b : a));
   const times = timed.map((t) => `${t.name} ${t.ms.toFixed(1)} ms/step`).join(', ');
   const note = `picked automatically, the faster here (${times})${failed.length ? `; ${failed.join('; ')}` : ''}`;
@@ -92,15 +107,21 @@ async function auto(key: string, probe: Probe): Promise<ChosenBackend> {
 
 /**
  * Makes `choice` the active backend. For auto, `key` names the model being trained (the verdict is kept
- * per model) and `probe` times its steps.
+ * per model) and `probe` times its steps; `images`: image mode, where the compiled step is a candidate
+ * (2-D mode's tiny nets train on TF.js, and a link asking for the compiled step there gets auto).
  */
 export async function chooseBackend(
   choice: BackendChoice,
   probe: Probe,
   failed: string[] = [],
   key = '',
+  images = false,
 ): Promise<ChosenBackend> {
-  if (choice === 'auto') return auto(key, probe);
+  if (choice === 'compiled' && !images) {
+    const picked = await auto(key, probe, false);
+    return { ...picked, note: `the compiled step trains image mode only; ${picked.note}` };
+  }
+  if (choice === 'auto') return auto(key, probe, images);
   try {
     const label = await use(choice);
     if (label)

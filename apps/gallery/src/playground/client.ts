@@ -1,4 +1,5 @@
 /** The page's side of the training worker: requests with ids for the answers that come back. */
+import { runtimeUrl } from '../dom';
 import type { FromWorker, Snapshot, ToWorker } from './protocol';
 
 type Ready = Extract<FromWorker, { type: 'ready' }>;
@@ -33,6 +34,7 @@ export class TrainerClient {
     };
     this.worker.onerror = (e) =>
       events.error(`the training worker failed: ${e.message || 'it could not start'}`);
+    this.send({ type: 'runtime', wasmPaths: runtimeUrl() });
   }
 
   send(m: ToWorker): void {

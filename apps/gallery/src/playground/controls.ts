@@ -46,6 +46,11 @@ const LOSS_LABELS: Record<LossChoice, string> = {
   'wgan-clip': 'Wasserstein, weight clipping',
   'wgan-gp': 'Wasserstein, gradient penalty',
 };
+const ENGINE_LABELS: Partial<Record<(typeof BACKENDS)[number], string>> = {
+  auto: 'Auto (fastest)',
+  compiled: 'Compiled step (image mode)',
+};
+
 const pairs = <T extends string>(labels: Record<T, string>): [string, string][] =>
   Object.entries(labels) as [string, string][];
 const points = (s: PlaygroundSettings) => s.mode === 'points';
@@ -159,7 +164,7 @@ const FIELDS: Field[] = [
     key: 'backend',
     label: 'Engine',
     group: 'Engine',
-    options: BACKENDS.map((b): [string, string] => [b, b === 'auto' ? 'Auto (fastest)' : b]),
+    options: BACKENDS.map((b): [string, string] => [b, ENGINE_LABELS[b] ?? `TF.js ${b}`]),
   },
 ];
 

@@ -2,6 +2,8 @@
 import type { BackendChoice, PlaygroundSettings } from './settings';
 
 export type ToWorker =
+  /** Where the page serves onnxruntime-web's files (its ort/ folder), for the compiled step. */
+  | { type: 'runtime'; wasmPaths: string }
   | { type: 'reset'; settings: PlaygroundSettings }
   /** Train until paused, or until step `until` when given. */
   | { type: 'play'; until?: number }
@@ -142,7 +144,7 @@ export interface Snapshot {
 export type FromWorker =
   | {
       type: 'ready';
-      /** The backend in use ('wasm', 'webgl' or 'cpu'), and its label for people. */
+      /** The engine in use ('compiled', or the TF.js backend 'wasm', 'webgl', 'cpu'), and its label. */
       backendName: Exclude<BackendChoice, 'auto'>;
       backend: string;
       backendNote: string;

@@ -5,6 +5,13 @@
  * can also run in its two halves (D's update, then G's on the same latents: `begin`, `updateD`,
  * `updateG`), which end at the same weights as the whole step; and its objective and optimizers can be
  * changed while it runs (`tune`), keeping the optimizers' state where the new ones can use it.
+ *
+ * Image mode can run the steps on the compiled step instead (`useCompiled`: the trainer's engine that
+ * runs the whole step as one ONNX graph, here on onnxruntime-web). Its weights and optimizer state then
+ * live in onnxruntime between steps: `syncWeights()` writes them back into the TF.js models and
+ * optimizers, which everything that reads them (samples, the grid, export, the run archive, `tune`)
+ * calls first. The split step (`begin`/`updateD`/`updateG`, 2-D mode's slow motion and separate
+ * updates) updates the TF.js models directly, so it needs the TF.js step.
  */
 import {
   criticSchedule,
@@ -17,9 +24,11 @@ import {
   trainStream,
   zeroSums,
   type CriticSchedule,
+  type EngineModels,
   type GanModels,
   type StreamState,
   type TrainConfig,
+  type TrainEngine,
   type TrainStream,
 } from '@ganforge/trainer/browser';
 import { generatorUpdate } from './phases';
@@ -32,6 +41,13 @@ export interface LoopFigures {
   accFake: number;
   stepsPerSecond: number;
 }
+
+/** Opens the compiled step on these models and optimizers (it reads their weights and state). */
+export type CompiledOpener = (
+  models: EngineModels,
+  config: TrainConfig,
+  dataShape: number[],
+) => Promise<TrainEngine>;
 
 /** A step whose batch and seed are drawn (and counted), its updates still to run. */
 export interface BegunStep {
@@ -46,7 +62,11 @@ export class StepLoop {
   optD: tf.Optimizer;
   optG: tf.Optimizer;
   readonly stepsPerEpoch: number;
-  private engine: TfjsEngine;
+  private engine: TrainEngine;
+  /** Where the steps run on the compiled step: how to open it (again, after `tune`). */
+  private compiled: CompiledOpener | undefined;
+  /** Steps ran on the compiled step since its weights were last written back to TF.js. */
+  private unsynced = false;
   private schedule: CriticSchedule;
   /** G's losses of the G halves run on their own (the engine's sums have the rest). */
   private extraG = { loss: 0, seen: 0 };
@@ -73,17 +93,54 @@ export class StepLoop {
     this.stepsPerEpoch = Math.floor(count / config.batchSize);
     this.optD = makeOptimizer(tf, config, config.lrD);
     this.optG = makeOptimizer(tf, config, config.lrG);
-    this.engine = this.makeEngine();
+    this.engine = this.makeTfjsEngine();
     this.schedule = criticSchedule(config.dSteps, false);
     this.rng = trainStream(config.seed);
   }
 
-  private makeEngine(): TfjsEngine {
-    return new TfjsEngine(
-      tf,
-      { ...this.models, generator: this.generator, optD: this.optD, optG: this.optG },
-      { config: this.config, batch: this.config.batchSize, dataShape: this.dataShape, numClasses: 0 },
-    );
+  private engineModels(): EngineModels {
+    return { ...this.models, generator: this.generator, optD: this.optD, optG: this.optG };
+  }
+
+  private makeTfjsEngine(): TfjsEngine {
+    return new TfjsEngine(tf, this.engineModels(), {
+      config: this.config,
+      batch: this.config.batchSize,
+      dataShape: this.dataShape,
+      numClasses: 0,
+    });
+  }
+
+  private async makeEngine(): Promise<TrainEngine> {
+    if (!this.compiled) return this.makeTfjsEngine();
+    return this.compiled(this.engineModels(), this.config, this.dataShape);
+  }
+
+  /**
+   * Runs the steps from here on the compiled step `open` gives (it starts from the models' and
+   * optimizers' state now); throws what `open` throws (the trainer's UncompilableError where the
+   * models or settings do not compile), leaving the TF.js step in place.
+   */
+  async useCompiled(open: CompiledOpener): Promise<void> {
+    await this.syncWeights();
+    const sums = await this.engine.readSums();
+    const engine = await open(this.engineModels(), this.config, this.dataShape);
+    engine.setSums(sums);
+    this.engine.dispose();
+    this.engine = engine;
+    this.compiled = open;
+  }
+
+  /** The engine that runs the steps: 'onnxruntime' for the compiled step, else 'tfjs'. */
+  get engineName(): TrainEngine['name'] {
+    return this.engine.name;
+  }
+
+  /** Writes the compiled step's weights and optimizer state into the TF.js models and optimizers. */
+  async syncWeights(): Promise<void> {
+    if (!this.unsynced) return;
+    await this.engine.sync();
+    this.unsynced = false;
   }
 
   /** G as the steps run it. */
@@ -96,6 +153,7 @@ export class StepLoop {
     const t0 = performance.now();
     const { seed, generatorStep } = this.begin(batch, fill);
     await this.engine.step({ x: batch, seed, generatorStep, noiseStd: 0 });
+    if (this.compiled) this.unsynced = true;
     if (generatorStep) this.gSteps++;
     this.busyMs += performance.now() - t0;
     this.busySteps++;
@@ -118,16 +176,23 @@ export class StepLoop {
 
   /** D's update of a begun step on `batch`: the engine's step without G's update. */
   async updateD(batch: Float32Array, s: BegunStep): Promise<void> {
+    this.needsTfjs();
     await this.engine.step({ x: batch, seed: s.seed, generatorStep: false, noiseStd: 0 });
   }
 
   /** G's update of a begun step, on the latents its whole step would draw; returns G's loss. */
   updateG(s: BegunStep): number {
+    this.needsTfjs();
     const loss = generatorUpdate(this.generator, this.models.discriminator, this.optG, this.config, s.seed);
     this.extraG.loss += loss * this.config.batchSize;
     this.extraG.seen += this.config.batchSize;
     this.gSteps++;
     return loss;
+  }
+
+  /** The split step updates the TF.js models itself: with the compiled step they would be stale. */
+  private needsTfjs(): void {
+    if (this.compiled) throw new Error('separate D and G updates need the TF.js step');
   }
 
   /**
@@ -136,6 +201,8 @@ export class StepLoop {
    * (moments, iteration count) unless the optimizer itself changes, the figures their sums.
    */
   async tune(next: TrainConfig, generator: tf.LayersModel = this.generator): Promise<void> {
+    // The compiled step's state goes back to the optimizers first, which carry it over.
+    await this.syncWeights();
     const sums = await this.engine.readSums();
     const same = next.optimizer === this.config.optimizer;
     const carry = async (old: tf.Optimizer, lr: number): Promise<tf.Optimizer> => {
@@ -154,9 +221,20 @@ export class StepLoop {
     this.config = next;
     this.generator = generator;
     this.engine.dispose();
-    this.engine = this.makeEngine();
-    this.engine.setSums(sums);
     this.schedule = criticSchedule(next.dSteps, false);
+    try {
+      // The compiled step bakes the rates and the objective into its graph: it is compiled again.
+      this.engine = await this.makeEngine();
+    } catch (e) {
+      // Where the new settings do not compile, the run goes on with the TF.js step, and says why.
+      this.compiled = undefined;
+      this.engine = this.makeTfjsEngine();
+      this.engine.setSums(sums);
+      throw new Error(
+        `the compiled step could not take these settings, so TF.js trains on: ${(e as Error).message}`,
+      );
+    }
+    this.engine.setSums(sums);
   }
 
   /** Waits until the steps queued so far have run (a backend may run them asynchronously). */
@@ -182,7 +260,7 @@ export class StepLoop {
     };
   }
 
-  /** What a checkpoint of this run carries besides its models (resume-files.ts). */
+  /** What a checkpoint of this run carries besides its models (resume-files.ts); after `syncWeights`. */
   checkpointState() {
     return {
       optD: this.optD,

@@ -1,6 +1,7 @@
 /**
  * The testing subpath's static server, over real HTTP: files and in-memory files, the pre-compressed
- * copy a request's Accept-Encoding allows, cache headers, paths outside the root refused, the byte log.
+ * copy a request's Accept-Encoding allows, cache headers, paths outside the root refused, the byte log,
+ * headers given for every response.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,5 +71,26 @@ describe('serveStatic', () => {
     expect(Array.from(model.body)).toEqual([7, 8]);
     expect((await get('/missing.js')).res.status).toBe(404);
     expect((await get('/..%2f..%2fetc/passwd')).res.status).toBe(403);
+  });
+
+  it('sends the given headers with every response', async () => {
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    };
+    const isolated = await serveStatic(root, { files: { 'models/g.onnx': new Uint8Array([7]) }, headers });
+    try {
+      for (const path of ['/', '/ort/rt.wasm', '/models/g.onnx', '/missing.js']) {
+        const res = await fetch(new URL(path, isolated.url));
+        expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+        expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      }
+      // The server's own headers stay its own.
+      expect((await fetch(new URL('/ort/rt.wasm', isolated.url))).headers.get('content-type')).toBe(
+        'application/wasm',
+      );
+    } finally {
+      await isolated.close();
+    }
   });
 });

@@ -26,6 +26,8 @@ export interface ServeOptions {
   files?: Record<string, Uint8Array>;
   /** Content-Type by file extension ('.png'), over DEFAULT_CONTENT_TYPES; others are application/octet-stream. */
   types?: Record<string, string>;
+  /** Headers sent with every response (e.g. the COOP/COEP pair that makes the app cross-origin isolated). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface StaticServer {
@@ -74,6 +76,7 @@ function encodedCopy(file: string, acceptEncoding?: string): { path: string; enc
 export async function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const types = { ...DEFAULT_CONTENT_TYPES, ...options.types };
   const files = options.files ?? {};
+  const extra = options.headers ?? {};
   const log: StaticServer['log'] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -81,6 +84,7 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
     if (mem) {
       res
         .writeHead(200, {
+          ...extra,
           'Content-Type': types[extname(path)] ?? 'application/octet-stream',
           'Cache-Control': 'no-cache',
         })
@@ -90,7 +94,7 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(root + sep)) {
-      res.writeHead(403).end();
+      res.writeHead(403, extra).end();
       return;
     }
     try {
@@ -100,6 +104,7 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
       // Like a typical static host: the runtime and the hashed bundles may be cached, pages and data not.
       const immutable = path.startsWith('/ort/') || path.startsWith('/assets/');
       res.writeHead(200, {
+        ...extra,
         'Content-Type': types[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': immutable ? 'public, max-age=3600' : 'no-cache',
         ...(encoded ? { 'Content-Encoding': encoded.encoding, Vary: 'Accept-Encoding' } : {}),
@@ -107,7 +112,7 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
       res.end(body);
       log.push({ at: Date.now(), path, sent: body.length, raw: size });
     } catch {
-      res.writeHead(404).end();
+      res.writeHead(404, extra).end();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,7 +5,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ConfigError, type TrainConfig } from '../config';
-import { OnnxEngine } from './onnx/engine';
+import { createNodeEngine } from './onnx/node-engine';
 import { UncompilableError } from './onnx/net';
 import { TfjsEngine } from './tfjs-step';
 import type { EngineModels, TrainEngine } from './types';
@@ -37,7 +37,7 @@ export async function createEngine(
     return tfjs(`--backend=${config.backend} trains on TF.js`);
   }
   try {
-    return await OnnxEngine.create(tf, models, {
+    return await createNodeEngine(tf, models, {
       config,
       batch: ctx.batch,
       dataShape: ctx.dataShape,

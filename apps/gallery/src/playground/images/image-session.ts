@@ -2,15 +2,26 @@
  * One image-mode run inside the worker: the trainer's MLP GAN or DCGAN-28 (its own model builders) and
  * its TF.js step on the first N Fashion-MNIST test images, with the Node trainer's data order and seeds
  * (one shuffle per epoch, then one seed per step, from `train:<seed>`), so the same settings retrace
- * `ganforge train --model=<mlp|dcgan28> --limit=<N> --engine=tfjs`. A snapshot carries the fixed-latent
+ * `ganforge train --model=<mlp|dcgan28> --limit=<N>`, with `--engine=tfjs` on the TF.js step or the
+ * trainer's default engine on the compiled step (compiled.ts). A snapshot carries the fixed-latent
  * sample grid, the curves' figures and, every COVERAGE_EVERY steps, the evaluator's class coverage.
+ *
+ * On the compiled step the weights live in onnxruntime between steps: everything here that reads G
+ * (the grid, coverage, samples, export, the run archive) first writes them back (StepLoop.syncWeights).
  */
-import { buildModels, tf, type GanModels, type TrainConfig } from '@ganforge/trainer/browser';
+import {
+  buildModels,
+  tf,
+  UncompilableError,
+  type GanModels,
+  type TrainConfig,
+} from '@ganforge/trainer/browser';
 import { exportModel } from '@ganforge/exporter/browser';
 import { runArchive } from '../resume-files';
 import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
+import { openCompiled } from '../compiled';
 import { StepLoop } from '../step-loop';
 import { classifier, coverageOf } from './coverage';
 import { fashionImages, type ImageData } from './fashion-data';
@@ -23,15 +34,17 @@ export const COVERAGE_EVERY = 200;
 
 /**
  * The trainer's config for image-mode settings. Its preset is the trainer's preset of that network (a
- * config.json the trainer resumes names one it knows); every setting is spelled out beside it.
+ * config.json the trainer resumes names one it knows); every setting is spelled out beside it. A run on
+ * the compiled step names the trainer's default engine, which compiles the same step.
  */
-export function imageTrainConfig(s: PlaygroundSettings): TrainConfig {
+export function imageTrainConfig(s: PlaygroundSettings, compiled = false): TrainConfig {
   return {
     ...trainConfig(s),
     preset: s.imageModel,
     model: s.imageModel,
     dataset: 'fashion-mnist-test',
     limit: s.images,
+    ...(compiled ? { engine: 'auto' as const } : {}),
   };
 }
 
@@ -48,8 +61,30 @@ export class ImageSession {
   private readonly coverageZ: tf.Tensor2D;
   private coverage: CoverageReading | undefined;
 
-  static async open(settings: PlaygroundSettings): Promise<ImageSession> {
-    return new ImageSession(settings, await fashionImages(settings.images));
+  /** Why the run is on the TF.js step though the compiled one was asked for. */
+  compiledRefused: string | undefined;
+
+  /** A run on the TF.js step, or with `compiled` on the compiled step where its models compile. */
+  static async open(settings: PlaygroundSettings, compiled = false): Promise<ImageSession> {
+    const session = new ImageSession(settings, await fashionImages(settings.images));
+    if (compiled) {
+      try {
+        await session.loop.useCompiled(openCompiled);
+        session.config = imageTrainConfig(settings, true);
+      } catch (e) {
+        if (!(e instanceof UncompilableError)) {
+          session.dispose();
+          throw e;
+        }
+        session.compiledRefused = e.message;
+      }
+    }
+    return session;
+  }
+
+  /** Whether the steps run on the compiled step. */
+  get compiled(): boolean {
+    return this.loop.engineName === 'onnxruntime';
   }
 
   private constructor(
@@ -100,16 +135,22 @@ export class ImageSession {
   /** Goes on with new objective and optimizer settings (settings.ts's LIVE_KEYS), keeping the run. */
   async tune(next: PlaygroundSettings): Promise<void> {
     this.settings = next;
-    this.config = imageTrainConfig(next);
-    await this.loop.tune(this.config);
+    this.config = imageTrainConfig(next, this.compiled);
+    try {
+      await this.loop.tune(this.config);
+    } finally {
+      // The compiled step may have refused the new settings and handed the run to TF.js.
+      this.config = imageTrainConfig(next, this.compiled);
+    }
   }
 
   /** G(z) for the given latents, NHWC (the same values as NCHW for one channel). */
-  sample(latents: Float32Array): Float32Array {
+  async sample(latents: Float32Array): Promise<Float32Array> {
     const d = this.settings.latentDim;
     if (latents.length % d !== 0) {
       throw new Error(`latents must hold a multiple of latentDim (${d}) values; got ${latents.length}`);
     }
+    await this.loop.syncWeights();
     return tf
       .tidy(() => this.models.generator.predict(tf.tensor2d(latents, [latents.length / d, d])) as tf.Tensor)
       .dataSync() as Float32Array;
@@ -129,6 +170,7 @@ export class ImageSession {
 
   async snapshot(): Promise<Snapshot> {
     const figures = await this.loop.figures();
+    await this.loop.syncWeights();
     if (!this.coverage || this.step - this.coverage.step >= COVERAGE_EVERY) await this.measureCoverage();
     const images = tf
       .tidy(() => this.models.generator.predict(this.gridZ) as tf.Tensor)
@@ -158,7 +200,8 @@ export class ImageSession {
     return null;
   }
 
-  exportOnnx(): { bytes: Uint8Array; metadata: Record<string, string> } {
+  async exportOnnx(): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }> {
+    await this.loop.syncWeights();
     const { bytes, metadata } = exportModel(this.models.generator, {
       kind: 'image',
       facts: { output: { kind: 'image', range: [-1, 1] }, preset: this.config.preset },
@@ -185,6 +228,7 @@ export class ImageSession {
       resume:
         'ganforge train --resume <this folder> continues it (config.json and checkpoint/ are the trainer’s)',
     };
+    await this.loop.syncWeights();
     const state = { config: this.config, models: this.models, ...this.loop.checkpointState() };
     return runArchive(this.name, state, about);
   }

@@ -1,14 +1,12 @@
 /**
- * The compiled engine: each training step is one onnxruntime-node call of a graph holding the whole
- * step (step.ts), on the execution provider `--provider` picks (provider.ts). Weights, BatchNorm
- * statistics, optimizer slots and the EMA of G stay where that provider computes — CPU buffers
- * swapped between steps, or GPU memory (state-store.ts) — so nothing is copied per step but the
- * batch in and the figures out. `sync()` brings them back and converts them to TF.js layouts.
+ * The compiled engine: each training step is one onnxruntime call of a graph holding the whole step
+ * (step.ts). The engine is the same wherever it runs; its home (home.ts) hands it an onnxruntime module
+ * and opens the graphs: onnxruntime-node on the provider `--provider` picks in Node (node-engine.ts),
+ * onnxruntime-web's wasm provider in a browser (web-engine.ts). Weights, BatchNorm statistics,
+ * optimizer slots and the EMA of G stay where that provider computes — CPU buffers swapped between
+ * steps, or GPU memory (state-store.ts) — so nothing is copied per step but the batch in and the
+ * figures out. `sync()` brings them back and converts them to TF.js layouts.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type * as OrtTypes from 'onnxruntime-node';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { OverfitSignal } from '../../gan/ada';
 import { drawAugment } from '../../gan/augment';
@@ -19,47 +17,19 @@ import { adamBetas, readOptimizerState, writeOptimizerState, type OptimizerState
 import { emaDecayAt } from '../../gan/regularisers';
 import { fakeLabels } from '../labels';
 import { feedAugment } from './augment';
-import { readNet, toGraph, toTfjs, UncompilableError, type Net, type WeightSlot } from './net';
-import { compileSteps, type ProviderChoice } from './provider';
+import type { EngineHome } from './home';
+import { readNet, toGraph, toTfjs, type Net, type WeightSlot } from './net';
+import type { Ort, Tensor } from './ort';
 import { size as elementCount } from './shape';
 import type { Figures, StateStore, StepSession } from './state-store';
 import { buildStepGraph, FIGURES, figureShape, netState, stepInputs, type StepConfig } from './step';
 
-export type ExecutionProvider = ProviderChoice;
-
-export interface OnnxEngineOptions {
+/** What the step is compiled for, wherever it runs. */
+export interface CompiledStepOptions {
   config: StepConfig & { dSteps: number; criticBoost: boolean };
   batch: number;
   /** One example's shape in TF.js layout. */
   dataShape: number[];
-  /** onnxruntime's intra-op threads (0: every core). */
-  threads: number;
-  provider: ExecutionProvider;
-  /** Record onnxruntime's per-operator profile (read with profile()). */
-  profile?: boolean;
-}
-
-type Ort = typeof OrtTypes;
-
-/** onnxruntime-node through its public API, or a reason it cannot load. */
-async function loadOrt(): Promise<Ort> {
-  try {
-    // onnxruntime-node's Linux build sends telemetry by default and leaves an empty
-    // /tmp/mat-debug-<pid>.log behind every process that opens a session: off, unless the user set it.
-    process.env.ORT_DISABLE_TELEMETRY ??= '1';
-    return await import('onnxruntime-node');
-  } catch (e) {
-    throw new UncompilableError(`onnxruntime-node did not load (${(e as Error).message.split('\n')[0]})`);
-  }
-}
-
-const PROFILE_PREFIX = join(tmpdir(), `ganforge-ort-profile-${process.pid}`);
-
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  args?: { op_name?: string };
 }
 
 /** The step's graphs: with G's update, critic-only (k critic steps); `r1`: the same with lazy R1. */
@@ -74,7 +44,7 @@ export class OnnxEngine implements TrainEngine {
   private sums: EpochSums = zeroSums();
   /** Σ sign(score) over the real examples since takeSignal, and their count. */
   private signal: OverfitSignal = { sum: 0, count: 0 };
-  private readonly inputs: Record<string, OrtTypes.Tensor> = {};
+  private readonly inputs: Record<string, Tensor> = {};
   private iterations = { g: 0, d: 0 };
   /** Classes of a conditional model's label input. */
   private readonly classes: number | undefined;
@@ -84,7 +54,7 @@ export class OnnxEngine implements TrainEngine {
     private readonly ort: Ort,
     private readonly tf: typeof tfTypes,
     private readonly models: EngineModels,
-    private readonly opts: OnnxEngineOptions,
+    private readonly opts: CompiledStepOptions,
     private readonly G: Net,
     private readonly D: Net,
     private readonly graphs: StepGraphs,
@@ -93,6 +63,7 @@ export class OnnxEngine implements TrainEngine {
     /** The provider that runs the step ("CPU", "WebGPU (…)"), and what runs elsewhere than asked. */
     readonly device: string,
     readonly deviceNote: string | undefined,
+    private readonly home: EngineHome,
   ) {
     const B = opts.batch;
     this.classes = G.classes ?? D.classes;
@@ -103,25 +74,22 @@ export class OnnxEngine implements TrainEngine {
     for (const p of [...io.powers, ...io.emaDecay]) this.inputs[p] = f([]);
   }
 
-  /** Compiles the models' step; throws UncompilableError (with the reason) where it cannot. */
+  /**
+   * Compiles the models' step and opens it on `ort` through `home`; throws UncompilableError (with the
+   * reason) where the models or options cannot be compiled.
+   */
   static async create(
+    ort: Ort,
     tf: typeof tfTypes,
     models: EngineModels,
-    opts: OnnxEngineOptions,
+    opts: CompiledStepOptions,
+    home: EngineHome,
   ): Promise<OnnxEngine> {
-    const ort = await loadOrt();
     const G = readNet(models.generator);
     const D = readNet(models.discriminator);
     const { config, batch, dataShape } = opts;
     const ema = Boolean(models.ema);
     const state = [...netState('g', G, ema), ...netState('d', D, false)];
-    const base: OrtTypes.InferenceSession.SessionOptions = {
-      intraOpNumThreads: opts.threads > 0 ? opts.threads : availableParallelism(),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
-    };
     const critics = config.dSteps > 1 || config.criticBoost;
     // R1 on every step is in the plain graphs; lazy R1 has a set of graphs of its own.
     const lazyR1 = config.r1 > 0 && config.r1Every > 1;
@@ -138,7 +106,7 @@ export class OnnxEngine implements TrainEngine {
       [FIGURES.real]: [B, ...figureShape(D, config)],
       [FIGURES.fake]: [B, ...figureShape(D, config)],
     };
-    const compiled = await compileSteps(ort, { choice: opts.provider, specs, state, figureShapes, base });
+    const compiled = await home.open({ specs, state, figureShapes });
     const per = critics ? 2 : 1;
     const set = (at: number) => {
       const full = compiled.steps[at]!;
@@ -158,6 +126,7 @@ export class OnnxEngine implements TrainEngine {
       compiled.store,
       compiled.device,
       compiled.note,
+      home,
     );
     try {
       await engine.load();
@@ -257,7 +226,7 @@ export class OnnxEngine implements TrainEngine {
       scalar('d.b1t', p.d[0]);
       scalar('d.b2t', p.d[1]);
     }
-    const feeds: Record<string, OrtTypes.Tensor> = {
+    const feeds: Record<string, Tensor> = {
       ...this.inputs,
       x: new this.ort.Tensor('float32', batch.x, dataShape),
     };
@@ -348,28 +317,9 @@ export class OnnxEngine implements TrainEngine {
     await back('d', this.D, optD, discriminator);
   }
 
-  /** Sums onnxruntime's profile per operator type (the files are removed once read). */
+  /** Where the steps' time went, per operator type, where the home records onnxruntime's profile. */
   async profile(): Promise<ProfileRow[]> {
-    if (!this.opts.profile) return [];
-    for (const g of this.sessions()) g.endProfiling();
-    const rows = new Map<string, ProfileRow>();
-    let runs = 0;
-    const dir = tmpdir();
-    const prefix = PROFILE_PREFIX.slice(dir.length + 1);
-    for (const file of readdirSync(dir).filter((f) => f.startsWith(prefix))) {
-      const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
-      rmSync(join(dir, file), { force: true });
-      for (const e of events) {
-        if (e.cat === 'Session' && e.name === 'model_run') runs++;
-        const op = e.args?.op_name;
-        if (e.cat !== 'Node' || !op || !e.name.endsWith('_kernel_time')) continue;
-        const r = rows.get(op) ?? { op, ms: 0, calls: 0, runs: 0 };
-        r.ms += e.dur / 1000;
-        r.calls++;
-        rows.set(op, r);
-      }
-    }
-    return [...rows.values()].map((r) => ({ ...r, runs }));
+    return this.home.profile ? this.home.profile(this.sessions()) : [];
   }
 
   private sessions(): StepSession['session'][] {

@@ -1,6 +1,7 @@
 /**
- * What the parity checks share (the CPU parity test and the WebGPU parity child): a run's networks and
- * optimizers made as the trainer makes them, and the relative error the checks hold them to. Test
+ * What the parity checks share (the CPU parity test, the web engine's test and the WebGPU parity
+ * child): a run's networks and optimizers made as the trainer makes them, and the relative error and
+ * weight agreement the checks hold them to. Test
  * support only: nothing in the engine imports it.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -41,4 +42,17 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     norm += b[i]! ** 2;
   }
   return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
+}
+
+/**
+ * An optimizer step moves a weight by about ±lr whatever the gradient's size, so a gradient that is
+ * zero up to rounding may move either way in the two engines: weights must agree except in such
+ * rare elements (at most the `share` of them).
+ */
+export function weightsAgree(a: Float32Array, b: Float32Array, share = 1e-3): boolean {
+  let scale = 1e-12;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let off = 0;
+  for (let i = 0; i < b.length; i++) if (Math.abs(a[i]! - b[i]!) > 1e-4 * scale) off++;
+  return off <= Math.max(1, b.length * share);
 }

@@ -14,8 +14,8 @@ import { readOptimizerState } from '../optimizer-state';
 import { sumsToList } from '../sums';
 import { TfjsEngine } from '../tfjs-step';
 import type { TrainEngine } from '../types';
-import { OnnxEngine } from './engine';
-import { makeModels, relErr } from './parity-helpers';
+import { createNodeEngine } from './node-engine';
+import { makeModels, relErr, weightsAgree } from './parity-helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -245,19 +245,6 @@ const CASES: Case[] = [
   },
 ];
 
-/**
- * An optimizer step moves a weight by about ±lr whatever the gradient's size, so a gradient that is
- * zero up to rounding may move either way in the two engines: weights must agree except in such
- * rare elements.
- */
-function weightsAgree(a: Float32Array, b: Float32Array): boolean {
-  let scale = 1e-12;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let off = 0;
-  for (let i = 0; i < b.length; i++) if (Math.abs(a[i]! - b[i]!) > 1e-4 * scale) off++;
-  return off <= Math.max(1, b.length * 1e-3);
-}
-
 const values = (m: tf.LayersModel) => m.weights.map((w) => w.read().dataSync() as Float32Array);
 
 describe('the compiled step matches the TF.js step (cpu backend)', () => {
@@ -270,7 +257,7 @@ describe('the compiled step matches the TF.js step (cpu backend)', () => {
     const ctx = { config, batch: B, dataShape: shape, numClasses: classes ?? 0 };
     const engines: TrainEngine[] = [
       new TfjsEngine(tf, ref, ctx),
-      await OnnxEngine.create(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
+      await createNodeEngine(tf, ours, { ...ctx, threads: 1, provider: 'cpu' }),
     ];
     const rand = seedrandom.alea('parity');
     const n = B * shape.reduce((a, b) => a * b, 1);

@@ -16,42 +16,22 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import type * as OrtTypes from 'onnxruntime-node';
 import type { TrainConfig } from '../../config/config';
 import { ConfigError } from '../../config/errors';
-import {
-  DeviceState,
-  deviceOutputs,
-  HostState,
-  ioGraph,
-  type StateStore,
-  type StepSession,
-} from './state-store';
-import type { StateTensor, StepGraphSpec } from './step';
-
-type Ort = typeof OrtTypes;
-type SessionOptions = OrtTypes.InferenceSession.SessionOptions;
+import { openSessions, type CompiledSteps, type StepRequest } from './home';
+import type { Ort, Session, SessionOptions } from './ort';
+import { DeviceState, deviceOutputs, HostState, ioGraph, type StepSession } from './state-store';
 
 export type ProviderChoice = TrainConfig['provider'];
 export type ProviderName = Exclude<ProviderChoice, 'auto'>;
 
 /** The step graphs compiled on a provider, with the store that keeps their state. */
-export interface CompiledSteps {
+export interface ProviderSteps extends CompiledSteps {
   provider: ProviderName;
-  /** The provider for the run's first line: "CPU", "CUDA", "WebGPU (adapter not reported…)". */
-  device: string;
-  /** One line on what does not run where asked: operations on the CPU provider, or no adapter. */
-  note?: string;
-  /** One session per spec, in their order. */
-  steps: StepSession[];
-  store: StateStore;
 }
 
-export interface CompileRequest {
+export interface CompileRequest extends StepRequest {
   choice: ProviderChoice;
-  specs: StepGraphSpec[];
-  state: StateTensor[];
-  figureShapes: Record<string, number[]>;
   /** Threads, profiling and the like, shared by every provider. */
   base: SessionOptions;
 }
@@ -81,7 +61,7 @@ function webgpuFailure(e: unknown): { why: string; noAdapter: boolean } {
 }
 
 /** Opens the step graphs on the chosen provider (`auto`: WebGPU if it starts, else the CPU). */
-export async function compileSteps(ort: Ort, req: CompileRequest): Promise<CompiledSteps> {
+export async function compileSteps(ort: Ort, req: CompileRequest): Promise<ProviderSteps> {
   const { choice } = req;
   if (choice === 'cpu' || choice === 'cuda') return onHost(ort, req, choice);
   try {
@@ -97,12 +77,8 @@ export async function compileSteps(ort: Ort, req: CompileRequest): Promise<Compi
   }
 }
 
-async function onHost(ort: Ort, req: CompileRequest, provider: 'cpu' | 'cuda'): Promise<CompiledSteps> {
-  const options: SessionOptions = { ...req.base, executionProviders: [provider] };
-  const steps: StepSession[] = [];
-  for (const spec of req.specs) {
-    steps.push({ session: await ort.InferenceSession.create(spec.bytes, options), updates: spec.updates });
-  }
+async function onHost(ort: Ort, req: CompileRequest, provider: 'cpu' | 'cuda'): Promise<ProviderSteps> {
+  const steps = await openSessions(ort, req.specs, { ...req.base, executionProviders: [provider] });
   return {
     provider,
     device: provider === 'cpu' ? 'CPU' : 'CUDA',
@@ -111,7 +87,7 @@ async function onHost(ort: Ort, req: CompileRequest, provider: 'cpu' | 'cuda'): 
   };
 }
 
-async function onWebgpu(ort: Ort, req: CompileRequest): Promise<CompiledSteps> {
+async function onWebgpu(ort: Ort, req: CompileRequest): Promise<ProviderSteps> {
   const webgpu: SessionOptions = {
     ...req.base,
     executionProviders: ['webgpu'],
@@ -120,7 +96,7 @@ async function onWebgpu(ort: Ort, req: CompileRequest): Promise<CompiledSteps> {
   };
   const steps: StepSession[] = [];
   const onCpu: CpuOps = { ops: new Map(), unnamed: false };
-  const opened: OrtTypes.InferenceSession[] = [];
+  const opened: Session[] = [];
   try {
     for (const spec of req.specs) {
       const options = { ...webgpu, preferredOutputLocation: deviceOutputs(spec.updates) };
@@ -166,7 +142,7 @@ async function openAllOnGpu(
   bytes: Uint8Array,
   options: SessionOptions,
   onCpu: CpuOps,
-): Promise<OrtTypes.InferenceSession> {
+): Promise<Session> {
   const strict: SessionOptions = {
     ...options,
     logSeverityLevel: 4,

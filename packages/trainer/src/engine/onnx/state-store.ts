@@ -9,18 +9,18 @@
  *   copies the batch in and the figures out, nothing else. `pull()` brings the state back to the CPU
  *   copies (for samples, checkpoints and export) and `push()` sends the CPU copies out (after the
  *   weights are loaded), each as one call of a graph of Identity nodes.
+ * - `ReturnedState` (onnxruntime-web's wasm provider, which copies every output out of its memory into
+ *   a new array and leaves a preallocated CPU output unwritten): the state a step returns is the state
+ *   the next one reads; nothing is copied but what onnxruntime-web copies in and out itself.
  */
-import type * as OrtTypes from 'onnxruntime-node';
 import { Graph } from './graph';
+import type { DataLocation, Ort, Session, Tensor } from './ort';
 import { size as elementCount } from './shape';
 import { FIGURES, next, type StateTensor } from './step';
 
-type Ort = typeof OrtTypes;
-type Tensor = OrtTypes.Tensor;
-
 /** One compiled step graph: its session, and the state it writes (as `<name>:next`). */
 export interface StepSession {
-  session: OrtTypes.InferenceSession;
+  session: Session;
   updates: string[];
 }
 
@@ -85,6 +85,36 @@ export class HostState implements StateStore {
   dispose(): void {}
 }
 
+/** The state as the last step returned it: each step's outputs become the next step's inputs. */
+export class ReturnedState implements StateStore {
+  private readonly current = new Map<string, Tensor>();
+  private readonly figureNames = Object.values(FIGURES);
+
+  constructor(
+    ort: Ort,
+    private readonly state: StateTensor[],
+  ) {
+    for (const t of state) this.current.set(t.name, float(ort, t.shape));
+  }
+
+  host(name: string): Float32Array {
+    return this.current.get(name)!.data as Float32Array;
+  }
+
+  async push(): Promise<void> {}
+  async pull(): Promise<void> {}
+
+  async run(graph: StepSession, inputs: Record<string, Tensor>): Promise<Figures> {
+    const feeds: Record<string, Tensor> = { ...inputs };
+    for (const t of this.state) feeds[t.name] = this.current.get(t.name)!;
+    const out = await graph.session.run(feeds, [...this.figureNames, ...graph.updates.map(next)]);
+    for (const name of graph.updates) this.current.set(name, out[next(name)]!);
+    return Object.fromEntries(this.figureNames.map((f) => [f, out[f]!.data as Float32Array]));
+  }
+
+  dispose(): void {}
+}
+
 const IO_SUFFIX = ':io';
 
 /** A graph that copies every state tensor through (Identity): uploads and downloads are its runs. */
@@ -96,13 +126,13 @@ export function ioGraph(state: StateTensor[]): Uint8Array {
 
 /** Sessions of the io graph on the device: one returns GPU buffers (upload), one CPU ones (download). */
 export interface IoSessions {
-  upload: OrtTypes.InferenceSession;
-  download: OrtTypes.InferenceSession;
+  upload: Session;
+  download: Session;
 }
 
 /** The session options that keep a step graph's state outputs in GPU memory and its figures on the CPU. */
-export function deviceOutputs(updates: string[]): Record<string, OrtTypes.Tensor.DataLocation> {
-  const where: Record<string, OrtTypes.Tensor.DataLocation> = {};
+export function deviceOutputs(updates: string[]): Record<string, DataLocation> {
+  const where: Record<string, DataLocation> = {};
   for (const name of updates) where[next(name)] = 'gpu-buffer';
   for (const f of Object.values(FIGURES)) where[f] = 'cpu';
   return where;

@@ -20,7 +20,7 @@ import { ensureTrainingSupport } from '../grad-support';
 import { readOptimizerState } from '../optimizer-state';
 import { zeroSums } from '../sums';
 import type { EngineModels } from '../types';
-import { OnnxEngine } from './engine';
+import { createNodeEngine } from './node-engine';
 import { makeModels, relErr } from './parity-helpers';
 
 export interface ParityCase {
@@ -84,8 +84,8 @@ async function runCase(c: ParityCase): Promise<ParityResult> {
   const B = config.batchSize;
   const models = [makeModels(tf, config, c.shape), makeModels(tf, config, c.shape)] as const;
   const ctx = { config, batch: B, dataShape: c.shape, threads: 0 };
-  const cpu = await OnnxEngine.create(tf, models[0], { ...ctx, provider: 'cpu' });
-  const gpu = await OnnxEngine.create(tf, models[1], { ...ctx, provider: 'webgpu' });
+  const cpu = await createNodeEngine(tf, models[0], { ...ctx, provider: 'cpu' });
+  const gpu = await createNodeEngine(tf, models[1], { ...ctx, provider: 'webgpu' });
   const rand = seedrandom.alea('webgpu-parity');
   const n = B * c.shape.reduce((a, b) => a * b, 1);
   const out = { weights: 0, slots: 0, maxAbs: 0, worst: '', worstTensor: 0, loss: 0 };
