@@ -1,6 +1,8 @@
 import seedrandom from 'seedrandom';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config';
+import { buildModels } from '../models';
 import { AdaptiveAugment } from './ada';
 import {
   augmentTfjs,
@@ -164,5 +166,36 @@ describe('adaptive augmentation', () => {
     const again = new AdaptiveAugment({ ...settings, adaptive: false }, fixed.state());
     again.update({ sum: 1, count: 16 });
     expect(again.overfitSignal).toBe(4 / 32);
+  });
+});
+
+describe('the critic of augmented images', () => {
+  // A critic with BatchNorm judges each image against the batch it came in, which with DiffAugment is
+  // all real or all generated and spread by the augmentation: it trains without (models/common.ts).
+  it.each([
+    ['fashion', [28, 28, 1]],
+    ['dcgan64', [16, 16, 3]],
+    ['rdcgan80', [80, 80, 3]],
+  ] as const)('%s: judges each image on its own with --augment, against its batch without', (preset, shape) => {
+    for (const augment of [[], ['translation']] as const) {
+      const config = resolveConfig({
+        flags: { preset, augment: [...augment], imageSize: shape[0], filtersG: 8, filtersD: 8 },
+      });
+      const { generator, discriminator } = buildModels(tf, config, { shape: [...shape] });
+      const n = 4 * shape[0] * shape[1] * shape[2];
+      const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
+      // The same batch with its first image replaced.
+      const other = x.map((v, i) => (i < n / 4 ? -v : v));
+      const judge = (v: Float32Array) =>
+        tf.tidy(() => {
+          const out = discriminator.apply(tf.tensor4d(v, [4, ...shape]), { training: true }) as tf.Tensor;
+          return Array.from(out.dataSync()).slice(1);
+        });
+      const [a, b] = [judge(x), judge(other)];
+      const moved = a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
+      expect(moved, `${preset} ${augment.length ? 'with' : 'without'} --augment`).toBe(augment.length === 0);
+      generator.dispose();
+      discriminator.dispose();
+    }
   });
 });

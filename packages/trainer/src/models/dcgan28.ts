@@ -11,6 +11,11 @@ export interface Dcgan28Options {
   imageShape: [number, number, number];
   /** Base seed; each layer's initialiser gets its own seed derived from it. */
   seed: number;
+  /**
+   * Whether D has its BatchNorm (default true). Without it D's second convolution takes a bias, as the
+   * other DCGAN critics do where they leave BatchNorm out (models/common.ts: criticBatchNorm).
+   */
+  batchNormD?: boolean;
 }
 
 export interface Dcgan28 {
@@ -86,17 +91,19 @@ export function buildDcgan28(tf: typeof tfTypes, options: Dcgan28Options): Dcgan
     }),
   );
   discriminator.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+  const useBn = options.batchNormD ?? true;
   discriminator.add(
     tf.layers.conv2d({
       filters: 128,
       kernelSize: 4,
       strides: 2,
       padding: 'same',
-      useBias: false,
+      useBias: !useBn,
       kernelInitializer: weight(),
+      ...(useBn ? {} : { biasInitializer: 'zeros' as const }),
     }),
   );
-  discriminator.add(bn());
+  if (useBn) discriminator.add(bn());
   discriminator.add(tf.layers.leakyReLU({ alpha: 0.2 }));
   discriminator.add(tf.layers.flatten());
   discriminator.add(tf.layers.dense({ units: 1, kernelInitializer: weight(), biasInitializer: 'zeros' }));

@@ -8,7 +8,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
-import { seededNormal } from './common';
+import { criticBatchNorm, seededNormal } from './common';
 import { imageGan } from './image-gan';
 import type { GanModels, ModelDataSpec } from './types';
 
@@ -80,8 +80,9 @@ export function buildDcgan64(tf: typeof tfTypes, config: TrainConfig, data: Mode
     const plane = apply(tf.layers.reshape({ targetShape: [h, w, 1] }), io.embed(io.concatLabel, h * w));
     d = apply(tf.layers.concatenate(), [d, plane]);
   }
-  // No BatchNorm in a critic trained with a gradient penalty or R1 (the penalties are per example).
-  const useBn = config.gradientPenalty === 0 && config.r1 === 0;
+  // No BatchNorm in a critic trained with a gradient penalty or R1 (the penalties are per example), nor
+  // on augmented images (common.ts).
+  const useBn = config.gradientPenalty === 0 && config.r1 === 0 && criticBatchNorm(config);
   for (let i = 0; i < steps; i++) {
     d = apply(
       tf.layers.conv2d({

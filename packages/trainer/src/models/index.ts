@@ -5,7 +5,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
-import { discriminatorOutputs } from './common';
+import { criticBatchNorm, discriminatorOutputs } from './common';
 import { buildDcgan28 } from './dcgan28';
 import { buildDcgan64 } from './dcgan64';
 import { buildGaussian2d } from './gaussian2d';
@@ -42,6 +42,7 @@ export const ARCHITECTURES: Record<TrainConfig['model'], ModelBuilder> = {
       latentDim: config.latentDim,
       imageShape: data.shape as [number, number, number],
       seed: config.seed,
+      batchNormD: criticBatchNorm(config),
     });
   },
   dcgan64: buildDcgan64,

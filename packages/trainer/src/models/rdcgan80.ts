@@ -10,7 +10,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/config';
 import { ConfigError } from '../config/errors';
-import { discriminatorOutputs, seededNormal } from './common';
+import { criticBatchNorm, discriminatorOutputs, seededNormal } from './common';
 import type { GanModels, ModelDataSpec } from './types';
 
 /** The only image size the layer geometry makes: 1 → 4 → 9 → 27 → 80, and 80 → 40 → 20 → 10 → 5. */
@@ -78,8 +78,9 @@ export function buildRdcgan80(tf: typeof tfTypes, config: TrainConfig, data: Mod
   const discriminator = tf.sequential({ name: 'discriminator' });
   // [-1, 1] pixels as the [0, 1] ones the original reads (its zero padding is black, as there).
   discriminator.add(tf.layers.rescaling({ inputShape: [h, w, c], scale: 0.5, offset: 0.5 }));
-  // No BatchNorm in a critic trained with a gradient penalty (the penalty is per example).
-  const useBn = config.gradientPenalty === 0;
+  // No BatchNorm in a critic trained with a gradient penalty (the penalty is per example), nor on
+  // augmented images (common.ts).
+  const useBn = config.gradientPenalty === 0 && criticBatchNorm(config);
   [1, 2, 2, 2].forEach((width, i) => {
     discriminator.add(
       tf.layers.conv2d({
