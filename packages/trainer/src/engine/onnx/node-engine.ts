@@ -83,6 +83,9 @@ export async function createNodeEngine(
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // Worker threads that spin between operators hold a core the step's other threads (and the
+    // loop's JS) need: on a shared machine each operator then waits for a descheduled spinner.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
     ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
   };
   const home: EngineHome = {

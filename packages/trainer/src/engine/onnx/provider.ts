@@ -146,7 +146,10 @@ async function openAllOnGpu(
   const strict: SessionOptions = {
     ...options,
     logSeverityLevel: 4,
-    extra: { session: { disable_cpu_ep_fallback: '1' } },
+    extra: {
+      ...options.extra,
+      session: { ...(options.extra?.session as object), disable_cpu_ep_fallback: '1' },
+    },
   };
   try {
     return await ort.InferenceSession.create(bytes, strict);
