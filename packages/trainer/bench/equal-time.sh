@@ -4,9 +4,13 @@
 # PINNED=1, both at once, each pinned to one core with one thread (fairer on a machine that other work
 # shares: both see the same load); then the project's evaluator scores 10,000 samples of each. EMA=<decay>
 # trains GANForge with an EMA generator (the reference has none); its raw G is scored as well. Prints one
-# JSON line per run and score.
+# JSON line per run and score. Small data: LIMIT=<n> trains both on the first n images, AUGMENT=<list>
+# (translation,cutout,color) trains both with DiffAugment at probability AUGMENT_P (default 1; `auto` is
+# GANForge's adaptive p, which the reference does not have: it then augments at p = 1). FILTERS=<n> sets
+# dcgan64's filtersG = filtersD on both sides (default: the preset's).
 #
-#   [PINNED=1] [EMA=0.999] [PRESET=<preset>] [N=10000] bash packages/trainer/bench/equal-time.sh <data> [minutes=10] [seeds=1 2]
+#   [PINNED=1] [EMA=0.999] [PRESET=<preset>] [N=10000] [LIMIT=n] [AUGMENT=list [AUGMENT_P=p|auto]] [FILTERS=n] \
+#     bash packages/trainer/bench/equal-time.sh <data> [minutes=10] [seeds=1 2]
 #
 # <data>: an IDX image file (default preset dcgan28, e.g. the 60k train-images-idx3-ubyte.gz), a dataset
 # name (emoji, emoji-all: preset emoji) or a folder of images (preset dcgan64). PRESET picks another
@@ -37,13 +41,27 @@ case "$preset" in
 esac
 resize=()
 [ "$preset" = rdcgan80 ] && resize=(--resize 64)
+# Settings both sides share: the same images, augmentation and width.
+ours_extra=() theirs_extra=() data_extra=()
+if [ -n "${LIMIT:-}" ]; then
+  ours_extra+=(--limit="$LIMIT"); theirs_extra+=(--limit "$LIMIT"); data_extra+=(--limit="$LIMIT")
+fi
+if [ -n "${AUGMENT:-}" ]; then
+  p="${AUGMENT_P:-1}"
+  ours_extra+=(--augment="$AUGMENT" --augment-p="$p")
+  theirs_extra+=(--augment "$AUGMENT" --augment-p "$([ "$p" = auto ] && echo 1 || echo "$p")")
+fi
+if [ -n "${FILTERS:-}" ]; then
+  [ "$model" = dcgan64 ] || { echo "equal-time.sh: FILTERS applies to dcgan64 and emoji only" >&2; exit 2; }
+  ours_extra+=(--filters-g="$FILTERS" --filters-d="$FILTERS"); theirs_extra+=(--filters "$FILTERS")
+fi
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "equal-time.sh: /usr/bin/python3 cannot import torch: bash $here/reference/setup.sh" >&2; exit 2; }
 out="${OUT:-$(mktemp -d -t ganforge-equal-time-XXXXXX)}"
 mkdir -p "$out"
 cd "$trainer"
 threads=$(nproc)
 # The images GANForge trains on, for PyTorch (the preset's size, channels and limit).
-npx tsx scripts/dump-dataset.ts --preset="$preset" --dataset="$data" --no-labels \
+npx tsx scripts/dump-dataset.ts --preset="$preset" --dataset="$data" ${data_extra[@]+"${data_extra[@]}"} --no-labels \
   --out="$out/data-images-idx-ubyte.gz" > "$out/dump.log" 2>&1 || { cat "$out/dump.log" >&2; exit 1; }
 echo "{\"preset\":\"$preset\",\"pytorch_model\":\"$model\",\"dump\":$(tail -1 "$out/dump.log")}"
 # The evaluator's report as one JSON object (its text goes to the log).
@@ -57,13 +75,15 @@ eval_json() {
 ours() {
   # No evaluation during training (--evalEvery=0): the minutes go to training, as PyTorch's do.
   $1 npx tsx src/cli/main.ts --preset="$preset" --dataset="$data" --epochs=1000 --maxMinutes="$minutes" \
-    --evalEvery=0 --seed="$seed" --threads="$2" --emaDecay="${EMA:-0}" --out="$out/ganforge-$seed" --quiet \
+    --evalEvery=0 --seed="$seed" --threads="$2" --emaDecay="${EMA:-0}" ${ours_extra[@]+"${ours_extra[@]}"} \
+    --out="$out/ganforge-$seed" --quiet \
     > "$out/ganforge-$seed.log" 2>&1
 }
 theirs() {
   $1 /usr/bin/python3 "$here/reference/quality.py" --model "$model" --minutes "$minutes" \
     --dataset "$out/data-images-idx-ubyte.gz" --seed "$seed" --threads "$2" \
-    --samples "${N:-10000}" --out "$out/pytorch-$seed-idx-ubyte.gz" > "$out/pytorch-$seed.log" 2>&1
+    --samples "${N:-10000}" ${theirs_extra[@]+"${theirs_extra[@]}"} --out "$out/pytorch-$seed-idx-ubyte.gz" \
+    > "$out/pytorch-$seed.log" 2>&1
 }
 for seed in "${seeds[@]}"; do
   if [ "${PINNED:-0}" = 1 ]; then

@@ -59,12 +59,14 @@ def dcgan28_generator(latent: int = LATENT) -> nn.Module:
     )
 
 
-def dcgan28_discriminator() -> nn.Module:
+def dcgan28_discriminator(batch_norm: bool = True) -> nn.Module:
+    """batch_norm=False: the critic the trainer builds for augmented images (models/common.ts,
+    criticBatchNorm): no BatchNorm, and the second convolution takes a bias instead."""
     return nn.Sequential(
         nn.Conv2d(1, 64, 4, stride=2, padding=1),
         nn.LeakyReLU(0.2),
-        nn.Conv2d(64, 128, 4, stride=2, padding=1, bias=False),
-        nn.BatchNorm2d(128, **BN),
+        nn.Conv2d(64, 128, 4, stride=2, padding=1, bias=not batch_norm),
+        *([nn.BatchNorm2d(128, **BN)] if batch_norm else []),
         nn.LeakyReLU(0.2),
         nn.Flatten(),
         nn.Linear(128 * 7 * 7, 1),  # a logit: the loss applies the sigmoid
@@ -116,14 +118,16 @@ def dcgan64_generator(size: int = 64, channels: int = 3, filters: int = 64, late
     return nn.Sequential(*layers)
 
 
-def dcgan64_discriminator(size: int = 64, channels: int = 3, filters: int = 64) -> nn.Module:
-    """Per scale Conv k4 s2 'same' doubling the filters, BN from the second on, LeakyReLU 0.2; a logit."""
+def dcgan64_discriminator(size: int = 64, channels: int = 3, filters: int = 64,
+                          batch_norm: bool = True) -> nn.Module:
+    """Per scale Conv k4 s2 'same' doubling the filters, BN from the second on, LeakyReLU 0.2; a logit.
+    batch_norm=False (augmented images): no BN, every convolution with a bias."""
     base, steps = dcgan_scales(size)
     layers, width = [], channels
     for i in range(steps):
         out = filters * 2 ** i
-        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0))
-        if i > 0:
+        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0 or not batch_norm))
+        if i > 0 and batch_norm:
             layers.append(nn.BatchNorm2d(out, **BN))
         layers.append(nn.LeakyReLU(0.2))
         width = out
@@ -158,13 +162,15 @@ def rdcgan80_generator(ngf: int = 80, channels: int = 3, latent: int = LATENT) -
     return nn.Sequential(*layers)
 
 
-def rdcgan80_discriminator(ndf: int = 40, channels: int = 3) -> nn.Module:
+def rdcgan80_discriminator(ndf: int = 40, channels: int = 3, batch_norm: bool = True) -> nn.Module:
     """Pixels to [0, 1], then Conv k4 s2 p1 ndf (bias) -> 2·ndf three times (no bias, BN), LeakyReLU 0.2
-    after each: 80 -> 40 -> 20 -> 10 -> 5; Linear 2·ndf·25 (2000) -> 1, a logit (the loss's sigmoid)."""
+    after each: 80 -> 40 -> 20 -> 10 -> 5; Linear 2·ndf·25 (2000) -> 1, a logit (the loss's sigmoid).
+    batch_norm=False (augmented images): no BN, every convolution with a bias."""
     layers, width = [Affine(0.5, 0.5)], channels
     for i, out in enumerate((ndf, ndf * 2, ndf * 2, ndf * 2)):
-        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0))
-        layers += [nn.BatchNorm2d(out, **BN), nn.LeakyReLU(0.2)] if i > 0 else [nn.LeakyReLU(0.2)]
+        layers.append(nn.Conv2d(width, out, 4, stride=2, padding=1, bias=i == 0 or not batch_norm))
+        layers += [nn.BatchNorm2d(out, **BN)] if i > 0 and batch_norm else []
+        layers.append(nn.LeakyReLU(0.2))
         width = out
     layers += [nn.Flatten(), nn.Linear(width * 5 * 5, 1)]
     return nn.Sequential(*layers)
@@ -210,15 +216,18 @@ def gaussian2d_discriminator(dims: int = 2) -> nn.Module:
 
 # --- Building, losses, one step -------------------------------------------------------------------
 
-def build(model: str, shape=None):
+def build(model: str, shape=None, filters: int = 64, augmented: bool = False):
     """(G, D) for 'dcgan28', 'dcgan64', 'rdcgan80' or 'mlp', initialised as the trainer does; seed torch
-    first. `shape` (C, H, W) sizes dcgan64 (default 3x64x64) and gives rdcgan80 its channels."""
+    first. `shape` (C, H, W) sizes dcgan64 (default 3x64x64) and gives rdcgan80 its channels; `filters`
+    is dcgan64's filtersG = filtersD. `augmented`: D trains on augmented images, so the DCGAN critics
+    leave BatchNorm out, as the trainer's do under --augment."""
     c, size = (shape[0], shape[-1]) if shape else (3, 64)
+    bn = not augmented
     if model in ('dcgan28', 'dcgan64', 'rdcgan80'):
         g, d = {
-            'dcgan28': lambda: (dcgan28_generator(), dcgan28_discriminator()),
-            'dcgan64': lambda: (dcgan64_generator(size, c), dcgan64_discriminator(size, c)),
-            'rdcgan80': lambda: (rdcgan80_generator(channels=c), rdcgan80_discriminator(channels=c)),
+            'dcgan28': lambda: (dcgan28_generator(), dcgan28_discriminator(bn)),
+            'dcgan64': lambda: (dcgan64_generator(size, c, filters), dcgan64_discriminator(size, c, filters, bn)),
+            'rdcgan80': lambda: (rdcgan80_generator(channels=c), rdcgan80_discriminator(channels=c, batch_norm=bn)),
         }[model]()
         init_dcgan28(g)
         init_dcgan28(d)

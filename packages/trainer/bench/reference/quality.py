@@ -40,6 +40,7 @@ def main() -> None:
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--filters', type=int, default=64, help="dcgan64's filtersG = filtersD (default 64)")
     p.add_argument('--samples', type=int, default=10000)
     p.add_argument('--out', default='samples-idx3-ubyte.gz')
     p.add_argument('--augment', default='', help='DiffAugment: translation,cutout,color (comma-separated)')
@@ -70,7 +71,8 @@ def main() -> None:
     per_epoch = data.shape[0] // a.batch
     if per_epoch == 0:
         p.error(f'{a.dataset} has {data.shape[0]} images, fewer than one batch of {a.batch}')
-    g, d = build(a.model, shape)
+    # Augmented, D leaves BatchNorm out, as the trainer's DCGAN critics do under --augment.
+    g, d = build(a.model, shape, a.filters, augmented=bool(augment))
     opt_g, opt_d = adam(g.parameters()), adam(d.parameters())
 
     start = time.perf_counter()
@@ -104,6 +106,8 @@ def main() -> None:
         'impl': 'pytorch',
         'threads': a.threads,
         'batch': a.batch,
+        'filters': a.filters if a.model == 'dcgan64' else None,
+        'batch_norm_d': not augment,
         'seed': a.seed,
         'minutes': a.minutes,
         'augment': ','.join(augment) or 'none',

@@ -1,4 +1,5 @@
 /** Turns a config's `dataset` into training tensors. */
+import type { TrainConfig } from '../config/config';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError, labelClasses, readIdxImages, readIdxLabels } from './idx';
@@ -62,6 +63,14 @@ export interface DataOptions {
   signal?: AbortSignal;
   /** How an image folder's decode is getting on. */
   onProgress?: (p: DecodeProgress) => void;
+}
+
+/** The data keys of a run's config as loadDataset takes them (the training run and dump-dataset). */
+export function datasetOptions(
+  config: Pick<TrainConfig, 'dataset' | 'labels' | 'limit' | 'imageSize' | 'channels' | 'seed'>,
+): DataOptions & { memoryMb?: undefined } {
+  const { dataset, labels, limit, imageSize, channels, seed } = config;
+  return { dataset, labels, limit, imageSize, channels, seed };
 }
 
 /** Points the bundled 2-D sets make (the playground's real set is the same 1000). */

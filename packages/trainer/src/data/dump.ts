@@ -5,7 +5,7 @@
  * Another tool then trains on the very pixels GANForge trains on (bench/equal-time.sh's PyTorch side).
  */
 import type { TrainConfig } from '../config/config';
-import { loadDataset } from './datasets';
+import { datasetOptions, loadDataset } from './datasets';
 import { DatasetError, writeIdxImages, writeIdxLabels } from './idx';
 
 export interface DumpResult {
@@ -36,14 +36,7 @@ export async function dumpDataset(
   out: string,
   opts: { labels?: boolean } = {},
 ): Promise<DumpResult> {
-  const data = await loadDataset({
-    dataset: config.dataset,
-    labels: config.labels,
-    limit: config.limit,
-    imageSize: config.imageSize,
-    channels: config.channels,
-    seed: config.seed,
-  });
+  const data = await loadDataset(datasetOptions(config));
   if (data.kind !== 'image' || !data.imageShape) {
     throw new DatasetError(
       `${config.dataset} is 2-D points, not images: there is no IDX image file to write`,

@@ -15,7 +15,7 @@ import {
 } from '@ganforge/contracts';
 import { DEFAULTS, type TrainConfig } from '../config/config';
 import { checkModelSize } from '../config/limits';
-import { batchValues, loadDataset } from '../data/datasets';
+import { batchValues, datasetOptions, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/types';
 import { createEngine } from '../engine';
 import { ensureTrainingSupport } from '../engine/grad-support';
@@ -66,12 +66,7 @@ function buildTrainingModels(config: TrainConfig, data: Dataset): Models {
 /** The run's dataset; an image folder over --data-memory-mb streams from disk, and says how its decode goes. */
 function loadRunData(config: TrainConfig, options: TrainOptions, run: RunDir): Promise<Dataset> {
   return loadDataset({
-    dataset: config.dataset,
-    labels: config.labels,
-    limit: config.limit,
-    imageSize: config.imageSize,
-    channels: config.channels,
-    seed: config.seed,
+    ...datasetOptions(config),
     needLabels: config.conditional,
     // A resumed run's relative points file is its own (the playground's archive carries it there).
     baseDir: options.resume ? run.root : (options.workspaceRoot ?? process.cwd()),
