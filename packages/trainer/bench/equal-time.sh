@@ -7,7 +7,7 @@
 # JSON line per run and score. Small data: LIMIT=<n> trains both on the first n images, AUGMENT=<list>
 # (translation,cutout,color) trains both with DiffAugment at probability AUGMENT_P (default 1; `auto` is
 # GANForge's adaptive p, which the reference does not have: it then augments at p = 1). FILTERS=<n> sets
-# dcgan64's filtersG = filtersD on both sides (default: the preset's).
+# dcgan64's filtersG = filtersD on both sides (default: the preset's; the twin takes one width for both).
 #
 #   [PINNED=1] [EMA=0.999] [PRESET=<preset>] [N=10000] [LIMIT=n] [AUGMENT=list [AUGMENT_P=p|auto]] [FILTERS=n] \
 #     bash packages/trainer/bench/equal-time.sh <data> [minutes=10] [seeds=1 2]
@@ -54,6 +54,10 @@ fi
 if [ -n "${FILTERS:-}" ]; then
   [ "$model" = dcgan64 ] || { echo "equal-time.sh: FILTERS applies to dcgan64 and emoji only" >&2; exit 2; }
   ours_extra+=(--filters-g="$FILTERS" --filters-d="$FILTERS"); theirs_extra+=(--filters "$FILTERS")
+elif [ "$model" = dcgan64 ]; then
+  # The twin takes the preset's width (the emoji preset trains at half width).
+  theirs_extra+=(--filters "$(cd "$trainer" && npx tsx -e "import { resolveConfig } from './src/config';
+    console.log(resolveConfig({ flags: { preset: '$preset' } }).filtersD)")")
 fi
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "equal-time.sh: /usr/bin/python3 cannot import torch: bash $here/reference/setup.sh" >&2; exit 2; }
 out="${OUT:-$(mktemp -d -t ganforge-equal-time-XXXXXX)}"
