@@ -335,6 +335,7 @@ export async function writeFixtureRuns(
     join(runsDir, CGAN_RUN),
     {
       ...card(CGAN_RUN, { kind: 'image', height: 4, width: 4, channels: 1, range: [0, 1] }, 'cgan', 2),
+      dataset: { name: 'cgan-data', examples: 1000, license: 'Fixture images: CC0' },
       classNames: CLASS_NAMES,
     },
     conditionalModel(),

@@ -513,6 +513,7 @@ describe('gallery in Chromium', () => {
     await waitForOutput(page, 4);
     const card = (await page.locator('.card').textContent()) ?? '';
     expect(card).toContain('parameters (G / D)6 / 20');
+    expect(card).toContain('data licenseFixture images: CC0');
     expect(card).toContain('evaluationeval.* by fmnist-classifier-v1 against a test split, 2000 samples');
     // The final figures read in words, with their direction, in "How good is it".
     expect(await page.locator('.quality dd[data-metric="eval.fd"]').textContent()).toContain('12.5');

@@ -53,6 +53,8 @@ function runFacts(run: ManifestRun): { rows: [string, string][]; reproduce: stri
     ],
     ['training time', formatDuration(c.wallTimeSec)],
   );
+  // Third-party training data keeps its notice wherever its run is shown (the emoji set's, for one).
+  if (c.dataset.license) rows.push(['data license', c.dataset.license]);
   if (c.classNames?.length) rows.push(['classes', c.classNames.join(', ')]);
   if (c.evaluation) {
     // eval.* figures mean nothing without the features and reference they were measured in.
