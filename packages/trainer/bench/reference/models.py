@@ -387,19 +387,26 @@ def write_idx_images(path: str, pixels: np.ndarray) -> None:
 
 
 def write_png_grid(path: str, pixels: np.ndarray, cols: int = 8) -> None:
-    """uint8 [N, H, W] grayscale images as one PNG grid of `cols` columns, 2-pixel gaps (zlib only)."""
-    n, h, w = pixels.shape
+    """uint8 images, [N, H, W] or [N, C, H, W] with C 1 (grey) or 3 (RGB), as one PNG grid of `cols`
+    columns with 2-pixel gaps (zlib only)."""
+    if pixels.ndim == 3:
+        pixels = pixels[:, None]
+    n, c, h, w = pixels.shape
+    if c not in (1, 3):
+        raise ValueError(f'write_png_grid takes 1 or 3 channels, not {c}')
+    pixels = pixels.transpose(0, 2, 3, 1)  # channels last, as PNG rows are
     rows = (n + cols - 1) // cols
     gap = 2
-    grid = np.zeros((rows * (h + gap) + gap, cols * (w + gap) + gap), dtype=np.uint8)
+    grid = np.zeros((rows * (h + gap) + gap, cols * (w + gap) + gap, c), dtype=np.uint8)
     for k in range(n):
-        r, c = divmod(k, cols)
-        grid[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = pixels[k]
+        r, q = divmod(k, cols)
+        grid[gap + r * (h + gap):gap + r * (h + gap) + h, gap + q * (w + gap):gap + q * (w + gap) + w] = pixels[k]
     raw = b''.join(b'\x00' + grid[y].tobytes() for y in range(grid.shape[0]))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
 
-    header = struct.pack('>IIBBBBB', grid.shape[1], grid.shape[0], 8, 0, 0, 0, 0)
+    colour_type = 0 if c == 1 else 2  # greyscale or truecolour, 8 bits a sample
+    header = struct.pack('>IIBBBBB', grid.shape[1], grid.shape[0], 8, colour_type, 0, 0, 0)
     with open(path, 'wb') as f:
         f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
