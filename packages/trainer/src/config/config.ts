@@ -138,6 +138,12 @@ export const TrainConfigSchema = z
     out: z.string().optional(),
     /** Also checkpoint every N steps (0: only at the end of each epoch). */
     checkpointEvery: z.number().int().nonnegative(),
+    /**
+     * Write an epoch's samples, saved models and checkpoint every N epochs (and at the last epoch, a time
+     * budget's end or Ctrl-C); absent: 1. On small sets, whose epochs are a few steps, these files cost a
+     * large share of the time. Training itself does not change.
+     */
+    epochFilesEvery: z.number().int().positive().optional(),
     /** Points generated for the final mean/covariance report (2-D models). */
     evalSamples: z.number().int().positive(),
     /** Score the generator every N epochs and at the end (eval.* in metrics.jsonl and the model card; 0 or absent: off). */

@@ -62,6 +62,8 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
     'compiled step on: cpu | webgpu (a GPU, via Vulkan/Metal/D3D12) | auto (webgpu if an adapter exists, else cpu) | cuda',
   out: 'run directory (default runs/<preset>-<time>)',
   checkpointEvery: 'also checkpoint every N steps (0: each epoch only)',
+  epochFilesEvery:
+    "samples, saved models and checkpoint every N epochs (default 1; the last epoch and any stop always): small sets' short epochs train faster",
   evalSamples: 'points for the 2-D mean/covariance report',
   evalEvery:
     'every N epochs: FD/KID/precision/recall (fmnist-classifier-v1) or 2-D metrics, 2k samples (0: off)',

@@ -48,6 +48,7 @@ import type { TrainOptions } from './types';
 const RESUME_OVERRIDABLE = [
   'epochs',
   'checkpointEvery',
+  'epochFilesEvery',
   'backend',
   'engine',
   'threads',

@@ -183,20 +183,9 @@ const midEpoch = (epoch: Epoch, sums: EpochSums) => ({
  */
 async function endEpoch(r: TrainingRun, epoch: Epoch, partial: boolean): Promise<void> {
   const { config, run } = r;
+  if (!partial && skipsFiles(config, epoch.n)) return endEpochRecordOnly(r, epoch);
   const v = await r.readSums(epoch.n);
-  const record: MetricsRecord = {
-    epoch: epoch.n,
-    step: r.step,
-    lossD: v.lossD / v.seenD,
-    lossG: v.seenG > 0 ? v.lossG / v.seenG : 0,
-    accReal: v.realJudgedReal / v.seenD,
-    accFake: v.fakeJudgedFake / v.seenD,
-    dReal: v.dReal / v.seenD,
-    dFake: v.dFake / v.seenD,
-    examplesPerSec: examplesPerSec(r, epoch),
-    wallTimeSec: r.wall(),
-    ...augmentFigures(r),
-  };
+  const record = epochRecord(r, epoch, v);
   await r.syncModels();
   if (!(await r.samples.write(run, r.sampler, epoch.n))) {
     throw new TrainingError(`the generator's output became NaN/Inf at step ${r.step} (epoch ${epoch.n})`);
@@ -226,6 +215,45 @@ async function endEpoch(r: TrainingRun, epoch: Epoch, partial: boolean): Promise
   await writeEpochFiles(run, record, r.metrics, plot, r.card());
   r.writeState('running');
   r.emit({ status: 'epoch', record, epochs: config.epochs });
+}
+
+/**
+ * --epochFilesEvery: an epoch between the ones that write files (samples, saved models, checkpoint)
+ * and are scored; the last epoch always writes them, as a time budget's end and Ctrl-C do.
+ */
+function skipsFiles(config: TrainConfig, n: number): boolean {
+  const every = config.epochFilesEvery ?? 1;
+  const scored = config.evalEvery !== undefined && config.evalEvery > 0 && n % config.evalEvery === 0;
+  return every > 1 && n % every !== 0 && n < config.epochs && !scored;
+}
+
+/** The epoch's record, plot and state only; its steps are in the next checkpoint. */
+async function endEpochRecordOnly(r: TrainingRun, epoch: Epoch): Promise<void> {
+  const v = await r.readSums(epoch.n);
+  const record = epochRecord(r, epoch, v);
+  r.epochsCompleted = epoch.n;
+  r.metrics.push(record);
+  const plot = { title: `${r.config.preset}: losses`, stepsPerEpoch: r.stepsPerEpoch };
+  await writeEpochFiles(r.run, record, r.metrics, plot, r.card());
+  r.writeState('running');
+  r.emit({ status: 'epoch', record, epochs: r.config.epochs });
+}
+
+/** The epoch's line in metrics.jsonl from its sums. */
+function epochRecord(r: TrainingRun, epoch: Epoch, v: EpochSums): MetricsRecord {
+  return {
+    epoch: epoch.n,
+    step: r.step,
+    lossD: v.lossD / v.seenD,
+    lossG: v.seenG > 0 ? v.lossG / v.seenG : 0,
+    accReal: v.realJudgedReal / v.seenD,
+    accFake: v.fakeJudgedFake / v.seenD,
+    dReal: v.dReal / v.seenD,
+    dFake: v.dFake / v.seenD,
+    examplesPerSec: examplesPerSec(r, epoch),
+    wallTimeSec: r.wall(),
+    ...augmentFigures(r),
+  };
 }
 
 /** Ctrl-C ended an epoch early: keep the steps done since the last checkpoint. */
