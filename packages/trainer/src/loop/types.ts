@@ -87,7 +87,8 @@ export interface TrainOptions {
   resume?: boolean;
   /**
    * Called after each epoch's checkpoint; numbers it returns are stored in that epoch's metrics
-   * record under `extra` (e.g. evaluation scores).
+   * record under `extra` (e.g. evaluation scores). With `epochFilesEvery` above 1 only the epochs that
+   * write files (and those `evalEvery` scores) checkpoint, so only they call it.
    */
   onEpochEnd?: (ctx: EpochContext) => Promise<Record<string, number> | void>;
   /** Profile the compiled step (TrainResult.profile: time per operator type). */
