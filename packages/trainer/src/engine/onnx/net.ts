@@ -218,8 +218,8 @@ function reader(
         layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`)) ?? refuse(`no ${suffix} weight`)
       );
     },
-    slot(variable, graphShape, perm) {
-      const layout = perm ? { view: variable.shape as number[], perm } : undefined;
+    slot(variable, graphShape, perm, view) {
+      const layout = perm ? { view: view ?? (variable.shape as number[]), perm } : undefined;
       weights.push({
         variable,
         shape: graphShape,

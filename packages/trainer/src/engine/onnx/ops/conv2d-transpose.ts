@@ -1,5 +1,8 @@
-/** Conv2DTranspose layers: an ONNX ConvTranspose; its input gradient is the Conv with the same weights. */
-import { convTransposeInputGrad, filterGrad, type ConvParams } from '../conv-graph';
+/**
+ * Conv2DTranspose layers: onnxruntime's ConvTranspose, or one GEMM per kernel tap on small images
+ * (conv-graph.ts); its input gradient is the Conv with the same weights.
+ */
+import { convTransposeForward, convTransposeInputGrad, filterGrad, type ConvParams } from '../conv-graph';
 import { outputPadding, type HW } from '../conv-math';
 import { activationOf, activationOps } from './activation';
 import { readConv } from './conv2d';
@@ -32,14 +35,9 @@ export const conv2dTranspose: CompiledOp<Conv2dTransposeOp, Saved> = {
       shape: [conv.cout, ...conv.outHW],
     };
   },
-  forward(g, op, x, { w }) {
-    const y = g.op('ConvTranspose', [x, w(op.kernel), ...(op.bias !== undefined ? [w(op.bias)] : [])], {
-      kernel_shape: { ints: op.k },
-      strides: { ints: op.s },
-      pads: { ints: op.pads },
-      output_padding: { ints: op.outPad },
-    });
-    return { y, saved: { x } };
+  forward(g, op, x, { w, batch }) {
+    const bias = op.bias !== undefined ? w(op.bias) : undefined;
+    return { y: convTransposeForward(g, op, x, w(op.kernel), batch, bias), saved: { x } };
   },
   backward(g, op, { x }, dy, ctx) {
     if (ctx.weights) {

@@ -1,5 +1,12 @@
 /** Conv2D layers (channels-last, undilated): an ONNX Conv on NCHW images, or one GEMM per kernel tap. */
-import { convForward, convInputGrad, filterGrad, type ConvParams } from '../conv-graph';
+import {
+  convForward,
+  convInputGrad,
+  filterGrad,
+  runsOnTaps,
+  tapLayout,
+  type ConvParams,
+} from '../conv-graph';
 import { HWIO_TO_OIHW, tfPads, type HW } from '../conv-math';
 import { exampleShape } from '../shape';
 import { activationOf, activationOps } from './activation';
@@ -32,14 +39,14 @@ export const conv2d: CompiledOp<Conv2dOp, Saved> = {
       ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, false));
       if (op.bias !== undefined) ctx.grads.set(op.bias, g.sum(dy, [0, 2, 3]));
     }
-    return ctx.needDx ? convInputGrad(g, op, dy, ctx.w(op.kernel)) : dy;
+    return ctx.needDx ? convInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
   },
   penalty: {
     // Its input gradient v = ConvT(u, W); for the adjoint a of v, ∂/∂W is the weight gradient of
     // the Conv of input a and output gradient u, and u's adjoint is Conv(a, W).
     pass(g, op, _saved, dy, ctx) {
       return {
-        dx: convInputGrad(g, op, dy, ctx.w(op.kernel)),
+        dx: convInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch),
         second(a) {
           ctx.grads.set(op.kernel, filterGrad(g, op, a, dy, ctx.batch, false));
           return convForward(g, op, a, ctx.w(op.kernel), ctx.batch);
@@ -68,11 +75,18 @@ export function readConv(r: LayerReader, transpose: boolean): ConvParams {
   const cout = Number(cfg.filters);
   const padding = String(cfg.padding);
   const pads = transpose ? tfPads(padding, outHW, inHW, k, s) : tfPads(padding, inHW, outHW, k, s);
-  // TF.js kernels: conv [kh, kw, in, out], transposed [kh, kw, out, in]; ONNX: [out, in, kh, kw] for
-  // Conv and [in, out, kh, kw] for ConvTranspose.
-  const kernel = r.slot(r.weight('kernel'), transpose ? [cin, cout, ...k] : [cout, cin, ...k], HWIO_TO_OIHW);
+  // TF.js kernels: conv [kh, kw, in, out], transposed [kh, kw, out, in], both [kh, kw, big, small];
+  // in the graphs the tap layout (conv-graph.ts), or ONNX's [out, in, kh, kw] for Conv and
+  // [in, out, kh, kw] for ConvTranspose, both [small, big, kh, kw].
+  const [big, small] = transpose ? [cout, cin] : [cin, cout];
+  const taps = runsOnTaps({ k, s }, big, transpose ? inHW : outHW);
+  const variable = r.weight('kernel');
+  const tap = tapLayout({ k, s }, big, small);
+  const kernel = taps
+    ? r.slot(variable, tap.shape, tap.perm, tap.view)
+    : r.slot(variable, [small, big, ...k], HWIO_TO_OIHW);
   const bias = cfg.useBias ? r.slot(r.weight('bias'), [cout]) : undefined;
-  return { cin, cout, k, s, pads, inHW, outHW, kernel, ...(bias !== undefined ? { bias } : {}) };
+  return { cin, cout, k, s, pads, inHW, outHW, kernel, taps, ...(bias !== undefined ? { bias } : {}) };
 }
 
 export const isConv2d = (op: NetOp): op is NetOp<Conv2dOp> => op.kind === 'conv';

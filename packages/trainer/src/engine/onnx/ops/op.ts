@@ -33,9 +33,10 @@ export interface LayerReader {
   weight(suffix: string): tfTypes.LayerVariable;
   /**
    * Adds a weight to the network with its `shape` in the graphs; `perm` permutes the axes of its
-   * TF.js value into that shape. Returns its index.
+   * TF.js value (seen as an array of shape `view`, by default its own) into that shape. Returns its
+   * index.
    */
-  slot(variable: tfTypes.LayerVariable, shape: number[], perm?: number[]): number;
+  slot(variable: tfTypes.LayerVariable, shape: number[], perm?: number[], view?: number[]): number;
   /** Throws the UncompilableError that names this layer and `why`. */
   refuse(why: string): never;
 }

@@ -1,0 +1,194 @@
+/**
+ * Phased convolutions as matrix products, one per kernel tap, for conv-graph.ts. A phased kernel (each
+ * side a whole number k/s of strides) reads, for each of its k/s × k/s taps (u, v), one window of the
+ * big image cut into its s² stride phases; a Conv is the sum over the taps of window · tap matrix. The
+ * kernel is kept in tap layout [(u, v), (p, q, c), o] (conv-graph's tapLayout): row (p, q, c) of tap
+ * (u, v)'s matrix is kernel row u·s + p, column v·s + q, big channel c. Images come in and go out NCHW;
+ * inside they are channels-last, where the phases are whole runs of channels.
+ */
+import { overhang, phaseTaps, type ConvGeometry, type HW } from './conv-math';
+import type { Graph } from './graph';
+
+/** The two sides of a convolution: a Conv reads the big one, a ConvTranspose writes it. */
+export interface Sides {
+  bigC: number;
+  bigHW: HW;
+  smallC: number;
+  smallHW: HW;
+}
+
+/** A phased convolution: its geometry and its kernel's weight index (what the memos are keyed by). */
+export type TapGeometry = ConvGeometry & { kernel: number };
+
+/** An NCHW image channels-last, NHWC (made once per value). */
+const nhwc = (g: Graph, x: string) => g.memo(`nhwc/${x}`, () => g.transpose(x, [0, 2, 3, 1]));
+
+/** An NCHW image as rows [N·H·W, C]. */
+export const rows = (g: Graph, x: string, batch: number, [h, w]: HW, c: number) =>
+  g.reshape(nhwc(g, x), [batch * h * w, c]);
+
+/**
+ * The big image cut into the windows its taps read. Made channels-last, padded to the rows the taps
+ * reach and split into its s² phases ([N, a', s, b', s, C] to [N, a', b', (p, q, C)], moving whole
+ * runs of C channels), the image holds, for each tap (u, v), one contiguous window [N·a·b, s²·C]
+ * (a × b the small side). Built once per image value: a Conv and its weight gradient share them.
+ */
+export function phases(g: Graph, op: TapGeometry, x: Sides, big: string, batch: number): string[] {
+  const s = op.s[0];
+  const [KU, KV] = phaseTaps(op);
+  const [a, b] = x.smallHW;
+  const all = () =>
+    g.memo(`phases/${big}/${op.kernel}`, () => {
+      // The taps read s·(a + KU − 1) rows from the top pad on.
+      const [top, left] = [op.pads[0], op.pads[1]];
+      const bottom = overhang(a, x.bigHW[0], op.k[0], s, top);
+      const right = overhang(b, x.bigHW[1], op.k[1], s, left);
+      let image = nhwc(g, big);
+      if (bottom < 0 || right < 0) {
+        const end = [x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)];
+        image = g.op('Slice', [image, g.ints([0, 0]), g.ints(end), g.ints([1, 2])]);
+      }
+      if (top || left || bottom > 0 || right > 0) {
+        const pads = [0, top, left, 0, 0, Math.max(0, bottom), Math.max(0, right), 0];
+        image = g.op('Pad', [image, g.ints(pads)]);
+      }
+      const [A, B] = [a + KU - 1, b + KV - 1];
+      const split = g.transpose(g.reshape(image, [batch, A, s, B, s, x.bigC]), [0, 1, 3, 2, 4, 5]);
+      return g.reshape(split, [batch, A, B, s * s * x.bigC]);
+    });
+  return [...Array(KU * KV).keys()].map((t) =>
+    g.memo(`taps/${big}/${op.kernel}/${t}`, () => {
+      const [u, v] = [Math.floor(t / KV), t % KV];
+      const window = g.op('Slice', [all(), g.ints([u, v]), g.ints([u + a, v + b]), g.ints([1, 2])]);
+      return g.reshape(window, [batch * a * b, s * s * x.bigC]);
+    }),
+  );
+}
+
+/**
+ * A phased Conv: y[n, o, a, b] = Σ_(u,v) window_(u,v)[n·a·b, (p, q, c)] · W_(u,v)[(p, q, c), o], each
+ * Gemm adding the one before as its C. `w` is in tap layout; the result is NCHW [N, smallC, a, b].
+ */
+export function tapConv(
+  g: Graph,
+  op: TapGeometry,
+  x: Sides,
+  windows: string[],
+  w: string,
+  batch: number,
+  bias?: string,
+): string {
+  const depth = op.s[0] * op.s[0] * x.bigC;
+  let acc = bias;
+  windows.forEach((window, t) => {
+    const tap = g.reshape(g.op('Slice', [w, g.ints([t]), g.ints([t + 1]), g.ints([0])]), [depth, x.smallC]);
+    acc = g.op('Gemm', [window, tap, ...(acc !== undefined ? [acc] : [])]);
+  });
+  if (acc === undefined) throw new Error('a convolution without taps');
+  const [a, b] = x.smallHW;
+  return g.transpose(g.reshape(acc, [batch, a, b, x.smallC]), [0, 3, 1, 2]);
+}
+
+/**
+ * A phased ConvTranspose (the adjoint of tapConv), one output phase at a time. Big row r = s·m + p
+ * (the top pad added: s·m + p + top = s·δ + ρ) gathers, for each tap u, small row m + δ − u through
+ * kernel row s·u + ρ: so each phase (p, q) is Σ_(u,v) window · W_(u,v)[(ρ, σ), :, :]ᵀ over windows of
+ * the small image padded with zeros, exactly the products the convolution has. The phases are then
+ * interleaved (channels-last, whole runs of channels) and the big image cut to size.
+ */
+export function phaseConvTranspose(
+  g: Graph,
+  op: TapGeometry,
+  x: Sides,
+  small: string,
+  w: string,
+  batch: number,
+  bias?: string,
+): string {
+  const s = op.s[0];
+  const [KU, KV] = phaseTaps(op);
+  const [H, W] = x.bigHW;
+  const blocks: HW = [Math.ceil(H / s), Math.ceil(W / s)];
+  // Per axis and phase p: δ and ρ, and the small rows each tap reads, relative to the block.
+  const axis = (k: 0 | 1, taps: number) =>
+    [...Array(s).keys()].map((p) => {
+      const shifted = p + op.pads[k];
+      const delta = Math.floor(shifted / s);
+      return { rho: shifted % s, offsets: [...Array(taps).keys()].map((u) => delta - u) };
+    });
+  const [down, across] = [axis(0, KU), axis(1, KV)];
+  const reach = (phasesOf: typeof down, k: 0 | 1): HW => {
+    const all = phasesOf.flatMap((p) => p.offsets);
+    return [Math.max(0, -Math.min(...all)), Math.max(0, blocks[k] - x.smallHW[k] + Math.max(...all))];
+  };
+  const [[top, bottom], [left, right]] = [reach(down, 0), reach(across, 1)];
+  const padded = g.op('Pad', [nhwc(g, small), g.ints([0, top, left, 0, 0, bottom, right, 0])]);
+  const windows = new Map<string, string>();
+  const window = (i: number, j: number) => {
+    const key = `${i},${j}`;
+    if (!windows.has(key)) {
+      const [r, c] = [i + top, j + left];
+      const cut = g.op('Slice', [padded, g.ints([r, c]), g.ints([r + blocks[0], c + blocks[1]]), g.ints([1, 2])]);
+      windows.set(key, g.reshape(cut, [batch * blocks[0] * blocks[1], x.smallC]));
+    }
+    return windows.get(key)!;
+  };
+  const outs: string[] = [];
+  for (const p of down) {
+    for (const q of across) {
+      let acc = bias;
+      const row = (p.rho * s + q.rho) * x.bigC;
+      p.offsets.forEach((i, u) =>
+        q.offsets.forEach((j, v) => {
+          const t = u * KV + v;
+          const cut = g.op('Slice', [w, g.ints([t, row]), g.ints([t + 1, row + x.bigC]), g.ints([0, 1])]);
+          const tap = g.reshape(cut, [x.bigC, x.smallC]);
+          acc = g.op('Gemm', [window(i, j), tap, ...(acc !== undefined ? [acc] : [])], { transB: { i: 1 } });
+        }),
+      );
+      outs.push(g.reshape(acc!, [batch * blocks[0] * blocks[1], 1, x.bigC]));
+    }
+  }
+  const joined = g.op('Concat', outs, { axis: { i: 1 } });
+  const grid = [batch, blocks[0], blocks[1], s, s, x.bigC];
+  let image = g.reshape(g.transpose(g.reshape(joined, grid), [0, 1, 3, 2, 4, 5]), [
+    batch,
+    s * blocks[0],
+    s * blocks[1],
+    x.bigC,
+  ]);
+  if (s * blocks[0] > H || s * blocks[1] > W) {
+    image = g.op('Slice', [image, g.ints([0, 0]), g.ints([H, W]), g.ints([1, 2])]);
+  }
+  return g.transpose(image, [0, 3, 1, 2]);
+}
+
+/**
+ * The weight gradient of a phased convolution in tap layout: dW_(u,v)[(p, q, c), o] =
+ * Σ window_(u,v)[n·a·b, (p, q, c)] · small[n·a·b, o], one GEMM per tap over every example and position
+ * (K = N·a·b), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
+ */
+export function tapFilterGrad(g: Graph, op: TapGeometry, x: Sides, big: string, small: string, batch: number) {
+  const smallRows = rows(g, small, batch, x.smallHW, x.smallC);
+  const taps = phases(g, op, x, big, batch).map((window) =>
+    g.op('Gemm', [window, smallRows], { transA: { i: 1 } }),
+  );
+  const all = taps.length === 1 ? taps[0]! : g.op('Concat', taps, { axis: { i: 0 } });
+  return g.reshape(all, [taps.length, op.s[0] * op.s[0] * x.bigC, x.smallC]);
+}
+
+/**
+ * The same gradient in ONNX's kernel layout [o, c, kh, kw], for kernels kept that way: per tap
+ * small-side rowsᵀ · window ([o, (p, q, c)]), the taps joined and put in place.
+ */
+export function phaseFilterGrad(g: Graph, op: TapGeometry, x: Sides, big: string, small: string, batch: number) {
+  const s = op.s[0];
+  const [KU, KV] = phaseTaps(op);
+  const [a, b] = x.smallHW;
+  const smallT = g.reshape(g.transpose(small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);
+  const taps = phases(g, op, x, big, batch).map((window) => g.op('MatMul', [smallT, window]));
+  const all = taps.length === 1 ? taps[0]! : g.op('Concat', taps, { axis: { i: 1 } });
+  // [o, (u, v, p, q, c)] -> [o, c, (u, p), (v, q)]: kernel row i = u·s + p, column j = v·s + q.
+  const split = g.reshape(all, [x.smallC, KU, KV, s, s, x.bigC]);
+  return g.reshape(g.transpose(split, [0, 5, 1, 3, 2, 4]), [x.smallC, x.bigC, op.k[0], op.k[1]]);
+}
