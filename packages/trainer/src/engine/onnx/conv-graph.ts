@@ -11,14 +11,7 @@
  * the stride.
  */
 import { outputPadding, overhang, phased, phaseTaps, type ConvGeometry, type HW } from './conv-math';
-import {
-  phaseConvTranspose,
-  phaseFilterGrad,
-  phases,
-  tapConv,
-  tapFilterGrad,
-  type Sides,
-} from './conv-taps';
+import { phaseConvTranspose, phaseFilterGrad, phases, tapConv, tapFilterGrad, type Sides } from './conv-taps';
 import type { Graph } from './graph';
 
 /** A convolution of a compiled network (a transposed one maps `cin` channels up to `cout` too). */

@@ -128,7 +128,12 @@ export function phaseConvTranspose(
     const key = `${i},${j}`;
     if (!windows.has(key)) {
       const [r, c] = [i + top, j + left];
-      const cut = g.op('Slice', [padded, g.ints([r, c]), g.ints([r + blocks[0], c + blocks[1]]), g.ints([1, 2])]);
+      const cut = g.op('Slice', [
+        padded,
+        g.ints([r, c]),
+        g.ints([r + blocks[0], c + blocks[1]]),
+        g.ints([1, 2]),
+      ]);
       windows.set(key, g.reshape(cut, [batch * blocks[0] * blocks[1], x.smallC]));
     }
     return windows.get(key)!;
@@ -168,7 +173,14 @@ export function phaseConvTranspose(
  * Σ window_(u,v)[n·a·b, (p, q, c)] · small[n·a·b, o], one GEMM per tap over every example and position
  * (K = N·a·b), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
  */
-export function tapFilterGrad(g: Graph, op: TapGeometry, x: Sides, big: string, small: string, batch: number) {
+export function tapFilterGrad(
+  g: Graph,
+  op: TapGeometry,
+  x: Sides,
+  big: string,
+  small: string,
+  batch: number,
+) {
   const smallRows = rows(g, small, batch, x.smallHW, x.smallC);
   const taps = phases(g, op, x, big, batch).map((window) =>
     g.op('Gemm', [window, smallRows], { transA: { i: 1 } }),
@@ -181,7 +193,14 @@ export function tapFilterGrad(g: Graph, op: TapGeometry, x: Sides, big: string, 
  * The same gradient in ONNX's kernel layout [o, c, kh, kw], for kernels kept that way: per tap
  * small-side rowsᵀ · window ([o, (p, q, c)]), the taps joined and put in place.
  */
-export function phaseFilterGrad(g: Graph, op: TapGeometry, x: Sides, big: string, small: string, batch: number) {
+export function phaseFilterGrad(
+  g: Graph,
+  op: TapGeometry,
+  x: Sides,
+  big: string,
+  small: string,
+  batch: number,
+) {
   const s = op.s[0];
   const [KU, KV] = phaseTaps(op);
   const [a, b] = x.smallHW;
