@@ -23,8 +23,8 @@ export const PRESETS: Record<string, Preset> = {
     description:
       'the main job (default): the dcgan28 network on the bundled Fashion-MNIST test split for 22 epochs (3,432 steps) with an EMA of G, then scored (FD, KID, precision/recall, classes) by the bundled evaluator; it ends by steps, so it ends the same on any machine',
     // Ends by steps, not minutes: the same run (and demo) on a busy or a quiet machine. Measured on 2,000
-    // samples with the EMA generator, seed 1: FD 34.9 after 16 epochs, 30.4 after 20, 28.9 after 22
-    // (seed 2: 35.3 after 22); about 13 s an epoch on an idle 2-core machine.
+    // samples with the EMA generator after 22 epochs: FD 29.8 (seed 1), 34.8 (seed 2); about 11 s an
+    // epoch on an idle 2-core machine.
     config: {
       model: 'dcgan28',
       dataset: 'fashion-mnist-test',
