@@ -80,9 +80,8 @@ export function buildDcgan64(tf: typeof tfTypes, config: TrainConfig, data: Mode
     const plane = apply(tf.layers.reshape({ targetShape: [h, w, 1] }), io.embed(io.concatLabel, h * w));
     d = apply(tf.layers.concatenate(), [d, plane]);
   }
-  // No BatchNorm in a critic trained with a gradient penalty or R1 (the penalties are per example), nor
-  // on augmented images (common.ts).
-  const useBn = config.gradientPenalty === 0 && config.r1 === 0 && criticBatchNorm(config);
+  // No BatchNorm with a per-example penalty or on images augmented at a fixed p (common.ts).
+  const useBn = criticBatchNorm(config);
   for (let i = 0; i < steps; i++) {
     d = apply(
       tf.layers.conv2d({

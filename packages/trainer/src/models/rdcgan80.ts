@@ -78,9 +78,8 @@ export function buildRdcgan80(tf: typeof tfTypes, config: TrainConfig, data: Mod
   const discriminator = tf.sequential({ name: 'discriminator' });
   // [-1, 1] pixels as the [0, 1] ones the original reads (its zero padding is black, as there).
   discriminator.add(tf.layers.rescaling({ inputShape: [h, w, c], scale: 0.5, offset: 0.5 }));
-  // No BatchNorm in a critic trained with a gradient penalty (the penalty is per example), nor on
-  // augmented images (common.ts).
-  const useBn = config.gradientPenalty === 0 && criticBatchNorm(config);
+  // No BatchNorm with a per-example penalty or on images augmented at a fixed p (common.ts).
+  const useBn = criticBatchNorm(config);
   [1, 2, 2, 2].forEach((width, i) => {
     discriminator.add(
       tf.layers.conv2d({
