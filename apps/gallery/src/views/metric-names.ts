@@ -13,7 +13,8 @@ export interface MetricInfo {
   integer?: boolean;
 }
 
-const CLASSIFIER = 'features of the Fashion-MNIST classifier the repo carries';
+/** Image runs are scored by whichever evaluator fits them (the run page's "How good is it" names it). */
+const CLASSIFIER = 'the features of the run’s evaluator';
 const POINTS = 'generated vs training points';
 
 const KNOWN: Record<string, Omit<MetricInfo, 'key'>> = {
@@ -51,7 +52,7 @@ const KNOWN: Record<string, Omit<MetricInfo, 'key'>> = {
     name: 'Classes present',
     better: 'higher',
     evaluator: CLASSIFIER,
-    explain: 'how many of the 10 classes appear among the generated images',
+    explain: 'how many of the evaluator’s classes appear among the generated images',
     integer: true,
   },
   'eval.meanDistance': {
