@@ -164,7 +164,7 @@ export function evalMetrics(records: MetricsRecord[]): MetricInfo[] {
 
 /** The y axis of a metric: its name, whole numbers for counts. */
 export function metricAxis(m: MetricInfo): AxisSpec {
-  return { label: m.name, ...(m.integer ? { integer: true } : {}) };
+  return { label: m.axis ?? m.name, ...(m.integer ? { integer: true } : {}) };
 }
 
 /** A metric's note under its chart: which way is better, what it measures, where it was scored. */

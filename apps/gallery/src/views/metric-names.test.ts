@@ -21,6 +21,13 @@ describe('metricInfo', () => {
     }
   });
 
+  it('labels each image figure’s axis in at most 20 characters, to fit a small chart’s height', () => {
+    for (const key of IMAGE_METRICS) {
+      const info = metricInfo(key)!;
+      expect((info.axis ?? info.name).length, key).toBeLessThanOrEqual(20);
+    }
+  });
+
   it('keeps counts and spreads off the charts and names unknown hook figures from their key', () => {
     expect(metricInfo('eval.samples')).toBeNull();
     expect(metricInfo('eval.kidStd')).toBeNull();

@@ -11,6 +11,8 @@ export interface MetricInfo {
   explain: string;
   /** A count: shown as a whole number ("9", not "9.00"). */
   integer?: boolean;
+  /** The y axis's label where the name is too long for a small chart's height. */
+  axis?: string;
 }
 
 /** Image runs are scored by whichever evaluator fits them (the run page's "How good is it" names it). */
@@ -26,6 +28,7 @@ const KNOWN: Record<string, Omit<MetricInfo, 'key'>> = {
   },
   'eval.kid': {
     name: 'Kernel inception distance',
+    axis: 'KID',
     better: 'lower',
     evaluator: CLASSIFIER,
     explain: 'like FD but unbiased for small sample counts',
