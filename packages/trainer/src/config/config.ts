@@ -194,7 +194,7 @@ export const DEFAULTS: TrainConfig = {
   augment: [],
   augmentP: 1,
   augmentTarget: 0.6,
-  augmentSpeed: 0.02,
+  augmentSpeed: 0.005,
   r1: 0,
   r1Every: 1,
   emaDecay: 0,

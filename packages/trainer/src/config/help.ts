@@ -48,7 +48,7 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   augmentP:
     'probability each example is augmented, or auto (ADA: p starts at 0 and steers r_t to --augment-target)',
   augmentTarget: 'auto p: target of r_t = E[sign(D(real))], the share of real images D is sure of, as ±1',
-  augmentSpeed: 'auto p: how far p moves per 1,000 real images (0.02: 0 to 1 in 50k; the ADA paper: 0.002)',
+  augmentSpeed: 'auto p: how far p moves per 1,000 real images (0.005: 0 to 1 in 200k; the ADA paper: 0.002)',
   r1: 'R1 penalty γ: γ/2 · E‖∇D(x_real)‖² on D (0: off)',
   r1Every: 'lazy R1: apply it every k steps with weight γ·k',
   emaDecay:
