@@ -18,26 +18,41 @@ function reading(key: string, value: number): string | null {
   return null;
 }
 
-const LOSSES: Record<string, string> = {
+/**
+ * Figures of the training itself, shown after the quality figures. Adaptive augmentation's p and r_t
+ * describe the schedule's state, not the samples: neither way is better.
+ */
+const TRAINING: Record<string, string> = {
   lossD: 'Discriminator loss (last epoch’s mean)',
   lossG: 'Generator loss (last epoch’s mean)',
   worstRelErr: 'Worst relative error of the generated mean and covariance (2-D read-out; lower is better)',
+  augmentP: 'Augmentation p at the end (adaptive: it rises while D is too sure of the real images)',
+  overfitSignal: 'D’s real-sign signal r_t at the end (adaptive p steers it towards its target)',
 };
+
+/**
+ * How a final figure is named on the page, with a sentence on its meaning for quality figures; null
+ * for counts (the samples scored) and spreads, which go with the evaluation line instead.
+ */
+export function figureLabel(key: string): { name: string; note: string } | null {
+  if (key in TRAINING) return { name: TRAINING[key]!, note: '' };
+  const info = metricInfo(key);
+  if (!info) return null;
+  const note = `${info.explain.charAt(0).toUpperCase()}${info.explain.slice(1)}.`;
+  return { name: `${info.name} (${info.better} is better)`, note };
+}
 
 /** The quality section, or null when the run records no figures. */
 export function qualitySection(run: ManifestRun): HTMLElement | null {
-  // Quality figures first, the losses after them.
+  // Quality figures first, the training's after them.
   const entries = Object.entries(run.card.finalMetrics).sort(
-    ([a], [b]) => Number(a in LOSSES) - Number(b in LOSSES),
+    ([a], [b]) => Number(a in TRAINING) - Number(b in TRAINING),
   );
   if (entries.length === 0) return null;
   const rows = entries.flatMap(([key, value]) => {
-    const info = metricInfo(key);
-    // Counts (the samples scored) and spreads go with the evaluation line, not as figures.
-    if (!info && !(key in LOSSES)) return [];
-    const name = key in LOSSES ? LOSSES[key]! : `${info!.name} (${info!.better} is better)`;
-    const note =
-      info && !(key in LOSSES) ? `${info.explain.charAt(0).toUpperCase()}${info.explain.slice(1)}.` : '';
+    const label = figureLabel(key);
+    if (!label) return [];
+    const { name, note } = label;
     const extra = reading(key, value);
     return [
       el('dt', { text: name }),
@@ -60,7 +75,7 @@ export function qualitySection(run: ManifestRun): HTMLElement | null {
           class: 'hint',
           text: `Scored after epoch ${e.epoch} on ${e.samples.toLocaleString('en')} generated samples, in the ${e.evaluator} against ${e.reference}.`,
         })
-      : el('p', { class: 'hint', text: 'This run was not scored by an evaluator; its losses are below.' }),
+      : el('p', { class: 'hint', text: 'This run was not scored by an evaluator; figures of its training follow.' }),
     el('dl', { class: 'quality-list' }, ...rows),
   );
 }
