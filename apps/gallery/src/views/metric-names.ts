@@ -90,7 +90,7 @@ const NOT_CURVES = new Set(['eval.samples', 'eval.kidStd', 'eval.referenceSample
 /** The figure's meaning, or null when it is a count or spread that should not be drawn. */
 export function metricInfo(key: string): MetricInfo | null {
   if (NOT_CURVES.has(key)) return null;
-  const known = KNOWN[key];
+  const known = Object.hasOwn(KNOWN, key) ? KNOWN[key] : undefined;
   if (known) return { key, ...known };
   const bare = key.replace(/^eval\./, '');
   const words = bare.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();

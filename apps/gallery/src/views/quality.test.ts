@@ -23,3 +23,9 @@ describe('figureLabel', () => {
     expect(figureLabel('eval.kidStd')).toBeNull();
   });
 });
+
+describe('figureLabel on a key named like an Object method', () => {
+  it('reads it as an unknown hook figure, not a training figure', () => {
+    expect(figureLabel('constructor')!.name).toMatch(/is better/);
+  });
+});

@@ -30,12 +30,15 @@ const TRAINING: Record<string, string> = {
   overfitSignal: 'D’s real-sign signal r_t at the end (adaptive p steers it towards its target)',
 };
 
+/** Own keys only: a metric named like an Object method is not a training figure. */
+const isTraining = (key: string) => Object.hasOwn(TRAINING, key);
+
 /**
  * How a final figure is named on the page, with a sentence on its meaning for quality figures; null
  * for counts (the samples scored) and spreads, which go with the evaluation line instead.
  */
 export function figureLabel(key: string): { name: string; note: string } | null {
-  if (key in TRAINING) return { name: TRAINING[key]!, note: '' };
+  if (isTraining(key)) return { name: TRAINING[key]!, note: '' };
   const info = metricInfo(key);
   if (!info) return null;
   const note = `${info.explain.charAt(0).toUpperCase()}${info.explain.slice(1)}.`;
@@ -46,7 +49,7 @@ export function figureLabel(key: string): { name: string; note: string } | null 
 export function qualitySection(run: ManifestRun): HTMLElement | null {
   // Quality figures first, the training's after them.
   const entries = Object.entries(run.card.finalMetrics).sort(
-    ([a], [b]) => Number(a in TRAINING) - Number(b in TRAINING),
+    ([a], [b]) => Number(isTraining(a)) - Number(isTraining(b)),
   );
   if (entries.length === 0) return null;
   const rows = entries.flatMap(([key, value]) => {
@@ -75,7 +78,10 @@ export function qualitySection(run: ManifestRun): HTMLElement | null {
           class: 'hint',
           text: `Scored after epoch ${e.epoch} on ${e.samples.toLocaleString('en')} generated samples, in the ${e.evaluator} against ${e.reference}.`,
         })
-      : el('p', { class: 'hint', text: 'This run was not scored by an evaluator; figures of its training follow.' }),
+      : el('p', {
+          class: 'hint',
+          text: 'This run was not scored by an evaluator; figures of its training follow.',
+        }),
     el('dl', { class: 'quality-list' }, ...rows),
   );
 }
