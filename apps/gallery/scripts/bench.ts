@@ -156,7 +156,15 @@ async function screenshots(browser: Browser, server: StaticServer, run: string, 
   await context.close();
 }
 
-async function main(argv: string[]): Promise<void> {
+interface BenchOptions {
+  runs: string;
+  run?: string;
+  repeats: number;
+  visits: number;
+  screenshots?: string;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
   const workspaceRoot = process.env.NX_WORKSPACE_ROOT ?? resolve(appDir, '../..');
   const opts = new Command()
     .name('gallery-bench')
@@ -172,111 +180,141 @@ async function main(argv: string[]): Promise<void> {
     )
     .option('--screenshots <dir>', 'also save screenshots of the model page and the timeline here')
     .parse(argv)
-    .opts<{ runs: string; run?: string; repeats: number; visits: number; screenshots?: string }>();
+    .opts<BenchOptions>();
   if (!Number.isInteger(opts.repeats) || opts.repeats < 1)
     throw new BenchError('--repeats must be a whole number >= 1');
   if (!Number.isInteger(opts.visits) || opts.visits < 1)
     throw new BenchError('--visits must be a whole number >= 1');
+  return opts;
+}
 
+/** The run to time: the one named, else the demo image run (what gallery:bench exports), else the first image run. */
+function pickRun(manifest: Manifest, opts: BenchOptions): ManifestRun {
+  // Only exported runs have a generator to time.
+  const exported = manifest.runs.filter((r) => r.files.onnx);
+  const run = opts.run
+    ? exported.find((r) => r.name === opts.run)
+    : (exported.find((r) => r.card.output.kind === 'image' && r.name.startsWith('demo-')) ??
+      exported.find((r) => r.card.output.kind === 'image'));
+  if (!run) {
+    throw new BenchError(
+      `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
+    );
+  }
+  return run;
+}
+
+type Visit = Awaited<ReturnType<typeof firstVisit>>;
+
+/** Cold visits alternate between a server that sends the pre-compressed copies (.br) and one that
+ * sends every file as is, so that both are timed under the same machine load. */
+async function coldVisits(
+  browser: Browser,
+  server: StaticServer,
+  manifest: Manifest,
+  run: ManifestRun,
+  n: number,
+) {
+  const visits: Record<'compressed' | 'uncompressed', Visit[]> = { compressed: [], uncompressed: [] };
+  for (let i = 0; i < n; i++) {
+    for (const mode of i % 2
+      ? (['uncompressed', 'compressed'] as const)
+      : (['compressed', 'uncompressed'] as const)) {
+      server.precompressed = mode === 'compressed';
+      visits[mode].push(await firstVisit(browser, server, run.name, offlineFiles(manifest, run)));
+    }
+  }
+  server.precompressed = true;
+  return visits;
+}
+
+function reportVisits(visits: Record<'compressed' | 'uncompressed', Visit[]>): void {
+  for (const [mode, list] of Object.entries(visits)) {
+    const firstMs = list.map((v) => v.ms);
+    console.log(
+      `first visit (${mode}), navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
+        `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${list.length} cold visits)`,
+    );
+  }
+  for (const [mode, list] of Object.entries(visits)) {
+    for (const [i, v] of list.entries()) {
+      const kib = v.offline.bytes.reduce((a, f) => a + f.sent, 0) / 1024;
+      console.log(
+        `  ${mode} visit ${i + 1}: saved for offline use by ${v.offline.ms.toFixed(0)} ms after the first image, ` +
+          `downloading ${kib.toFixed(1)} KiB more (${v.offline.bytes.map((f) => f.path).join(' ') || 'nothing'})`,
+      );
+    }
+  }
+  for (const [i, v] of visits.compressed.entries()) {
+    console.log(`  compressed visit ${i + 1} (ms since navigation start):`);
+    for (const e of v.timeline) {
+      const end =
+        e.duration > 0
+          ? `-${(e.start + e.duration).toFixed(0).padStart(5)} (${e.duration.toFixed(0)} ms)`
+          : '';
+      console.log(`    ${e.start.toFixed(0).padStart(5)}${end.padEnd(20)} ${e.name}`);
+    }
+  }
+  const fetched = visits.compressed[0]?.bytes ?? [];
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+  const sum = (key: 'sent' | 'raw', models: boolean | null) =>
+    fetched
+      .filter((f) => models === null || f.path.startsWith('/models/') === models)
+      .reduce((a, f) => a + f[key], 0);
+  console.log(
+    `first visit download: ${mib(sum('sent', null))} transferred, ${mib(sum('raw', null))} uncompressed, in ${fetched.length} files ` +
+      `(site + runtime ${mib(sum('sent', false))} / ${mib(sum('raw', false))}, this run's files ${mib(sum('sent', true))} / ${mib(sum('raw', true))})`,
+  );
+  for (const f of [...fetched].sort((x, y) => y.raw - x.raw)) {
+    const packed = f.sent === f.raw ? '' : `  (${(f.sent / 1024).toFixed(1)} KiB sent)`;
+    console.log(`  ${(f.raw / 1024).toFixed(1).padStart(9)} KiB  ${f.path}${packed}`);
+  }
+}
+
+/** Per-image generate time at batch 1 and at the grid's batch, on a page whose offline save is done. */
+async function timeGeneration(
+  browser: Browser,
+  server: StaticServer,
+  manifest: Manifest,
+  run: ManifestRun,
+  repeats: number,
+): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}#/model/${encodeURIComponent(run.name)}?seed=0`);
+  await ready(page, 0, GRID);
+  // Time generation once the service worker has finished saving, not while it writes its caches.
+  await offlineSaved(page, offlineFiles(manifest, run));
+  const one = await generateTimes(page, run.name, 1, repeats);
+  const grid = await generateTimes(page, run.name, GRID, repeats);
+  console.log(
+    `generate, batch 1: median ${median(one).toFixed(2)} ms per image ` +
+      `(min ${Math.min(...one).toFixed(2)}, max ${Math.max(...one).toFixed(2)}, ${one.length} runs)`,
+  );
+  console.log(
+    `generate, batch ${GRID}: median ${(median(grid) / GRID).toFixed(3)} ms per image, ${median(grid).toFixed(2)} ms per batch ` +
+      `(min ${Math.min(...grid).toFixed(2)}, max ${Math.max(...grid).toFixed(2)}, ${grid.length} runs)`,
+  );
+  await context.close();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = parseOptions(argv);
   const tmp = mkdtempSync(join(tmpdir(), 'gallery-bench-'));
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
   try {
     const manifest = buildManifest({ runsDir: resolve(opts.runs), outDir: join(tmp, 'public', 'models') });
-    // Only exported runs have a generator to time.
-    const exported = manifest.runs.filter((r) => r.files.onnx);
-    const run = opts.run
-      ? exported.find((r) => r.name === opts.run)
-      : // The demo image run (what gallery:bench trains and exports), else the first image run.
-        (exported.find((r) => r.card.output.kind === 'image' && r.name.startsWith('demo-')) ??
-        exported.find((r) => r.card.output.kind === 'image'));
-    if (!run) {
-      throw new BenchError(
-        `${opts.run ? `run "${opts.run}" is not` : 'no image run is'} exported in ${resolve(opts.runs)}: run npx nx run exporter:export-demo first`,
-      );
-    }
+    const run = pickRun(manifest, opts);
     await buildSite(tmp);
     server = await serveStatic(join(tmp, 'dist'), { types: CONTENT_TYPES });
     browser = await launchChromium();
-
-    console.log(
-      `run ${run.name} (${run.card.preset}), load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
-    // Cold visits alternate between a server that sends the pre-compressed copies (.br) and one that
-    // sends every file as is, so that both are timed under the same machine load.
-    const visits: Record<'compressed' | 'uncompressed', Awaited<ReturnType<typeof firstVisit>>[]> = {
-      compressed: [],
-      uncompressed: [],
-    };
-    for (let i = 0; i < opts.visits; i++) {
-      for (const mode of i % 2
-        ? (['uncompressed', 'compressed'] as const)
-        : (['compressed', 'uncompressed'] as const)) {
-        server.precompressed = mode === 'compressed';
-        visits[mode].push(await firstVisit(browser, server, run.name, offlineFiles(manifest, run)));
-      }
-    }
-    server.precompressed = true;
-    for (const [mode, list] of Object.entries(visits)) {
-      const firstMs = list.map((v) => v.ms);
-      console.log(
-        `first visit (${mode}), navigation to first generated image: median ${median(firstMs).toFixed(0)} ms ` +
-          `(${firstMs.map((m) => m.toFixed(0)).join(', ')} ms over ${opts.visits} cold visits)`,
-      );
-    }
-    for (const [mode, list] of Object.entries(visits)) {
-      for (const [i, v] of list.entries()) {
-        const kib = v.offline.bytes.reduce((a, f) => a + f.sent, 0) / 1024;
-        console.log(
-          `  ${mode} visit ${i + 1}: saved for offline use by ${v.offline.ms.toFixed(0)} ms after the first image, ` +
-            `downloading ${kib.toFixed(1)} KiB more (${v.offline.bytes.map((f) => f.path).join(' ') || 'nothing'})`,
-        );
-      }
-    }
-    for (const [i, v] of visits.compressed.entries()) {
-      console.log(`  compressed visit ${i + 1} (ms since navigation start):`);
-      for (const e of v.timeline) {
-        const end =
-          e.duration > 0
-            ? `-${(e.start + e.duration).toFixed(0).padStart(5)} (${e.duration.toFixed(0)} ms)`
-            : '';
-        console.log(`    ${e.start.toFixed(0).padStart(5)}${end.padEnd(20)} ${e.name}`);
-      }
-    }
-    const fetched = visits.compressed[0]?.bytes ?? [];
-    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
-    const sum = (key: 'sent' | 'raw', models: boolean | null) =>
-      fetched
-        .filter((f) => models === null || f.path.startsWith('/models/') === models)
-        .reduce((a, f) => a + f[key], 0);
-    console.log(
-      `first visit download: ${mib(sum('sent', null))} transferred, ${mib(sum('raw', null))} uncompressed, in ${fetched.length} files ` +
-        `(site + runtime ${mib(sum('sent', false))} / ${mib(sum('raw', false))}, this run's files ${mib(sum('sent', true))} / ${mib(sum('raw', true))})`,
-    );
-    for (const f of [...fetched].sort((x, y) => y.raw - x.raw)) {
-      const packed = f.sent === f.raw ? '' : `  (${(f.sent / 1024).toFixed(1)} KiB sent)`;
-      console.log(`  ${(f.raw / 1024).toFixed(1).padStart(9)} KiB  ${f.path}${packed}`);
-    }
-
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.url}#/model/${encodeURIComponent(run.name)}?seed=0`);
-    await ready(page, 0, GRID);
-    // Time generation once the service worker has finished saving, not while it writes its caches.
-    await offlineSaved(page, offlineFiles(manifest, run));
-    const one = await generateTimes(page, run.name, 1, opts.repeats);
-    const grid = await generateTimes(page, run.name, GRID, opts.repeats);
-    console.log(
-      `generate, batch 1: median ${median(one).toFixed(2)} ms per image ` +
-        `(min ${Math.min(...one).toFixed(2)}, max ${Math.max(...one).toFixed(2)}, ${one.length} runs)`,
-    );
-    console.log(
-      `generate, batch ${GRID}: median ${(median(grid) / GRID).toFixed(3)} ms per image, ${median(grid).toFixed(2)} ms per batch ` +
-        `(min ${Math.min(...grid).toFixed(2)}, max ${Math.max(...grid).toFixed(2)}, ${grid.length} runs)`,
-    );
-    await context.close();
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    console.log(`run ${run.name} (${run.card.preset}), load average ${load}`);
+    reportVisits(await coldVisits(browser, server, manifest, run, opts.visits));
+    await timeGeneration(browser, server, manifest, run, opts.repeats);
     if (opts.screenshots) await screenshots(browser, server, run.name, resolve(opts.screenshots));
   } finally {
     await browser?.close();
