@@ -85,6 +85,10 @@ export const convTransposeForward = (
 export const convTransposeInputGrad = (g: Graph, op: ConvParams, dy: string, w: string, batch: number) =>
   bigToSmall(g, op, transposedSides(op), dy, w, batch);
 
+/** A convolution's bias gradient: dy summed per channel (channels-last where dy has that form). */
+export const biasGrad = (g: Graph, dy: string) =>
+  g.hasNhwc(dy) ? g.sum(g.nhwc(dy), [0, 1, 2]) : g.sum(dy, [0, 2, 3]);
+
 /**
  * The weight gradient of a Conv (or ConvTranspose), in the kernel's layout. For a Conv, x is the
  * larger ("image") side and dy the smaller; for a ConvTranspose the roles swap.

@@ -4,7 +4,8 @@
  * big image cut into its s² stride phases; a Conv is the sum over the taps of window · tap matrix. The
  * kernel is kept in tap layout [(u, v), (p, q, c), o] (conv-graph's tapLayout): row (p, q, c) of tap
  * (u, v)'s matrix is kernel row u·s + p, column v·s + q, big channel c. Images come in and go out NCHW;
- * inside they are channels-last, where the phases are whole runs of channels.
+ * inside they are channels-last, where the phases are whole runs of channels, and each result's
+ * channels-last form is recorded with it (Graph.nchw), so a rule after it can read that instead.
  */
 import { overhang, phaseTaps, type ConvGeometry, type HW } from './conv-math';
 import type { Graph } from './graph';
@@ -20,12 +21,9 @@ export interface Sides {
 /** A phased convolution: its geometry and its kernel's weight index (what the memos are keyed by). */
 export type TapGeometry = ConvGeometry & { kernel: number };
 
-/** An NCHW image channels-last, NHWC (made once per value). */
-const nhwc = (g: Graph, x: string) => g.memo(`nhwc/${x}`, () => g.transpose(x, [0, 2, 3, 1]));
-
 /** An NCHW image as rows [N·H·W, C]. */
 export const rows = (g: Graph, x: string, batch: number, [h, w]: HW, c: number) =>
-  g.reshape(nhwc(g, x), [batch * h * w, c]);
+  g.reshape(g.nhwc(x), [batch * h * w, c]);
 
 /**
  * The big image cut into the windows its taps read. Made channels-last, padded to the rows the taps
@@ -43,7 +41,7 @@ export function phases(g: Graph, op: TapGeometry, x: Sides, big: string, batch: 
       const [top, left] = [op.pads[0], op.pads[1]];
       const bottom = overhang(a, x.bigHW[0], op.k[0], s, top);
       const right = overhang(b, x.bigHW[1], op.k[1], s, left);
-      let image = nhwc(g, big);
+      let image = g.nhwc(big);
       if (bottom < 0 || right < 0) {
         const end = [x.bigHW[0] + Math.min(0, bottom), x.bigHW[1] + Math.min(0, right)];
         image = g.op('Slice', [image, g.ints([0, 0]), g.ints(end), g.ints([1, 2])]);
@@ -86,7 +84,7 @@ export function tapConv(
   });
   if (acc === undefined) throw new Error('a convolution without taps');
   const [a, b] = x.smallHW;
-  return g.transpose(g.reshape(acc, [batch, a, b, x.smallC]), [0, 3, 1, 2]);
+  return g.nchw(g.reshape(acc, [batch, a, b, x.smallC]));
 }
 
 /**
@@ -122,7 +120,7 @@ export function phaseConvTranspose(
     return [Math.max(0, -Math.min(...all)), Math.max(0, blocks[k] - x.smallHW[k] + Math.max(...all))];
   };
   const [[top, bottom], [left, right]] = [reach(down, 0), reach(across, 1)];
-  const padded = g.op('Pad', [nhwc(g, small), g.ints([0, top, left, 0, 0, bottom, right, 0])]);
+  const padded = g.op('Pad', [g.nhwc(small), g.ints([0, top, left, 0, 0, bottom, right, 0])]);
   const windows = new Map<string, string>();
   const window = (i: number, j: number) => {
     const key = `${i},${j}`;
@@ -165,7 +163,7 @@ export function phaseConvTranspose(
   if (s * blocks[0] > H || s * blocks[1] > W) {
     image = g.op('Slice', [image, g.ints([0, 0]), g.ints([H, W]), g.ints([1, 2])]);
   }
-  return g.transpose(image, [0, 3, 1, 2]);
+  return g.nchw(image);
 }
 
 /**
@@ -204,7 +202,11 @@ export function phaseFilterGrad(
   const s = op.s[0];
   const [KU, KV] = phaseTaps(op);
   const [a, b] = x.smallHW;
-  const smallT = g.reshape(g.transpose(small, [1, 0, 2, 3]), [x.smallC, batch * a * b]);
+  // [C, N, H, W] rows, from the channels-last form where there is one.
+  const channelsFirst = g.hasNhwc(small)
+    ? g.transpose(g.nhwc(small), [3, 0, 1, 2])
+    : g.transpose(small, [1, 0, 2, 3]);
+  const smallT = g.reshape(channelsFirst, [x.smallC, batch * a * b]);
   const taps = phases(g, op, x, big, batch).map((window) => g.op('MatMul', [smallT, window]));
   const all = taps.length === 1 ? taps[0]! : g.op('Concat', taps, { axis: { i: 1 } });
   // [o, (u, v, p, q, c)] -> [o, c, (u, p), (v, q)]: kernel row i = u·s + p, column j = v·s + q.

@@ -21,6 +21,8 @@ export class Graph {
   private readonly consts = new Map<string, string>();
   private readonly pending: [string, string][] = [];
   private readonly memos = new Map<string, string>();
+  /** How many nodes the last encode() dropped as unused. */
+  pruned = 0;
 
   constructor(readonly name: string) {}
 
@@ -88,6 +90,27 @@ export class Graph {
     return v;
   }
 
+  /**
+   * An NCHW image channels-last (NHWC): the form recorded with nchw(), or one transpose made once.
+   * Rules that can work channels-last (tap convolutions, activations, BatchNorm) read images
+   * through it, so a chain of them passes NHWC values and the NCHW forms nobody reads are pruned.
+   */
+  nhwc(x: string): string {
+    return this.memo(`nhwc/${x}`, () => this.transpose(x, [0, 2, 3, 1]));
+  }
+
+  /** The NCHW image of the channels-last `x`, with `x` recorded as its nhwc() form. */
+  nchw(x: string): string {
+    const y = this.transpose(x, [0, 3, 1, 2]);
+    this.memos.set(`nhwc/${y}`, x);
+    return y;
+  }
+
+  /** Whether the image `x` has a channels-last form already (reading it costs no transpose). */
+  hasNhwc(x: string): boolean {
+    return this.memos.has(`nhwc/${x}`);
+  }
+
   // Shorthands for the element-wise arithmetic the rules are written in.
   add = (a: string, b: string) => this.op('Add', [a, b]);
   sub = (a: string, b: string) => this.op('Sub', [a, b]);
@@ -101,8 +124,29 @@ export class Graph {
   mean = (a: string, axes: number[], keep = false) =>
     this.op('ReduceMean', [a], { axes: { ints: axes }, keepdims: { i: keep ? 1 : 0 } });
 
+  /**
+   * Drops the nodes no output depends on, and their constants: a rule may build a value (a layout,
+   * a window) that the graph then never reads, and onnxruntime would still run it every step.
+   */
+  private prune(): void {
+    const needed = new Set(this.outputs.map((o) => o.name));
+    const kept: typeof this.b.nodes = [];
+    for (let i = this.b.nodes.length - 1; i >= 0; i--) {
+      const node = this.b.nodes[i]!;
+      if (!node.output.some((o) => needed.has(o))) continue;
+      kept.push(node);
+      for (const input of node.input) needed.add(input);
+    }
+    this.pruned = this.b.nodes.length - kept.length;
+    this.b.nodes.splice(0, this.b.nodes.length, ...kept.reverse());
+    // Their constants too (onnxruntime warns of each unused one).
+    const used = this.b.initializers.filter((t) => t.name !== undefined && needed.has(t.name));
+    this.b.initializers.splice(0, this.b.initializers.length, ...used);
+  }
+
   encode(): Uint8Array {
     this.applyOutputs();
+    this.prune();
     return encodeModel({
       irVersion: 8,
       opsetImport: [{ domain: '', version: OPSET }],

@@ -10,6 +10,8 @@ import { HWC_TO_CHW, NHWC_TO_NCHW } from './conv-math';
 import { OPS } from './ops';
 import { isActivation } from './ops/activation';
 import { isBatchNorm, type BatchNormOp } from './ops/batchnorm';
+import { isConv2d } from './ops/conv2d';
+import { isConv2dTranspose } from './ops/conv2d-transpose';
 import { isDense } from './ops/dense';
 import type { Layer, LayerReader, NetOp } from './ops/op';
 import { isProjection } from './ops/projection';
@@ -236,7 +238,9 @@ function reader(
  * Removes the NHWC<->NCHW transposes around Flatten/Reshape by permuting the neighbouring Dense
  * weights instead (once, at load), where the only operations between them act per feature: a
  * Flatten followed by a Dense reads its rows in NCHW order; a Dense (then per-feature BatchNorm and
- * activations) followed by a Reshape to an image writes its columns in NCHW order.
+ * activations) followed by a Reshape to an image writes its columns in NCHW order. Not where the
+ * images' side is a tap convolution (past BatchNorm and activations): those read and write images
+ * channels-last, TF.js's order already, and the unfolded reshape passes them on with no transpose.
  */
 function foldLayouts(ops: NetOp[], weights: WeightSlot[]): void {
   const fold = (i: number, view: number[], perm: number[]) => {
@@ -245,6 +249,7 @@ function foldLayouts(ops: NetOp[], weights: WeightSlot[]): void {
   ops.forEach((op, k) => {
     if (!isReshape(op) || op.params.c === 1) return;
     const reshape = op.params;
+    if (besideTaps(ops, k, reshape.kind === 'flatten' ? -1 : 1)) return;
     const { h, w, c } = reshape;
     if (reshape.kind === 'flatten') {
       const next = ops[k + 1];
@@ -276,4 +281,14 @@ function foldLayouts(ops: NetOp[], weights: WeightSlot[]): void {
     }
     reshape.folded = true;
   });
+}
+
+/** Whether the first convolution from op k on (step ±1), past BatchNorm and activations, runs on taps. */
+function besideTaps(ops: NetOp[], k: number, step: 1 | -1): boolean {
+  for (let j = k + step; j >= 0 && j < ops.length; j += step) {
+    const op = ops[j]!;
+    if (isBatchNorm(op) || isActivation(op)) continue;
+    return (isConv2d(op) || isConv2dTranspose(op)) && op.params.taps;
+  }
+  return false;
 }

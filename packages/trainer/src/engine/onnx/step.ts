@@ -430,7 +430,10 @@ function optimizerStep(
     return g.sub(w, mom);
   }
   const { beta1, beta2 } = config;
-  const m1 = g.add(g.scale(m, beta1), g.scale(grad, 1 - beta1));
+  // With β1 = ½ (every GAN preset's), β1·m + (1 − β1)·g is (m + g)·½: one pass over the weight
+  // fewer, and the same floats (halving is exact).
+  const m1 =
+    beta1 === 0.5 ? g.scale(g.add(m, grad), 0.5) : g.add(g.scale(m, beta1), g.scale(grad, 1 - beta1));
   const v1 = g.add(g.scale(v, beta2), g.scale(g.mul(grad, grad), 1 - beta2));
   setNext(m, m1, shape);
   setNext(v, v1, shape);

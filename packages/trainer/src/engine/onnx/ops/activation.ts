@@ -36,14 +36,30 @@ function apply(g: Graph, op: ActivationOp, x: string): string {
   }
 }
 
+/**
+ * The slope of a ReLU (α = 0) or LeakyReLU at its output y: 1 where y > 0, α elsewhere, as TF.js's
+ * x > 0 test takes it. A mask to multiply by, not a Where: onnxruntime's CPU Where (with a scalar
+ * broadcast, or of two whole tensors) is slower than Greater, Cast and Mul over the same tensors.
+ */
+function slope(g: Graph, y: string, alpha: number): string {
+  const mask = g.op('Cast', [g.op('Greater', [y, g.scalar(0)])], { to: { i: 1 } });
+  return alpha === 0 ? mask : g.add(g.scale(mask, 1 - alpha), g.scalar(alpha));
+}
+
 function gradient(g: Graph, op: ActivationOp, { y }: Saved, dy: string): string {
-  const zero = g.scalar(0);
+  if (op.act === 'linear') return dy;
+  // Element-wise: channels-last where both images are (Graph.nhwc), so no transpose is made.
+  if (g.hasNhwc(y) && g.hasNhwc(dy)) return g.nchw(slopeTimes(g, op, g.nhwc(y), g.nhwc(dy)));
+  return slopeTimes(g, op, y, dy);
+}
+
+function slopeTimes(g: Graph, op: ActivationOp, y: string, dy: string): string {
   switch (op.act) {
     case 'relu':
       // y > 0 exactly where x > 0; reading y (not x) lets onnxruntime fuse the activation into the op before.
-      return g.op('Where', [g.op('Greater', [y, zero]), dy, zero]);
+      return g.mul(dy, slope(g, y, 0));
     case 'leaky':
-      return g.op('Where', [g.op('Greater', [y, zero]), dy, g.scale(dy, op.alpha)]);
+      return g.mul(dy, slope(g, y, op.alpha));
     case 'tanh':
       return g.mul(dy, g.sub(g.scalar(1), g.mul(y, y)));
     case 'sigmoid':
@@ -70,7 +86,8 @@ export const activation: CompiledOp<ActivationOp, Saved> = {
     }
   },
   forward(g, op, x) {
-    const y = apply(g, op, x);
+    // An image with a channels-last form (a tap convolution's output) stays channels-last.
+    const y = op.act !== 'linear' && g.hasNhwc(x) ? g.nchw(apply(g, op, g.nhwc(x))) : apply(g, op, x);
     return { y, saved: { y } };
   },
   backward: (g, op, saved, dy, ctx) => (ctx.needDx ? gradient(g, op, saved, dy) : dy),
@@ -79,9 +96,8 @@ export const activation: CompiledOp<ActivationOp, Saved> = {
     accepts: (op) => op.act === 'relu' || op.act === 'leaky' || op.act === 'linear',
     pass(g, op, { y }, dy) {
       if (op.act === 'linear') return { dx: dy, second: (a) => a };
-      const positive = g.op('Greater', [y, g.scalar(0)]);
-      const slope = g.op('Where', [positive, g.scalar(1), g.scalar(op.act === 'leaky' ? op.alpha : 0)]);
-      return { dx: g.mul(dy, slope), second: (a) => g.mul(a, slope) };
+      const k = slope(g, y, op.act === 'leaky' ? op.alpha : 0);
+      return { dx: g.mul(dy, k), second: (a) => g.mul(a, k) };
     },
   },
 };

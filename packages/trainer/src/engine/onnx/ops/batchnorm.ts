@@ -24,18 +24,22 @@ export interface BatchNormOp {
 }
 
 interface Saved {
-  /** The normalised input. */
+  /** The normalised input (in the forward pass's view). */
   xhat: string;
   /** What the input gradient is scaled by: γ/σ (1/σ without γ). */
   k: string;
+  /** Whether the images were normalised channels-last. */
+  nhwc: boolean;
 }
 
 /**
  * How BatchNorm sees its input: [N, F] or NCHW as is, or split into groups ([G, N/G, F] or
- * [G, N/G, C, H·W]) with statistics per group.
+ * [G, N/G, C, H·W]) with statistics per group; with `nhwc`, channels-last images: NHWC as is, or
+ * [G, N/G·H·W, C].
  */
-function view(op: BatchNormOp, batch: number, groups: number) {
+function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean) {
   const features = op.over === 'features';
+  if (nhwc) return channelsLastView(op, batch, groups);
   if (groups === 1) {
     return {
       axes: features ? [0] : [0, 2, 3],
@@ -53,6 +57,25 @@ function view(op: BatchNormOp, batch: number, groups: number) {
     to: (g: Graph, t: string) => g.reshape(t, grouped),
     from: (g: Graph, t: string) => g.reshape(t, flat),
   };
+}
+
+/** The channels-last view: NHWC, or [G, N/G·H·W, C] per group; the result goes out as NCHW. */
+function channelsLastView(op: BatchNormOp, batch: number, groups: number) {
+  const rows = (batch / groups) * op.perExample;
+  const image = [batch, op.hw[0], op.hw[1], op.size];
+  return groups === 1
+    ? {
+        axes: [0, 1, 2],
+        param: [op.size],
+        to: (g: Graph, t: string) => g.nhwc(t),
+        from: (g: Graph, t: string) => g.nchw(t),
+      }
+    : {
+        axes: [1],
+        param: [op.size],
+        to: (g: Graph, t: string) => g.reshape(g.nhwc(t), [groups, rows, op.size]),
+        from: (g: Graph, t: string) => g.nchw(g.reshape(t, image)),
+      };
 }
 
 export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
@@ -82,7 +105,9 @@ export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
     return { ops: [bind(batchNorm, op)] };
   },
   forward(g, op, x, { w, batch, groups, stats }) {
-    const v = view(op, batch, groups);
+    // Images that have a channels-last form (a tap convolution's output) stay channels-last.
+    const nhwc = op.over === 'channels' && g.hasNhwc(x);
+    const v = view(op, batch, groups, nhwc);
     const xv = v.to(g, x);
     const mean = g.mean(xv, v.axes, true);
     const xc = g.sub(xv, mean);
@@ -110,11 +135,11 @@ export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
     };
     moving(op.mean, mean);
     moving(op.variance, variance);
-    return { y: out, saved: { xhat, k } };
+    return { y: out, saved: { xhat, k, nhwc } };
   },
-  backward(g, op, { xhat, k }, dy, ctx) {
+  backward(g, op, { xhat, k, nhwc }, dy, ctx) {
     const { batch, groups, grads } = ctx;
-    const v = view(op, batch, groups);
+    const v = view(op, batch, groups, nhwc);
     const dv = v.to(g, dy);
     const count = (batch / groups) * op.perExample;
     const s1 = g.sum(dv, v.axes, true);

@@ -2,11 +2,17 @@
  * Conv2DTranspose layers: onnxruntime's ConvTranspose, or one GEMM per kernel tap on small images
  * (conv-graph.ts); its input gradient is the Conv with the same weights.
  */
-import { convTransposeForward, convTransposeInputGrad, filterGrad, type ConvParams } from '../conv-graph';
+import {
+  biasGrad,
+  convTransposeForward,
+  convTransposeInputGrad,
+  filterGrad,
+  type ConvParams,
+} from '../conv-graph';
 import { outputPadding, type HW } from '../conv-math';
 import { activationOf, activationOps } from './activation';
 import { readConv } from './conv2d';
-import { bind, type CompiledOp } from './op';
+import { bind, type CompiledOp, type NetOp } from './op';
 
 export interface Conv2dTransposeOp extends ConvParams {
   kind: 'convT';
@@ -42,8 +48,10 @@ export const conv2dTranspose: CompiledOp<Conv2dTransposeOp, Saved> = {
   backward(g, op, { x }, dy, ctx) {
     if (ctx.weights) {
       ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, true));
-      if (op.bias !== undefined) ctx.grads.set(op.bias, g.sum(dy, [0, 2, 3]));
+      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, dy));
     }
     return ctx.needDx ? convTransposeInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
   },
 };
+
+export const isConv2dTranspose = (op: NetOp): op is NetOp<Conv2dTransposeOp> => op.kind === 'convT';

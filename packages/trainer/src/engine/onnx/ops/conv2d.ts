@@ -1,5 +1,6 @@
 /** Conv2D layers (channels-last, undilated): an ONNX Conv on NCHW images, or one GEMM per kernel tap. */
 import {
+  biasGrad,
   convForward,
   convInputGrad,
   filterGrad,
@@ -37,7 +38,7 @@ export const conv2d: CompiledOp<Conv2dOp, Saved> = {
   backward(g, op, { x }, dy, ctx) {
     if (ctx.weights) {
       ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, false));
-      if (op.bias !== undefined) ctx.grads.set(op.bias, g.sum(dy, [0, 2, 3]));
+      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, dy));
     }
     return ctx.needDx ? convInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
   },

@@ -4,7 +4,6 @@
  * Dense was permuted to read or write them in NCHW order (net.ts's foldLayouts), and this is a reshape.
  */
 import type { Graph } from '../graph';
-import { NCHW_TO_NHWC, NHWC_TO_NCHW } from '../conv-math';
 import { exampleShape } from '../shape';
 import { bind, type CompiledOp, type NetOp } from './op';
 
@@ -16,18 +15,18 @@ export interface ReshapeOp {
   folded?: boolean;
 }
 
-/** Features [N, H·W·C] as NCHW images. */
+/** Features [N, H·W·C] as NCHW images (their NHWC order recorded as the channels-last form). */
 function toImage(g: Graph, op: ReshapeOp, x: string, batch: number): string {
   return op.c === 1 || op.folded
     ? g.reshape(x, [batch, op.c, op.h, op.w])
-    : g.transpose(g.reshape(x, [batch, op.h, op.w, op.c]), NHWC_TO_NCHW);
+    : g.nchw(g.reshape(x, [batch, op.h, op.w, op.c]));
 }
 
-/** NCHW images as features [N, H·W·C]. */
+/** NCHW images as features [N, H·W·C] (read channels-last). */
 function toFeatures(g: Graph, op: ReshapeOp, x: string, batch: number): string {
   return op.c === 1 || op.folded
     ? g.reshape(x, [batch, op.h * op.w * op.c])
-    : g.reshape(g.transpose(x, NCHW_TO_NHWC), [batch, op.h * op.w * op.c]);
+    : g.reshape(g.nhwc(x), [batch, op.h * op.w * op.c]);
 }
 
 export const reshape: CompiledOp<ReshapeOp, undefined> = {
@@ -53,13 +52,10 @@ export const reshape: CompiledOp<ReshapeOp, undefined> = {
   backward: (g, op, _saved, dy, { batch }) =>
     op.kind === 'toImage' ? toFeatures(g, op, dy, batch) : toImage(g, op, dy, batch),
   penalty: {
-    // Without a transpose, the penalty's passes reshape the same way.
-    accepts: (op) => op.c === 1 || op.folded === true,
+    // Linear: the input gradient is the backward map, and the second pass the forward one.
     pass(g, op, _saved, dy, { batch }) {
-      const images = [batch, op.c, op.h, op.w];
-      const features = [batch, op.h * op.w * op.c];
-      const [input, output] = op.kind === 'toImage' ? [features, images] : [images, features];
-      return { dx: g.reshape(dy, input), second: (a) => g.reshape(a, output) };
+      const [back, forth] = op.kind === 'toImage' ? [toFeatures, toImage] : [toImage, toFeatures];
+      return { dx: back(g, op, dy, batch), second: (a) => forth(g, op, a, batch) };
     },
   },
 };
