@@ -11,7 +11,15 @@
  * the stride.
  */
 import { outputPadding, overhang, phased, phaseTaps, type ConvGeometry, type HW } from './conv-math';
-import { phaseConvTranspose, phaseFilterGrad, phases, tapConv, tapFilterGrad, type Sides } from './conv-taps';
+import {
+  phaseConvTranspose,
+  phaseFilterGrad,
+  phases,
+  tapConv,
+  tapFilterGrad,
+  thinBigSide,
+  type Sides,
+} from './conv-taps';
 import type { Graph } from './graph';
 
 /** A convolution of a compiled network (a transposed one maps `cin` channels up to `cout` too). */
@@ -27,13 +35,16 @@ export interface ConvParams extends ConvGeometry {
 
 /**
  * Whether a convolution runs as tap GEMMs (conv-taps.ts), its kernel in tap layout: a phased one whose
- * big side has channels enough (with very few the GEMMs are too thin to beat onnxruntime's direct
- * Conv) and whose small side is at most 7×7. Larger images run faster as onnxruntime's Conv and
- * ConvTranspose, which work image by image with their buffers in cache; at 7×7 and below those are
- * thin per-image products, and the taps' products over the whole batch are the faster.
+ * small side is at most 7×7, or at most 14×14 where the big side is thin (a grey or RGB image: one
+ * GEMM for all taps). Larger images run faster as onnxruntime's Conv and ConvTranspose, which work
+ * image by image with their buffers in cache; at 7×7 and below those are thin per-image products,
+ * and the taps' products over the whole batch are the faster — and a network's images stay
+ * channels-last from one tap convolution to the next, where onnxruntime's take NCHW.
  */
-export const runsOnTaps = (geometry: Pick<ConvGeometry, 'k' | 's'>, bigC: number, smallHW: HW) =>
-  phased(geometry) && geometry.s[0] * geometry.s[0] * bigC >= 32 && smallHW[0] * smallHW[1] < 64;
+export function runsOnTaps(geometry: Pick<ConvGeometry, 'k' | 's'>, bigC: number, smallHW: HW): boolean {
+  const positions = smallHW[0] * smallHW[1];
+  return phased(geometry) && (thinBigSide(geometry.s[0], bigC) ? positions <= 196 : positions < 64);
+}
 
 /**
  * The tap layout of a phased kernel: [(u, v), (p, q, c), o], one [s²·bigC, smallC] matrix per tap

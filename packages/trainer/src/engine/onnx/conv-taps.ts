@@ -21,6 +21,13 @@ export interface Sides {
 /** A phased convolution: its geometry and its kernel's weight index (what the memos are keyed by). */
 export type TapGeometry = ConvGeometry & { kernel: number };
 
+/**
+ * Whether the big side is thin (s²·C under 32 columns a window: an RGB or grey image): its GEMMs
+ * then run once over all taps — the windows side by side as one matrix (im2col), or all the
+ * products of the small side made at once and cut into windows — instead of one thin GEMM per tap.
+ */
+export const thinBigSide = (s: number, bigC: number) => s * s * bigC < 32;
+
 /** An NCHW image as rows [N·H·W, C]. */
 export const rows = (g: Graph, x: string, batch: number, [h, w]: HW, c: number) =>
   g.reshape(g.nhwc(x), [batch * h * w, c]);
@@ -78,14 +85,26 @@ export function tapConv(
 ): string {
   const depth = op.s[0] * op.s[0] * x.bigC;
   let acc = bias;
-  windows.forEach((window, t) => {
-    const tap = g.reshape(g.op('Slice', [w, g.ints([t]), g.ints([t + 1]), g.ints([0])]), [depth, x.smallC]);
-    acc = g.op('Gemm', [window, tap, ...(acc !== undefined ? [acc] : [])]);
-  });
+  if (thinBigSide(op.s[0], x.bigC)) {
+    // The windows side by side [N·a·b, (u, v, p, q, c)] match the kernel's rows: one GEMM.
+    const kernel = g.reshape(w, [windows.length * depth, x.smallC]);
+    acc = g.op('Gemm', [sideBySide(g, windows), kernel, ...(bias !== undefined ? [bias] : [])]);
+  } else {
+    windows.forEach((window, t) => {
+      const tap = g.reshape(g.op('Slice', [w, g.ints([t]), g.ints([t + 1]), g.ints([0])]), [depth, x.smallC]);
+      acc = g.op('Gemm', [window, tap, ...(acc !== undefined ? [acc] : [])]);
+    });
+  }
   if (acc === undefined) throw new Error('a convolution without taps');
   const [a, b] = x.smallHW;
   return g.nchw(g.reshape(acc, [batch, a, b, x.smallC]));
 }
+
+/** A convolution's windows side by side, [N·a·b, taps · s²·C] (made once per set of windows). */
+const sideBySide = (g: Graph, windows: string[]) =>
+  windows.length === 1
+    ? windows[0]!
+    : g.memo(`im2col/${windows[0]}`, () => g.op('Concat', windows, { axis: { i: 1 } }));
 
 /**
  * A phased ConvTranspose (the adjoint of tapConv), one output phase at a time. Big row r = s·m + p
@@ -120,36 +139,14 @@ export function phaseConvTranspose(
     return [Math.max(0, -Math.min(...all)), Math.max(0, blocks[k] - x.smallHW[k] + Math.max(...all))];
   };
   const [[top, bottom], [left, right]] = [reach(down, 0), reach(across, 1)];
-  const padded = g.op('Pad', [g.nhwc(small), g.ints([0, top, left, 0, 0, bottom, right, 0])]);
-  const windows = new Map<string, string>();
-  const window = (i: number, j: number) => {
-    const key = `${i},${j}`;
-    if (!windows.has(key)) {
-      const [r, c] = [i + top, j + left];
-      const cut = g.op('Slice', [
-        padded,
-        g.ints([r, c]),
-        g.ints([r + blocks[0], c + blocks[1]]),
-        g.ints([1, 2]),
-      ]);
-      windows.set(key, g.reshape(cut, [batch * blocks[0] * blocks[1], x.smallC]));
-    }
-    return windows.get(key)!;
-  };
+  const term = transposeTerms(g, op, x, small, w, batch, { top, bottom, left, right }, blocks);
   const outs: string[] = [];
   for (const p of down) {
     for (const q of across) {
-      let acc = bias;
+      let acc = term.start(bias);
       const row = (p.rho * s + q.rho) * x.bigC;
-      p.offsets.forEach((i, u) =>
-        q.offsets.forEach((j, v) => {
-          const t = u * KV + v;
-          const cut = g.op('Slice', [w, g.ints([t, row]), g.ints([t + 1, row + x.bigC]), g.ints([0, 1])]);
-          const tap = g.reshape(cut, [x.bigC, x.smallC]);
-          acc = g.op('Gemm', [window(i, j), tap, ...(acc !== undefined ? [acc] : [])], { transB: { i: 1 } });
-        }),
-      );
-      outs.push(g.reshape(acc!, [batch * blocks[0] * blocks[1], 1, x.bigC]));
+      p.offsets.forEach((i, u) => q.offsets.forEach((j, v) => (acc = term.add(acc, i, j, u * KV + v, row))));
+      outs.push(g.reshape(term.end(acc, bias), [batch * blocks[0] * blocks[1], 1, x.bigC]));
     }
   }
   const joined = g.op('Concat', outs, { axis: { i: 1 } });
@@ -167,6 +164,65 @@ export function phaseConvTranspose(
 }
 
 /**
+ * The terms of phaseConvTranspose's sums, window (i, j) of the small image times the rows `row` of
+ * tap t: one GEMM each, added up as the GEMMs' C (the bias the first C). For a thin big side those
+ * GEMMs would each make a column or three: instead the small image times every tap's rows at once,
+ * [N, a, b, taps · s²·C], padded, and each term a window of it, added.
+ */
+function transposeTerms(
+  g: Graph,
+  op: TapGeometry,
+  x: Sides,
+  small: string,
+  w: string,
+  batch: number,
+  pad: { top: number; bottom: number; left: number; right: number },
+  blocks: HW,
+) {
+  const depth = op.s[0] * op.s[0] * x.bigC;
+  const thin = thinBigSide(op.s[0], x.bigC);
+  let image = g.nhwc(small);
+  if (thin) {
+    const [KU, KV] = phaseTaps(op);
+    const every = g.reshape(w, [KU * KV * depth, x.smallC]);
+    const smallRows = rows(g, small, batch, x.smallHW, x.smallC);
+    const products = g.op('Gemm', [smallRows, every], { transB: { i: 1 } });
+    image = g.reshape(products, [batch, ...x.smallHW, KU * KV * depth]);
+  }
+  const padded = g.op('Pad', [image, g.ints([0, pad.top, pad.left, 0, 0, pad.bottom, pad.right, 0])]);
+  // Window (i, j) of the padded image, channels [from, to) of it.
+  const cut = (i: number, j: number, from: number, to: number) => {
+    const [r, c] = [i + pad.top, j + pad.left];
+    const starts = [r, c, from];
+    const ends = [r + blocks[0], c + blocks[1], to];
+    return g.reshape(g.op('Slice', [padded, g.ints(starts), g.ints(ends), g.ints([1, 2, 3])]), [
+      batch * blocks[0] * blocks[1],
+      to - from,
+    ]);
+  };
+  if (thin) {
+    return {
+      start: (): string | undefined => undefined,
+      add: (acc: string | undefined, i: number, j: number, t: number, row: number) => {
+        const term = cut(i, j, t * depth + row, t * depth + row + x.bigC);
+        return acc === undefined ? term : g.add(acc, term);
+      },
+      end: (acc: string | undefined, bias?: string) => (bias !== undefined ? g.add(acc!, bias) : acc!),
+    };
+  }
+  return {
+    start: (bias?: string) => bias,
+    add: (acc: string | undefined, i: number, j: number, t: number, row: number) => {
+      const tapRows = g.op('Slice', [w, g.ints([t, row]), g.ints([t + 1, row + x.bigC]), g.ints([0, 1])]);
+      const window = g.memo(`window/${padded}/${i},${j}`, () => cut(i, j, 0, x.smallC));
+      const tap = g.reshape(tapRows, [x.bigC, x.smallC]);
+      return g.op('Gemm', [window, tap, ...(acc !== undefined ? [acc] : [])], { transB: { i: 1 } });
+    },
+    end: (acc: string | undefined) => acc!,
+  };
+}
+
+/**
  * The weight gradient of a phased convolution in tap layout: dW_(u,v)[(p, q, c), o] =
  * Σ window_(u,v)[n·a·b, (p, q, c)] · small[n·a·b, o], one GEMM per tap over every example and position
  * (K = N·a·b), far better shaped for the CPU than a convolution with a dilated batch-sized kernel.
@@ -180,11 +236,15 @@ export function tapFilterGrad(
   batch: number,
 ) {
   const smallRows = rows(g, small, batch, x.smallHW, x.smallC);
-  const taps = phases(g, op, x, big, batch).map((window) =>
-    g.op('Gemm', [window, smallRows], { transA: { i: 1 } }),
-  );
+  const windows = phases(g, op, x, big, batch);
+  const depth = op.s[0] * op.s[0] * x.bigC;
+  if (thinBigSide(op.s[0], x.bigC)) {
+    const all = g.op('Gemm', [sideBySide(g, windows), smallRows], { transA: { i: 1 } });
+    return g.reshape(all, [windows.length, depth, x.smallC]);
+  }
+  const taps = windows.map((window) => g.op('Gemm', [window, smallRows], { transA: { i: 1 } }));
   const all = taps.length === 1 ? taps[0]! : g.op('Concat', taps, { axis: { i: 0 } });
-  return g.reshape(all, [taps.length, op.s[0] * op.s[0] * x.bigC, x.smallC]);
+  return g.reshape(all, [taps.length, depth, x.smallC]);
 }
 
 /**
