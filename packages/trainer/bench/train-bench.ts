@@ -131,6 +131,13 @@ async function child(model: string): Promise<void> {
         timing = marks.length >= warmup && marks.length < warmup + timed;
       },
     });
+    if (marks.length < warmup + timed) {
+      // The run stops at the end of its data (one epoch, so that no epoch-end work is timed).
+      throw new Error(
+        `${model}: only ${marks.length} steps fit in one epoch of its data at batch ${BATCH}; ` +
+          `ask for at most ${Math.max(0, marks.length - warmup)} with --steps (the --warmup steps come first)`,
+      );
+    }
     const msPerStep = (marks[warmup + timed - 1]! - marks[warmup - 1]!) / timed;
     emit({
       bench: `${model}-train`,
@@ -209,7 +216,10 @@ function ours(model: string, v: Variant, batch: number, rep: number): Record<str
       bench: `${model}-train`,
       impl: 'ganforge',
       rep,
-      error: r.stderr.trim().split('\n').slice(-3).join(' | '),
+      // The error's own line where the child threw one, else the end of what it printed.
+      error:
+        r.stderr.split('\n').find((l) => /^\w*Error: /.test(l)) ??
+        r.stderr.trim().split('\n').slice(-3).join(' | '),
     });
     return undefined;
   }
