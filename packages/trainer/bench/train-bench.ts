@@ -38,6 +38,7 @@ const { values: opts } = parseArgs({
     batch: { type: 'string', default: '64' },
     steps: { type: 'string' },
     'ours-threads': { type: 'string', default: '0' },
+    'ours-spin': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -115,6 +116,7 @@ async function child(model: string): Promise<void> {
       engine: opts.engine as 'auto',
       provider: opts.provider as 'cpu',
       threads: Number(opts['ours-threads']),
+      spin: opts['ours-spin'],
       ...(opts['data-dir'] ? { dataset: opts['data-dir'] } : {}),
     },
   });
@@ -145,6 +147,7 @@ async function child(model: string): Promise<void> {
       engine: result.engine,
       ...(result.engine === 'onnxruntime' ? { provider: device } : { backend: result.backend }),
       threads: Number(opts['ours-threads']) || 'all cores',
+      spin: opts['ours-spin'],
       batch: BATCH,
       steps: timed,
       img_per_s: round((BATCH * 1000) / msPerStep),
@@ -204,6 +207,7 @@ function ours(model: string, v: Variant, batch: number, rep: number): Record<str
   for (const k of ['ours-threads', 'warmup', 'steps'] as const)
     if (opts[k]) args.push(`--${k}`, String(opts[k]));
   if (opts.profile) args.push('--profile');
+  if (opts['ours-spin']) args.push('--ours-spin');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const lines = r.stdout
     .split('\n')
@@ -279,6 +283,7 @@ const HELP = `trainer:bench — training throughput of GANForge and PyTorch, sid
   --batch <list>         batch sizes, each model at each (default 64; fewer timed steps at larger ones)
   --steps <n>            timed steps instead of the model's default
   --ours-threads <n>     onnxruntime intra-op threads (default 0: every core)
+  --ours-spin            those threads spin between operators (the trainer's --spin; default: sleep)
   --profile              where a step's time goes, per operator or kernel
   --no-torch             ours only
   -h, --help             this text

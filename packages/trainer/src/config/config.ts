@@ -129,6 +129,11 @@ export const TrainConfigSchema = z
     /** onnxruntime's intra-op threads for the compiled step (0: every core). */
     threads: z.number().int().nonnegative(),
     /**
+     * Whether those threads wait for the next operator spinning instead of asleep: faster where they
+     * have cores to themselves, far slower where other work shares the cores (off by default).
+     */
+    spin: z.boolean(),
+    /**
      * onnxruntime execution provider of the compiled step: 'webgpu' runs it on a GPU through a Vulkan
      * (Metal, D3D12) adapter, 'auto' on WebGPU where an adapter exists and on the CPU otherwise; 'cuda'
      * needs onnxruntime-node's CUDA build.
@@ -203,6 +208,7 @@ export const DEFAULTS: TrainConfig = {
   backend: 'auto',
   engine: 'auto',
   threads: 0,
+  spin: false,
   provider: 'cpu',
   checkpointEvery: 0,
   evalSamples: 10000,

@@ -58,6 +58,7 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   backend: 'TF.js backend: auto | tensorflow | wasm | cpu (anything but auto trains on TF.js)',
   engine: 'auto | onnxruntime (the whole step as one native graph) | tfjs',
   threads: "onnxruntime's threads for the compiled step (0: every core)",
+  spin: "compiled step's threads spin between operators instead of sleeping: faster on cores nothing else uses, much slower on shared ones (true/false)",
   provider:
     'compiled step on: cpu | webgpu (a GPU, via Vulkan/Metal/D3D12) | auto (webgpu if an adapter exists, else cpu) | cuda',
   out: 'run directory (default runs/<preset>-<time>)',

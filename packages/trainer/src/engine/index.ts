@@ -42,6 +42,7 @@ export async function createEngine(
       batch: ctx.batch,
       dataShape: ctx.dataShape,
       threads: config.threads,
+      spin: config.spin,
       provider: config.provider,
       ...(ctx.profile ? { profile: true } : {}),
     });

@@ -52,6 +52,7 @@ const RESUME_OVERRIDABLE = [
   'backend',
   'engine',
   'threads',
+  'spin',
   'provider',
   'lrD',
   'lrG',

@@ -19,6 +19,8 @@ export type ExecutionProvider = ProviderChoice;
 export interface OnnxEngineOptions extends CompiledStepOptions {
   /** onnxruntime's intra-op threads (0: every core). */
   threads: number;
+  /** Whether they spin between operators (default: they sleep). */
+  spin?: boolean;
   provider: ExecutionProvider;
   /** Record onnxruntime's per-operator profile (read with profile()). */
   profile?: boolean;
@@ -84,8 +86,9 @@ export async function createNodeEngine(
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     // Worker threads that spin between operators hold a core the step's other threads (and the
-    // loop's JS) need: on a shared machine each operator then waits for a descheduled spinner.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // loop's JS) need: on a shared machine each operator then waits for a descheduled spinner. On
+    // cores nothing else uses, spinning saves each operator the wake-up (--spin).
+    extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
     ...(opts.profile ? { enableProfiling: true, profileFilePrefix: PROFILE_PREFIX } : {}),
   };
   const home: EngineHome = {
