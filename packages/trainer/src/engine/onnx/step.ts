@@ -438,11 +438,12 @@ function optimizerStep(
   setNext(m, m1, shape);
   setNext(v, v1, shape);
   // TF.js's m̂ / (√v̂ + ε) with the bias corrections folded into two scalars (the same value, two
-  // fewer passes over every weight): lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε·√(1−β2ᵗ)).
+  // fewer passes over every weight): lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε·√(1−β2ᵗ)), made once per
+  // network (each node costs onnxruntime a dispatch, scalar or not).
   const one = g.scalar(1);
-  const root2 = g.op('Sqrt', [g.sub(one, powers[1]!)]);
-  const lrT = g.div(g.scale(root2, lr), g.sub(one, powers[0]!));
-  const epsT = g.scale(root2, 1e-8);
+  const root2 = g.memo(`adam/root2/${powers[1]}`, () => g.op('Sqrt', [g.sub(one, powers[1]!)]));
+  const lrT = g.memo(`adam/lr/${powers[0]}/${lr}`, () => g.div(g.scale(root2, lr), g.sub(one, powers[0]!)));
+  const epsT = g.memo(`adam/eps/${powers[1]}`, () => g.scale(root2, 1e-8));
   const stepDir = g.div(m1, g.add(g.op('Sqrt', [v1]), epsT));
   return g.sub(w, g.mul(stepDir, lrT));
 }

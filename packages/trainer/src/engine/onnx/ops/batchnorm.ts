@@ -43,7 +43,7 @@ function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean) {
   if (groups === 1) {
     return {
       axes: features ? [0] : [0, 2, 3],
-      param: features ? [1, op.size] : [1, op.size, 1, 1],
+      param: features ? undefined : [1, op.size, 1, 1],
       to: (_g: Graph, t: string) => t,
       from: (_g: Graph, t: string) => t,
     };
@@ -53,7 +53,7 @@ function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean) {
   const flat = features ? [batch, op.size] : [batch, op.size, op.hw[0], op.hw[1]];
   return {
     axes: features ? [1] : [1, 3],
-    param: features ? [1, 1, op.size] : [1, 1, op.size, 1],
+    param: features ? undefined : [1, 1, op.size, 1],
     to: (g: Graph, t: string) => g.reshape(t, grouped),
     from: (g: Graph, t: string) => g.reshape(t, flat),
   };
@@ -66,17 +66,23 @@ function channelsLastView(op: BatchNormOp, batch: number, groups: number) {
   return groups === 1
     ? {
         axes: [0, 1, 2],
-        param: [op.size],
+        param: undefined,
         to: (g: Graph, t: string) => g.nhwc(t),
         from: (g: Graph, t: string) => g.nchw(t),
       }
     : {
         axes: [1],
-        param: [op.size],
+        param: undefined,
         to: (g: Graph, t: string) => g.reshape(g.nhwc(t), [groups, rows, op.size]),
         from: (g: Graph, t: string) => g.nchw(g.reshape(t, image)),
       };
 }
+
+/**
+ * γ or β shaped to broadcast over the view: as they are where the channels are the last axis
+ * (features, channels-last images), reshaped to `param` where they are not.
+ */
+const perChannel = (g: Graph, param: number[] | undefined, t: string) => (param ? g.reshape(t, param) : t);
 
 export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
   layers: ['BatchNormalization'],
@@ -117,11 +123,11 @@ export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
     let y = xhat;
     let k = rstd;
     if (op.gamma !== undefined) {
-      const gamma = g.reshape(w(op.gamma), v.param);
+      const gamma = perChannel(g, v.param, w(op.gamma));
       y = g.mul(y, gamma);
       k = g.mul(gamma, rstd);
     }
-    if (op.beta !== undefined) y = g.add(y, g.reshape(w(op.beta), v.param));
+    if (op.beta !== undefined) y = g.add(y, perChannel(g, v.param, w(op.beta)));
     const out = v.from(g, y);
     const decay = g.scalar(1 - op.momentum);
     const moving = (i: number, batchValue: string) => {
