@@ -14,9 +14,9 @@ import { outputPadding, overhang, phased, phaseTaps, type ConvGeometry, type HW 
 import {
   phaseConvTranspose,
   phaseFilterGrad,
-  phases,
   tapConv,
   tapFilterGrad,
+  phases,
   thinBigSide,
   type Sides,
 } from './conv-taps';
@@ -96,9 +96,14 @@ export const convTransposeForward = (
 export const convTransposeInputGrad = (g: Graph, op: ConvParams, dy: string, w: string, batch: number) =>
   bigToSmall(g, op, transposedSides(op), dy, w, batch);
 
-/** A convolution's bias gradient: dy summed per channel (channels-last where dy has that form). */
-export const biasGrad = (g: Graph, dy: string) =>
-  g.hasNhwc(dy) ? g.sum(g.nhwc(dy), [0, 1, 2]) : g.sum(dy, [0, 2, 3]);
+/**
+ * A convolution's bias gradient: dy summed per channel — over the rows of its channels-last form
+ * (Graph.rowSum) where it has one, else over the batch and positions of the NCHW image.
+ */
+export const biasGrad = (g: Graph, op: ConvParams, dy: string, batch: number) =>
+  g.hasNhwc(dy)
+    ? g.reshape(g.rowSum(g.nhwc(dy), batch * op.outHW[0] * op.outHW[1], op.cout), [op.cout])
+    : g.sum(dy, [0, 2, 3]);
 
 /**
  * The weight gradient of a Conv (or ConvTranspose), in the kernel's layout. For a Conv, x is the

@@ -35,9 +35,23 @@ interface Saved {
 /**
  * How BatchNorm sees its input: [N, F] or NCHW as is, or split into groups ([G, N/G, F] or
  * [G, N/G, C, H·W]) with statistics per group; with `nhwc`, channels-last images: NHWC as is, or
- * [G, N/G·H·W, C].
+ * [G, N/G·H·W, C]. Channels-last, the backward pass's sums are over the rows of [..., rows, C] and are
+ * matrix products (Graph.rowSum), not reductions. The forward pass's means stay ReduceMean: onnxruntime's
+ * CPU and wasm builds sum those in the same order, and their matrix products do not — a difference
+ * that moved the browser's first gradient of G 0.8% away from Node's (the mean is subtracted from
+ * values close to it, and the gradient through BatchNorm is a difference of nearly equal terms).
  */
-function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean) {
+interface View {
+  axes: number[];
+  param: number[] | undefined;
+  /** Channels-last: the view is [...outer, rows, C], its statistics over the rows. */
+  rows?: number;
+  outer?: number[];
+  to(g: Graph, t: string): string;
+  from(g: Graph, t: string): string;
+}
+
+function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean): View {
   const features = op.over === 'features';
   if (nhwc) return channelsLastView(op, batch, groups);
   if (groups === 1) {
@@ -60,23 +74,30 @@ function view(op: BatchNormOp, batch: number, groups: number, nhwc: boolean) {
 }
 
 /** The channels-last view: NHWC, or [G, N/G·H·W, C] per group; the result goes out as NCHW. */
-function channelsLastView(op: BatchNormOp, batch: number, groups: number) {
+function channelsLastView(op: BatchNormOp, batch: number, groups: number): View {
   const rows = (batch / groups) * op.perExample;
   const image = [batch, op.hw[0], op.hw[1], op.size];
   return groups === 1
     ? {
         axes: [0, 1, 2],
         param: undefined,
+        rows,
         to: (g: Graph, t: string) => g.nhwc(t),
         from: (g: Graph, t: string) => g.nchw(t),
       }
     : {
         axes: [1],
         param: undefined,
+        rows,
+        outer: [groups],
         to: (g: Graph, t: string) => g.reshape(g.nhwc(t), [groups, rows, op.size]),
         from: (g: Graph, t: string) => g.nchw(g.reshape(t, image)),
       };
 }
+
+/** The backward pass's sums over a view, shaped to broadcast against it. */
+const sum = (g: Graph, op: BatchNormOp, v: View, t: string) =>
+  v.rows ? g.rowSum(t, v.rows, op.size, v.outer) : g.sum(t, v.axes, true);
 
 /**
  * γ or β shaped to broadcast over the view: as they are where the channels are the last axis
@@ -148,8 +169,8 @@ export const batchNorm: CompiledOp<BatchNormOp, Saved> = {
     const v = view(op, batch, groups, nhwc);
     const dv = v.to(g, dy);
     const count = (batch / groups) * op.perExample;
-    const s1 = g.sum(dv, v.axes, true);
-    const s2 = g.sum(g.mul(dv, xhat), v.axes, true);
+    const s1 = sum(g, op, v, dv);
+    const s2 = sum(g, op, v, g.mul(dv, xhat));
     if (ctx.weights) {
       const total = (t: string) => (groups > 1 ? g.sum(t, [0]) : t);
       if (op.beta !== undefined) grads.set(op.beta, g.reshape(total(s1), [op.size]));

@@ -48,7 +48,7 @@ export const conv2dTranspose: CompiledOp<Conv2dTransposeOp, Saved> = {
   backward(g, op, { x }, dy, ctx) {
     if (ctx.weights) {
       ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, true));
-      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, dy));
+      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, op, dy, ctx.batch));
     }
     return ctx.needDx ? convTransposeInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
   },

@@ -38,7 +38,7 @@ export const conv2d: CompiledOp<Conv2dOp, Saved> = {
   backward(g, op, { x }, dy, ctx) {
     if (ctx.weights) {
       ctx.grads.set(op.kernel, filterGrad(g, op, x, dy, ctx.batch, false));
-      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, dy));
+      if (op.bias !== undefined) ctx.grads.set(op.bias, biasGrad(g, op, dy, ctx.batch));
     }
     return ctx.needDx ? convInputGrad(g, op, dy, ctx.w(op.kernel), ctx.batch) : dy;
   },

@@ -56,10 +56,10 @@ export function denseForward(g: Graph, op: DenseOp, x: string, w: (i: number) =>
   ]);
 }
 
-/** xᵀ·dy for the kernel, the batch's sum of dy for the bias. */
+/** xᵀ·dy for the kernel, the batch's sum of dy for the bias (Graph.rowSum). */
 export function denseWeightGrads(g: Graph, op: DenseOp, x: string, dy: string, ctx: BackwardContext): void {
   ctx.grads.set(op.kernel, g.op('Gemm', [x, dy], { transA: { i: 1 } }));
-  if (op.bias !== undefined) ctx.grads.set(op.bias, g.sum(dy, [0]));
+  if (op.bias !== undefined) ctx.grads.set(op.bias, g.reshape(g.rowSum(dy, ctx.batch, op.units), [op.units]));
 }
 
 export const denseInputGrad = (g: Graph, op: DenseOp, dy: string, w: (i: number) => string) =>
