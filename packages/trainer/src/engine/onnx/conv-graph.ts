@@ -14,9 +14,9 @@ import { outputPadding, overhang, phased, phaseTaps, type ConvGeometry, type HW 
 import {
   phaseConvTranspose,
   phaseFilterGrad,
+  phases,
   tapConv,
   tapFilterGrad,
-  phases,
   thinBigSide,
   type Sides,
 } from './conv-taps';

@@ -127,7 +127,7 @@ export class Graph {
   /**
    * The sums over the rows of `a` read as [...outer, rows, cols] (a reshape): a MatMul by a row of
    * ones, giving [...outer, 1, cols]. The sums BatchNorm's gradient and the bias gradients take over
-   * leading axes (channels last) run several times faster so than as a ReduceSum in onnxruntime
+   * leading axes (channels last) run several times faster this way than as onnxruntime's ReduceSum
    * (CPU, two threads, a 128×14×14×64 image: 0.07 against 0.31 ms).
    */
   rowSum(a: string, rows: number, cols: number, outer: number[] = []): string {
