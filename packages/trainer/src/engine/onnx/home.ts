@@ -5,14 +5,17 @@
  *
  * - Node (node-engine.ts): onnxruntime-node on the provider `--provider` picks (provider.ts), with
  *   onnxruntime's per-operator profile read from its files;
- * - a browser or any JavaScript runtime (web-engine.ts): onnxruntime-web's wasm provider, the module
- *   handed in by the caller (a page bundles its own).
+ * - a browser or any JavaScript runtime (web-engine.ts): onnxruntime-web's wasm or WebGPU provider,
+ *   the module handed in by the caller (a page bundles its own).
+
+ *
+ * A GPU provider in either home keeps the state on the device between steps (`openOnDevice`).
  *
  * Nothing here imports a runtime: the module is a parameter (ort.ts).
  */
 import type { ProfileRow } from '../types';
 import type { Ort, Session, SessionOptions } from './ort';
-import type { StateStore, StepSession } from './state-store';
+import { DeviceState, deviceOutputs, ioGraph, type StateStore, type StepSession } from './state-store';
 import type { StateTensor, StepGraphSpec } from './step';
 
 /** The step graphs to open, the state they read and write, and the shapes of their figures. */
@@ -56,4 +59,45 @@ export async function openSessions(
     throw e;
   }
   return steps;
+}
+
+/** Opens one graph with these options (a home may watch where onnxruntime places its nodes). */
+export type OpenGraph = (bytes: Uint8Array, options: SessionOptions) => Promise<Session>;
+
+/**
+ * The step graphs on a GPU provider (`options` name it), their state kept in GPU memory between steps
+ * (DeviceState): each step asks for its state outputs there, and two sessions of the io graph carry the
+ * state up (after loading) and down (for samples, checkpoints and export). All are released if one
+ * fails to open.
+ */
+export async function openOnDevice(
+  ort: Ort,
+  request: StepRequest,
+  options: SessionOptions,
+  open: OpenGraph = (bytes, o) => ort.InferenceSession.create(bytes, o),
+): Promise<Pick<CompiledSteps, 'steps' | 'store'>> {
+  const steps: StepSession[] = [];
+  const opened: Session[] = [];
+  try {
+    for (const spec of request.specs) {
+      const session = await open(spec.bytes, {
+        ...options,
+        preferredOutputLocation: deviceOutputs(spec.updates),
+      });
+      opened.push(session);
+      steps.push({ session, updates: spec.updates });
+    }
+    const io = ioGraph(request.state);
+    const upload = await ort.InferenceSession.create(io, {
+      ...options,
+      preferredOutputLocation: 'gpu-buffer',
+    });
+    opened.push(upload);
+    const download = await ort.InferenceSession.create(io, options);
+    opened.push(download);
+    return { steps, store: new DeviceState(ort, request.state, { upload, download }) };
+  } catch (e) {
+    for (const s of opened) void s.release();
+    throw e;
+  }
 }

@@ -18,9 +18,9 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainConfig } from '../../config/config';
 import { ConfigError } from '../../config/errors';
-import { openSessions, type CompiledSteps, type StepRequest } from './home';
+import { openOnDevice, openSessions, type CompiledSteps, type StepRequest } from './home';
 import type { Ort, Session, SessionOptions } from './ort';
-import { DeviceState, deviceOutputs, HostState, ioGraph, type StepSession } from './state-store';
+import { HostState } from './state-store';
 
 export type ProviderChoice = TrainConfig['provider'];
 export type ProviderName = Exclude<ProviderChoice, 'auto'>;
@@ -94,36 +94,12 @@ async function onWebgpu(ort: Ort, req: CompileRequest): Promise<ProviderSteps> {
     // The warning that some nodes run on the CPU provider: said in one line of ours instead.
     logSeverityLevel: 3,
   };
-  const steps: StepSession[] = [];
   const onCpu: CpuOps = { ops: new Map(), unnamed: false };
-  const opened: Session[] = [];
-  try {
-    for (const spec of req.specs) {
-      const options = { ...webgpu, preferredOutputLocation: deviceOutputs(spec.updates) };
-      const session = await openAllOnGpu(ort, spec.bytes, options, onCpu);
-      opened.push(session);
-      steps.push({ session, updates: spec.updates });
-    }
-    const io = ioGraph(req.state);
-    const upload = await ort.InferenceSession.create(io, {
-      ...webgpu,
-      preferredOutputLocation: 'gpu-buffer',
-    });
-    opened.push(upload);
-    const download = await ort.InferenceSession.create(io, webgpu);
-    opened.push(download);
-    const note = onCpu.ops.size > 0 || onCpu.unnamed ? describeCpuOps(onCpu) : undefined;
-    return {
-      provider: 'webgpu',
-      device: describeWebgpu(),
-      ...(note ? { note } : {}),
-      steps,
-      store: new DeviceState(ort, req.state, { upload, download }),
-    };
-  } catch (e) {
-    for (const s of opened) void s.release();
-    throw e;
-  }
+  const opened = await openOnDevice(ort, req, webgpu, (bytes, options) =>
+    openAllOnGpu(ort, bytes, options, onCpu),
+  );
+  const note = onCpu.ops.size > 0 || onCpu.unnamed ? describeCpuOps(onCpu) : undefined;
+  return { provider: 'webgpu', device: describeWebgpu(), ...(note ? { note } : {}), ...opened };
 }
 
 /** Operator types WebGPU left to the CPU provider (most nodes of one type in any graph). */

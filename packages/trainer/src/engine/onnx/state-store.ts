@@ -4,7 +4,7 @@
  *
  * - `HostState` (the cpu and cuda providers): two CPU buffers per tensor, read by one step and written
  *   by it through preallocated outputs, then swapped; nothing is allocated per step but the batch.
- * - `DeviceState` (webgpu): the state stays in GPU buffers. A step's state outputs are asked for in GPU
+ * - `DeviceState` (webgpu, in Node or a browser): the state stays in GPU buffers. A step's state outputs are asked for in GPU
  *   memory (the session's `preferredOutputLocation`) and fed back as the next step's inputs, so a step
  *   copies the batch in and the figures out, nothing else. `pull()` brings the state back to the CPU
  *   copies (for samples, checkpoints and export) and `push()` sends the CPU copies out (after the
@@ -162,9 +162,9 @@ export class DeviceState implements StateStore {
   }
 
   async pull(): Promise<void> {
-    const fetches: Record<string, Tensor> = {};
-    for (const t of this.state) fetches[`${t.name}${IO_SUFFIX}`] = this.hostCopy.get(t.name)!;
-    await this.io.download.run(this.stateFeeds(), fetches);
+    // Copied from the returned arrays: onnxruntime-web leaves a preallocated CPU output unwritten.
+    const out = await this.io.download.run(this.stateFeeds());
+    for (const t of this.state) this.host(t.name).set(out[`${t.name}${IO_SUFFIX}`]!.data as Float32Array);
   }
 
   private stateFeeds(): Record<string, Tensor> {
