@@ -15,15 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGenerator } from './node';
 import type { SampleOptions } from './node';
 import { rgbModel, torchModel } from './testing/models';
-import { launchChromium, serveStatic } from './testing';
+import { launchChromium, serveStatic, WEBGPU_SOFTWARE_ARGS } from './testing';
 import type { StaticServer } from './testing';
 import type { PageRun } from './testing/browser-page/main';
 import { ganforgeOrt, ORT_WEBGPU_FILES } from './vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MODELS = { 'rgb.onnx': rgbModel().bytes, 'torch.onnx': torchModel().bytes };
-/** Chromium's flags for a WebGPU adapter without a GPU. */
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 /** Largest difference allowed between WebGPU's and Node's CPU pixels (in [0, 1]; 8-bit is 0.004). */
 const WEBGPU_TOLERANCE = 1e-4;
 
@@ -87,7 +85,7 @@ describe('the WebGPU build (ganforgeOrt({ webgpu: true }))', () => {
   ] as const)(
     "%s runs on WebGPU where Chromium has an adapter, with Node's pixels",
     async (model, opts) => {
-      const web = await runIn(WEBGPU_ARGS, model, opts);
+      const web = await runIn([...WEBGPU_SOFTWARE_ARGS], model, opts);
       expect(web.provider).toBe('webgpu');
       const g = await loadGenerator(MODELS[model]);
       const node = await g.sample(opts);

@@ -8,11 +8,14 @@
  * `loadGenerator(url, { wasmPaths: new URL('ort/', document.baseURI).href })`. With `webgpu: true` it
  * points it at the WebGPU build instead (ort.webgpu.min.mjs, whose asyncify .wasm is 27 MB), for
  * `executionProviders: ['webgpu', 'wasm']`: WebGPU where the browser has an adapter, wasm elsewhere.
+ * With `webgpu: 'also'` it keeps `onnxruntime-web` the wasm-only build and points
+ * `onnxruntime-web/webgpu` at the WebGPU build, serving both runtimes: a page that imports the WebGPU
+ * build only when it uses a GPU fetches the 27 MB runtime only then.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Plugin } from 'vite';
+import type { Alias, Plugin } from 'vite';
 
 /** The files the wasm-only onnxruntime-web build loads at run time. */
 export const ORT_WASM_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'] as const;
@@ -26,10 +29,11 @@ export interface OrtWasmOptions {
   /** Folder (relative to the app's base) the files are served from; default 'ort'. */
   dir?: string;
   /**
-   * Bundle onnxruntime-web's WebGPU build instead of the wasm-only one (default false), for pages that
-   * load with `executionProviders: ['webgpu', 'wasm']`; it runs the wasm provider too.
+   * Bundle onnxruntime-web's WebGPU build instead of the wasm-only one (true; default false), for pages
+   * that load with `executionProviders: ['webgpu', 'wasm']`; it runs the wasm provider too. 'also':
+   * both, `onnxruntime-web` the wasm-only build and `onnxruntime-web/webgpu` the WebGPU one.
    */
-  webgpu?: boolean;
+  webgpu?: boolean | 'also';
 }
 
 const require = createRequire(import.meta.url);
@@ -44,16 +48,29 @@ const ortFile = (name: string): string => {
   }
 };
 
+/** What the plugin serves, and where it points the runtime's import specifiers. */
+function builds(webgpu: OrtWasmOptions['webgpu']): { files: string[]; alias: Alias[] } {
+  const dist = dirname(ortFile(ORT_WASM_FILES[0]));
+  const to = (find: RegExp, entry: string): Alias => ({ find, replacement: join(dist, entry) });
+  if (webgpu === 'also')
+    return {
+      files: [...ORT_WASM_FILES, ...ORT_WEBGPU_FILES],
+      alias: [
+        to(/^onnxruntime-web$/, 'ort.wasm.min.mjs'),
+        to(/^onnxruntime-web\/webgpu$/, 'ort.webgpu.min.mjs'),
+      ],
+    };
+  if (webgpu) return { files: [...ORT_WEBGPU_FILES], alias: [to(/^onnxruntime-web$/, 'ort.webgpu.min.mjs')] };
+  return { files: [...ORT_WASM_FILES], alias: [to(/^onnxruntime-web$/, 'ort.wasm.min.mjs')] };
+}
+
 export function ganforgeOrt(options: OrtWasmOptions = {}): Plugin {
   const dir = (options.dir ?? 'ort').replace(/^\/+|\/+$/g, '');
-  const files: readonly string[] = options.webgpu ? ORT_WEBGPU_FILES : ORT_WASM_FILES;
-  const entry = options.webgpu ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
+  const { files, alias } = builds(options.webgpu);
   return {
     name: 'ganforge-ort-wasm',
     config: () => ({
-      resolve: {
-        alias: [{ find: /^onnxruntime-web$/, replacement: join(dirname(ortFile(files[0]!)), entry) }],
-      },
+      resolve: { alias },
       // onnxruntime-web loads its own glue at run time; pre-bundling it would break that import.
       optimizeDeps: { exclude: ['onnxruntime-web'] },
     }),

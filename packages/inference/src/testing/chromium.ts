@@ -18,6 +18,15 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/**
+ * Flags that give headless Chromium a WebGPU adapter without a GPU: SwiftShader, a Vulkan on the CPU
+ * (correct, and far slower than a GPU). Add them to `launchChromium({ args })`.
+ */
+export const WEBGPU_SOFTWARE_ARGS: readonly string[] = [
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+];
+
 /** Launches headless Chromium with CHROMIUM_ARGS (plus `options.args`). */
 export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
