@@ -27,11 +27,17 @@ export const WEBGPU_SOFTWARE_ARGS: readonly string[] = [
   '--use-webgpu-adapter=swiftshader',
 ];
 
+export interface ChromiumOptions extends LaunchOptions {
+  /** Leave the GPU on (no `--disable-gpu`), for WebGPU on a hardware adapter; default false. */
+  gpu?: boolean;
+}
+
 /** Launches headless Chromium with CHROMIUM_ARGS (plus `options.args`). */
-export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+export function launchChromium({ gpu = false, ...options }: ChromiumOptions = {}): Promise<Browser> {
+  const base = gpu ? CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu') : CHROMIUM_ARGS;
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     ...options,
-    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    args: [...base, ...(options.args ?? [])],
   });
 }

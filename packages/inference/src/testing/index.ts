@@ -6,3 +6,4 @@
 export { serveStatic, DEFAULT_CONTENT_TYPES } from './static-server';
 export type { ServeOptions, StaticServer } from './static-server';
 export { launchChromium, CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_SOFTWARE_ARGS } from './chromium';
+export type { ChromiumOptions } from './chromium';
