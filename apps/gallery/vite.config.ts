@@ -45,6 +45,8 @@ function offlineWorker(): Plugin {
       for (const name of Object.keys(bundle).sort()) {
         const file = bundle[name];
         if (!file || name === SW_FILE || name.endsWith('.map')) continue;
+        // The WebGPU runtime (27 MB) is fetched only by a playground run on a GPU, not saved for everyone.
+        if (/^ort\/.*\.asyncify\./.test(name)) continue;
         if (name !== 'index.html') files.push(name);
         version.update(name).update(file.type === 'chunk' ? file.code : file.source);
       }
@@ -243,9 +245,10 @@ function devCsp(): Plugin {
 export default defineConfig({
   // Relative asset URLs: the built site works from any folder or sub-path.
   base: './',
-  // The SDK's plugin serves onnxruntime-web's wasm runtime under ort/ and points 'onnxruntime-web' at its
-  // wasm-only build (see the SDK's README).
-  plugins: [isolated(), ganforgeOrt(), offlineWorker(), precompressed(), devCsp()],
+  // The SDK's plugin serves onnxruntime-web's runtimes under ort/ and points 'onnxruntime-web' at its
+  // wasm-only build, 'onnxruntime-web/webgpu' (the playground's compiled step on a GPU) at its WebGPU one
+  // (see the SDK's README).
+  plugins: [isolated(), ganforgeOrt({ webgpu: 'also' }), offlineWorker(), precompressed(), devCsp()],
   // Workspace packages resolve to their TypeScript sources here (their "@ganforge/source" export condition).
   ssr: { resolve: { conditions: ['@ganforge/source', ...defaultServerConditions] } },
   resolve: { conditions: ['@ganforge/source', ...defaultClientConditions] },

@@ -4,7 +4,8 @@
  * with finite losses, a moving step counter and a changing grid; and a run trained on the compiled step
  * keeps everything the playground does with its weights: samples, Export, and Download run, which
  * `ganforge train --resume` continues (on the trainer's compiled step, as its config.json says) along
- * the page's own path.
+ * the page's own path. On WebGPU (SwiftShader's adapter: no GPU here) the page trains as it does on the
+ * CPU, and auto leaves a software adapter untimed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportGenerator } from '@ganforge/exporter';
 import { loadGenerator } from '@ganforge/inference';
-import { launchChromium, serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import {
+  launchChromium,
+  serveStatic,
+  WEBGPU_SOFTWARE_ARGS,
+  type StaticServer,
+} from '@ganforge/inference/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../src/playground/main';
@@ -25,10 +31,12 @@ const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 let tmp: string;
 let server: StaticServer;
 let browser: Browser;
+/** A Chromium with a WebGPU adapter: SwiftShader's, a GPU emulated on the CPU. */
+let gpuBrowser: Browser;
 const problems: string[] = [];
 
-async function open(hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+async function open(hash: string, on: Browser = browser): Promise<Page> {
+  const page = await on.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
@@ -59,10 +67,12 @@ beforeAll(async () => {
   const dist = await buildSite(tmp);
   server = await serveStatic(dist, { types: CONTENT_TYPES, headers: CROSS_ORIGIN_ISOLATION });
   browser = await launchChromium();
+  gpuBrowser = await launchChromium({ args: [...WEBGPU_SOFTWARE_ARGS] });
 });
 
 afterAll(async () => {
   await browser?.close();
+  await gpuBrowser?.close();
   await server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -142,6 +152,53 @@ describe('image mode on the compiled step', () => {
     expect(maxDiff(atStep40, out.raw!)).toBeGreaterThan(0.01);
     expect(maxDiff(onPage, out.raw!)).toBeLessThan(1e-3);
     await fromRun.dispose();
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  // SwiftShader runs WebGPU on the CPU, far slower than a GPU: small batches, a few steps.
+  it.each([
+    ['the MLP GAN', 'imageModel=mlp&hiddenG=32&hiddenD=32&latentDim=8&batchSize=8', 3],
+    ['DCGAN-28', 'imageModel=dcgan28&batchSize=4', 2],
+  ] as const)(
+    'trains %s on WebGPU where the browser has an adapter, as it trains on the CPU',
+    async (_name, model, steps) => {
+      const run = `#mode=images&images=500&seed=4&${model}`;
+      const trained = async (page: Page) =>
+        page.evaluate(async (n) => {
+          const snap = await window.playground!.trainUntil(n);
+          return { ...snap, images: Array.from(snap.images!) };
+        }, steps);
+      const onGpu = await open(`${run}&backend=webgpu`, gpuBrowser);
+      expect(await onGpu.textContent('#pg-backend')).toMatch(
+        /^Engine: compiled step \(onnxruntime-web, WebGPU: .+\) \(as chosen\)$/,
+      );
+      const gpu = await trained(onGpu);
+      expect(await onGpu.textContent('#pg-status')).toMatch(
+        new RegExp(`^Step ${steps} · compiled step \\(onnxruntime-web, WebGPU`),
+      );
+      await onGpu.close();
+      const onCpu = await open(`${run}&backend=compiled`);
+      const cpu = await trained(onCpu);
+      await onCpu.close();
+      expect(gpu.step).toBe(steps);
+      // Both compute in float32, in different orders: equal to rounding, not bit for bit.
+      expect(Math.abs(gpu.lossD - cpu.lossD)).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.lossD)));
+      expect(Math.abs(gpu.lossG - cpu.lossG)).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.lossG)));
+      expect(Math.max(...gpu.images.map((v, i) => Math.abs(v - cpu.images[i]!)))).toBeLessThan(1e-4);
+      expect(problems).toEqual([]);
+    },
+    120_000,
+  );
+
+  it('auto leaves a software adapter untimed, and says so', async () => {
+    const page = await open(
+      '#mode=images&imageModel=mlp&images=500&hiddenG=32&hiddenD=32&latentDim=8&batchSize=8&seed=4',
+      gpuBrowser,
+    );
+    expect(await page.textContent('#pg-backend')).toMatch(
+      /picked automatically, the faster here \(compiled [\d.]+ ms\/step, wasm [\d.]+ ms\/step\); webgpu: not timed, the adapter \(.+\) is a software one, slower than the CPU\)$/,
+    );
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -15,9 +15,13 @@
  * is SwiftShader, software, and 30 DCGAN steps took over 7 minutes; the cpu backend takes seconds a DCGAN
  * step), next to the Node trainer on the same networks, data and batch (`--preset=dcgan28|mlp
  * --limit=2000`), and the ratio of the page's compiled step to the Node trainer's (worker's steps / Node's).
+ * `--image-webgpu` adds the compiled step on WebGPU, in a Chromium started with the GPU on and
+ * `--enable-unsafe-webgpu` (plus `--chromium-arg`s, e.g. `--use-webgpu-adapter=swiftshader` where there is
+ * no GPU: software, a DCGAN-28 step of batch 64 takes over a minute).
  *
  *   tsx scripts/playground-bench.ts [--visits <n>] [--steps <n>] [--image-steps <n>] [--image-webgl]
- *                                   [--no-node] [--no-points] [--no-images]
+ *                                   [--image-webgpu] [--chromium-arg <flag>]… [--no-node] [--no-points]
+ *                                   [--no-images]
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -182,6 +186,8 @@ async function imageBench(
   browser: Browser,
   servers: { isolated: StaticServer; plain: StaticServer },
   opts: ImageOptions,
+  /** A Chromium with the GPU on, where the compiled step is timed on WebGPU too. */
+  gpuBrowser?: Browser,
 ): Promise<void> {
   const imageSteps = Number(opts.imageSteps);
   const visits = [];
@@ -197,6 +203,7 @@ async function imageBench(
       ...(await browserRates(browser, servers.isolated, imageSteps, preset, backends)),
       // The same site without the isolation headers: onnxruntime-web on one thread.
       ...(await browserRates(browser, servers.plain, imageSteps, preset, ['compiled'])),
+      ...(gpuBrowser ? await browserRates(gpuBrowser, servers.isolated, imageSteps, preset, ['webgpu']) : []),
     ];
     for (const r of rows) {
       console.log(
@@ -226,6 +233,13 @@ async function main(): Promise<void> {
     .option('--steps <n>', 'steps of the d2l setup per backend', '2500')
     .option('--image-steps <n>', 'steps of each image setup per backend', '60')
     .option('--image-webgl', 'also time image mode on WebGL')
+    .option('--image-webgpu', "also time image mode's compiled step on WebGPU (Chromium with the GPU on)")
+    .option(
+      '--chromium-arg <flag>',
+      'a flag for the WebGPU Chromium (repeatable), e.g. --chromium-arg=--use-webgpu-adapter=swiftshader',
+      (flag: string, all: string[]) => [...all, flag],
+      [] as string[],
+    )
     .option('--no-node', 'skip the Node trainer')
     .option('--no-points', 'skip 2-D mode')
     .option('--no-images', 'skip image mode')
@@ -235,6 +249,8 @@ async function main(): Promise<void> {
       steps: string;
       imageSteps: string;
       imageWebgl?: boolean;
+      imageWebgpu?: boolean;
+      chromiumArg: string[];
       node: boolean;
       points: boolean;
       images: boolean;
@@ -244,6 +260,7 @@ async function main(): Promise<void> {
   let server: StaticServer | undefined;
   let plain: StaticServer | undefined;
   let browser: Browser | undefined;
+  let gpuBrowser: Browser | undefined;
   try {
     mkdirSync(join(tmp, 'public'));
     const dist = await buildSite(tmp);
@@ -280,7 +297,12 @@ async function main(): Promise<void> {
     }
     if (opts.images) {
       plain = await serveStatic(dist, { types: CONTENT_TYPES });
-      await imageBench(browser, { isolated: server, plain }, opts);
+      if (opts.imageWebgpu)
+        gpuBrowser = await launchChromium({
+          gpu: true,
+          args: ['--enable-unsafe-webgpu', ...opts.chromiumArg],
+        });
+      await imageBench(browser, { isolated: server, plain }, opts, gpuBrowser);
     }
     console.log(
       `load average after: ${loadavg()
@@ -289,6 +311,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await browser?.close();
+    await gpuBrowser?.close();
     await server?.close();
     await plain?.close();
     rmSync(tmp, { recursive: true, force: true });

@@ -1,20 +1,22 @@
 /**
  * Picks the engine in the worker: a TF.js backend, or in image mode the compiled step (compiled.ts, on
- * onnxruntime-web; TF.js on wasm still draws the grid and scores coverage beside it). Auto times a few
- * steps of the run's own model and keeps the fastest: in 2-D mode on wasm (with SIMD where the browser
- * has it) and on the plain JavaScript cpu backend — for the playground's small dense nets the winner
- * depends on their size (measured in headless Chromium: the d2l network trains faster on cpu, wider
- * MLPs on wasm) —, in image mode on the compiled step and on wasm (the cpu backend, seconds a DCGAN
- * step, is image mode's fallback). WebGL, slowest for nets this small (its per-op upload and readback
- * dominate), is used when asked for, or when none of the others starts. The wasm backend runs with the
- * trainer's kernel overrides (its browser set: src/kernels/browser.ts).
- */
+ * onnxruntime-web, on the CPU or on WebGPU; TF.js on wasm still draws the grid and scores coverage
+ * beside it). Auto times a few steps of the run's own model and keeps the fastest: in 2-D mode on wasm
+ * (with SIMD where the browser has it) and on the plain JavaScript cpu backend — for the playground's
+ * small dense nets the winner depends on their size (measured in headless Chromium: the d2l network
+ * trains faster on cpu, wider MLPs on wasm) —, in image mode on the compiled step, on WebGPU where the
+ * browser offers a hardware adapter, and on wasm (the cpu backend, seconds a DCGAN step, is image
+ * mode's fallback). A software adapter (SwiftShader, a GPU emulated on the CPU: a DCGAN-28 step takes
+ * over a minute) is not timed; WebGPU runs there only when asked for. WebGL, slowest for nets this
+ * small (its per-op upload and readback dominate), is used when asked for, or when none of the others
+ * starts. The wasm backend runs with the trainer's kernel overrides (its browser set:
+ * src/kernels/browser.ts). */
 import { registerBrowserWasmKernels, tf } from '@ganforge/trainer/browser';
 // The wasm binaries are served by the site itself (the CSP allows nothing else).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { compiledLabel, loadRuntime } from './compiled';
+import { compiledLabel, gpuAdapter, loadRuntime, type CompiledDevice } from './compiled';
 import type { BackendChoice } from './settings';
 
 type Name = Exclude<BackendChoice, 'auto'>;
@@ -58,17 +60,31 @@ async function trySimple(name: 'webgl' | 'cpu'): Promise<string | null> {
   return name === 'webgl' ? 'TF.js WebGL' : 'TF.js cpu (JavaScript)';
 }
 
-/** The compiled step: onnxruntime-web loaded, and TF.js on wasm (else cpu) for what it draws. */
-async function tryCompiled(): Promise<string | null> {
+/** The compiled step on `device`: onnxruntime-web loaded, and TF.js on wasm (else cpu) for what it draws. */
+async function tryCompiled(device: CompiledDevice): Promise<string | null> {
+  if (device === 'webgpu' && !(await gpuAdapter())) return null;
   if (!(await tryWasm()) && !(await trySimple('cpu'))) return null;
-  await loadRuntime();
-  return compiledLabel();
+  await loadRuntime(device);
+  return compiledLabel(device);
 }
 
 /** Switches to `name`; its label, or null when this browser cannot run it. */
 async function use(name: Name): Promise<string | null> {
-  if (name === 'compiled') return tryCompiled();
+  if (name === 'compiled') return tryCompiled('wasm');
+  if (name === 'webgpu') return tryCompiled('webgpu');
   return name === 'wasm' ? tryWasm() : trySimple(name);
+}
+
+/** Image mode's candidates for auto: WebGPU first where the adapter is hardware, with why it is left out. */
+async function imageCandidates(failed: string[]): Promise<Name[]> {
+  const gpu = await gpuAdapter();
+  if (gpu && !gpu.software) return ['webgpu', 'compiled', 'wasm'];
+  failed.push(
+    gpu
+      ? `webgpu: not timed, the adapter (${gpu.name}) is a software one, slower than the CPU`
+      : 'webgpu: this browser offers no WebGPU adapter',
+  );
+  return ['compiled', 'wasm'];
 }
 
 /** Milliseconds per training step of the run's model on the engine `name` (made active first). */
@@ -86,7 +102,7 @@ async function auto(key: string, probe: Probe, images: boolean): Promise<ChosenB
   const failed: string[] = [];
   const timed: { name: Name; label: string; ms: number }[] = [];
   // Image mode leaves out the cpu backend: a DCGAN step on it takes seconds even at a batch of 2.
-  const candidates: Name[] = images ? ['compiled', 'wasm'] : ['wasm', 'cpu'];
+  const candidates: Name[] = images ? await imageCandidates(failed) : ['wasm', 'cpu'];
   for (const name of candidates) {
     try {
       const label = await use(name);
@@ -117,7 +133,7 @@ export async function chooseBackend(
   key = '',
   images = false,
 ): Promise<ChosenBackend> {
-  if (choice === 'compiled' && !images) {
+  if ((choice === 'compiled' || choice === 'webgpu') && !images) {
     const picked = await auto(key, probe, false);
     return { ...picked, note: `the compiled step trains image mode only; ${picked.note}` };
   }
@@ -134,5 +150,5 @@ export async function chooseBackend(
   } catch (e) {
     failed.push(`${choice}: ${(e as Error).message}`);
   }
-  throw new Error(`the TF.js backend could not start (${failed.join('; ')}): choose another engine`);
+  throw new Error(`the engine could not start (${failed.join('; ')}): choose another engine`);
 }

@@ -49,6 +49,7 @@ const LOSS_LABELS: Record<LossChoice, string> = {
 const ENGINE_LABELS: Partial<Record<(typeof BACKENDS)[number], string>> = {
   auto: 'Auto (fastest)',
   compiled: 'Compiled step (image mode)',
+  webgpu: 'Compiled step on WebGPU (image mode)',
 };
 
 const pairs = <T extends string>(labels: Record<T, string>): [string, string][] =>

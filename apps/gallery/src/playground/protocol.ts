@@ -144,7 +144,7 @@ export interface Snapshot {
 export type FromWorker =
   | {
       type: 'ready';
-      /** The engine in use ('compiled', or the TF.js backend 'wasm', 'webgl', 'cpu'), and its label. */
+      /** The engine in use ('compiled', 'webgpu', or the TF.js backend 'wasm', 'webgl', 'cpu'), and its label. */
       backendName: Exclude<BackendChoice, 'auto'>;
       backend: string;
       backendNote: string;

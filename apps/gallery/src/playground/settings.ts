@@ -15,10 +15,11 @@ export const MAX_DRAWN_POINTS = 5000;
 export const DATASETS = ['gaussian2d', 'ring8', 'grid25', 'moons', 'line', 'drawn'] as const;
 export const LOSSES = ['minimax', 'non-saturating', 'least-squares', 'wgan-clip', 'wgan-gp'] as const;
 /**
- * The engine: TF.js on one of its backends, or (image mode) the compiled step on onnxruntime-web; auto
- * times them on the run's own model and keeps the fastest.
+ * The engine: TF.js on one of its backends, or (image mode) the compiled step on onnxruntime-web, on
+ * the CPU ('compiled') or the GPU ('webgpu'); auto times them on the run's own model and keeps the
+ * fastest.
  */
-export const BACKENDS = ['auto', 'compiled', 'wasm', 'webgl', 'cpu'] as const;
+export const BACKENDS = ['auto', 'compiled', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
 export const MODELS = ['mlp', 'd2l'] as const;
 /** 2-D points (GAN Lab-like) or small images (Fashion-MNIST). */
 export const MODES = ['points', 'images'] as const;

@@ -44,25 +44,42 @@ function modelKey(s: PlaygroundSettings): string {
   ]);
 }
 
-/** A run with these settings; `engine` 'compiled': image mode on the compiled step, where it compiles. */
+/**
+ * A run with these settings; `engine` 'compiled' or 'webgpu': image mode on the compiled step (on the
+ * CPU or the GPU), where it compiles.
+ */
 function openSession(s: PlaygroundSettings, engine: ChosenBackend['name']): RunSession | Promise<RunSession> {
-  return s.mode === 'images' ? ImageSession.open(s, engine === 'compiled') : new Session(s);
+  if (s.mode !== 'images') return new Session(s);
+  return ImageSession.open(s, engine === 'compiled' ? 'wasm' : engine === 'webgpu' ? 'webgpu' : undefined);
 }
+
+/** The longest a trial's warm-up step may take before auto leaves its engine out. */
+const WARM_UP_LIMIT_MS = 30_000;
+
+/** Whether `work` settled within `ms` (it runs on either way). */
+const within = (work: Promise<unknown>, ms: number): Promise<boolean> =>
+  Promise.race([work.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 /**
  * Milliseconds per step of a throwaway run with these settings on `engine`, after warm-up. Image mode
  * times the run's own batch for about a second an engine (at least one step): auto there weighs the
- * compiled step against TF.js on wasm, and a small batch would mislead — at a batch of 2 the compiled
- * step's fixed cost (every weight and optimizer slot in and out of onnxruntime-web's memory, the
- * optimizer over every weight) hides how the two run the run's own convolutions.
+ * compiled step (on WebGPU and on the CPU) against TF.js on wasm, and a small batch would mislead — at a
+ * batch of 2 the compiled step's fixed cost (every weight and optimizer slot in and out of
+ * onnxruntime-web's memory, the optimizer over every weight) hides how the two run the run's own
+ * convolutions. A warm-up step (a GPU's first compiles its shaders) that takes over WARM_UP_LIMIT_MS
+ * leaves the engine out rather than holding the page; the trial is dropped when that step ends.
  */
 async function probe(s: PlaygroundSettings, engine: ChosenBackend['name']): Promise<number> {
   const images = s.mode === 'images';
   const trial = await openSession(s, engine);
+  let busy: Promise<unknown> = Promise.resolve();
   try {
     if (trial instanceof ImageSession && trial.compiledRefused) throw new Error(trial.compiledRefused);
-    for (let i = 0; i < (images ? 1 : 3); i++) await trial.trainStep();
-    await trial.sync();
+    for (let i = 0; i < (images ? 1 : 3); i++) {
+      busy = trial.trainStep().then(() => trial.sync());
+      if (!(await within(busy, WARM_UP_LIMIT_MS)))
+        throw new Error(`a warm-up step took over ${WARM_UP_LIMIT_MS / 1000} s`);
+    }
     const t0 = performance.now();
     const steps = images ? 4 : 12;
     let done = 0;
@@ -77,7 +94,7 @@ async function probe(s: PlaygroundSettings, engine: ChosenBackend['name']): Prom
     await trial.sync();
     return (performance.now() - t0) / done;
   } finally {
-    trial.dispose();
+    void busy.catch(() => {}).finally(() => trial.dispose());
   }
 }
 

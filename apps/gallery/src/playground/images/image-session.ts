@@ -21,7 +21,7 @@ import { runArchive } from '../resume-files';
 import type { Bounds, CoverageReading, Snapshot } from '../protocol';
 import { trainConfig } from '../session';
 import { toHash, type PlaygroundSettings } from '../settings';
-import { openCompiled } from '../compiled';
+import { openCompiled, type CompiledDevice } from '../compiled';
 import { StepLoop } from '../step-loop';
 import { classifier, coverageOf } from './coverage';
 import { fashionImages, type ImageData } from './fashion-data';
@@ -64,12 +64,17 @@ export class ImageSession {
   /** Why the run is on the TF.js step though the compiled one was asked for. */
   compiledRefused: string | undefined;
 
-  /** A run on the TF.js step, or with `compiled` on the compiled step where its models compile. */
-  static async open(settings: PlaygroundSettings, compiled = false): Promise<ImageSession> {
+  /**
+   * A run on the TF.js step, or with `compiled` on the compiled step on that device (the CPU's wasm or
+   * the GPU's WebGPU) where its models compile.
+   */
+  static async open(settings: PlaygroundSettings, compiled?: CompiledDevice): Promise<ImageSession> {
     const session = new ImageSession(settings, await fashionImages(settings.images));
     if (compiled) {
       try {
-        await session.loop.useCompiled(openCompiled);
+        await session.loop.useCompiled((models, config, shape) =>
+          openCompiled(models, config, shape, compiled),
+        );
         session.config = imageTrainConfig(settings, true);
       } catch (e) {
         if (!(e instanceof UncompilableError)) {
