@@ -171,7 +171,7 @@ describe('image mode on the compiled step', () => {
         }, steps);
       const onGpu = await open(`${run}&backend=webgpu`, gpuBrowser);
       expect(await onGpu.textContent('#pg-backend')).toMatch(
-        /^Engine: compiled step \(onnxruntime-web, WebGPU: .+\) \(as chosen\)$/,
+        /^Engine: compiled step \(onnxruntime-web, WebGPU: .+, a software adapter\) \(as chosen\)$/,
       );
       const gpu = await trained(onGpu);
       expect(await onGpu.textContent('#pg-status')).toMatch(

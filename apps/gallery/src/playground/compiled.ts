@@ -76,7 +76,8 @@ export function gpuAdapter(): Promise<GpuAdapter | null> {
 export async function compiledLabel(device: CompiledDevice): Promise<string> {
   if (device === 'webgpu') {
     const gpu = await gpuAdapter();
-    return `compiled step (onnxruntime-web, WebGPU: ${gpu?.name ?? 'no adapter'})`;
+    const name = gpu ? `${gpu.name}${gpu.software ? ', a software adapter' : ''}` : 'no adapter';
+    return `compiled step (onnxruntime-web, WebGPU: ${name})`;
   }
   const n = compiledThreads();
   return `compiled step (onnxruntime-web, ${n} thread${n === 1 ? '' : 's'})`;
