@@ -10,7 +10,8 @@
  * over a minute) is not timed; WebGPU runs there only when asked for. WebGL, slowest for nets this
  * small (its per-op upload and readback dominate), is used when asked for, or when none of the others
  * starts. The wasm backend runs with the trainer's kernel overrides (its browser set:
- * src/kernels/browser.ts). */
+ * src/kernels/browser.ts).
+ */
 import { registerBrowserWasmKernels, tf } from '@ganforge/trainer/browser';
 // The wasm binaries are served by the site itself (the CSP allows nothing else).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';

@@ -7,7 +7,6 @@
  *   onnxruntime's per-operator profile read from its files;
  * - a browser or any JavaScript runtime (web-engine.ts): onnxruntime-web's wasm or WebGPU provider,
  *   the module handed in by the caller (a page bundles its own).
-
  *
  * A GPU provider in either home keeps the state on the device between steps (`openOnDevice`).
  *

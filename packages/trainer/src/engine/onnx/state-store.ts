@@ -4,11 +4,11 @@
  *
  * - `HostState` (the cpu and cuda providers): two CPU buffers per tensor, read by one step and written
  *   by it through preallocated outputs, then swapped; nothing is allocated per step but the batch.
- * - `DeviceState` (webgpu, in Node or a browser): the state stays in GPU buffers. A step's state outputs are asked for in GPU
- *   memory (the session's `preferredOutputLocation`) and fed back as the next step's inputs, so a step
- *   copies the batch in and the figures out, nothing else. `pull()` brings the state back to the CPU
- *   copies (for samples, checkpoints and export) and `push()` sends the CPU copies out (after the
- *   weights are loaded), each as one call of a graph of Identity nodes.
+ * - `DeviceState` (webgpu, in Node or a browser): the state stays in GPU buffers. A step's state
+ *   outputs are asked for in GPU memory (the session's `preferredOutputLocation`) and fed back as the
+ *   next step's inputs, so a step copies the batch in and the figures out, nothing else. `pull()`
+ *   brings the state back to the CPU copies (for samples, checkpoints and export) and `push()` sends
+ *   the CPU copies out (after the weights are loaded), each as one call of a graph of Identity nodes.
  * - `ReturnedState` (onnxruntime-web's wasm provider, which copies every output out of its memory into
  *   a new array and leaves a preallocated CPU output unwritten): the state a step returns is the state
  *   the next one reads; nothing is copied but what onnxruntime-web copies in and out itself.
