@@ -191,6 +191,16 @@ describe('image mode on the compiled step', () => {
     120_000,
   );
 
+  it('says so when WebGPU is asked for in a browser without an adapter', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}playground.html#mode=images&imageModel=mlp&images=500&backend=webgpu`);
+    await page.waitForSelector('#pg-error:not([hidden])', { timeout: 60_000 });
+    expect(await page.textContent('#pg-error')).toMatch(
+      /the engine could not start \(webgpu: this browser offers no WebGPU adapter \(it needs a GPU, and WebGPU enabled\)\): choose another engine/,
+    );
+    await page.close();
+  });
+
   it('auto leaves a software adapter untimed, and says so', async () => {
     const page = await open(
       '#mode=images&imageModel=mlp&images=500&hiddenG=32&hiddenD=32&latentDim=8&batchSize=8&seed=4',

@@ -63,7 +63,8 @@ async function trySimple(name: 'webgl' | 'cpu'): Promise<string | null> {
 
 /** The compiled step on `device`: onnxruntime-web loaded, and TF.js on wasm (else cpu) for what it draws. */
 async function tryCompiled(device: CompiledDevice): Promise<string | null> {
-  if (device === 'webgpu' && !(await gpuAdapter())) return null;
+  if (device === 'webgpu' && !(await gpuAdapter()))
+    throw new Error('this browser offers no WebGPU adapter (it needs a GPU, and WebGPU enabled)');
   if (!(await tryWasm()) && !(await trySimple('cpu'))) return null;
   await loadRuntime(device);
   return compiledLabel(device);
