@@ -48,32 +48,33 @@ const ortFile = (name: string): string => {
   }
 };
 
-/** What the plugin serves, and where it points the runtime's import specifiers. */
-function builds(webgpu: OrtWasmOptions['webgpu']): { files: string[]; alias: Alias[] } {
-  const dist = dirname(ortFile(ORT_WASM_FILES[0]));
-  const to = (find: RegExp, entry: string): Alias => ({ find, replacement: join(dist, entry) });
+/** What the plugin serves, and which entry file each runtime import specifier is pointed at. */
+function builds(webgpu: OrtWasmOptions['webgpu']): { files: string[]; entries: [RegExp, string][] } {
+  const wasm: [RegExp, string] = [/^onnxruntime-web$/, 'ort.wasm.min.mjs'];
   if (webgpu === 'also')
     return {
       files: [...ORT_WASM_FILES, ...ORT_WEBGPU_FILES],
-      alias: [
-        to(/^onnxruntime-web$/, 'ort.wasm.min.mjs'),
-        to(/^onnxruntime-web\/webgpu$/, 'ort.webgpu.min.mjs'),
-      ],
+      entries: [wasm, [/^onnxruntime-web\/webgpu$/, 'ort.webgpu.min.mjs']],
     };
-  if (webgpu) return { files: [...ORT_WEBGPU_FILES], alias: [to(/^onnxruntime-web$/, 'ort.webgpu.min.mjs')] };
-  return { files: [...ORT_WASM_FILES], alias: [to(/^onnxruntime-web$/, 'ort.wasm.min.mjs')] };
+  if (webgpu) return { files: [...ORT_WEBGPU_FILES], entries: [[/^onnxruntime-web$/, 'ort.webgpu.min.mjs']] };
+  return { files: [...ORT_WASM_FILES], entries: [wasm] };
 }
 
 export function ganforgeOrt(options: OrtWasmOptions = {}): Plugin {
   const dir = (options.dir ?? 'ort').replace(/^\/+|\/+$/g, '');
-  const { files, alias } = builds(options.webgpu);
+  const { files, entries } = builds(options.webgpu);
   return {
     name: 'ganforge-ort-wasm',
-    config: () => ({
-      resolve: { alias },
-      // onnxruntime-web loads its own glue at run time; pre-bundling it would break that import.
-      optimizeDeps: { exclude: ['onnxruntime-web'] },
-    }),
+    config: () => {
+      // Resolved when Vite loads the plugin, so a missing onnxruntime-web is reported then, in words.
+      const dist = dirname(ortFile(files[0]!));
+      const alias: Alias[] = entries.map(([find, entry]) => ({ find, replacement: join(dist, entry) }));
+      return {
+        resolve: { alias },
+        // onnxruntime-web loads its own glue at run time; pre-bundling it would break that import.
+        optimizeDeps: { exclude: ['onnxruntime-web'] },
+      };
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = req.url?.split('?')[0] ?? '';
