@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
-import { ganforgeOrt } from '@ganforge/inference/vite';
+import { ganforgeOrt, ORT_WEBGPU_FILES } from '@ganforge/inference/vite';
 import { CONTENT_TYPES } from './scripts/content-types';
 import { CROSS_ORIGIN_ISOLATION } from './scripts/isolation';
 
@@ -20,6 +20,9 @@ const MANIFEST = 'models/manifest.json';
  * with the list of app files it saves and a version: a hash of those files, so that any change to the
  * site makes a new worker.
  */
+/** The WebGPU runtime's files as the SDK's plugin emits them (its default folder, ort/). */
+const WEBGPU_RUNTIME = new Set<string>(ORT_WEBGPU_FILES.map((f) => `ort/${f}`));
+
 function offlineWorker(): Plugin {
   let building = false;
   let publicDir = '';
@@ -46,7 +49,7 @@ function offlineWorker(): Plugin {
         const file = bundle[name];
         if (!file || name === SW_FILE || name.endsWith('.map')) continue;
         // The WebGPU runtime (27 MB) is fetched only by a playground run on a GPU, not saved for everyone.
-        if (/^ort\/.*\.asyncify\./.test(name)) continue;
+        if (WEBGPU_RUNTIME.has(name)) continue;
         if (name !== 'index.html') files.push(name);
         version.update(name).update(file.type === 'chunk' ? file.code : file.source);
       }

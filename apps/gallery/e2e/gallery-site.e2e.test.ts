@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '@ganforge/inference/testing';
+import { ORT_WEBGPU_FILES } from '@ganforge/inference/vite';
 import { CONTENT_TYPES } from '../scripts/content-types';
 import { CGAN_RUN, CLASS_NAMES, IMAGE_RUN, POINTS_RUN } from './fixture';
 import { openGallery, type Gallery } from './gallery-site';
@@ -215,6 +216,11 @@ describe('the gallery site in Chromium', () => {
       expect(own.sent.get('/ort/ort-wasm-simd-threaded.wasm')).toBe(statSync(`${wasm}.br`).size);
       const onnx = join(tmp, `dist/models/${IMAGE_RUN}/generator.onnx`);
       expect(own.sent.get(`/models/${IMAGE_RUN}/generator.onnx`)).toBe(statSync(onnx).size);
+      // The WebGPU runtime (the playground's GPU training) is neither saved nor fetched for a visit.
+      for (const f of ORT_WEBGPU_FILES) {
+        expect(urls).not.toContain(`/ort/${f}`);
+        expect(own.sent.has(`/ort/${f}`)).toBe(false);
+      }
 
       // Now the network is gone: the server is down and the browser knows it is offline.
       await own.close();

@@ -3,6 +3,8 @@
  *
  * - The app (page, scripts, styles, onnxruntime-web) is saved when the worker installs. Files the visit
  *   already downloaded come from the browser's HTTP cache, so the 14 MB runtime is not fetched twice.
+ *   onnxruntime-web's WebGPU runtime (27 MB, for the playground's training on a GPU) is not saved: it is
+ *   fetched when a run asks for WebGPU, and offline that engine does not start.
  * - A run's files (models/…) are saved as they are fetched, and a page may ask for more to be saved
  *   (the model it loaded before this worker controlled it, its timeline pictures): see offline.ts.
  * - Pages and run files are asked of the network first, so a rebuilt site shows its new runs; the
